@@ -1,0 +1,40 @@
+// The Fastify app factory: routes and error handling, no listening (see workers/api.ts), so tests inject requests.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { ApiDeps } from './api-deps.js';
+import { requireApiKey } from './auth.js';
+import { registerErrorHandlers } from './error-handler.js';
+import { brandRoutes } from './routes/brands.js';
+import { healthRoutes } from './routes/health.js';
+import { mentionRoutes } from './routes/mentions.js';
+import { sourceRoutes } from './routes/sources.js';
+
+export interface AppOptions {
+  logger: Logger;
+  /** "health" serves only /healthz and /readyz (for poller and scorer processes). */
+  routes?: 'all' | 'health';
+}
+
+export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; naming the wider type keeps plugin types at their defaults.
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  registerErrorHandlers(app);
+  await app.register(healthRoutes, { deps });
+  if (options.routes !== 'health') {
+    await app.register(
+      async (v1) => {
+        requireApiKey(v1, deps.config.api.keys);
+        await v1.register(mentionRoutes, { deps });
+        await v1.register(brandRoutes, { deps });
+        await v1.register(sourceRoutes, { deps });
+      },
+      { prefix: '/v1' },
+    );
+  }
+  return app;
+}

@@ -1,0 +1,21 @@
+// GET /v1/brands: the configured brands with how often each has been mentioned.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { brandTotals } from '../../store/mention-queries.js';
+import type { ApiDeps } from '../api-deps.js';
+
+export const brandRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
+  app.get('/brands', async () => {
+    const totals = await brandTotals(deps.database);
+    return {
+      data: deps.config.brands.map((brand) => ({
+        id: brand.id,
+        name: brand.name,
+        keywords: brand.keywords,
+        exclude: brand.exclude,
+        competitors: brand.competitors,
+        mentions_total: totals.get(brand.id)?.mentionsTotal ?? 0,
+        last_mention_at: totals.get(brand.id)?.lastMentionAt?.toISOString() ?? null,
+      })),
+    };
+  });
+};

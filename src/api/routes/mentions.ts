@@ -1,0 +1,73 @@
+// GET /v1/mentions (filtered, newest first, keyset-paged) and GET /v1/mentions/:id.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { findMention, listMentions, type StoredMention } from '../../store/mention-queries.js';
+import type { ApiDeps } from '../api-deps.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import { parseTimeParameter } from '../time-parameter.js';
+
+const MentionsQuery = Type.Object(
+  {
+    brand: Type.Optional(Type.String({ minLength: 1 })),
+    source: Type.Optional(Type.String({ minLength: 1 })),
+    sentiment: Type.Optional(Type.Union([Type.Literal('positive'), Type.Literal('neutral'), Type.Literal('negative')])),
+    since: Type.Optional(Type.String()),
+    until: Type.Optional(Type.String()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export type MentionsQuery = Static<typeof MentionsQuery>;
+
+export function serializeMention(mention: StoredMention) {
+  return {
+    id: mention.id,
+    brands: mention.brands,
+    source: { id: mention.sourceId, type: mention.sourceType },
+    url: mention.url,
+    title: mention.title,
+    text: mention.text,
+    author: mention.author,
+    lang: mention.lang,
+    published_at: mention.publishedAt?.toISOString() ?? null,
+    seen_at: mention.seenAt.toISOString(),
+    backfill: mention.backfill,
+    reach: mention.reach,
+    sentiment: mention.sentiment,
+  };
+}
+
+export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
+  const brandIds = new Set(deps.config.brands.map((brand) => brand.id));
+
+  app.get('/mentions', { schema: { querystring: MentionsQuery } }, async (request) => {
+    const query = request.query;
+    if (query.brand !== undefined && !brandIds.has(query.brand)) {
+      throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${[...brandIds].join(', ')})`);
+    }
+    const page = await listMentions(deps.database, {
+      brand: query.brand,
+      source: query.source,
+      sentiment: query.sentiment,
+      since: parseTimeParameter('since', query.since),
+      until: parseTimeParameter('until', query.until),
+      q: query.q,
+      limit: query.limit,
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+    });
+    return {
+      data: page.mentions.map(serializeMention),
+      next_cursor: page.next === null ? null : encodeCursor(page.next),
+    };
+  });
+
+  app.get('/mentions/:id', { schema: { params: Type.Object({ id: Type.String() }) } }, async (request) => {
+    const mention = await findMention(deps.database, request.params.id);
+    if (mention === null) throw new ApiError(ErrorCode.notFound, `no mention with id ${request.params.id}`);
+    return { data: serializeMention(mention) };
+  });
+};

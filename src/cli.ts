@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// The `buzzwatch` command. Parses arguments and hands over to the library; the only file in src/ importing workers/.
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ConfigError, formatProblems } from './config/config-error.js';
+import { loadConfigFile } from './config/load-config.js';
+import type { Config } from './config/schema.js';
+import { compileBrandRules } from './mentions/brand-rules.js';
+import { previewSource } from './poller/preview-source.js';
+import { createLogger } from './runtime/logger.js';
+import { createRuntime, httpClientFor } from './runtime/runtime.js';
+import { settingsFromEnv, type Settings } from './runtime/settings.js';
+import { scoreSentiment } from './sentiment/score-sentiment.js';
+import { sourceKindFor } from './sources/registry.js';
+import { ensureDatabaseExists, createDatabase } from './store/database.js';
+import { migrate } from './store/migrate.js';
+import { ROLES, startRoles, type Role } from '../workers/start-roles.js';
+
+const USAGE = `usage: buzzwatch <command>
+
+  start [--role all|api|poller|scorer]   run roles (default all; several: --role api,scorer)
+  migrate                                apply database migrations and exit
+  check-config [FILE]                    validate a config file (default $BUZZWATCH_CONFIG)
+  sentiment                              score one text per stdin line, print JSON lines
+  preview SOURCE_ID                      poll one source once, print its items; changes nothing
+
+environment: BUZZWATCH_CONFIG, DATABASE_URL, REDIS_URL, PORT, HOST, LOG_LEVEL, BUZZWATCH_QUEUE_PREFIX`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const settings = settingsFromEnv();
+  switch (command) {
+    case 'start':
+      return start(settings, rest);
+    case 'migrate':
+      return migrateCommand(settings);
+    case 'check-config':
+      return checkConfig(rest[0] ?? settings.configFile);
+    case 'sentiment':
+      return sentimentCommand();
+    case 'preview':
+      return preview(settings, rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function loadConfigOrExit(file: string): Config | null {
+  try {
+    return loadConfigFile(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${error.file}: invalid configuration\n${formatProblems(error.problems)}`);
+    return null;
+  }
+}
+
+function parseRoles(args: string[]): Role[] {
+  const { values } = parseArgs({ args, options: { role: { type: 'string', default: 'all' } }, strict: true });
+  const names = (values.role ?? 'all').split(',').map((name) => name.trim());
+  if (names.includes('all')) return [...ROLES];
+  for (const name of names) {
+    if (!(ROLES as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown role "${name}" (use all, ${ROLES.join(', ')})`);
+    }
+  }
+  return names as Role[];
+}
+
+async function prepareDatabase(settings: Settings): Promise<string[]> {
+  await ensureDatabaseExists(settings.databaseUrl);
+  const database = createDatabase(settings.databaseUrl, { max: 1 });
+  try {
+    return (await migrate(database)).applied;
+  } finally {
+    await database.end();
+  }
+}
+
+async function start(settings: Settings, args: string[]): Promise<number> {
+  const roles = parseRoles(args);
+  const config = loadConfigOrExit(settings.configFile);
+  if (config === null) return 1;
+  const logger = createLogger(settings.logLevel);
+  const applied = await prepareDatabase(settings);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const runtime = await createRuntime(settings, config, logger);
+  const running = await startRoles(runtime, roles).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+  logger.info({ roles, port: running.port, brands: config.brands.length, sources: config.sources.length }, 'buzzwatch started');
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without waiting');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'stopping: finishing active jobs');
+      void running
+        .stop()
+        .then(() => runtime.close())
+        .finally(resolve);
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  });
+  logger.info('stopped');
+  return 0;
+}
+
+async function migrateCommand(settings: Settings): Promise<number> {
+  const applied = await prepareDatabase(settings);
+  console.log(applied.length === 0 ? 'database is up to date' : `applied: ${applied.join(', ')}`);
+  return 0;
+}
+
+function checkConfig(file: string): number {
+  try {
+    const config = loadConfigFile(file);
+    console.log(`${file}: valid (${config.brands.length} brands, ${config.sources.length} sources)`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.log(`${file}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`);
+    console.log(formatProblems(error.problems));
+    return 1;
+  }
+}
+
+async function sentimentCommand(): Promise<number> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const { label, score } = scoreSentiment(line);
+    process.stdout.write(`${JSON.stringify({ label, score })}\n`);
+  }
+  return 0;
+}
+
+async function preview(settings: Settings, args: string[]): Promise<number> {
+  const sourceId = args[0];
+  if (sourceId === undefined) throw new UsageError('preview needs a SOURCE_ID');
+  const config = loadConfigOrExit(settings.configFile);
+  if (config === null) return 1;
+  const sourceConfig = config.sources.find((source) => source.id === sourceId);
+  if (sourceConfig === undefined) {
+    console.error(`no source "${sourceId}" in ${settings.configFile} (known: ${config.sources.map((source) => source.id).join(', ')})`);
+    return 1;
+  }
+  const kind = sourceKindFor(sourceConfig.type);
+  if (kind === undefined) return 1;
+  const result = await previewSource(kind.create(sourceConfig), {
+    brandRules: compileBrandRules(config.brands),
+    http: httpClientFor(config),
+    logger: createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel),
+  });
+  if (!result.ok) {
+    console.error(result.reason);
+    return 1;
+  }
+  for (const line of result.lines) process.stdout.write(`${JSON.stringify(line)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`buzzwatch: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`buzzwatch: ${error instanceof Error ? error.message : String(error)}`);
+    // Connections that were half-opened when the error struck must not keep a failed process alive.
+    process.exit(1);
+  },
+);

@@ -1,0 +1,41 @@
+// Turns TypeBox validation errors into ConfigProblems with readable key paths and messages.
+import type { TObject, TSchema } from '@sinclair/typebox';
+import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import type { ConfigProblem } from './config-error.js';
+
+/** Problems with `value` against `schema`, at most one per key path, with paths prefixed by `basePath`. */
+export function schemaProblems(schema: TSchema, value: unknown, basePath = ''): ConfigProblem[] {
+  const problems = new Map<string, string>();
+  for (const error of Value.Errors(schema, value)) {
+    const path = joinPath(basePath, pointerToPath(error.path));
+    if (!problems.has(path)) problems.set(path, describe(error));
+  }
+  return [...problems].map(([path, message]) => ({ path, message }));
+}
+
+function describe(error: ValueError): string {
+  if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+    const known = Object.keys((error.schema as TObject).properties ?? {});
+    return `is not a known key${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`;
+  }
+  if (error.type === ValueErrorType.ObjectRequiredProperty) return 'is required';
+  const custom = (error.schema as { errorMessage?: string }).errorMessage;
+  if (custom !== undefined) return custom.replace('{value}', JSON.stringify(error.value));
+  return error.message.charAt(0).toLowerCase() + error.message.slice(1);
+}
+
+/** `/sources/2/every` → `sources[2].every` */
+export function pointerToPath(pointer: string): string {
+  let path = '';
+  for (const rawPart of pointer.split('/').slice(1)) {
+    const part = rawPart.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += /^\d+$/.test(part) ? `[${part}]` : path === '' ? part : `.${part}`;
+  }
+  return path;
+}
+
+export function joinPath(base: string, path: string): string {
+  if (base === '') return path;
+  if (path === '') return base;
+  return path.startsWith('[') ? `${base}${path}` : `${base}.${path}`;
+}

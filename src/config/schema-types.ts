@@ -1,0 +1,27 @@
+// Building blocks shared by the config schemas: ids, durations, URLs. `errorMessage` replaces TypeBox's generic
+// message so a config error reads like advice ("{value}" is replaced by the offending value).
+import { Type, type StringOptions } from '@sinclair/typebox';
+import { DURATION_HINT, formatDuration, parseDuration } from './duration.js';
+import './formats.js';
+
+export const Id = (options: StringOptions = {}) =>
+  Type.String({
+    pattern: '^[a-z0-9][a-z0-9-]*$',
+    maxLength: 64,
+    errorMessage: '{value} is not an id (use lower-case letters, digits and dashes)',
+    ...options,
+  });
+
+/** A duration such as "5m", decoded to milliseconds. */
+export const Duration = (options: StringOptions = {}) =>
+  Type.Transform(
+    Type.String({ format: 'duration', errorMessage: `{value} is not a duration (${DURATION_HINT})`, ...options }),
+  )
+    .Decode(parseDuration)
+    .Encode(formatDuration);
+
+export const HttpUrl = (options: StringOptions = {}) =>
+  Type.String({ format: 'http-url', errorMessage: '{value} is not an http(s) URL', ...options });
+
+export const NonEmptyString = (options: StringOptions = {}) =>
+  Type.String({ minLength: 1, errorMessage: 'must not be empty', ...options });

@@ -1,0 +1,71 @@
+// The shape of buzzwatch.yaml. Source entries are checked in two steps (see load-config.ts): here only their `type`,
+// then against the schema of that source kind from the registry.
+import { Type, type StaticDecode } from '@sinclair/typebox';
+import type { SourceConfig } from '../sources/source-config.js';
+import { Duration, Id, NonEmptyString } from './schema-types.js';
+
+const Phrase = NonEmptyString();
+
+export const BrandSchema = Type.Object(
+  {
+    id: Id(),
+    name: NonEmptyString(),
+    keywords: Type.Array(Phrase, { minItems: 1, errorMessage: 'needs at least one keyword' }),
+    exclude: Type.Array(Phrase, { default: [] }),
+    competitors: Type.Array(Id(), { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+const SourceEntrySchema = Type.Object(
+  { type: Type.String({ errorMessage: 'is required: the kind of source (e.g. rss)' }) },
+  { additionalProperties: true },
+);
+
+const ApiKeySchema = Type.Object(
+  {
+    name: NonEmptyString(),
+    key: Type.String({ minLength: 16, errorMessage: 'must be at least 16 characters (a guessable key is no key)' }),
+    scope: Type.Union([Type.Literal('read'), Type.Literal('admin')], {
+      errorMessage: '{value} is not a scope (use read or admin)',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const PositiveInteger = (defaultValue: number) =>
+  Type.Integer({ minimum: 1, maximum: 256, default: defaultValue, errorMessage: 'must be a whole number from 1 to 256' });
+
+export const ConfigSchema = Type.Object(
+  {
+    brands: Type.Array(BrandSchema, { minItems: 1, errorMessage: 'needs at least one brand to watch' }),
+    sources: Type.Array(SourceEntrySchema, { default: [] }),
+    api: Type.Object(
+      { keys: Type.Array(ApiKeySchema, { default: [] }) },
+      { additionalProperties: false, default: {} },
+    ),
+    http: Type.Object(
+      {
+        timeout: Duration({ default: '15s' }),
+        user_agent: Type.Optional(NonEmptyString()),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    queue: Type.Object(
+      {
+        poll_concurrency: PositiveInteger(4),
+        score_concurrency: PositiveInteger(2),
+        // How long a job whose worker died stays locked before another worker takes it over.
+        stalled_after: Duration({ default: '30s' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type BrandConfig = StaticDecode<typeof BrandSchema>;
+export type ApiKeyConfig = StaticDecode<typeof ApiKeySchema>;
+
+/** A loaded, valid configuration: defaults applied, durations in milliseconds, sources checked by their kind. */
+export type Config = Omit<StaticDecode<typeof ConfigSchema>, 'sources'> & { sources: SourceConfig[] };

@@ -1,0 +1,155 @@
+// The one HTTP client for outbound calls: every source and notifier goes through it, so limits are the same everywhere.
+import { OutboundError } from './outbound-error.js';
+
+export interface HttpClientOptions {
+  timeoutMs: number;
+  maxBodyBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+}
+
+export const DEFAULT_HTTP_OPTIONS: HttpClientOptions = {
+  timeoutMs: 15_000,
+  maxBodyBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: 'buzzwatch/0.1 (+https://github.com/buzzwatch/buzzwatch; brand-mention monitor)',
+};
+
+export interface HttpRequest {
+  url: string;
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Overrides the client's timeout for this request. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** The URL that answered, after redirects. */
+  url: string;
+  body: Buffer;
+}
+
+export interface HttpClient {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export function createHttpClient(overrides: Partial<HttpClientOptions> = {}): HttpClient {
+  const options = { ...DEFAULT_HTTP_OPTIONS, ...overrides };
+  return {
+    request: (request) => requestWithLimits(request, options),
+  };
+}
+
+async function requestWithLimits(request: HttpRequest, options: HttpClientOptions): Promise<HttpResponse> {
+  const timeoutMs = request.timeoutMs ?? options.timeoutMs;
+  // One deadline covers redirects, headers and the whole body: a server that trickles bytes cannot hold a worker.
+  const deadline = AbortSignal.timeout(timeoutMs);
+  let url = parseHttpUrl(request.url);
+  let method = request.method ?? 'GET';
+  let body = request.body;
+  for (let redirects = 0; ; redirects++) {
+    const response = await fetchOnce(url, method, body, request.headers ?? {}, options, deadline, timeoutMs);
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) {
+      const bytes = await readCapped(response, options.maxBodyBytes, url, deadline, timeoutMs);
+      return { status: response.status, headers: response.headers, url: url.toString(), body: bytes };
+    }
+    await response.body?.cancel();
+    if (redirects >= options.maxRedirects) {
+      throw new OutboundError('redirects', `more than ${options.maxRedirects} redirects from ${url.host}`);
+    }
+    url = parseHttpUrl(location, url);
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+    }
+  }
+}
+
+function parseHttpUrl(text: string, base?: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(text, base);
+  } catch {
+    throw new OutboundError('invalid_url', `not a valid URL: ${text}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OutboundError('invalid_url', `only http and https URLs can be fetched, not ${url.protocol}`);
+  }
+  return url;
+}
+
+async function fetchOnce(
+  url: URL,
+  method: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+  options: HttpClientOptions,
+  deadline: AbortSignal,
+  timeoutMs: number,
+): Promise<Response> {
+  try {
+    return await fetch(url, {
+      method,
+      body,
+      redirect: 'manual',
+      signal: deadline,
+      headers: { 'user-agent': options.userAgent, 'accept-encoding': 'gzip, br, deflate', ...headers },
+    });
+  } catch (error) {
+    throw toOutboundError(error, url, deadline, timeoutMs);
+  }
+}
+
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  url: URL,
+  deadline: AbortSignal,
+  timeoutMs: number,
+): Promise<Buffer> {
+  const declaredLength = Number(response.headers.get('content-length'));
+  if (declaredLength > maxBytes && response.headers.get('content-encoding') === null) {
+    await response.body?.cancel();
+    throw tooLarge(url, maxBytes);
+  }
+  if (response.body === null) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let received = 0;
+  try {
+    // Counted after decompression, so a small gzip bomb is stopped as well as a large plain body.
+    for await (const chunk of response.body) {
+      received += chunk.byteLength;
+      if (received > maxBytes) {
+        await response.body.cancel().catch(() => undefined);
+        throw tooLarge(url, maxBytes);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+  } catch (error) {
+    throw toOutboundError(error, url, deadline, timeoutMs);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(url: URL, maxBytes: number): OutboundError {
+  return new OutboundError('too_large', `response from ${url.host} is larger than ${formatBytes(maxBytes)}`);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+function toOutboundError(error: unknown, url: URL, deadline: AbortSignal, timeoutMs: number): OutboundError {
+  if (error instanceof OutboundError) return error;
+  if (deadline.aborted) return new OutboundError('timeout', `no complete answer from ${url.host} within ${timeoutMs / 1000} s`);
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (cause as { code?: string } | null)?.code;
+  const detail = code ?? (cause instanceof Error ? cause.message : String(cause));
+  return new OutboundError('network', `cannot reach ${url.host}: ${detail}`);
+}

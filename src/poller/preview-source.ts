@@ -1,0 +1,53 @@
+// `buzzwatch preview`: one poll of one source with nothing saved or queued, to check a source before relying on it.
+import type { Logger } from 'pino';
+import type { BrandRule } from '../mentions/brand-matcher.js';
+import { rulesForSource } from '../mentions/brand-rules.js';
+import { mentionId } from '../mentions/mention-id.js';
+import type { HttpClient } from '../net/http-client.js';
+import type { Source } from '../sources/source.js';
+import { toSourceError } from '../sources/source-error.js';
+import { matchItem } from './match-items.js';
+
+export interface PreviewLine {
+  id: string | null;
+  external_id: string | null;
+  url: string | null;
+  title: string | null;
+  text: string;
+  author: string | null;
+  lang: string | null;
+  published_at: string | null;
+  brands: string[];
+}
+
+export type PreviewResult = { ok: true; lines: PreviewLine[] } | { ok: false; reason: string };
+
+export async function previewSource(
+  source: Source,
+  deps: { brandRules: readonly BrandRule[]; http: HttpClient; logger: Logger },
+): Promise<PreviewResult> {
+  let items;
+  try {
+    ({ items } = await source.poll({}, { http: deps.http, logger: deps.logger, now: new Date() }));
+  } catch (error) {
+    const sourceError = toSourceError(error);
+    return { ok: false, reason: `${source.config.id}: ${sourceError.message}` };
+  }
+  const rules = rulesForSource(deps.brandRules, source.config.brands);
+  const lines = items.map((item) => {
+    const matched = matchItem(item, rules);
+    const hasIdentity = matched.url !== null || item.externalId !== null;
+    return {
+      id: hasIdentity ? mentionId(matched.url, source.config.type, item.externalId) : null,
+      external_id: item.externalId,
+      url: matched.url,
+      title: item.title,
+      text: item.text,
+      author: item.author,
+      lang: item.lang,
+      published_at: item.publishedAt?.toISOString() ?? null,
+      brands: matched.brands,
+    };
+  });
+  return { ok: true, lines };
+}

@@ -1,0 +1,47 @@
+// Redis connections. Producers fail fast when Redis is away (a webhook must answer 503, not hang); workers wait for
+// it to come back, which is what BullMQ requires of them.
+import { Redis } from 'ioredis';
+
+export function createProducerConnection(redisUrl: string): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5_000 });
+}
+
+export function createWorkerConnection(redisUrl: string): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+}
+
+/** Resolves once `redis` is connected; rejects with the last connection error after `timeoutMs`. */
+export async function waitForRedis(redis: Redis, redisUrl: string, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  let lastError = 'no answer';
+  const onError = (error: Error) => {
+    lastError = error.message;
+  };
+  redis.on('error', onError);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        redis.off('ready', onReady);
+        reject(new Error(`cannot reach Redis at ${redactUrl(redisUrl)} within ${timeoutMs / 1000} s: ${lastError}`));
+      }, timeoutMs);
+      function onReady() {
+        clearTimeout(timer);
+        resolve();
+      }
+      redis.once('ready', onReady);
+    });
+  } finally {
+    redis.off('error', onError);
+  }
+}
+
+/** A connection URL without its password, fit for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,94 @@
+// Everything a buzzwatch process shares between its roles: config, logger, connections, queues, compiled rules.
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ApiDeps } from '../api/api-deps.js';
+import type { Config } from '../config/schema.js';
+import type { BrandRule } from '../mentions/brand-matcher.js';
+import { brandKeywordPhrases, compileBrandRules } from '../mentions/brand-rules.js';
+import type { WordToken } from '../mentions/word-tokens.js';
+import { createHttpClient, type HttpClient } from '../net/http-client.js';
+import { closeQueues, createQueues, type Queues } from '../queue/queues.js';
+import { createProducerConnection, waitForRedis } from '../queue/redis.js';
+import { sourceKindFor } from '../sources/registry.js';
+import type { Source } from '../sources/source.js';
+import { createDatabase, type Database } from '../store/database.js';
+import type { Settings } from './settings.js';
+
+export interface Runtime {
+  settings: Settings;
+  config: Config;
+  logger: Logger;
+  database: Database;
+  /** The producer connection: queues, locks, readiness checks. Workers open their own. */
+  redis: Redis;
+  queues: Queues;
+  http: HttpClient;
+  brandRules: BrandRule[];
+  brandPhrases: Map<string, WordToken[][]>;
+  sources: Map<string, Source>;
+  close(): Promise<void>;
+}
+
+const REDIS_START_TIMEOUT_MS = 30_000;
+
+/** Opens connections (waiting for Redis to answer) and compiles the config into what roles use. */
+export async function createRuntime(settings: Settings, config: Config, logger: Logger): Promise<Runtime> {
+  const database = createDatabase(settings.databaseUrl);
+  const redis = createProducerConnection(settings.redisUrl);
+  // Without a listener ioredis reports every failed reconnect as an unhandled error; readiness reports the outage.
+  redis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+  try {
+    await waitForRedis(redis, settings.redisUrl, REDIS_START_TIMEOUT_MS);
+  } catch (error) {
+    redis.disconnect();
+    await database.end();
+    throw error;
+  }
+  const queues = createQueues(redis, settings.queuePrefix);
+  const http = httpClientFor(config);
+  const sources = new Map(
+    config.sources.map((sourceConfig) => {
+      const kind = sourceKindFor(sourceConfig.type);
+      if (kind === undefined) throw new Error(`unknown source type ${sourceConfig.type}`); // the loader rejects these
+      return [sourceConfig.id, kind.create(sourceConfig)] as const;
+    }),
+  );
+  return {
+    settings,
+    config,
+    logger,
+    database,
+    redis,
+    queues,
+    http,
+    brandRules: compileBrandRules(config.brands),
+    brandPhrases: brandKeywordPhrases(config.brands),
+    sources,
+    async close() {
+      await closeQueues(queues);
+      redis.disconnect();
+      await database.end();
+    },
+  };
+}
+
+export function httpClientFor(config: Config): HttpClient {
+  return createHttpClient({
+    timeoutMs: config.http.timeout,
+    ...(config.http.user_agent === undefined ? {} : { userAgent: config.http.user_agent }),
+  });
+}
+
+export function apiDepsOf(runtime: Runtime): ApiDeps {
+  return {
+    config: runtime.config,
+    database: runtime.database,
+    async pingRedis() {
+      await runtime.redis.ping();
+    },
+    async pollNow(sourceId) {
+      const job = await runtime.queues.poll.add('poll', { sourceId });
+      return job.id as string;
+    },
+  };
+}

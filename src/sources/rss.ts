@@ -1,0 +1,143 @@
+// RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom feeds, fetched with a conditional GET and parsed by rss-parser.
+import Parser from 'rss-parser';
+import { HttpUrl } from '../config/schema-types.js';
+import { htmlToText } from '../mentions/html-text.js';
+import type { SourceItem } from '../mentions/mention.js';
+import type { HttpResponse } from '../net/http-client.js';
+import type { PollContext, PollResult, SourceState } from './source.js';
+import { defineSourceKind, sourceConfigSchema } from './source-config.js';
+import { SourceError, httpStatusError } from './source-error.js';
+import { decodeXmlBody } from './xml-charset.js';
+
+export const MAX_TEXT_LENGTH = 100_000;
+
+interface FeedState extends SourceState {
+  etag?: string;
+  lastModified?: string;
+}
+
+type FeedItem = Parser.Item & {
+  id?: string;
+  author?: string;
+  summary?: string;
+  language?: string;
+  date?: string;
+  'content:encoded'?: string;
+  'rdf:about'?: string;
+};
+
+const parser = new Parser();
+
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1';
+
+export const rssSourceKind = defineSourceKind({
+  configSchema: sourceConfigSchema({ url: HttpUrl() }),
+  create: (config) => ({
+    config,
+    poll: (state, context) => pollFeed(config.url, state as FeedState, context),
+  }),
+});
+
+async function pollFeed(url: string, state: FeedState, context: PollContext): Promise<PollResult> {
+  const headers: Record<string, string> = { accept: ACCEPT };
+  if (state.etag) headers['if-none-match'] = state.etag;
+  if (state.lastModified) headers['if-modified-since'] = state.lastModified;
+  const response = await context.http.request({ url, headers });
+  if (response.status === 304) return { items: [], nextState: state };
+  if (response.status < 200 || response.status > 299) {
+    throw httpStatusError(response.status, response.url, response.headers.get('retry-after'), context.now);
+  }
+  const items = await parseFeedItems(response);
+  const nextState: FeedState = {};
+  const etag = response.headers.get('etag');
+  const lastModified = response.headers.get('last-modified');
+  if (etag) nextState.etag = etag;
+  if (lastModified) nextState.lastModified = lastModified;
+  return { items, nextState };
+}
+
+/** The items of a fetched feed, normalised; throws a SourceError when the body is not a readable feed. */
+export async function parseFeedItems(response: HttpResponse): Promise<SourceItem[]> {
+  const host = new URL(response.url).host;
+  const contentType = response.headers.get('content-type');
+  const xml = decodeXmlBody(response.body, contentType);
+  if (looksLikeHtml(xml)) {
+    throw new SourceError('not_a_feed', `${host} answered with an HTML page, not a feed (content-type ${contentType ?? 'none'})`);
+  }
+  let feed: Parser.Output<FeedItem>;
+  try {
+    feed = (await parser.parseString(blankUnreadableAtomDates(xml))) as Parser.Output<FeedItem>;
+  } catch (error) {
+    throw parseError(error, host);
+  }
+  const feedLanguage = (feed as { language?: string }).language ?? null;
+  return feed.items.map((item) => normaliseItem(item, response.url, feedLanguage));
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*(<!--[\s\S]*?-->\s*)*(<!doctype html|<html[\s>])/i.test(text);
+}
+
+// rss-parser calls toISOString() on Atom <published>/<updated> unguarded, so one bad date would reject the whole
+// feed; emptying unparseable ones keeps the entry (with no date) and the rest of the feed.
+function blankUnreadableAtomDates(xml: string): string {
+  return xml.replace(/<(published|updated)>([^<]*)<\/\1>/g, (element, name: string, value: string) =>
+    Number.isNaN(Date.parse(value.trim())) ? `<${name}></${name}>` : element,
+  );
+}
+
+function parseError(error: unknown, host: string): SourceError {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (/not recognized as RSS/i.test(detail)) {
+    return new SourceError('not_a_feed', `${host} answered with XML that is not RSS or Atom`);
+  }
+  const position = detail.match(/Line: (\d+)\s+Column: (\d+)/);
+  const reason = detail.split('\n')[0] ?? detail;
+  const where = position ? ` at line ${Number(position[1]) + 1}, column ${position[2]}` : '';
+  return new SourceError('parse', `invalid XML from ${host}: ${reason}${where}`);
+}
+
+function normaliseItem(item: FeedItem, feedUrl: string, feedLanguage: string | null): SourceItem {
+  const link = resolveLink(item.link, feedUrl) ?? permalinkGuid(item.guid, feedUrl);
+  const html = firstNonEmpty(item['content:encoded'], item.content, item.summary) ?? '';
+  return {
+    externalId: firstNonEmpty(item.guid, item.id, item['rdf:about'], item.link) ?? null,
+    url: link,
+    title: item.title ? htmlToText(item.title) : null,
+    text: htmlToText(html).slice(0, MAX_TEXT_LENGTH),
+    author: firstNonEmpty(item.creator, item.author)?.trim() ?? null,
+    lang: primaryLanguage(item.language ?? feedLanguage),
+    publishedAt: parseFeedDate(item.isoDate ?? item.pubDate ?? item.date),
+    reach: null,
+  };
+}
+
+function firstNonEmpty(...values: Array<string | undefined>): string | undefined {
+  return values.find((value) => typeof value === 'string' && value.trim() !== '');
+}
+
+function resolveLink(link: string | undefined, feedUrl: string): string | null {
+  if (typeof link !== 'string' || link.trim() === '') return null;
+  try {
+    const url = new URL(link.trim(), feedUrl);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+function permalinkGuid(guid: string | undefined, feedUrl: string): string | null {
+  return typeof guid === 'string' && /^https?:\/\//i.test(guid.trim()) ? resolveLink(guid, feedUrl) : null;
+}
+
+function parseFeedDate(text: string | undefined): Date | null {
+  if (typeof text !== 'string') return null;
+  const time = Date.parse(text.trim());
+  return Number.isNaN(time) ? null : new Date(time);
+}
+
+function primaryLanguage(tag: string | null | undefined): string | null {
+  if (typeof tag !== 'string') return null;
+  const primary = tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return /^[a-z]{2,3}$/.test(primary) ? primary : null;
+}

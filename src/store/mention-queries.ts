@@ -1,0 +1,139 @@
+// Reads mention history newest first with keyset pagination: (occurred_at, id) strictly after the cursor, so pages
+// neither skip nor repeat while new mentions arrive.
+import type { SentimentLabel } from '../sentiment/score-sentiment.js';
+import { foldText } from '../mentions/word-tokens.js';
+import type { Database } from './database.js';
+
+export interface MentionPosition {
+  occurredAt: Date;
+  id: string;
+}
+
+export interface MentionFilter {
+  brand?: string;
+  source?: string;
+  sentiment?: SentimentLabel;
+  since?: Date;
+  until?: Date;
+  /** Full-text query (web search syntax: words, "phrases", OR, -word). */
+  q?: string;
+  limit: number;
+  after?: MentionPosition;
+}
+
+export interface StoredMention {
+  id: string;
+  brands: string[];
+  sourceId: string;
+  sourceType: string;
+  url: string | null;
+  title: string | null;
+  text: string;
+  author: string | null;
+  lang: string | null;
+  publishedAt: Date | null;
+  seenAt: Date;
+  occurredAt: Date;
+  backfill: boolean;
+  reach: number | null;
+  sentiment: { label: SentimentLabel; score: number };
+}
+
+interface MentionRow {
+  id: string;
+  brands: string[] | null;
+  source_id: string;
+  source_type: string;
+  url: string | null;
+  title: string | null;
+  content: string;
+  author: string | null;
+  lang: string | null;
+  published_at: Date | null;
+  seen_at: Date;
+  occurred_at: Date;
+  backfill: boolean;
+  reach: number | null;
+  sentiment_label: SentimentLabel;
+  sentiment_score: number;
+}
+
+const MENTION_COLUMNS = `m.id, m.source_id, m.source_type, m.url, m.title, m.content, m.author, m.lang, m.published_at,
+  m.seen_at, m.occurred_at, m.backfill, m.reach, m.sentiment_label, m.sentiment_score,
+  ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS brands`;
+
+function toStoredMention(row: MentionRow): StoredMention {
+  return {
+    id: row.id,
+    brands: row.brands ?? [],
+    sourceId: row.source_id,
+    sourceType: row.source_type,
+    url: row.url,
+    title: row.title,
+    text: row.content,
+    author: row.author,
+    lang: row.lang,
+    publishedAt: row.published_at,
+    seenAt: row.seen_at,
+    occurredAt: row.occurred_at,
+    backfill: row.backfill,
+    reach: row.reach,
+    sentiment: { label: row.sentiment_label, score: row.sentiment_score },
+  };
+}
+
+export interface MentionPage {
+  mentions: StoredMention[];
+  /** Where the next page starts, or null when this was the last one. */
+  next: MentionPosition | null;
+}
+
+export async function listMentions(database: Database, filter: MentionFilter): Promise<MentionPage> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  // With a brand filter the walk runs down mention_brands' (brand_id, occurred_at, mention_id) index instead.
+  const byBrand = filter.brand !== undefined;
+  const timeColumn = byBrand ? 'mb.occurred_at' : 'm.occurred_at';
+  const idColumn = byBrand ? 'mb.mention_id' : 'm.id';
+  const conditions: string[] = [];
+  if (byBrand) conditions.push(`mb.brand_id = ${param(filter.brand)}`);
+  if (filter.source !== undefined) conditions.push(`m.source_id = ${param(filter.source)}`);
+  if (filter.sentiment !== undefined) conditions.push(`m.sentiment_label = ${param(filter.sentiment)}`);
+  if (filter.since !== undefined) conditions.push(`${timeColumn} >= ${param(filter.since)}`);
+  if (filter.until !== undefined) conditions.push(`${timeColumn} < ${param(filter.until)}`);
+  if (filter.q !== undefined) conditions.push(`m.search @@ websearch_to_tsquery('simple', ${param(foldText(filter.q))})`);
+  if (filter.after !== undefined) {
+    conditions.push(`(${timeColumn}, ${idColumn}) < (${param(filter.after.occurredAt)}, ${param(filter.after.id)})`);
+  }
+  const from = byBrand ? 'mention_brands mb JOIN mentions m ON m.id = mb.mention_id' : 'mentions m';
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { rows } = await database.query<MentionRow>(
+    `SELECT ${MENTION_COLUMNS} FROM ${from} ${where}
+     ORDER BY ${timeColumn} DESC, ${idColumn} DESC LIMIT ${param(filter.limit + 1)}`,
+    params,
+  );
+  const mentions = rows.slice(0, filter.limit).map(toStoredMention);
+  const last = mentions.at(-1);
+  const next = rows.length > filter.limit && last !== undefined ? { occurredAt: last.occurredAt, id: last.id } : null;
+  return { mentions, next };
+}
+
+export async function findMention(database: Database, mentionId: string): Promise<StoredMention | null> {
+  const { rows } = await database.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = $1`, [mentionId]);
+  return rows[0] ? toStoredMention(rows[0]) : null;
+}
+
+export interface BrandTotals {
+  mentionsTotal: number;
+  lastMentionAt: Date | null;
+}
+
+export async function brandTotals(database: Database): Promise<Map<string, BrandTotals>> {
+  const { rows } = await database.query<{ brand_id: string; total: number; last_at: Date | null }>(
+    'SELECT brand_id, count(*)::bigint AS total, max(occurred_at) AS last_at FROM mention_brands GROUP BY brand_id',
+  );
+  return new Map(rows.map((row) => [row.brand_id, { mentionsTotal: row.total, lastMentionAt: row.last_at }]));
+}

@@ -1,0 +1,101 @@
+// Writes scored mentions in batches: one statement per table for the whole batch, idempotent by mention id.
+import type { Mention } from '../mentions/mention.js';
+import { foldText } from '../mentions/word-tokens.js';
+import type { Sentiment } from '../sentiment/score-sentiment.js';
+import type { DatabaseClient } from './database.js';
+
+export type ScoredMention = Mention & { sentiment: Sentiment };
+
+export interface InsertReport {
+  /** Ids of mentions that were new; the others were already stored. */
+  insertedIds: string[];
+}
+
+export async function insertMentions(client: DatabaseClient, batch: ScoredMention[]): Promise<InsertReport> {
+  const mentions = mergeDuplicates(batch);
+  if (mentions.length === 0) return { insertedIds: [] };
+  const inserted = await client.query<{ id: string; source_id: string; source_type: string; seen_at: Date }>(
+    `INSERT INTO mentions (id, source_id, source_type, external_id, url, title, content, author, lang, published_at,
+                           seen_at, occurred_at, backfill, reach, sentiment_label, sentiment_score, search)
+     SELECT id, source_id, source_type, external_id, url, title, content, author, lang, published_at,
+            seen_at, least(coalesce(published_at, seen_at), seen_at), backfill, reach, sentiment_label, sentiment_score,
+            to_tsvector('simple', search_text)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::text[], $10::timestamptz[], $11::timestamptz[], $12::boolean[], $13::float8[], $14::text[],
+                   $15::real[], $16::text[])
+         AS input(id, source_id, source_type, external_id, url, title, content, author, lang, published_at, seen_at,
+                  backfill, reach, sentiment_label, sentiment_score, search_text)
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id, source_id, source_type, seen_at`,
+    [
+      mentions.map((mention) => mention.id),
+      mentions.map((mention) => mention.sourceId),
+      mentions.map((mention) => mention.sourceType),
+      mentions.map((mention) => mention.externalId),
+      mentions.map((mention) => mention.url),
+      mentions.map((mention) => mention.title),
+      mentions.map((mention) => mention.text),
+      mentions.map((mention) => mention.author),
+      mentions.map((mention) => mention.lang),
+      mentions.map((mention) => mention.publishedAt),
+      mentions.map((mention) => mention.seenAt),
+      mentions.map((mention) => mention.backfill),
+      mentions.map((mention) => mention.reach),
+      mentions.map((mention) => mention.sentiment.label),
+      mentions.map((mention) => mention.sentiment.score),
+      mentions.map((mention) => foldText(`${mention.title ?? ''} ${mention.text}`)),
+    ],
+  );
+  // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
+  const links = mentions.flatMap((mention) => mention.brands.map((brandId) => [mention.id, brandId] as const));
+  await client.query(
+    `INSERT INTO mention_brands (mention_id, brand_id, occurred_at)
+     SELECT link.mention_id, link.brand_id, mentions.occurred_at
+       FROM unnest($1::text[], $2::text[]) AS link(mention_id, brand_id)
+       JOIN mentions ON mentions.id = link.mention_id
+     ON CONFLICT DO NOTHING`,
+    [links.map(([mentionId]) => mentionId), links.map(([, brandId]) => brandId)],
+  );
+  await addToSourceTotals(client, inserted.rows);
+  return { insertedIds: inserted.rows.map((row) => row.id) };
+}
+
+async function addToSourceTotals(
+  client: DatabaseClient,
+  rows: Array<{ source_id: string; source_type: string; seen_at: Date }>,
+): Promise<void> {
+  const totals = new Map<string, { type: string; count: number; lastSeen: Date }>();
+  for (const row of rows) {
+    const total = totals.get(row.source_id) ?? { type: row.source_type, count: 0, lastSeen: row.seen_at };
+    total.count += 1;
+    if (row.seen_at > total.lastSeen) total.lastSeen = row.seen_at;
+    totals.set(row.source_id, total);
+  }
+  if (totals.size === 0) return;
+  // Sorted so that concurrent batches lock source rows in the same order and cannot deadlock.
+  const sourceIds = [...totals.keys()].sort();
+  await client.query(
+    `INSERT INTO sources (id, type, mentions_total, last_mention_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[])
+     ON CONFLICT (id) DO UPDATE
+       SET mentions_total = sources.mentions_total + excluded.mentions_total,
+           last_mention_at = greatest(sources.last_mention_at, excluded.last_mention_at)`,
+    [
+      sourceIds,
+      sourceIds.map((id) => totals.get(id)?.type),
+      sourceIds.map((id) => totals.get(id)?.count),
+      sourceIds.map((id) => totals.get(id)?.lastSeen),
+    ],
+  );
+}
+
+/** One entry per mention id, with the brands of all its copies (the same story from two feeds in one batch). */
+function mergeDuplicates(batch: ScoredMention[]): ScoredMention[] {
+  const byId = new Map<string, ScoredMention>();
+  for (const mention of batch) {
+    const earlier = byId.get(mention.id);
+    if (earlier === undefined) byId.set(mention.id, { ...mention, brands: [...mention.brands] });
+    else earlier.brands = [...new Set([...earlier.brands, ...mention.brands])];
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,96 @@
+// Per-source poll state and health in PostgreSQL, so any poller replica can take over any source.
+import type { SourceState } from '../sources/source.js';
+import type { SourceError } from '../sources/source-error.js';
+import type { Database } from './database.js';
+
+export interface SourceRecord {
+  id: string;
+  type: string;
+  state: SourceState;
+  firstOkAt: Date | null;
+  lastPolledAt: Date | null;
+  lastOkAt: Date | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastErrorKind: string | null;
+  retryAt: Date | null;
+  mentionsTotal: number;
+  lastMentionAt: Date | null;
+}
+
+interface SourceRow {
+  id: string;
+  type: string;
+  state: SourceState;
+  first_ok_at: Date | null;
+  last_polled_at: Date | null;
+  last_ok_at: Date | null;
+  consecutive_failures: number;
+  last_error: string | null;
+  last_error_kind: string | null;
+  retry_at: Date | null;
+  mentions_total: number;
+  last_mention_at: Date | null;
+}
+
+function toRecord(row: SourceRow): SourceRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    state: row.state,
+    firstOkAt: row.first_ok_at,
+    lastPolledAt: row.last_polled_at,
+    lastOkAt: row.last_ok_at,
+    consecutiveFailures: row.consecutive_failures,
+    lastError: row.last_error,
+    lastErrorKind: row.last_error_kind,
+    retryAt: row.retry_at,
+    mentionsTotal: row.mentions_total,
+    lastMentionAt: row.last_mention_at,
+  };
+}
+
+export async function findSourceRecord(database: Database, sourceId: string): Promise<SourceRecord | null> {
+  const { rows } = await database.query<SourceRow>('SELECT * FROM sources WHERE id = $1', [sourceId]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+export async function listSourceRecords(database: Database): Promise<Map<string, SourceRecord>> {
+  const { rows } = await database.query<SourceRow>('SELECT * FROM sources');
+  return new Map(rows.map((row) => [row.id, toRecord(row)]));
+}
+
+export async function recordPollSuccess(
+  database: Database,
+  source: { id: string; type: string },
+  nextState: SourceState,
+  at: Date,
+): Promise<void> {
+  await database.query(
+    `INSERT INTO sources (id, type, state, first_ok_at, last_polled_at, last_ok_at)
+     VALUES ($1, $2, $3, $4, $4, $4)
+     ON CONFLICT (id) DO UPDATE
+       SET type = excluded.type, state = excluded.state, first_ok_at = coalesce(sources.first_ok_at, excluded.first_ok_at),
+           last_polled_at = excluded.last_polled_at, last_ok_at = excluded.last_ok_at, consecutive_failures = 0,
+           last_error = NULL, last_error_kind = NULL, retry_at = NULL`,
+    [source.id, source.type, JSON.stringify(nextState), at],
+  );
+}
+
+export async function recordPollFailure(
+  database: Database,
+  source: { id: string; type: string },
+  error: SourceError,
+  at: Date,
+  retryAt: Date,
+): Promise<void> {
+  await database.query(
+    `INSERT INTO sources (id, type, last_polled_at, consecutive_failures, last_error, last_error_kind, retry_at)
+     VALUES ($1, $2, $3, 1, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE
+       SET type = excluded.type, last_polled_at = excluded.last_polled_at,
+           consecutive_failures = sources.consecutive_failures + 1, last_error = excluded.last_error,
+           last_error_kind = excluded.last_error_kind, retry_at = excluded.retry_at`,
+    [source.id, source.type, at, error.message, error.kind, retryAt],
+  );
+}

@@ -1,0 +1,25 @@
+// Fails the run at once, with the fix, when the services the suite talks to are not up.
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { TEST_DATABASE_ADMIN_URL, TEST_REDIS_URL } from './services.js';
+
+export default async function globalSetup(): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_ADMIN_URL, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    throw new Error(`PostgreSQL is not reachable at ${TEST_DATABASE_ADMIN_URL} (${(error as Error).message}); run .ci/run or start it`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(`Redis is not reachable at ${TEST_REDIS_URL} (${(error as Error).message}); run .ci/run or start it`);
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,131 @@
+// A whole buzzwatch process (api + poller + scorer by default) started in-process against real Redis and
+// PostgreSQL, isolated by its own database and queue prefix.
+import { Writable } from 'node:stream';
+import { Queue } from 'bullmq';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { PollOutcome } from '../../src/poller/poll-source.js';
+import { QueueName } from '../../src/queue/queues.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
+import type { Settings } from '../../src/runtime/settings.js';
+import type { InsertReport } from '../../src/store/mention-store.js';
+import { startRoles, type Role } from '../../workers/start-roles.js';
+import { watchQueue, type QueueWatch } from './queue-watch.js';
+import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from './services.js';
+
+export const READ_KEY = 'test-read-key-0123456789';
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+
+/** An api: section granting the two test keys; append it to a test config. */
+export const TEST_API_KEYS = `
+api:
+  keys:
+    - { name: reader, key: "${READ_KEY}", scope: read }
+    - { name: admin, key: "${ADMIN_KEY}", scope: admin }
+`;
+
+export interface TestSystem {
+  runtime: Runtime;
+  baseUrl: string;
+  db: TestDatabase;
+  prefix: string;
+  /** Every log line the process wrote. */
+  logLines: string[];
+  polls: QueueWatch<PollOutcome>;
+  stores: QueueWatch<InsertReport>;
+  /** GET/POST against the API with a key (the read key unless given). */
+  api(path: string, options?: { key?: string | null; method?: string }): Promise<{ status: number; body: any }>;
+  /** Asks the API to poll a source now, then waits until the poll and the batches it queued are stored. */
+  pollAndStore(sourceId: string): Promise<PollOutcome>;
+  /** Waits for the poll each source gets when the poller starts, and for what those polls queued. */
+  initialPolls(): Promise<Map<string, PollOutcome>>;
+  stop(): Promise<void>;
+}
+
+export async function startTestSystem(options: {
+  configYaml: string;
+  env?: Record<string, string>;
+  roles?: Role[];
+  logLevel?: string;
+}): Promise<TestSystem> {
+  const db = await createTestDatabase();
+  const prefix = uniqueName('bwq');
+  const config = parseConfig(options.configYaml, options.env ?? {});
+  const settings: Settings = {
+    configFile: 'inline',
+    databaseUrl: db.url,
+    redisUrl: TEST_REDIS_URL,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: options.logLevel ?? 'info',
+    queuePrefix: prefix,
+  };
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+      done();
+    },
+  });
+  const polls = await watchQueue<PollOutcome>(QueueName.poll, prefix);
+  const stores = await watchQueue<InsertReport>(QueueName.mentions, prefix);
+  const runtime = await createRuntime(settings, config, createLogger(settings.logLevel, sink));
+  const running = await startRoles(runtime, options.roles ?? ['api', 'poller', 'scorer']);
+  const baseUrl = `http://127.0.0.1:${running.port}`;
+
+  const api: TestSystem['api'] = async (path, { key = READ_KEY, method = 'GET' } = {}) => {
+    const headers: Record<string, string> = {};
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    const response = await fetch(`${baseUrl}${path}`, { method, headers });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+  };
+
+  const waitForStores = async (outcome: PollOutcome) => {
+    if (outcome.status === 'ok') await Promise.all(outcome.jobIds.map((id) => stores.next((job) => job.jobId === id)));
+  };
+
+  return {
+    runtime,
+    baseUrl,
+    db,
+    prefix,
+    logLines,
+    polls,
+    stores,
+    api,
+    async pollAndStore(sourceId) {
+      const { status, body } = await api(`/v1/sources/${sourceId}/poll`, { key: ADMIN_KEY, method: 'POST' });
+      if (status !== 202) throw new Error(`poll request failed: ${status} ${JSON.stringify(body)}`);
+      const { result } = await polls.next((job) => job.jobId === body.data.job_id);
+      await waitForStores(result);
+      return result;
+    },
+    async initialPolls() {
+      const outcomes = new Map<string, PollOutcome>();
+      for (const source of config.sources) {
+        const job = await polls.next((completed) => completed.jobId.startsWith(`repeat:${source.id}:`));
+        await waitForStores(job.result);
+        outcomes.set(source.id, job.result);
+      }
+      return outcomes;
+    },
+    async stop() {
+      await running.stop();
+      await runtime.close();
+      await polls.close();
+      await stores.close();
+      await obliterateQueues(prefix);
+      await db.drop();
+    },
+  };
+}
+
+async function obliterateQueues(prefix: string): Promise<void> {
+  const { hostname, port } = new URL(TEST_REDIS_URL);
+  for (const name of Object.values(QueueName)) {
+    const queue = new Queue(name, { prefix, connection: { host: hostname, port: Number(port) } });
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}

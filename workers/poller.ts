@@ -1,0 +1,33 @@
+// The poller role: keeps one job scheduler per source and polls sources as their jobs come due.
+import { Worker } from 'bullmq';
+import { pollSource, type PollOutcome } from '../src/poller/poll-source.js';
+import { syncPollSchedules } from '../src/poller/sync-poll-schedules.js';
+import { QueueName, type PollJobData } from '../src/queue/queues.js';
+import { createWorkerConnection } from '../src/queue/redis.js';
+import { moduleLogger } from '../src/runtime/logger.js';
+import type { Runtime } from '../src/runtime/runtime.js';
+import type { RunningRole } from './role.js';
+
+export async function startPoller(runtime: Runtime): Promise<RunningRole> {
+  const logger = moduleLogger(runtime.logger, 'poller');
+  const schedules = await syncPollSchedules(runtime.queues.poll, runtime.redis, runtime.config.sources);
+  logger.info(schedules, 'poll schedules');
+  const connection = createWorkerConnection(runtime.settings.redisUrl);
+  const deps = { ...runtime, logger };
+  const worker = new Worker<PollJobData, PollOutcome>(QueueName.poll, (job) => pollSource(job.data.sourceId, deps), {
+    connection,
+    prefix: runtime.settings.queuePrefix,
+    concurrency: runtime.config.queue.poll_concurrency,
+    lockDuration: runtime.config.queue.stalled_after,
+    stalledInterval: runtime.config.queue.stalled_after,
+  });
+  worker.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error.message }, 'poll job failed'));
+  worker.on('error', (error) => logger.error({ err: error.message }, 'poll worker error'));
+  return {
+    name: 'poller',
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

@@ -1,20 +1,16 @@
 #!/usr/bin/env node
 // The `buzzwatch` command. Parses arguments and hands over to the library; the only file in src/ importing workers/.
+// Heavy modules (fastify, bullmq, pg) are imported by the commands that use them, so check-config and sentiment
+// start quickly.
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, formatProblems } from './config/config-error.js';
 import { loadConfigFile } from './config/load-config.js';
 import type { Config } from './config/schema.js';
-import { compileBrandRules } from './mentions/brand-rules.js';
-import { previewSource } from './poller/preview-source.js';
-import { createLogger } from './runtime/logger.js';
-import { createRuntime, httpClientFor } from './runtime/runtime.js';
 import { settingsFromEnv, type Settings } from './runtime/settings.js';
 import { scoreSentiment } from './sentiment/score-sentiment.js';
-import { sourceKindFor } from './sources/registry.js';
-import { ensureDatabaseExists, createDatabase } from './store/database.js';
-import { migrate } from './store/migrate.js';
-import { ROLES, startRoles, type Role } from '../workers/start-roles.js';
+import { ROLES, type Role } from '../workers/role.js';
 
 const USAGE = `usage: buzzwatch <command>
 
@@ -30,18 +26,17 @@ class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const settings = settingsFromEnv();
   switch (command) {
     case 'start':
-      return start(settings, rest);
+      return start(settingsFromEnv(), rest);
     case 'migrate':
-      return migrateCommand(settings);
+      return migrateCommand(settingsFromEnv());
     case 'check-config':
-      return checkConfig(rest[0] ?? settings.configFile);
+      return checkConfig(rest[0] ?? settingsFromEnv().configFile);
     case 'sentiment':
       return sentimentCommand();
     case 'preview':
-      return preview(settings, rest);
+      return preview(settingsFromEnv(), rest);
     case undefined:
     case 'help':
     case '--help':
@@ -53,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function loadConfigOrExit(file: string): Config | null {
+function loadConfigOrReport(file: string): Config | null {
   try {
     return loadConfigFile(file);
   } catch (error) {
@@ -76,6 +71,8 @@ function parseRoles(args: string[]): Role[] {
 }
 
 async function prepareDatabase(settings: Settings): Promise<string[]> {
+  const { createDatabase, ensureDatabaseExists } = await import('./store/database.js');
+  const { migrate } = await import('./store/migrate.js');
   await ensureDatabaseExists(settings.databaseUrl);
   const database = createDatabase(settings.databaseUrl, { max: 1 });
   try {
@@ -87,17 +84,29 @@ async function prepareDatabase(settings: Settings): Promise<string[]> {
 
 async function start(settings: Settings, args: string[]): Promise<number> {
   const roles = parseRoles(args);
-  const config = loadConfigOrExit(settings.configFile);
+  const config = loadConfigOrReport(settings.configFile);
   if (config === null) return 1;
+  const { createLogger } = await import('./runtime/logger.js');
   const logger = createLogger(settings.logLevel);
+  // Until every role runs there is no work to finish: a signal during start-up simply ends the process.
+  const exitDuringStartUp = (signal: string) => {
+    logger.info({ signal }, 'stopped during start-up');
+    process.exit(0);
+  };
+  process.on('SIGTERM', exitDuringStartUp).on('SIGINT', exitDuringStartUp);
+
   const applied = await prepareDatabase(settings);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const { createRuntime } = await import('./runtime/runtime.js');
+  const { startRoles } = await import('../workers/start-roles.js');
   const runtime = await createRuntime(settings, config, logger);
   const running = await startRoles(runtime, roles).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
   });
   logger.info({ roles, port: running.port, brands: config.brands.length, sources: config.sources.length }, 'buzzwatch started');
+  process.off('SIGTERM', exitDuringStartUp).off('SIGINT', exitDuringStartUp);
+
   await new Promise<void>((resolve) => {
     let stopping = false;
     const shutdown = (signal: string) => {
@@ -142,7 +151,8 @@ async function sentimentCommand(): Promise<number> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     const { label, score } = scoreSentiment(line);
-    process.stdout.write(`${JSON.stringify({ label, score })}\n`);
+    // Waits for a slow reader instead of piling the output up in memory.
+    if (!process.stdout.write(`${JSON.stringify({ label, score })}\n`)) await once(process.stdout, 'drain');
   }
   return 0;
 }
@@ -150,19 +160,27 @@ async function sentimentCommand(): Promise<number> {
 async function preview(settings: Settings, args: string[]): Promise<number> {
   const sourceId = args[0];
   if (sourceId === undefined) throw new UsageError('preview needs a SOURCE_ID');
-  const config = loadConfigOrExit(settings.configFile);
+  const config = loadConfigOrReport(settings.configFile);
   if (config === null) return 1;
   const sourceConfig = config.sources.find((source) => source.id === sourceId);
   if (sourceConfig === undefined) {
-    console.error(`no source "${sourceId}" in ${settings.configFile} (known: ${config.sources.map((source) => source.id).join(', ')})`);
+    const known = config.sources.map((source) => source.id).join(', ');
+    console.error(`no source "${sourceId}" in ${settings.configFile} (known: ${known})`);
     return 1;
   }
+  const { sourceKindFor } = await import('./sources/registry.js');
+  const { compileBrandRules } = await import('./mentions/brand-rules.js');
+  const { previewSource } = await import('./poller/preview-source.js');
+  const { httpClientFor } = await import('./runtime/http-for-config.js');
+  const { createLogger } = await import('./runtime/logger.js');
+  const { pino } = await import('pino');
   const kind = sourceKindFor(sourceConfig.type);
   if (kind === undefined) return 1;
   const result = await previewSource(kind.create(sourceConfig), {
     brandRules: compileBrandRules(config.brands),
     http: httpClientFor(config),
-    logger: createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel),
+    // Logs go to stderr: stdout carries the JSON lines.
+    logger: createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, pino.destination(2)),
   });
   if (!result.ok) {
     console.error(result.reason);

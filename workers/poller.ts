@@ -14,7 +14,7 @@ export async function startPoller(runtime: Runtime): Promise<RunningRole> {
   logger.info(schedules, 'poll schedules');
   const connection = createWorkerConnection(runtime.settings.redisUrl);
   const deps = { ...runtime, logger };
-  const worker = new Worker<PollJobData, PollOutcome>(QueueName.poll, (job) => pollSource(job.data.sourceId, deps), {
+  const worker = new Worker<PollJobData, PollOutcome>(QueueName.poll, (job) => pollSource(job.data.sourceId, deps, { force: job.data.force }), {
     connection,
     prefix: runtime.settings.queuePrefix,
     concurrency: runtime.config.queue.poll_concurrency,

@@ -2,11 +2,10 @@
 import type { Runtime } from '../src/runtime/runtime.js';
 import { startHttp } from './api.js';
 import { startPoller } from './poller.js';
-import type { RunningRole } from './role.js';
+import type { Role, RunningRole } from './role.js';
 import { startScorer } from './scorer.js';
 
-export const ROLES = ['api', 'poller', 'scorer'] as const;
-export type Role = (typeof ROLES)[number];
+export type { Role } from './role.js';
 
 export interface RunningProcess {
   roles: RunningRole[];

@@ -9,4 +9,6 @@ export interface ApiDeps {
   pingRedis(): Promise<void>;
   /** Queues an immediate poll of a source; resolves with the job id. */
   pollNow(sourceId: string): Promise<string>;
+  /** Jobs per queue and state (waiting, active, delayed, failed, completed), for /metrics. */
+  queueCounts(): Promise<Record<string, Record<string, number>>>;
 }

@@ -8,11 +8,12 @@ import { registerErrorHandlers } from './error-handler.js';
 import { brandRoutes } from './routes/brands.js';
 import { healthRoutes } from './routes/health.js';
 import { mentionRoutes } from './routes/mentions.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { sourceRoutes } from './routes/sources.js';
 
 export interface AppOptions {
   logger: Logger;
-  /** "health" serves only /healthz and /readyz (for poller and scorer processes). */
+  /** "health" serves only /healthz, /readyz and /metrics (for poller and scorer processes). */
   routes?: 'all' | 'health';
 }
 
@@ -25,6 +26,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandlers(app);
   await app.register(healthRoutes, { deps });
+  await app.register(metricsRoutes, { deps });
   if (options.routes !== 'health') {
     await app.register(
       async (v1) => {

@@ -1,5 +1,6 @@
 // Maps whatever a route throws to the API's one error shape; unexpected errors are logged, never echoed.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDependencyOutage } from './dependency-outage.js';
 import { ApiError, ErrorCode, errorBody, type ErrorCodeValue } from './errors.js';
 
 const FASTIFY_CODES: Record<string, ErrorCodeValue> = {
@@ -10,16 +11,30 @@ const FASTIFY_CODES: Record<string, ErrorCodeValue> = {
   FST_ERR_VALIDATION: ErrorCode.validation,
 };
 
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+/** One readable sentence per schema violation, naming the parameter or field as the client wrote it. */
+function describeIssue(context: string, issue: ValidationIssue): string {
+  const path = `${context}${issue.instancePath.replace(/\//g, '.')}`;
+  const params = issue.params as { additionalProperty?: string; allowedValues?: unknown[] };
+  if (issue.keyword === 'additionalProperties' && params.additionalProperty !== undefined) {
+    return `${path}.${params.additionalProperty} is not a known ${context === 'querystring' ? 'parameter' : 'field'}`;
+  }
+  if (issue.keyword === 'enum' && params.allowedValues !== undefined) {
+    return `${path} must be one of ${params.allowedValues.join(', ')}`;
+  }
+  return `${path} ${issue.message ?? 'is invalid'}`;
+}
+
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
       return reply.status(error.statusCode).send(errorBody(error.code, error.message));
     }
     if (error.validation) {
-      const message = error.validation
-        .map((issue) => `${error.validationContext ?? 'request'}${issue.instancePath.replace(/\//g, '.')} ${issue.message ?? 'is invalid'}`)
-        .join('; ');
-      return reply.status(400).send(errorBody(ErrorCode.validation, message));
+      const context = error.validationContext ?? 'request';
+      const messages = new Set(error.validation.map((issue) => describeIssue(context, issue)));
+      return reply.status(400).send(errorBody(ErrorCode.validation, [...messages].join('; ')));
     }
     const knownCode = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (knownCode !== undefined) {
@@ -27,6 +42,10 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send(errorBody(ErrorCode.validation, error.message));
+    }
+    if (isDependencyOutage(error)) {
+      request.log.warn({ err: error.message }, 'dependency unreachable');
+      return reply.status(503).send(errorBody(ErrorCode.unavailable, 'a dependency (PostgreSQL or Redis) is unreachable; retry later'));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send(errorBody(ErrorCode.internal, 'internal error; see the server log'));

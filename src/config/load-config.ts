@@ -1,13 +1,14 @@
 // Reads buzzwatch.yaml: YAML → ${ENV} interpolation → schema (with each source checked by its kind) → cross-references.
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { compilePhrase } from '../mentions/brand-matcher.js';
 import { knownSourceTypes, sourceKindFor } from '../sources/registry.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { interpolateEnv } from './interpolate.js';
 import { schemaProblems } from './schema-problems.js';
+import { Id } from './schema-types.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export function loadConfigFile(file: string, env: Record<string, string | undefined> = process.env): Config {
@@ -22,17 +23,14 @@ export function loadConfigFile(file: string, env: Record<string, string | undefi
 }
 
 export function parseConfig(yamlText: string, env: Record<string, string | undefined>, file = 'config'): Config {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(yamlText, { lineCounter, uniqueKeys: true });
+  const document = parseDocument(yamlText, { uniqueKeys: true, prettyErrors: true });
   if (document.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      document.errors.map((error) => {
-        const position = error.linePos?.[0];
-        const where = position ? `line ${position.line}, column ${position.col}: ` : '';
-        return { path: '', message: `invalid YAML at ${where}${error.message.split('\n')[0]}` };
-      }),
-    );
+    // Later YAML errors are usually the first one cascading; the first one (with its position) is what to fix.
+    const [error] = document.errors;
+    const reason = (error?.message ?? 'unreadable').split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
+    const position = error?.linePos?.[0];
+    const where = position ? ` at line ${position.line}, column ${position.col}` : '';
+    throw new ConfigError(file, [{ path: '', message: `invalid YAML${where}: ${reason}` }]);
   }
   const problems: ConfigProblem[] = [];
   const raw = interpolateEnv(document.toJS() ?? {}, env, problems);
@@ -44,7 +42,8 @@ export function parseConfig(yamlText: string, env: Record<string, string | undef
 }
 
 function validateConfig(raw: unknown, problems: ConfigProblem[]): Config | null {
-  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
+  // Convert turns strings from ${VAR} into the numbers and booleans the schema expects.
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
   const reported = new Set(problems.map((problem) => problem.path));
   const addProblems = (found: ConfigProblem[]) => {
     for (const problem of found) {
@@ -55,10 +54,9 @@ function validateConfig(raw: unknown, problems: ConfigProblem[]): Config | null 
   addProblems(schemaProblems(ConfigSchema, withDefaults));
   const rawSources = (withDefaults as { sources?: unknown }).sources;
   const sources = Array.isArray(rawSources) ? decodeSources(rawSources, addProblems) : [];
+  addProblems(crossReferenceProblems(withDefaults));
   if (problems.length > 0) return null;
-  const config: Config = { ...Value.Decode(ConfigSchema, withDefaults), sources };
-  addProblems(crossReferenceProblems(config));
-  return problems.length > 0 ? null : config;
+  return { ...Value.Decode(ConfigSchema, withDefaults), sources };
 }
 
 function decodeSources(entries: unknown[], addProblems: (found: ConfigProblem[]) => void): SourceConfig[] {
@@ -72,7 +70,7 @@ function decodeSources(entries: unknown[], addProblems: (found: ConfigProblem[])
       addProblems([{ path: `${path}.type`, message: `unknown source type "${type}" (known: ${knownSourceTypes.join(', ')})` }]);
       return;
     }
-    const withDefaults = Value.Default(kind.configSchema, entry);
+    const withDefaults = Value.Default(kind.configSchema, Value.Convert(kind.configSchema, entry));
     const found = schemaProblems(kind.configSchema, withDefaults, path);
     if (found.length > 0) addProblems(found);
     else sources.push(Value.Decode(kind.configSchema, withDefaults) as SourceConfig);
@@ -80,17 +78,40 @@ function decodeSources(entries: unknown[], addProblems: (found: ConfigProblem[])
   return sources;
 }
 
-function crossReferenceProblems(config: Config): ConfigProblem[] {
+type Entry = Record<string, unknown>;
+
+const ID_PATTERN = new RegExp(Id().pattern as string);
+
+/** The objects in `document[field]` (others are schema problems, reported elsewhere). */
+function entriesAt(document: unknown, field: string): Entry[] {
+  const list = (document as Entry | null)?.[field];
+  return Array.isArray(list) ? list.map((item) => (item !== null && typeof item === 'object' ? (item as Entry) : {})) : [];
+}
+
+function stringsAt(entry: Entry, field: string): string[] {
+  const list = entry[field];
+  return Array.isArray(list) ? list.map((item) => (typeof item === 'string' ? item : '')) : [];
+}
+
+const stringAt = (entry: Entry, field: string) => (typeof entry[field] === 'string' ? (entry[field] as string) : null);
+
+// Runs on the document before decoding so that these problems are reported together with schema problems;
+// malformed fields are skipped here (the schema check reports them).
+function crossReferenceProblems(document: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const brandIds = new Set(config.brands.map((brand) => brand.id));
+  const brands = entriesAt(document, 'brands');
+  const sources = entriesAt(document, 'sources');
+  const keys = entriesAt((document as Entry | null)?.api, 'keys');
+  const brandIds = new Set(brands.map((brand) => stringAt(brand, 'id')).filter((id) => id !== null && ID_PATTERN.test(id)));
   const brandList = [...brandIds].join(', ');
-  problems.push(...duplicateProblems(config.brands.map((brand) => brand.id), 'brands', 'id'));
-  problems.push(...duplicateProblems(config.sources.map((source) => source.id), 'sources', 'id'));
-  problems.push(...duplicateProblems(config.api.keys.map((key) => key.name), 'api.keys', 'name'));
-  problems.push(...duplicateProblems(config.api.keys.map((key) => key.key), 'api.keys', 'key'));
-  config.brands.forEach((brand, index) => {
-    for (const field of ['keywords', 'exclude'] as const) {
-      brand[field].forEach((phrase, phraseIndex) => {
+  problems.push(...duplicateProblems(brands.map((brand) => stringAt(brand, 'id')), 'brands', 'id'));
+  problems.push(...duplicateProblems(sources.map((source) => stringAt(source, 'id')), 'sources', 'id'));
+  problems.push(...duplicateProblems(keys.map((key) => stringAt(key, 'name')), 'api.keys', 'name'));
+  problems.push(...duplicateProblems(keys.map((key) => stringAt(key, 'key')), 'api.keys', 'key'));
+  brands.forEach((brand, index) => {
+    for (const field of ['keywords', 'exclude']) {
+      stringsAt(brand, field).forEach((phrase, phraseIndex) => {
+        if (phrase === '') return;
         try {
           compilePhrase(phrase);
         } catch (error) {
@@ -98,17 +119,18 @@ function crossReferenceProblems(config: Config): ConfigProblem[] {
         }
       });
     }
-    brand.competitors.forEach((competitor, competitorIndex) => {
+    stringsAt(brand, 'competitors').forEach((competitor, competitorIndex) => {
       const path = `brands[${index}].competitors[${competitorIndex}]`;
-      if (competitor === brand.id) problems.push({ path, message: 'a brand cannot be its own competitor' });
+      if (competitor === '') return;
+      if (competitor === stringAt(brand, 'id')) problems.push({ path, message: 'a brand cannot be its own competitor' });
       else if (!brandIds.has(competitor)) {
         problems.push({ path, message: `"${competitor}" is not a brand id (known: ${brandList})` });
       }
     });
   });
-  config.sources.forEach((source, index) => {
-    source.brands?.forEach((brandId, brandIndex) => {
-      if (!brandIds.has(brandId)) {
+  sources.forEach((source, index) => {
+    stringsAt(source, 'brands').forEach((brandId, brandIndex) => {
+      if (brandId !== '' && !brandIds.has(brandId)) {
         problems.push({ path: `sources[${index}].brands[${brandIndex}]`, message: `"${brandId}" is not a brand id (known: ${brandList})` });
       }
     });
@@ -116,10 +138,11 @@ function crossReferenceProblems(config: Config): ConfigProblem[] {
   return problems;
 }
 
-function duplicateProblems(values: string[], listPath: string, field: string): ConfigProblem[] {
+function duplicateProblems(values: Array<string | null>, listPath: string, field: string): ConfigProblem[] {
   const firstIndex = new Map<string, number>();
   const problems: ConfigProblem[] = [];
   values.forEach((value, index) => {
+    if (value === null || value === '') return;
     const earlier = firstIndex.get(value);
     if (earlier === undefined) firstIndex.set(value, index);
     else {

@@ -13,10 +13,22 @@ export function canonicalUrl(rawUrl: string, base?: string): string | null {
   url.hash = '';
   url.username = '';
   url.password = '';
-  for (const name of [...url.searchParams.keys()]) {
-    if (TRACKING_PARAMETER.test(name)) url.searchParams.delete(name);
-  }
-  if (url.searchParams.size === 0) url.search = '';
+  // Filter the raw query text rather than going through URLSearchParams, which would re-encode the parameters we
+  // keep ("%20" → "+", "amp" → "amp=") and give the clean link and the tracked link different ids.
+  const kept = url.search
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((parameter) => parameter !== '' && !TRACKING_PARAMETER.test(parameterName(parameter)));
+  url.search = kept.length > 0 ? `?${kept.join('&')}` : '';
   // URL already lower-cases the host and drops default ports.
   return url.toString();
+}
+
+function parameterName(parameter: string): string {
+  const name = parameter.split('=')[0] ?? '';
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
 }

@@ -13,7 +13,8 @@ const UNDECOMPOSABLE: Record<string, string> = {
 };
 const UNDECOMPOSABLE_PATTERN = new RegExp(`[${Object.keys(UNDECOMPOSABLE).join('')}]`, 'g');
 const COMBINING_MARKS = /\p{M}+/gu;
-const TOKEN = /([#@]?)([\p{L}\p{N}_]+)/gu;
+// A # or @ marks a tag or handle only where a token starts: the @ in press@acme.com is not a handle.
+const TOKEN = /(?<![\p{L}\p{N}_.@#])([#@]?)([\p{L}\p{N}_]+)/gu;
 
 export function foldText(text: string): string {
   return text

@@ -52,8 +52,9 @@ async function requestWithLimits(request: HttpRequest, options: HttpClientOption
   let url = parseHttpUrl(request.url);
   let method = request.method ?? 'GET';
   let body = request.body;
+  let headers = request.headers ?? {};
   for (let redirects = 0; ; redirects++) {
-    const response = await fetchOnce(url, method, body, request.headers ?? {}, options, deadline, timeoutMs);
+    const response = await fetchOnce(url, method, body, headers, options, deadline, timeoutMs);
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) {
       const bytes = await readCapped(response, options.maxBodyBytes, url, deadline, timeoutMs);
@@ -63,12 +64,21 @@ async function requestWithLimits(request: HttpRequest, options: HttpClientOption
     if (redirects >= options.maxRedirects) {
       throw new OutboundError('redirects', `more than ${options.maxRedirects} redirects from ${url.host}`);
     }
-    url = parseHttpUrl(location, url);
+    const nextUrl = parseHttpUrl(location, url);
+    // Credentials are for the origin they were given for: a redirect elsewhere must not carry them along.
+    if (nextUrl.origin !== url.origin) headers = withoutCredentials(headers);
+    url = nextUrl;
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
       method = 'GET';
       body = undefined;
     }
   }
+}
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
 }
 
 function parseHttpUrl(text: string, base?: URL): URL {

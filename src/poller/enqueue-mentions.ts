@@ -1,4 +1,5 @@
-// Adds mentions to the queue in batches: one job carries many mentions (about 45x the throughput of one job each).
+// Adds mentions to the queue in batches: one job carries many mentions (bench:queue: 100k mentions/s against 5.8k/s
+// for one awaited job per mention, 17x).
 import type { Mention } from '../mentions/mention.js';
 import type { Queues } from '../queue/queues.js';
 

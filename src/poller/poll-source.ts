@@ -40,15 +40,17 @@ function schedulingSlackMs(everyMs: number): number {
   return Math.min(everyMs / 4, 5_000);
 }
 
-export async function pollSource(sourceId: string, deps: PollDeps): Promise<PollOutcome> {
+export async function pollSource(sourceId: string, deps: PollDeps, options: { force?: boolean } = {}): Promise<PollOutcome> {
   const source = deps.sources.get(sourceId);
   if (source === undefined) return { status: 'skipped', reason: 'unknown_source' };
   const { config } = source;
   const logger = deps.logger.child({ source: sourceId });
   const now = deps.now?.() ?? new Date();
   const record = await findSourceRecord(deps.database, sourceId);
-  if (record?.retryAt && record.retryAt.getTime() - schedulingSlackMs(config.every) > now.getTime()) {
-    return { status: 'skipped', reason: 'backing_off', retryAt: record.retryAt.toISOString() };
+  const retryAt = record?.retryAt ?? null;
+  const backingOff = retryAt !== null && retryAt.getTime() - schedulingSlackMs(config.every) > now.getTime();
+  if (backingOff && options.force !== true) {
+    return { status: 'skipped', reason: 'backing_off', retryAt: retryAt.toISOString() };
   }
   let result;
   try {

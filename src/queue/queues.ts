@@ -8,7 +8,14 @@ export const QueueName = {
   mentions: 'mentions',
 } as const;
 
-export const PollJobSchema = Type.Object({ sourceId: Type.String({ minLength: 1 }) }, { additionalProperties: false });
+export const PollJobSchema = Type.Object(
+  {
+    sourceId: Type.String({ minLength: 1 }),
+    /** Set on polls someone asked for: they run even while the source is backing off. */
+    force: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 export type PollJobData = Static<typeof PollJobSchema>;
 
 export const MentionsJobSchema = Type.Object(

@@ -2,8 +2,23 @@
 // it to come back, which is what BullMQ requires of them.
 import { Redis } from 'ioredis';
 
+const lastErrors = new WeakMap<Redis, string>();
+
 export function createProducerConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5_000 });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5_000 });
+  // Remembered so that an outage can be explained (readiness) instead of reported as "stream isn't writeable".
+  redis.on('error', (error: Error) => lastErrors.set(redis, error.message));
+  redis.on('ready', () => lastErrors.delete(redis));
+  return redis;
+}
+
+/** Resolves when Redis answers PING; otherwise rejects with the connection state and its last error. */
+export async function pingRedis(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') {
+    const lastError = lastErrors.get(redis);
+    throw new Error(`connection ${redis.status}${lastError === undefined ? '' : `: ${lastError}`}`);
+  }
+  await redis.ping();
 }
 
 export function createWorkerConnection(redisUrl: string): Redis {

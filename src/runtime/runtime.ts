@@ -6,12 +6,13 @@ import type { Config } from '../config/schema.js';
 import type { BrandRule } from '../mentions/brand-matcher.js';
 import { brandKeywordPhrases, compileBrandRules } from '../mentions/brand-rules.js';
 import type { WordToken } from '../mentions/word-tokens.js';
-import { createHttpClient, type HttpClient } from '../net/http-client.js';
+import type { HttpClient } from '../net/http-client.js';
 import { closeQueues, createQueues, type Queues } from '../queue/queues.js';
-import { createProducerConnection, waitForRedis } from '../queue/redis.js';
+import { createProducerConnection, pingRedis, waitForRedis } from '../queue/redis.js';
 import { sourceKindFor } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import { createDatabase, type Database } from '../store/database.js';
+import { httpClientFor } from './http-for-config.js';
 import type { Settings } from './settings.js';
 
 export interface Runtime {
@@ -72,23 +73,24 @@ export async function createRuntime(settings: Settings, config: Config, logger: 
   };
 }
 
-export function httpClientFor(config: Config): HttpClient {
-  return createHttpClient({
-    timeoutMs: config.http.timeout,
-    ...(config.http.user_agent === undefined ? {} : { userAgent: config.http.user_agent }),
-  });
-}
-
 export function apiDepsOf(runtime: Runtime): ApiDeps {
   return {
     config: runtime.config,
     database: runtime.database,
-    async pingRedis() {
-      await runtime.redis.ping();
-    },
+    pingRedis: () => pingRedis(runtime.redis),
     async pollNow(sourceId) {
-      const job = await runtime.queues.poll.add('poll', { sourceId });
+      // Forced: someone who just fixed a feed wants it polled now, not after the back-off.
+      const job = await runtime.queues.poll.add('poll', { sourceId, force: true });
       return job.id as string;
+    },
+    async queueCounts() {
+      const entries = await Promise.all(
+        Object.values(runtime.queues).map(async (queue: Queues[keyof Queues]) => {
+          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+          return [queue.name, counts] as const;
+        }),
+      );
+      return Object.fromEntries(entries);
     },
   };
 }

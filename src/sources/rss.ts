@@ -26,7 +26,8 @@ type FeedItem = Parser.Item & {
   'rdf:about'?: string;
 };
 
-const parser = new Parser();
+// RSS 1.0 channels state their language as dc:language; rss-parser only reads RSS 2.0's <language> by itself.
+const parser = new Parser({ customFields: { feed: ['dc:language'] } });
 
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1';
 
@@ -70,8 +71,14 @@ export async function parseFeedItems(response: HttpResponse): Promise<SourceItem
   } catch (error) {
     throw parseError(error, host);
   }
-  const feedLanguage = (feed as { language?: string }).language ?? null;
+  const channel = feed as { language?: string; 'dc:language'?: string };
+  const feedLanguage = channel.language ?? channel['dc:language'] ?? rootXmlLang(xml);
   return feed.items.map((item) => normaliseItem(item, response.url, feedLanguage));
+}
+
+/** Atom states the language of the whole feed as xml:lang on its root element. */
+function rootXmlLang(xml: string): string | null {
+  return xml.match(/<feed\b[^>]*\sxml:lang=["']([^"']+)["']/)?.[1] ?? null;
 }
 
 function looksLikeHtml(text: string): boolean {
@@ -101,7 +108,7 @@ function normaliseItem(item: FeedItem, feedUrl: string, feedLanguage: string | n
   const link = resolveLink(item.link, feedUrl) ?? permalinkGuid(item.guid, feedUrl);
   const html = firstNonEmpty(item['content:encoded'], item.content, item.summary) ?? '';
   return {
-    externalId: firstNonEmpty(item.guid, item.id, item['rdf:about'], item.link) ?? null,
+    externalId: firstNonEmpty(item.guid, item.id, item['rdf:about']) ?? link,
     url: link,
     title: item.title ? htmlToText(item.title) : null,
     text: htmlToText(html).slice(0, MAX_TEXT_LENGTH),

@@ -57,6 +57,8 @@ export function httpStatusError(status: number, url: string, retryAfter: string 
 export function parseRetryAfter(value: string | null, now: Date): number | null {
   if (value === null || value.trim() === '') return null;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  // Otherwise only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse would also accept "-5" or "1.5".
+  if (!/^[A-Za-z]{3},? /.test(value.trim())) return null;
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
 }

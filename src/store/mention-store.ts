@@ -17,14 +17,20 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
   const inserted = await client.query<{ id: string; source_id: string; source_type: string; seen_at: Date }>(
     `INSERT INTO mentions (id, source_id, source_type, external_id, url, title, content, author, lang, published_at,
                            seen_at, occurred_at, backfill, reach, sentiment_label, sentiment_score, search)
-     SELECT id, source_id, source_type, external_id, url, title, content, author, lang, published_at,
-            seen_at, least(coalesce(published_at, seen_at), seen_at), backfill, reach, sentiment_label, sentiment_score,
+     SELECT id, source_id, source_type, external_id, url, title, content, author, lang, published_ms,
+            seen_ms, least(coalesce(published_ms, seen_ms), seen_ms), backfill, reach, sentiment_label, sentiment_score,
             to_tsvector('simple', search_text)
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                    $9::text[], $10::timestamptz[], $11::timestamptz[], $12::boolean[], $13::float8[], $14::text[],
                    $15::real[], $16::text[])
          AS input(id, source_id, source_type, external_id, url, title, content, author, lang, published_at, seen_at,
-                  backfill, reach, sentiment_label, sentiment_score, search_text)
+                  backfill, reach, sentiment_label, sentiment_score, search_text),
+       -- Millisecond precision, as JavaScript and the API's cursors have it: a microsecond tail would make keyset
+       -- pages skip rows.
+       LATERAL (SELECT date_trunc('milliseconds', published_at) AS published_ms,
+                       date_trunc('milliseconds', seen_at) AS seen_ms) AS truncated
+      -- A redelivered batch skips the text-search vector of rows that are already stored.
+      WHERE NOT EXISTS (SELECT 1 FROM mentions stored WHERE stored.id = input.id)
      ON CONFLICT (id) DO NOTHING
      RETURNING id, source_id, source_type, seen_at`,
     [
@@ -75,11 +81,11 @@ async function addToSourceTotals(
   // Sorted so that concurrent batches lock source rows in the same order and cannot deadlock.
   const sourceIds = [...totals.keys()].sort();
   await client.query(
-    `INSERT INTO sources (id, type, mentions_total, last_mention_at)
+    `INSERT INTO sources (id, type, mentions_total, last_mention_seen_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[])
      ON CONFLICT (id) DO UPDATE
        SET mentions_total = sources.mentions_total + excluded.mentions_total,
-           last_mention_at = greatest(sources.last_mention_at, excluded.last_mention_at)`,
+           last_mention_seen_at = greatest(sources.last_mention_seen_at, excluded.last_mention_seen_at)`,
     [
       sourceIds,
       sourceIds.map((id) => totals.get(id)?.type),

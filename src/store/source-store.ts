@@ -15,7 +15,7 @@ export interface SourceRecord {
   lastErrorKind: string | null;
   retryAt: Date | null;
   mentionsTotal: number;
-  lastMentionAt: Date | null;
+  lastMentionSeenAt: Date | null;
 }
 
 interface SourceRow {
@@ -30,7 +30,7 @@ interface SourceRow {
   last_error_kind: string | null;
   retry_at: Date | null;
   mentions_total: number;
-  last_mention_at: Date | null;
+  last_mention_seen_at: Date | null;
 }
 
 function toRecord(row: SourceRow): SourceRecord {
@@ -46,7 +46,7 @@ function toRecord(row: SourceRow): SourceRecord {
     lastErrorKind: row.last_error_kind,
     retryAt: row.retry_at,
     mentionsTotal: row.mentions_total,
-    lastMentionAt: row.last_mention_at,
+    lastMentionSeenAt: row.last_mention_seen_at,
   };
 }
 

@@ -37,6 +37,8 @@ export interface TestSystem {
   api(path: string, options?: { key?: string | null; method?: string }): Promise<{ status: number; body: any }>;
   /** Asks the API to poll a source now, then waits until the poll and the batches it queued are stored. */
   pollAndStore(sourceId: string): Promise<PollOutcome>;
+  /** Queues a poll as the scheduler does (not forced: a source backing off skips it) and waits for it. */
+  pollAsScheduled(sourceId: string): Promise<PollOutcome>;
   /** Waits for the poll each source gets when the poller starts, and for what those polls queued. */
   initialPolls(): Promise<Map<string, PollOutcome>>;
   stop(): Promise<void>;
@@ -98,6 +100,12 @@ export async function startTestSystem(options: {
       const { status, body } = await api(`/v1/sources/${sourceId}/poll`, { key: ADMIN_KEY, method: 'POST' });
       if (status !== 202) throw new Error(`poll request failed: ${status} ${JSON.stringify(body)}`);
       const { result } = await polls.next((job) => job.jobId === body.data.job_id);
+      await waitForStores(result);
+      return result;
+    },
+    async pollAsScheduled(sourceId) {
+      const job = await runtime.queues.poll.add('poll', { sourceId });
+      const { result } = await polls.next((completed) => completed.jobId === job.id);
       await waitForStores(result);
       return result;
     },

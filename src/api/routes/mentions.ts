@@ -1,6 +1,7 @@
 // GET /v1/mentions (filtered, newest first, keyset-paged) and GET /v1/mentions/:id.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { SentimentLabel } from '../../sentiment/score-sentiment.js';
 import { findMention, listMentions, type StoredMention } from '../../store/mention-queries.js';
 import type { ApiDeps } from '../api-deps.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -11,7 +12,9 @@ const MentionsQuery = Type.Object(
   {
     brand: Type.Optional(Type.String({ minLength: 1 })),
     source: Type.Optional(Type.String({ minLength: 1 })),
-    sentiment: Type.Optional(Type.Union([Type.Literal('positive'), Type.Literal('neutral'), Type.Literal('negative')])),
+    sentiment: Type.Optional(
+      Type.Unsafe<SentimentLabel>({ type: 'string', enum: ['positive', 'neutral', 'negative'] satisfies SentimentLabel[] }),
+    ),
     since: Type.Optional(Type.String()),
     until: Type.Optional(Type.String()),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),

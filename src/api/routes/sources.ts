@@ -27,7 +27,7 @@ export const sourceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async 
           last_error: record?.lastError ?? null,
           retry_at: iso(record?.retryAt),
           mentions_total: record?.mentionsTotal ?? 0,
-          last_mention_at: iso(record?.lastMentionAt),
+          last_mention_seen_at: iso(record?.lastMentionSeenAt),
         };
       }),
     };

@@ -51,5 +51,5 @@ CREATE TABLE sources (
   -- Scheduled polls before this time are skipped (back-off after failures, or the remote asked us to wait).
   retry_at             timestamptz,
   mentions_total       bigint NOT NULL DEFAULT 0,
-  last_mention_at      timestamptz
+  last_mention_seen_at timestamptz
 );

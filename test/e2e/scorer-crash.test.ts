@@ -1,0 +1,301 @@
+// Invariant 2 for the scorer: a scorer process SIGKILLed while it holds a batch loses nothing, and the batch handed
+// over to a restarted scorer is stored exactly once, whether the kill came before or after the batch committed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { compileBrandRules } from '../../src/mentions/brand-rules.js';
+import type { SourceItem } from '../../src/mentions/mention.js';
+import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
+import { toMentions } from '../../src/poller/match-items.js';
+import { QueueName, closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
+import type { InsertReport } from '../../src/store/mention-store.js';
+import { killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
+import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
+import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
+
+// A short stall time so that the batch of a dead scorer is handed over within seconds.
+const SCORER_CONFIG = `
+brands:
+  - { id: acme, name: Acme Corp, keywords: ["acme"] }
+queue: { stalled_after: 2s }
+`;
+
+const BATCH_SIZE = 50;
+const SOURCE_ID = 'crash-feed';
+const CONDITION_POLL_MS = 50;
+
+/** A batch of mentions exactly as the poller builds it from a feed's items. */
+function mentionsBatch() {
+  const config = parseConfig(SCORER_CONFIG, {});
+  const items: SourceItem[] = Array.from({ length: BATCH_SIZE }, (_, index) => ({
+    externalId: `crash-${index}`,
+    url: `https://crash.example/story-${index}`,
+    title: `Acme story number ${index}`,
+    text: `Acme customers talk about story ${index}.`,
+    author: null,
+    lang: 'en',
+    publishedAt: new Date(Date.UTC(2026, 10, 25, 10, index)),
+    reach: null,
+  }));
+  const mentions = toMentions(items, compileBrandRules(config.brands), {
+    sourceId: SOURCE_ID,
+    sourceType: 'rss',
+    seenAt: new Date(),
+    backfill: false,
+  });
+  if (mentions.length !== BATCH_SIZE) throw new Error(`expected ${BATCH_SIZE} matching mentions, got ${mentions.length}`);
+  return mentions;
+}
+
+/** Resolves once `condition` holds, checking every CONDITION_POLL_MS (for states that raise no event). */
+async function until(description: string, condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${description}`);
+    await new Promise((resolve) => setTimeout(resolve, CONDITION_POLL_MS));
+  }
+}
+
+/** Records 'active' events so a test can await a job being taken, even if that happened before it asked. */
+function activeJobs(events: QueueEvents): (jobId: string) => Promise<void> {
+  const seen = new Set<string>();
+  const waiters = new Map<string, () => void>();
+  events.on('active', ({ jobId }) => {
+    seen.add(jobId);
+    waiters.get(jobId)?.();
+  });
+  return (jobId) =>
+    seen.has(jobId)
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`job ${jobId} never became active`)), 15_000);
+          waiters.set(jobId, () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+}
+
+interface Scenario {
+  db: TestDatabase;
+  prefix: string;
+  redisUrl: string;
+  configFile: string;
+}
+
+async function startScorer(scenario: Scenario): Promise<CliProcess> {
+  const scorer = spawnCli(['start', '--role', 'scorer'], {
+    BUZZWATCH_CONFIG: scenario.configFile,
+    DATABASE_URL: scenario.db.url,
+    REDIS_URL: scenario.redisUrl,
+    BUZZWATCH_QUEUE_PREFIX: scenario.prefix,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+  });
+  await scorer.waitForLog((line) => line.msg === 'buzzwatch started');
+  return scorer;
+}
+
+/** Holds every writer to `mentions` in this database until `release` (the lock waits for no one but us). */
+async function lockMentionsTable(databaseUrl: string): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE mentions IN ACCESS EXCLUSIVE MODE');
+  return {
+    async release() {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}
+
+/** The backend pid of the scorer's INSERT once PostgreSQL shows it waiting for our lock (there is no event for it). */
+async function blockedInsertPid(db: TestDatabase): Promise<number> {
+  let pid: number | undefined;
+  await until('the scorer’s INSERT waits for the lock on mentions', async () => {
+    const { rows } = await db.database.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO mentions %'`,
+    );
+    pid = rows[0]?.pid;
+    return pid !== undefined;
+  });
+  return pid as number;
+}
+
+async function storedCounts(db: TestDatabase) {
+  const { rows } = await db.database.query<{ mentions: number; links: number; mentions_total: number | null }>(
+    `SELECT (SELECT count(*)::int FROM mentions) AS mentions,
+            (SELECT count(*)::int FROM mention_brands WHERE brand_id = 'acme') AS links,
+            (SELECT mentions_total FROM sources WHERE id = $1) AS mentions_total`,
+    [SOURCE_ID],
+  );
+  return rows[0];
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A private redis-server, so the test may pause it without touching the Redis other test files share. */
+async function startPrivateRedis(directory: string): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  process.once('exit', () => server.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    server.stdout.setEncoding('utf8');
+    server.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+    server.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)));
+  });
+  return { url: `redis://127.0.0.1:${port}`, process: server };
+}
+
+function connectionOf(redisUrl: string) {
+  const { hostname, port } = new URL(redisUrl);
+  return { host: hostname, port: Number(port) };
+}
+
+// The two cases share nothing (own database, queue prefix and Redis), so they run side by side.
+describe.concurrent('scorer killed with a batch in hand', () => {
+  let directory: string;
+  let configFile: string;
+  const databases: TestDatabase[] = [];
+  const closers: Array<() => Promise<void>> = [];
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'buzzwatch-scorer-crash-'));
+    configFile = join(directory, 'buzzwatch.yaml');
+    writeFileSync(configFile, SCORER_CONFIG);
+  });
+
+  afterAll(async () => {
+    await killAllCliProcesses();
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+    for (const db of databases) await db.drop();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  async function newScenario(redisUrl: string): Promise<Scenario & { queues: Queues; events: QueueEvents }> {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const prefix = uniqueName('bwq');
+    const queues = createQueues(connectionOf(redisUrl), prefix);
+    closers.push(() => closeQueues(queues));
+    const events = new QueueEvents(QueueName.mentions, { prefix, connection: connectionOf(redisUrl) });
+    closers.push(() => events.close());
+    // Every connection of ours is open before a scorer starts: the second case tells the scorer's apart by that.
+    await Promise.all([queues.mentions.waitUntilReady(), queues.poll.waitUntilReady(), events.waitUntilReady()]);
+    closers.push(async () => {
+      const cleanup = createQueues(connectionOf(redisUrl), prefix);
+      await cleanup.mentions.obliterate({ force: true });
+      await closeQueues(cleanup);
+    });
+    return { db, prefix, redisUrl, configFile, queues, events };
+  }
+
+  it('stores the batch exactly once after a kill before the batch committed', async ({ expect }) => {
+    const scenario = await newScenario(TEST_REDIS_URL);
+    const stores: QueueWatch<InsertReport> = await watchQueue<InsertReport>(QueueName.mentions, scenario.prefix);
+    closers.push(() => stores.close());
+    const becameActive = activeJobs(scenario.events);
+
+    const firstScorer = await startScorer(scenario);
+    const lock = await lockMentionsTable(scenario.db.url);
+    closers.push(() => lock.release().catch(() => undefined));
+    const [jobId] = await enqueueMentions(scenario.queues.mentions, mentionsBatch());
+    expect(jobId).toBeDefined();
+    await becameActive(jobId as string);
+    const orphanPid = await blockedInsertPid(scenario.db);
+
+    firstScorer.child.kill('SIGKILL');
+    expect((await firstScorer.exited).signal).toBe('SIGKILL');
+    await lock.release();
+    // The dead scorer's backend runs its INSERT once the lock is gone, then finds its client gone and rolls back.
+    await until('the dead scorer’s database session is gone', async () => {
+      const { rowCount } = await scenario.db.database.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [orphanPid]);
+      return rowCount === 0;
+    });
+    expect(await storedCounts(scenario.db)).toEqual({ mentions: 0, links: 0, mentions_total: null });
+    expect(await scenario.queues.mentions.getJobState(jobId as string)).toBe('active');
+
+    await startScorer(scenario);
+    const completed = await stores.next((job) => job.jobId === jobId);
+    expect(completed.result.insertedIds).toHaveLength(BATCH_SIZE);
+    expect(await storedCounts(scenario.db)).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
+    expect(stores.completed.filter((job) => job.jobId === jobId)).toHaveLength(1);
+  });
+
+  it('adds nothing when the batch committed but the kill came before the job was marked complete', async ({ expect }) => {
+    // Pausing writes stops the scorer between its COMMIT and the job's completion in Redis: that needs a Redis of
+    // our own, since a pause applies to every client of the server.
+    const privateRedis = await startPrivateRedis(directory);
+    closers.push(async () => {
+      privateRedis.process.kill('SIGKILL');
+    });
+    const scenario = await newScenario(privateRedis.url);
+    // Cleaned up before the scenario's queues, whose removal would wait for a pause this test failed to lift.
+    const admin = new Redis(privateRedis.url);
+    closers.push(async () => {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      admin.disconnect();
+    });
+    const becameActive = activeJobs(scenario.events);
+    const clientIdsBefore = await clientIds(admin);
+
+    const firstScorer = await startScorer(scenario);
+    const lock = await lockMentionsTable(scenario.db.url);
+    closers.push(() => lock.release().catch(() => undefined));
+    const [jobId] = await enqueueMentions(scenario.queues.mentions, mentionsBatch());
+    expect(jobId).toBeDefined();
+    await becameActive(jobId as string);
+    await blockedInsertPid(scenario.db);
+    const scorerClientIds = [...(await clientIds(admin))].filter((id) => !clientIdsBefore.has(id));
+    expect(scorerClientIds.length).toBeGreaterThan(0);
+
+    await admin.call('CLIENT', 'PAUSE', '60000', 'WRITE');
+    await lock.release();
+    // mentions_total is the transaction's last write, so seeing it means the whole batch is committed.
+    await until('the scorer committed the batch', async () => (await storedCounts(scenario.db))?.mentions_total === BATCH_SIZE);
+    firstScorer.child.kill('SIGKILL');
+    expect((await firstScorer.exited).signal).toBe('SIGKILL');
+    // Unpausing while Redis still holds the dead scorer's postponed "job completed" command would run it.
+    await until('Redis dropped the dead scorer’s connections', async () => {
+      const live = await clientIds(admin);
+      return scorerClientIds.every((id) => !live.has(id));
+    });
+    await admin.call('CLIENT', 'UNPAUSE');
+    expect(await scenario.queues.mentions.getJobState(jobId as string)).toBe('active');
+    expect(await storedCounts(scenario.db)).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
+
+    await startScorer(scenario);
+    const job = await scenario.queues.mentions.getJob(jobId as string);
+    const report = (await job?.waitUntilFinished(scenario.events, 20_000)) as InsertReport;
+    expect(report.insertedIds).toEqual([]);
+    expect(await storedCounts(scenario.db)).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
+    const { rows } = await scenario.db.database.query('SELECT count(*)::int AS total FROM sources');
+    expect(rows[0]).toEqual({ total: 1 });
+  });
+});
+
+async function clientIds(redis: Redis): Promise<Set<string>> {
+  const list = (await redis.call('CLIENT', 'LIST')) as string;
+  return new Set([...list.matchAll(/^id=(\d+) /gm)].map((match) => match[1] as string));
+}

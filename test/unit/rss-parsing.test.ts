@@ -1,0 +1,336 @@
+// Feed parsing without a network: RSS 0.91/2.0, RSS 1.0 (RDF) and Atom normalised into items, bad bodies classified,
+// and body bytes decoded by BOM, HTTP charset, XML prolog or UTF-8.
+import { describe, expect, it } from 'vitest';
+import type { HttpResponse } from '../../src/net/http-client.js';
+import { parseFeedItems } from '../../src/sources/rss.js';
+import { SourceError } from '../../src/sources/source-error.js';
+import { decodeXmlBody } from '../../src/sources/xml-charset.js';
+
+const FEED_URL = 'https://Feeds.Example/news/feed.xml';
+const POLISH = 'Zażółć gęślą jaźń';
+
+// "Zażółć gęślą jaźń" written byte by byte, since Node can decode these charsets but not encode them.
+const POLISH_WINDOWS_1250 = [0x5a, 0x61, 0xbf, 0xf3, 0xb3, 0xe6, 0x20, 0x67, 0xea, 0x9c, 0x6c, 0xb9, 0x20, 0x6a, 0x61, 0x9f, 0xf1];
+const POLISH_ISO_8859_2 = [0x5a, 0x61, 0xbf, 0xf3, 0xb3, 0xe6, 0x20, 0x67, 0xea, 0xb6, 0x6c, 0xb1, 0x20, 0x6a, 0x61, 0xbc, 0xf1];
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+function feedResponse(body: string | Buffer, contentType: string | null = 'application/rss+xml'): HttpResponse {
+  const headers = new Headers();
+  if (contentType !== null) headers.set('content-type', contentType);
+  return { status: 200, headers, url: FEED_URL, body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body };
+}
+
+async function parseError(body: string | Buffer, contentType?: string | null): Promise<SourceError> {
+  try {
+    await parseFeedItems(feedResponse(body, contentType));
+  } catch (error) {
+    if (error instanceof SourceError) return error;
+    throw error;
+  }
+  throw new Error('the body was accepted as a feed');
+}
+
+const RSS_2 = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+  <channel>
+    <title>News Example</title>
+    <link>https://news.example/</link>
+    <language>en-us</language>
+    <item>
+      <title>Acme &amp; friends</title>
+      <link>https://news.example/acme?utm_source=rss</link>
+      <guid isPermaLink="false">news-1</guid>
+      <pubDate>Wed, 25 Nov 2026 10:00:00 GMT</pubDate>
+      <dc:creator> Wile E. </dc:creator>
+      <description>Short teaser</description>
+      <content:encoded><![CDATA[<p>Full &amp; <b>rich</b> story, it&#8217;s&nbsp;here.</p><script>track()</script><p>Second paragraph.</p>]]></content:encoded>
+    </item>
+    <item>
+      <title>Permalink guid only</title>
+      <guid>https://news.example/two</guid>
+      <pubDate>sometime last week</pubDate>
+      <description>&lt;p&gt;Escaped &lt;em&gt;HTML&lt;/em&gt; &amp;amp; entities&lt;/p&gt;</description>
+    </item>
+    <item>
+      <title>Link only</title>
+      <link>/three</link>
+      <pubDate>Wed, 25 Nov 2026 12:00:00 GMT</pubDate>
+      <author>editor@news.example (Ed)</author>
+    </item>
+  </channel>
+</rss>`;
+
+const RSS_0_91 = `<?xml version="1.0"?>
+<rss version="0.91">
+  <channel>
+    <title>Old Feed</title>
+    <link>https://old.example/</link>
+    <description>An old feed</description>
+    <language>pl-PL</language>
+    <item>
+      <title>Acme in 1999</title>
+      <link>https://old.example/1999</link>
+      <description>Plain text description</description>
+    </item>
+  </channel>
+</rss>`;
+
+const RSS_1_0 = `<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://rdf.example/">
+    <title>RDF Feed</title>
+    <link>https://rdf.example/</link>
+    <description>RSS 1.0</description>
+  </channel>
+  <item rdf:about="https://rdf.example/items/1">
+    <title>RDF item</title>
+    <link>https://rdf.example/items/1</link>
+    <description>Text &lt;b&gt;one&lt;/b&gt;</description>
+    <dc:creator>Jan Kowalski</dc:creator>
+    <dc:date>2026-11-25T10:00:00Z</dc:date>
+  </item>
+</rdf:RDF>`;
+
+const ATOM = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Blog Example</title>
+  <id>tag:blog.example,2026:feed</id>
+  <updated>2026-11-25T16:00:00Z</updated>
+  <entry>
+    <title type="html">Acme &lt;em&gt;rocks&lt;/em&gt;</title>
+    <id>tag:blog.example,2026:1</id>
+    <link rel="alternate" href="/posts/1#top"/>
+    <published>not a date at all</published>
+    <updated>also not a date</updated>
+    <author><name>Road Runner</name></author>
+    <content type="html">&lt;p&gt;Meep &amp;amp; meep&lt;/p&gt;</content>
+  </entry>
+  <entry>
+    <title>Second entry</title>
+    <id>tag:blog.example,2026:2</id>
+    <link rel="alternate" href="https://blog.example/posts/2"/>
+    <published>2026-11-25T09:00:00Z</published>
+    <updated>2026-11-25T09:30:00Z</updated>
+    <summary>A summary</summary>
+  </entry>
+</feed>`;
+
+describe('parseFeedItems', () => {
+  it('normalises RSS 2.0 items: ids, links, text, dates, authors and language', async () => {
+    expect(await parseFeedItems(feedResponse(RSS_2))).toEqual([
+      {
+        externalId: 'news-1',
+        url: 'https://news.example/acme?utm_source=rss',
+        title: 'Acme & friends',
+        text: 'Full & rich story, it’s here.\nSecond paragraph.',
+        author: 'Wile E.',
+        lang: 'en',
+        publishedAt: new Date('2026-11-25T10:00:00Z'),
+        reach: null,
+      },
+      {
+        externalId: 'https://news.example/two',
+        url: 'https://news.example/two',
+        title: 'Permalink guid only',
+        text: 'Escaped HTML & entities',
+        author: null,
+        lang: 'en',
+        publishedAt: null,
+        reach: null,
+      },
+      {
+        // No guid: the link is the id, resolved like the URL itself.
+        externalId: 'https://feeds.example/three',
+        url: 'https://feeds.example/three',
+        title: 'Link only',
+        text: '',
+        author: 'editor@news.example (Ed)',
+        lang: 'en',
+        publishedAt: new Date('2026-11-25T12:00:00Z'),
+        reach: null,
+      },
+    ]);
+  });
+
+  it('normalises RSS 0.91 items', async () => {
+    expect(await parseFeedItems(feedResponse(RSS_0_91))).toEqual([
+      {
+        externalId: 'https://old.example/1999',
+        url: 'https://old.example/1999',
+        title: 'Acme in 1999',
+        text: 'Plain text description',
+        author: null,
+        lang: 'pl',
+        publishedAt: null,
+        reach: null,
+      },
+    ]);
+  });
+
+  it('normalises RSS 1.0 (RDF) items with their dc:creator and dc:date', async () => {
+    expect(await parseFeedItems(feedResponse(RSS_1_0, 'application/rdf+xml'))).toEqual([
+      {
+        externalId: 'https://rdf.example/items/1',
+        url: 'https://rdf.example/items/1',
+        title: 'RDF item',
+        text: 'Text one',
+        author: 'Jan Kowalski',
+        lang: null,
+        publishedAt: new Date('2026-11-25T10:00:00Z'),
+        reach: null,
+      },
+    ]);
+  });
+
+  it('normalises Atom entries: id, resolved link, HTML title and content, author, and a bad date as null', async () => {
+    expect(await parseFeedItems(feedResponse(ATOM, 'application/atom+xml'))).toEqual([
+      {
+        externalId: 'tag:blog.example,2026:1',
+        url: 'https://feeds.example/posts/1#top',
+        title: 'Acme rocks',
+        text: 'Meep & meep',
+        author: 'Road Runner',
+        lang: null,
+        publishedAt: null,
+        reach: null,
+      },
+      {
+        externalId: 'tag:blog.example,2026:2',
+        url: 'https://blog.example/posts/2',
+        title: 'Second entry',
+        text: 'A summary',
+        author: null,
+        lang: null,
+        publishedAt: new Date('2026-11-25T09:00:00Z'),
+        reach: null,
+      },
+    ]);
+  });
+
+  it('prefers the guid over the link for the external id, and the link for the URL', async () => {
+    const [first] = await parseFeedItems(feedResponse(RSS_2));
+    expect(first?.externalId).toBe('news-1');
+    expect(first?.url).toBe('https://news.example/acme?utm_source=rss');
+  });
+
+  it('does not take a guid that is not a URL as the permalink', async () => {
+    const feed = RSS_2.replace('<link>https://news.example/acme?utm_source=rss</link>', '');
+    const [first] = await parseFeedItems(feedResponse(feed));
+    expect(first?.externalId).toBe('news-1');
+    expect(first?.url).toBeNull();
+  });
+
+  it('keeps the other items and their dates when one RSS pubDate is unreadable', async () => {
+    const items = await parseFeedItems(feedResponse(RSS_2));
+    expect(items.map((item) => item.publishedAt?.toISOString() ?? null)).toEqual([
+      '2026-11-25T10:00:00.000Z',
+      null,
+      '2026-11-25T12:00:00.000Z',
+    ]);
+  });
+
+  it('reads the language from the channel language, keeping only the primary tag', async () => {
+    const feed = RSS_2.replace('<language>en-us</language>', '<language>DE_at</language>');
+    const items = await parseFeedItems(feedResponse(feed));
+    expect(items.map((item) => item.lang)).toEqual(['de', 'de', 'de']);
+  });
+
+  it('has no language when the channel states none', async () => {
+    const feed = RSS_2.replace('<language>en-us</language>', '');
+    const items = await parseFeedItems(feedResponse(feed));
+    expect(items.map((item) => item.lang)).toEqual([null, null, null]);
+  });
+
+  it('answers an empty list for a feed without items', async () => {
+    const empty = '<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title></channel></rss>';
+    expect(await parseFeedItems(feedResponse(empty))).toEqual([]);
+  });
+
+  it('rejects an HTML page as not_a_feed, naming the host and content type', async () => {
+    const html = '<!DOCTYPE html>\n<html><head><title>Welcome</title></head><body><p>Hi</p></body></html>';
+    const error = await parseError(html, 'text/html; charset=utf-8');
+    expect(error.kind).toBe('not_a_feed');
+    expect(error.message).toBe('feeds.example answered with an HTML page, not a feed (content-type text/html; charset=utf-8)');
+  });
+
+  it('rejects an HTML page behind a leading comment and whitespace as not_a_feed', async () => {
+    const error = await parseError('\n  <!-- cached page -->\n<html lang="en"><body>Hi</body></html>', null);
+    expect(error.kind).toBe('not_a_feed');
+    expect(error.message).toBe('feeds.example answered with an HTML page, not a feed (content-type none)');
+  });
+
+  it('rejects invalid XML as a parse error with its position', async () => {
+    const broken = '<?xml version="1.0"?>\n<rss version="2.0">\n  <channel><item><title>x</title></chan>\n</rss>';
+    const error = await parseError(broken);
+    expect(error.kind).toBe('parse');
+    expect(error.message).toMatch(/^invalid XML from feeds\.example: Unexpected close tag at line 3, column \d+$/);
+  });
+
+  it('rejects well-formed XML that is neither RSS nor Atom as not_a_feed', async () => {
+    const error = await parseError('<?xml version="1.0"?>\n<note><to>Tove</to><body>Hi</body></note>', 'application/xml');
+    expect(error.kind).toBe('not_a_feed');
+    expect(error.message).toBe('feeds.example answered with XML that is not RSS or Atom');
+  });
+
+  it('reads a windows-1250 feed named in its prolog', async () => {
+    const head = Buffer.from(
+      '<?xml version="1.0" encoding="windows-1250"?>\n<rss version="2.0"><channel><title>PL</title><item><title>',
+      'latin1',
+    );
+    const tail = Buffer.from('</title><link>https://pl.example/1</link></item></channel></rss>', 'latin1');
+    const body = Buffer.concat([head, Buffer.from(POLISH_WINDOWS_1250), tail]);
+    const [item] = await parseFeedItems(feedResponse(body, 'application/rss+xml'));
+    expect(item?.title).toBe(POLISH);
+  });
+});
+
+describe('decodeXmlBody', () => {
+  const prolog = (encoding: string) => Buffer.from(`<?xml version="1.0" encoding="${encoding}"?><t>`, 'latin1');
+  const document = (encoding: string, text: number[]) => Buffer.concat([prolog(encoding), Buffer.from(text), Buffer.from('</t>')]);
+
+  it('decodes windows-1250 named in the prolog', () => {
+    expect(decodeXmlBody(document('windows-1250', POLISH_WINDOWS_1250), 'application/rss+xml')).toBe(
+      `<?xml version="1.0" encoding="windows-1250"?><t>${POLISH}</t>`,
+    );
+  });
+
+  it('decodes ISO-8859-2 named in the prolog', () => {
+    expect(decodeXmlBody(document('ISO-8859-2', POLISH_ISO_8859_2), null)).toBe(
+      `<?xml version="1.0" encoding="ISO-8859-2"?><t>${POLISH}</t>`,
+    );
+  });
+
+  it('reads a single-quoted prolog encoding', () => {
+    const body = Buffer.concat([Buffer.from("<?xml version='1.0' encoding='iso-8859-2'?><t>"), Buffer.from(POLISH_ISO_8859_2), Buffer.from('</t>')]);
+    expect(decodeXmlBody(body, null)).toBe(`<?xml version='1.0' encoding='iso-8859-2'?><t>${POLISH}</t>`);
+  });
+
+  it('lets the HTTP charset win over the prolog', () => {
+    // The bytes are windows-1250; the prolog wrongly claims ISO-8859-2, which would turn ś, ą and ź into other letters.
+    const body = document('ISO-8859-2', POLISH_WINDOWS_1250);
+    expect(decodeXmlBody(body, 'application/rss+xml; charset=windows-1250')).toContain(`<t>${POLISH}</t>`);
+    expect(decodeXmlBody(body, 'application/rss+xml; charset="Windows-1250"')).toContain(`<t>${POLISH}</t>`);
+    expect(decodeXmlBody(body, 'application/rss+xml')).not.toContain(POLISH);
+  });
+
+  it('lets a UTF-8 byte-order mark win over the HTTP charset and the prolog, and drops it', () => {
+    const body = Buffer.concat([Buffer.from(UTF8_BOM), Buffer.from(`<?xml version="1.0" encoding="windows-1250"?><t>${POLISH}</t>`, 'utf8')]);
+    expect(decodeXmlBody(body, 'text/xml; charset=iso-8859-2')).toBe(`<?xml version="1.0" encoding="windows-1250"?><t>${POLISH}</t>`);
+  });
+
+  it('decodes UTF-8 when neither the HTTP header nor the prolog names a charset', () => {
+    const body = Buffer.from(`<?xml version="1.0"?><t>${POLISH}</t>`, 'utf8');
+    expect(decodeXmlBody(body, 'application/rss+xml')).toBe(`<?xml version="1.0"?><t>${POLISH}</t>`);
+    expect(decodeXmlBody(Buffer.from(`<t>${POLISH}</t>`, 'utf8'), null)).toBe(`<t>${POLISH}</t>`);
+  });
+
+  it('falls back to UTF-8 for a charset it does not know', () => {
+    const body = Buffer.from(`<t>${POLISH}</t>`, 'utf8');
+    expect(decodeXmlBody(body, 'application/xml; charset=x-no-such-charset')).toBe(`<t>${POLISH}</t>`);
+  });
+
+  it('decodes a UTF-16LE body announced by its byte-order mark', () => {
+    const body = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`<t>${POLISH}</t>`, 'utf16le')]);
+    expect(decodeXmlBody(body, null)).toBe(`<t>${POLISH}</t>`);
+  });
+});

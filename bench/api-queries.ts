@@ -120,6 +120,7 @@ interface PlanNode {
   'Index Name'?: string;
   'Relation Name'?: string;
   'Parent Relationship'?: string;
+  'Subplan Name'?: string;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
   'Rows Removed by Filter'?: number;
@@ -140,7 +141,10 @@ interface ScanSummary {
 }
 
 function scansOf(node: PlanNode, inSubPlan = false): ScanSummary[] {
-  const underSubPlan = inSubPlan || node['Parent Relationship'] === 'SubPlan' || node['Parent Relationship'] === 'InitPlan';
+  // A MATERIALIZED CTE (listMentions' full-text "hits") is part of the main query, not the per-row brands subplan.
+  const isCte = node['Subplan Name']?.startsWith('CTE ') === true;
+  const underSubPlan =
+    inSubPlan || node['Parent Relationship'] === 'SubPlan' || (node['Parent Relationship'] === 'InitPlan' && !isCte);
   const scans: ScanSummary[] = [];
   if ((node['Node Type'].includes('Scan') && node['Relation Name'] !== undefined) || node['Index Name'] !== undefined) {
     const target = node['Index Name'] !== undefined ? `${node['Index Name']}` : `${node['Relation Name']}`;

@@ -1,11 +1,8 @@
 // Shared parts of the benchmarks: size options, reproducible synthetic mentions, timing and figure formatting.
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
-import pg from 'pg';
-import { uniqueName, TEST_DATABASE_ADMIN_URL } from '../test/helpers/services.js';
+import { createTestDatabase, uniqueName, type TestDatabase } from '../test/helpers/services.js';
 import { QueueName } from '../src/queue/queues.js';
-import { createDatabase, ensureDatabaseExists, type Database } from '../src/store/database.js';
-import { migrate } from '../src/store/migrate.js';
 import { canonicalUrl } from '../src/mentions/canonical-url.js';
 import type { Mention } from '../src/mentions/mention.js';
 import { mentionId } from '../src/mentions/mention-id.js';
@@ -36,33 +33,12 @@ export function owedCleanup(cleanup: () => Promise<void>): () => Promise<void> {
   return once;
 }
 
-export interface BenchDatabase {
-  name: string;
-  url: string;
-  database: Database;
-  drop(): Promise<void>;
-}
+export type BenchDatabase = TestDatabase;
 
-/** A fresh, migrated database of its own (as test/helpers/services.ts makes them); `drop` removes it. */
+/** A fresh, migrated database of its own, dropped on Ctrl-C as well as by `drop`. */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = uniqueName('bwbench');
-  const url = new URL(TEST_DATABASE_ADMIN_URL);
-  url.pathname = `/${name}`;
-  // The pool connects lazily, so it can exist before the database does.
-  const database = createDatabase(url.toString());
-  const drop = owedCleanup(async () => {
-    await database.end();
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_ADMIN_URL });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
-  });
-  await ensureDatabaseExists(url.toString());
-  await migrate(database);
-  return { name, url: url.toString(), database, drop };
+  const db = await createTestDatabase('bwbench');
+  return { ...db, drop: owedCleanup(() => db.drop()) };
 }
 
 /** A queue prefix no one else uses, and the function that removes every key under it. */

@@ -13,17 +13,26 @@ export interface PrivateRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port and directory. */
   restart(): Promise<void>;
+  /** Kills it with SIGKILL (no chance to write anything more) and waits for it to be gone. */
+  kill(): Promise<void>;
   /** Stops it for good and removes its directory. */
   destroy(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export interface PrivateRedisOptions {
+  /** Persist every write to an append-only file, as docker-compose runs Redis (there with a sync every second). */
+  appendOnly?: boolean;
+}
+
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const port = await closedPort();
   const dir = mkdtempSync(join(tmpdir(), 'bw-redis-'));
   let child: ChildProcess | null = null;
 
   const start = async () => {
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
+    // appendfsync always: the test kills Redis right after a write and must find it again, deterministically.
+    const persistence = options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = server;
@@ -45,14 +54,15 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     server.stderr?.resume();
   };
 
-  const stop = async () => {
+  const stopWith = async (signal: NodeJS.Signals) => {
     const running = child;
     child = null;
-    if (running === null || running.exitCode !== null) return;
+    if (running === null || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGTERM');
+    running.kill(signal);
     await exited;
   };
+  const stop = () => stopWith('SIGTERM');
 
   await start();
   return {
@@ -60,6 +70,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     port,
     stop,
     restart: start,
+    kill: () => stopWith('SIGKILL'),
     async destroy() {
       await stop();
       rmSync(dir, { recursive: true, force: true });

@@ -9,16 +9,31 @@ export interface CompletedJob<Result> {
 
 export interface QueueWatch<Result> {
   completed: CompletedJob<Result>[];
+  /** Ids of jobs put back to wait out a back-off after a failed attempt, once per retry. */
+  retried: string[];
+  /** Resolves when job `jobId` has failed an attempt and waits to be retried (already, or still to come). */
+  nextRetry(jobId: string, timeoutMs?: number): Promise<void>;
   /** The first completion (already seen or still to come) that satisfies `predicate`. */
   next(predicate: (job: CompletedJob<Result>) => boolean, timeoutMs?: number): Promise<CompletedJob<Result>>;
   close(): Promise<void>;
 }
 
-export async function watchQueue<Result>(queueName: string, prefix: string): Promise<QueueWatch<Result>> {
-  const { hostname, port } = new URL(TEST_REDIS_URL);
+export async function watchQueue<Result>(
+  queueName: string,
+  prefix: string,
+  redisUrl = TEST_REDIS_URL,
+): Promise<QueueWatch<Result>> {
+  const { hostname, port } = new URL(redisUrl);
   const events = new QueueEvents(queueName, { prefix, connection: { host: hostname, port: Number(port) } });
   await events.waitUntilReady();
   const completed: CompletedJob<Result>[] = [];
+  const retried: string[] = [];
+  const retryWaiters = new Map<string, () => void>();
+  // BullMQ reports a failed attempt that will be retried as the job moving to "delayed" for its back-off.
+  events.on('delayed', ({ jobId }) => {
+    retried.push(jobId);
+    retryWaiters.get(jobId)?.();
+  });
   const waiters = new Set<{ predicate: (job: CompletedJob<Result>) => boolean; resolve: (job: CompletedJob<Result>) => void }>();
   events.on('completed', ({ jobId, returnvalue }) => {
     const raw: unknown = returnvalue;
@@ -34,6 +49,21 @@ export async function watchQueue<Result>(queueName: string, prefix: string): Pro
   });
   return {
     completed,
+    retried,
+    nextRetry(jobId, timeoutMs = 20_000) {
+      if (retried.includes(jobId)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          retryWaiters.delete(jobId);
+          reject(new Error(`job ${jobId} of ${queueName} was not retried within ${timeoutMs} ms`));
+        }, timeoutMs);
+        retryWaiters.set(jobId, () => {
+          clearTimeout(timer);
+          retryWaiters.delete(jobId);
+          resolve();
+        });
+      });
+    },
     next(predicate, timeoutMs = 20_000) {
       const seen = completed.find(predicate);
       if (seen !== undefined) return Promise.resolve(seen);

@@ -12,31 +12,44 @@ export function uniqueName(prefix: string): string {
 }
 
 export interface TestDatabase {
+  name: string;
   url: string;
   database: Database;
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database for one test file; `drop` removes it. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = uniqueName('bwtest');
+/** The URL of database `name` on the test server. */
+export function testDatabaseUrl(name: string): string {
   const url = new URL(TEST_DATABASE_ADMIN_URL);
   url.pathname = `/${name}`;
-  await ensureDatabaseExists(url.toString());
-  const database = createDatabase(url.toString());
+  return url.toString();
+}
+
+/** A fresh, migrated database for one test file (or benchmark); `drop` removes it. */
+export async function createTestDatabase(namePrefix = 'bwtest'): Promise<TestDatabase> {
+  const name = uniqueName(namePrefix);
+  const url = testDatabaseUrl(name);
+  await ensureDatabaseExists(url);
+  const database = createDatabase(url);
   await migrate(database);
   return {
-    url: url.toString(),
+    name,
+    url,
     database,
     async drop() {
       await database.end();
-      const admin = new pg.Client({ connectionString: TEST_DATABASE_ADMIN_URL });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
+      await dropDatabase(name);
     },
   };
+}
+
+/** Drops database `name` even while clients are still connected to it. */
+export async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }

@@ -49,14 +49,19 @@ export async function startTestSystem(options: {
   env?: Record<string, string>;
   roles?: Role[];
   logLevel?: string;
+  /** Redis to use instead of the shared one (e.g. a private server the test kills). */
+  redisUrl?: string;
+  /** The URL the process uses for its (freshly created) database, e.g. through a proxy the test takes down. */
+  databaseUrlFor?: (directUrl: string) => string;
 }): Promise<TestSystem> {
   const db = await createTestDatabase();
   const prefix = uniqueName('bwq');
   const config = parseConfig(options.configYaml, options.env ?? {});
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const settings: Settings = {
     configFile: 'inline',
-    databaseUrl: db.url,
-    redisUrl: TEST_REDIS_URL,
+    databaseUrl: options.databaseUrlFor?.(db.url) ?? db.url,
+    redisUrl,
     port: 0,
     host: '127.0.0.1',
     logLevel: options.logLevel ?? 'info',
@@ -69,8 +74,8 @@ export async function startTestSystem(options: {
       done();
     },
   });
-  const polls = await watchQueue<PollOutcome>(QueueName.poll, prefix);
-  const stores = await watchQueue<InsertReport>(QueueName.mentions, prefix);
+  const polls = await watchQueue<PollOutcome>(QueueName.poll, prefix, redisUrl);
+  const stores = await watchQueue<InsertReport>(QueueName.mentions, prefix, redisUrl);
   const runtime = await createRuntime(settings, config, createLogger(settings.logLevel, sink));
   const running = await startRoles(runtime, options.roles ?? ['api', 'poller', 'scorer']);
   const baseUrl = `http://127.0.0.1:${running.port}`;
@@ -123,14 +128,14 @@ export async function startTestSystem(options: {
       await runtime.close();
       await polls.close();
       await stores.close();
-      await obliterateQueues(prefix);
+      await obliterateQueues(prefix, redisUrl);
       await db.drop();
     },
   };
 }
 
-async function obliterateQueues(prefix: string): Promise<void> {
-  const { hostname, port } = new URL(TEST_REDIS_URL);
+async function obliterateQueues(prefix: string, redisUrl: string): Promise<void> {
+  const { hostname, port } = new URL(redisUrl);
   for (const name of Object.values(QueueName)) {
     const queue = new Queue(name, { prefix, connection: { host: hostname, port: Number(port) } });
     await queue.obliterate({ force: true });

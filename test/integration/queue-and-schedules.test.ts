@@ -4,7 +4,6 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mention } from '../../src/mentions/mention.js';
 import { MAX_JOB_BYTES, MAX_MENTIONS_PER_JOB, enqueueMentions } from '../../src/poller/enqueue-mentions.js';
@@ -14,7 +13,7 @@ import { createProducerConnection, waitForRedis } from '../../src/queue/redis.js
 import type { SourceConfig } from '../../src/sources/source-config.js';
 import { createDatabase, ensureDatabaseExists, type Database } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { TEST_DATABASE_ADMIN_URL, TEST_REDIS_URL, uniqueName } from '../helpers/services.js';
+import { TEST_REDIS_URL, dropDatabase, testDatabaseUrl, uniqueName } from '../helpers/services.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../src/store/migrations/', import.meta.url));
 
@@ -178,19 +177,12 @@ describe('queues in Redis', () => {
 
 describe('migrations started together', () => {
   const name = uniqueName('bwmig');
-  const url = new URL(TEST_DATABASE_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const url = new URL(testDatabaseUrl(name));
   const pools: Database[] = [];
 
   afterAll(async () => {
     await Promise.all(pools.map((pool) => pool.end()));
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_ADMIN_URL });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await dropDatabase(name);
   });
 
   it('creates the database and applies each migration once when three processes start at the same time', async () => {

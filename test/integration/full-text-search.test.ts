@@ -1,0 +1,108 @@
+// Full-text search (q) answers the same pages whether its matches are few (collected from the GIN index first) or
+// many (found by walking mentions by time): both are checked against a plain SQL reading of the same filter.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/store/database.js';
+import { RARE_QUERY_MATCHES, listMentions, type MentionFilter } from '../../src/store/mention-queries.js';
+import { insertMentions, type ScoredMention } from '../../src/store/mention-store.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+
+const START = Date.UTC(2026, 9, 1);
+// More mentions with the common word than the rare-query threshold, so that q=launch walks by time.
+const COMMON_COUNT = RARE_QUERY_MATCHES + 150;
+
+function scored(index: number, text: string, brands: string[]): ScoredMention {
+  return {
+    id: `m${String(index).padStart(6, '0')}`,
+    sourceId: index % 2 === 0 ? 'even' : 'odd',
+    sourceType: 'rss',
+    externalId: null,
+    url: `https://search.example/${index}`,
+    title: `Story ${index}`,
+    text,
+    author: null,
+    lang: 'en',
+    // Every third mention shares its time with the next one, so ties are broken by id on some page boundaries.
+    publishedAt: new Date(START + Math.floor(index / 3) * 60_000).toISOString(),
+    seenAt: '2026-11-20T00:00:00.000Z',
+    brands,
+    backfill: false,
+    reach: null,
+    sentiment: { label: 'neutral', score: 0 },
+  };
+}
+
+describe('full-text search pages', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const mentions: ScoredMention[] = [];
+    for (let index = 0; index < COMMON_COUNT; index++) {
+      const rare = index % 997 === 0 ? ' A boycott is called.' : '';
+      mentions.push(scored(index, `Acme product launch number ${index}.${rare}`, index % 5 === 0 ? ['acme', 'globex'] : ['acme']));
+    }
+    for (let batch = 0; batch < mentions.length; batch += 1000) {
+      await inTransaction(db.database, (client) => insertMentions(client, mentions.slice(batch, batch + 1000)));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  /** Ids of every page of listMentions, following the cursor. */
+  async function pagedIds(filter: Omit<MentionFilter, 'after'>, pages: number): Promise<string[]> {
+    const ids: string[] = [];
+    let after: MentionFilter['after'];
+    for (let page = 0; page < pages; page++) {
+      const result = await listMentions(db.database, { ...filter, after });
+      ids.push(...result.mentions.map((mention) => mention.id));
+      if (result.next === null) break;
+      after = result.next;
+    }
+    return ids;
+  }
+
+  /** The same filter read plainly, newest first. */
+  async function expectedIds(where: string, params: unknown[], limit: number): Promise<string[]> {
+    const { rows } = await db.database.query<{ id: string }>(
+      `SELECT m.id FROM mentions m WHERE ${where} ORDER BY m.occurred_at DESC, m.id DESC LIMIT ${limit}`,
+      params,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  it('pages through a query matching more mentions than the threshold', async () => {
+    const ids = await pagedIds({ q: 'launch', limit: 50 }, 4);
+    expect(ids).toHaveLength(200);
+    expect(ids).toEqual(await expectedIds("m.search @@ websearch_to_tsquery('simple', 'launch')", [], 200));
+  });
+
+  it('pages through a query with few matches, to the last page', async () => {
+    const ids = await pagedIds({ q: 'boycott', limit: 4 }, 10);
+    const expected = await expectedIds("m.search @@ websearch_to_tsquery('simple', 'boycott')", [], 1000);
+    expect(expected).toHaveLength(Math.ceil(COMMON_COUNT / 997));
+    expect(ids).toEqual(expected);
+  });
+
+  it('combines either kind of query with brand, source and time filters', async () => {
+    const since = new Date(START);
+    const until = new Date(START + 3400 * 60_000);
+    for (const q of ['launch', 'boycott']) {
+      const ids = await pagedIds({ q, brand: 'globex', source: 'even', since, until, limit: 25 }, 4);
+      const expected = await expectedIds(
+        `m.search @@ websearch_to_tsquery('simple', $1) AND m.source_id = 'even' AND m.occurred_at >= $2 AND m.occurred_at < $3
+         AND EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand_id = 'globex')`,
+        [q, since, until],
+        100,
+      );
+      expect(expected.length, q).toBeGreaterThan(0);
+      expect(ids, q).toEqual(expected);
+    }
+  });
+
+  it('answers a query nothing matches with an empty last page', async () => {
+    const page = await listMentions(db.database, { q: 'boycot', limit: 50 });
+    expect(page).toEqual({ mentions: [], next: null });
+  });
+});

@@ -9,7 +9,7 @@ import { brandKeywordPhrases } from '../src/mentions/brand-rules.js';
 import { closeQueues, createQueues, QueueName, type MentionsJobData, type Queues } from '../src/queue/queues.js';
 import { createProducerConnection, createWorkerConnection, waitForRedis } from '../src/queue/redis.js';
 import { scoreAndStore } from '../src/scorer/score-and-store.js';
-import type { InsertReport } from '../src/store/mention-store.js';
+import type { StoreReport } from '../src/scorer/score-and-store.js';
 import {
   BENCH_BRANDS,
   BENCH_REDIS_URL,
@@ -48,12 +48,12 @@ async function drain(prefix: string, db: BenchDatabase, jobCount: number): Promi
   const brandPhrases = brandKeywordPhrases(BENCH_BRANDS);
   const connection = createWorkerConnection(BENCH_REDIS_URL);
   let completed = 0;
-  let worker: Worker<MentionsJobData, InsertReport> | undefined;
+  let worker: Worker<MentionsJobData, StoreReport> | undefined;
   try {
     const { ms } = await timed(
       () =>
         new Promise<void>((resolve, reject) => {
-          worker = new Worker<MentionsJobData, InsertReport>(
+          worker = new Worker<MentionsJobData, StoreReport>(
             QueueName.mentions,
             (job) => scoreAndStore(job.data, { database: db.database, brandPhrases }),
             { connection, prefix, concurrency: scorerConcurrency },

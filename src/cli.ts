@@ -70,10 +70,13 @@ function parseRoles(args: string[]): Role[] {
   return names as Role[];
 }
 
+// As long as start-up waits for Redis: in docker-compose both may still be starting.
+const DATABASE_START_TIMEOUT_MS = 30_000;
+
 async function prepareDatabase(settings: Settings): Promise<string[]> {
-  const { createDatabase, ensureDatabaseExists } = await import('./store/database.js');
+  const { createDatabase, ensureDatabaseReachable } = await import('./store/database.js');
   const { migrate } = await import('./store/migrate.js');
-  await ensureDatabaseExists(settings.databaseUrl);
+  await ensureDatabaseReachable(settings.databaseUrl, DATABASE_START_TIMEOUT_MS);
   const database = createDatabase(settings.databaseUrl, { max: 1 });
   try {
     return (await migrate(database)).applied;
@@ -119,6 +122,10 @@ async function start(settings: Settings, args: string[]): Promise<number> {
       void running
         .stop()
         .then(() => runtime.close())
+        .catch((error: unknown) => {
+          // Redis or PostgreSQL already gone: nothing more can be handed back, and that is not worth a stack trace.
+          logger.warn({ err: (error as Error).message }, 'stopped with connections that could not be closed cleanly');
+        })
         .finally(resolve);
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));

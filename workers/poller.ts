@@ -13,7 +13,7 @@ export async function startPoller(runtime: Runtime): Promise<RunningRole> {
   const schedules = await syncPollSchedules(runtime.queues.poll, runtime.redis, runtime.config.sources);
   logger.info(schedules, 'poll schedules');
   const connection = createWorkerConnection(runtime.settings.redisUrl);
-  const deps = { ...runtime, logger };
+  const deps = { ...runtime, logger, lockPrefix: runtime.settings.queuePrefix };
   const worker = new Worker<PollJobData, PollOutcome>(QueueName.poll, (job) => pollSource(job.data.sourceId, deps, { force: job.data.force }), {
     connection,
     prefix: runtime.settings.queuePrefix,

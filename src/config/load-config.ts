@@ -4,12 +4,13 @@ import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
 import { compilePhrase } from '../mentions/brand-matcher.js';
 import { knownSourceTypes, sourceKindFor } from '../sources/registry.js';
-import type { SourceConfig } from '../sources/source-config.js';
+import { MIN_POLL_INTERVAL, type SourceConfig } from '../sources/source-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { interpolateEnv } from './interpolate.js';
 import { schemaProblems } from './schema-problems.js';
 import { Id } from './schema-types.js';
-import { ConfigSchema, type Config } from './schema.js';
+import { ConfigSchema, MIN_HTTP_TIMEOUT, MIN_STALLED_AFTER, type Config } from './schema.js';
+import { isDuration, parseDuration } from './duration.js';
 
 export function loadConfigFile(file: string, env: Record<string, string | undefined> = process.env): Config {
   let text: string;
@@ -128,6 +129,13 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
       }
     });
   });
+  problems.push(
+    ...durationFloorProblems([
+      ...sources.map((source, index) => [`sources[${index}].every`, source.every, MIN_POLL_INTERVAL] as const),
+      ['http.timeout', ((document as Entry | null)?.http as Entry | undefined)?.timeout, MIN_HTTP_TIMEOUT],
+      ['queue.stalled_after', ((document as Entry | null)?.queue as Entry | undefined)?.stalled_after, MIN_STALLED_AFTER],
+    ]),
+  );
   sources.forEach((source, index) => {
     stringsAt(source, 'brands').forEach((brandId, brandIndex) => {
       if (brandId !== '' && !brandIds.has(brandId)) {
@@ -136,6 +144,13 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
     });
   });
   return problems;
+}
+
+/** Durations below their minimum (malformed ones are schema problems, reported elsewhere). */
+function durationFloorProblems(checks: ReadonlyArray<readonly [path: string, value: unknown, minimum: string]>): ConfigProblem[] {
+  return checks
+    .filter(([, value, minimum]) => typeof value === 'string' && isDuration(value) && parseDuration(value) < parseDuration(minimum))
+    .map(([path, value, minimum]) => ({ path, message: `${JSON.stringify(value)} is too short (at least ${minimum})` }));
 }
 
 function duplicateProblems(values: Array<string | null>, listPath: string, field: string): ConfigProblem[] {

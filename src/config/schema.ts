@@ -36,6 +36,11 @@ const ApiKeySchema = Type.Object(
 const PositiveInteger = (defaultValue: number) =>
   Type.Integer({ minimum: 1, maximum: 256, default: defaultValue, errorMessage: 'must be a whole number from 1 to 256' });
 
+/** Shortest settings that still work: a shorter outbound timeout fails every fetch, a shorter job lock makes
+ * BullMQ hand live jobs to a second worker. */
+export const MIN_HTTP_TIMEOUT = '1s';
+export const MIN_STALLED_AFTER = '2s';
+
 export const ConfigSchema = Type.Object(
   {
     brands: Type.Array(BrandSchema, { minItems: 1, errorMessage: 'needs at least one brand to watch' }),

@@ -4,9 +4,6 @@ import { wordTokens, type WordToken } from './word-tokens.js';
 /** The parts of an item that brand rules look at, tokenised once and shared by every brand. */
 export interface MatchDocument {
   tokens: WordToken[];
-  /** Lower-case host of the item's permalink, for site: rules. */
-  host: string | null;
-  lang: string | null;
 }
 
 export type BrandPredicate = (document: MatchDocument) => boolean;
@@ -16,21 +13,8 @@ export interface BrandRule {
   matches: BrandPredicate;
 }
 
-export function toMatchDocument(item: { title: string | null; text: string; url: string | null; lang: string | null }): MatchDocument {
-  return {
-    tokens: wordTokens(`${item.title ?? ''}\n${item.text}`),
-    host: hostOf(item.url),
-    lang: item.lang,
-  };
-}
-
-function hostOf(url: string | null): string | null {
-  if (url === null) return null;
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return null;
-  }
+export function toMatchDocument(item: { title: string | null; text: string }): MatchDocument {
+  return { tokens: wordTokens(`${item.title ?? ''}\n${item.text}`) };
 }
 
 /** A keyword or phrase as a token sequence; throws when it has no letters or digits to match on. */

@@ -13,8 +13,9 @@ const UNDECOMPOSABLE: Record<string, string> = {
 };
 const UNDECOMPOSABLE_PATTERN = new RegExp(`[${Object.keys(UNDECOMPOSABLE).join('')}]`, 'g');
 const COMBINING_MARKS = /\p{M}+/gu;
-// A # or @ marks a tag or handle only where a token starts: the @ in press@acme.com is not a handle.
-const TOKEN = /(?<![\p{L}\p{N}_.@#])([#@]?)([\p{L}\p{N}_]+)/gu;
+const TOKEN = /([#@]?)([\p{L}\p{N}_]+)/gu;
+// A # or @ marks a tag or handle only where a word starts: the @ in press@acme.com is not a handle.
+const GLUED_TO_PREVIOUS = /[\p{L}\p{N}_.@#]/u;
 
 export function foldText(text: string): string {
   return text
@@ -25,9 +26,13 @@ export function foldText(text: string): string {
 }
 
 export function wordTokens(text: string): WordToken[] {
+  const folded = foldText(text);
   const tokens: WordToken[] = [];
-  for (const [, marker, word] of foldText(text).matchAll(TOKEN)) {
-    tokens.push({ word: word as string, marker: marker as WordToken['marker'] });
+  for (const match of folded.matchAll(TOKEN)) {
+    const [, marker, word] = match;
+    const before = match.index > 0 ? (folded[match.index - 1] as string) : '';
+    const isMarker = marker !== '' && !GLUED_TO_PREVIOUS.test(before);
+    tokens.push({ word: word as string, marker: isMarker ? (marker as WordToken['marker']) : '' });
   }
   return tokens;
 }

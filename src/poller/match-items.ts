@@ -2,6 +2,7 @@
 import { matchBrands, toMatchDocument, type BrandRule } from '../mentions/brand-matcher.js';
 import { canonicalUrl } from '../mentions/canonical-url.js';
 import type { Mention, SourceItem } from '../mentions/mention.js';
+import { cleanSourceItem } from '../mentions/clean-item.js';
 import { mentionId } from '../mentions/mention-id.js';
 
 export interface MatchedItem {
@@ -11,9 +12,11 @@ export interface MatchedItem {
   brands: string[];
 }
 
-export function matchItem(item: SourceItem, rules: readonly BrandRule[]): MatchedItem {
+/** Cleans the item (see cleanSourceItem) and finds its canonical URL and the brands it mentions. */
+export function matchItem(rawItem: SourceItem, rules: readonly BrandRule[]): MatchedItem {
+  const item = cleanSourceItem(rawItem);
   const url = item.url === null ? null : canonicalUrl(item.url);
-  const brands = matchBrands(toMatchDocument({ ...item, url }), rules);
+  const brands = matchBrands(toMatchDocument(item), rules);
   return { item, url, brands };
 }
 
@@ -25,28 +28,32 @@ export interface MentionOrigin {
   backfill: boolean;
 }
 
-/** Mentions for the items that match at least one brand, one per mention id. */
+/** Mentions for the items that match at least one brand, one per mention id (with the brands of all its copies). */
 export function toMentions(items: readonly SourceItem[], rules: readonly BrandRule[], origin: MentionOrigin): Mention[] {
   const byId = new Map<string, Mention>();
-  for (const item of items) {
-    const matched = matchItem(item, rules);
-    if (matched.brands.length === 0) continue;
-    if (matched.url === null && item.externalId === null) continue; // nothing stable to deduplicate on
-    const id = mentionId(matched.url, origin.sourceType, item.externalId);
-    if (byId.has(id)) continue;
+  for (const rawItem of items) {
+    const { item, url, brands } = matchItem(rawItem, rules);
+    if (brands.length === 0) continue;
+    if (url === null && item.externalId === null) continue; // nothing stable to deduplicate on
+    const id = mentionId(url, origin.sourceType, item.externalId);
+    const earlier = byId.get(id);
+    if (earlier !== undefined) {
+      earlier.brands = [...new Set([...earlier.brands, ...brands])];
+      continue;
+    }
     byId.set(id, {
       id,
       sourceId: origin.sourceId,
       sourceType: origin.sourceType,
       externalId: item.externalId,
-      url: matched.url,
+      url,
       title: item.title,
       text: item.text,
       author: item.author,
       lang: item.lang,
       publishedAt: item.publishedAt?.toISOString() ?? null,
       seenAt: origin.seenAt.toISOString(),
-      brands: matched.brands,
+      brands,
       backfill: origin.backfill,
       reach: item.reach,
     });

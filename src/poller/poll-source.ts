@@ -1,9 +1,12 @@
 // One poll of one source: honour its back-off, fetch what is new, queue the matching mentions, record its health.
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { BrandRule } from '../mentions/brand-matcher.js';
 import { rulesForSource } from '../mentions/brand-rules.js';
 import type { HttpClient } from '../net/http-client.js';
 import type { Queues } from '../queue/queues.js';
+import { tryLock } from '../queue/redis-lock.js';
+import { fetchFingerprint } from '../sources/source-config.js';
 import type { Source } from '../sources/source.js';
 import { toSourceError, type SourceError } from '../sources/source-error.js';
 import type { Database } from '../store/database.js';
@@ -16,6 +19,9 @@ export interface PollDeps {
   brandRules: readonly BrandRule[];
   database: Database;
   queues: Pick<Queues, 'mentions'>;
+  /** For the per-source lock, under `lockPrefix`. */
+  redis: Redis;
+  lockPrefix: string;
   http: HttpClient;
   logger: Logger;
   now?: () => Date;
@@ -25,13 +31,20 @@ export type PollOutcome =
   | { status: 'ok'; items: number; mentions: number; backfill: boolean; jobIds: string[] }
   | { status: 'failed'; error: { kind: string; message: string }; retryAt: string }
   | { status: 'skipped'; reason: 'backing_off'; retryAt: string }
+  | { status: 'skipped'; reason: 'already_polling' }
   | { status: 'skipped'; reason: 'unknown_source' };
+
+// Long enough for a fetch at the longest timeout plus queueing and bookkeeping; short enough that a poller that died
+// holding it delays the source's next poll by no more than this.
+const POLL_LOCK_TTL_MS = 2 * 60_000;
+// A server asking to be left alone for a year is asking too much: a source retries within a day at the latest.
+const MAX_REQUESTED_WAIT_MS = 24 * 3_600_000;
 
 // After n consecutive failures a source waits every·2^(n-1), at most an hour (or its own interval when that is longer).
 const MAX_BACKOFF_MS = 3_600_000;
 
 export function retryDelayMs(everyMs: number, consecutiveFailures: number, requestedMs: number | null): number {
-  if (requestedMs !== null) return requestedMs;
+  if (requestedMs !== null) return Math.min(requestedMs, Math.max(everyMs, MAX_REQUESTED_WAIT_MS));
   return Math.min(everyMs * 2 ** Math.max(0, consecutiveFailures - 1), Math.max(everyMs, MAX_BACKOFF_MS));
 }
 
@@ -43,6 +56,19 @@ function schedulingSlackMs(everyMs: number): number {
 export async function pollSource(sourceId: string, deps: PollDeps, options: { force?: boolean } = {}): Promise<PollOutcome> {
   const source = deps.sources.get(sourceId);
   if (source === undefined) return { status: 'skipped', reason: 'unknown_source' };
+  // One poll of a source at a time, across every poller: a scheduled poll that outlasts its interval, or a manual
+  // poll arriving during a scheduled one, must not fetch twice and record its health twice.
+  const lock = await tryLock(deps.redis, `${deps.lockPrefix}:poll-lock:${sourceId}`, POLL_LOCK_TTL_MS);
+  if (lock === null) return { status: 'skipped', reason: 'already_polling' };
+  try {
+    return await pollLockedSource(source, deps, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function pollLockedSource(source: Source, deps: PollDeps, options: { force?: boolean }): Promise<PollOutcome> {
+  const sourceId = source.config.id;
   const { config } = source;
   const logger = deps.logger.child({ source: sourceId });
   const now = deps.now?.() ?? new Date();
@@ -52,13 +78,17 @@ export async function pollSource(sourceId: string, deps: PollDeps, options: { fo
   if (backingOff && options.force !== true) {
     return { status: 'skipped', reason: 'backing_off', retryAt: retryAt.toISOString() };
   }
+  // A source pointed somewhere else (new URL, new query) starts over: old ETags and cursors mean nothing there, and
+  // what it finds first predates watching it.
+  const fingerprint = fetchFingerprint(config);
+  const sameSetup = record !== null && record.configFingerprint === fingerprint;
   let result;
   try {
-    result = await source.poll(record?.state ?? {}, { http: deps.http, logger, now });
+    result = await source.poll(sameSetup ? record.state : {}, { http: deps.http, logger, now });
   } catch (error) {
     return recordFailure(source, toSourceError(error), (record?.consecutiveFailures ?? 0) + 1, now, deps, logger);
   }
-  const backfill = record?.firstOkAt == null;
+  const backfill = !sameSetup || record.firstOkAt === null;
   const mentions = toMentions(result.items, rulesForSource(deps.brandRules, config.brands), {
     sourceId,
     sourceType: config.type,
@@ -67,7 +97,7 @@ export async function pollSource(sourceId: string, deps: PollDeps, options: { fo
   });
   // Queue first, then save the new cursor: a crash in between re-fetches items (deduplicated), never skips them.
   const jobIds = await enqueueMentions(deps.queues.mentions, mentions);
-  await recordPollSuccess(deps.database, config, result.nextState, now);
+  await recordPollSuccess(deps.database, config, fingerprint, result.nextState, now);
   logger.info({ items: result.items.length, mentions: mentions.length, backfill }, 'polled');
   return { status: 'ok', items: result.items.length, mentions: mentions.length, backfill, jobIds };
 }

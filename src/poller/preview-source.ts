@@ -34,8 +34,9 @@ export async function previewSource(
     return { ok: false, reason: `${source.config.id}: ${sourceError.message}` };
   }
   const rules = rulesForSource(deps.brandRules, source.config.brands);
-  const lines = items.map((item) => {
-    const matched = matchItem(item, rules);
+  const lines = items.map((rawItem) => {
+    const matched = matchItem(rawItem, rules);
+    const { item } = matched;
     const hasIdentity = matched.url !== null || item.externalId !== null;
     return {
       id: hasIdentity ? mentionId(matched.url, source.config.type, item.externalId) : null,

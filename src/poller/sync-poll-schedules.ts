@@ -1,8 +1,8 @@
 // Keeps exactly one BullMQ job scheduler per configured source. One process does it at a time (a Redis lock), so
 // replicas starting together do not remove each other's schedulers.
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Queues } from '../queue/queues.js';
+import { tryLock } from '../queue/redis-lock.js';
 import type { SourceConfig } from '../sources/source-config.js';
 
 const LOCK_TTL_MS = 30_000;
@@ -19,10 +19,8 @@ export async function syncPollSchedules(
   redis: Redis,
   sources: readonly SourceConfig[],
 ): Promise<ScheduleSyncReport> {
-  const lockKey = `${queue.opts.prefix ?? 'bull'}:${queue.name}:schedule-sync-lock`;
-  const token = randomUUID();
-  const acquired = await redis.set(lockKey, token, 'PX', LOCK_TTL_MS, 'NX');
-  if (acquired !== 'OK') return { synced: false, upserted: [], removed: [] };
+  const lock = await tryLock(redis, `${queue.opts.prefix ?? 'bull'}:${queue.name}:schedule-sync-lock`, LOCK_TTL_MS);
+  if (lock === null) return { synced: false, upserted: [], removed: [] };
   try {
     const wanted = new Set(sources.map((source) => source.id));
     const existing = await queue.getJobSchedulers(0, -1);
@@ -38,12 +36,6 @@ export async function syncPollSchedules(
     }
     return { synced: true, upserted: sources.map((source) => source.id), removed };
   } finally {
-    // Release only our own lock (it may have expired and been taken by someone else).
-    await redis.eval(
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-      1,
-      lockKey,
-      token,
-    );
+    await lock.release();
   }
 }

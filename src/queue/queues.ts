@@ -33,6 +33,21 @@ export function cappedBackoff(attemptsMade: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), MAX_BACKOFF_MS);
 }
 
+// A batch whose worker died is handed over this many times before it is parked as failed (kept for a week).
+const MAX_STALLED_HANDOVERS = 10;
+
+/** Worker options for the mentions queue: the capped back-off, and hand-over of batches whose worker died. */
+export function mentionsWorkerSettings(stalledAfterMs: number) {
+  return {
+    lockDuration: stalledAfterMs,
+    stalledInterval: stalledAfterMs,
+    maxStalledCount: MAX_STALLED_HANDOVERS,
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string) => (type === CAPPED_BACKOFF ? cappedBackoff(attemptsMade) : 0),
+    },
+  };
+}
+
 const KEEP_FAILED_SECONDS = 7 * 24 * 3600;
 
 const pollJobOptions: DefaultJobOptions = {

@@ -79,8 +79,13 @@ export function apiDepsOf(runtime: Runtime): ApiDeps {
     database: runtime.database,
     pingRedis: () => pingRedis(runtime.redis),
     async pollNow(sourceId) {
-      // Forced: someone who just fixed a feed wants it polled now, not after the back-off.
-      const job = await runtime.queues.poll.add('poll', { sourceId, force: true });
+      // Forced: someone who just fixed a feed wants it polled now, not after the back-off. Deduplicated: a second
+      // request while the first is still queued or running joins it instead of fetching again.
+      const job = await runtime.queues.poll.add(
+        'poll',
+        { sourceId, force: true },
+        { deduplication: { id: `poll-now:${sourceId}` } },
+      );
       return job.id as string;
     },
     async queueCounts() {

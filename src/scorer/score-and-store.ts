@@ -1,11 +1,14 @@
-// The scorer's work on one batch: validate the payload, tag sentiment, store everything in one transaction.
+// The scorer's work on one batch: validate each mention, tag sentiment, store the batch in one transaction; a row
+// PostgreSQL refuses is set aside (and reported) so that it cannot hold back the rest of its batch.
 import { Value } from '@sinclair/typebox/value';
-import type { Mention } from '../mentions/mention.js';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { MentionSchema, type Mention } from '../mentions/mention.js';
 import type { WordToken } from '../mentions/word-tokens.js';
-import { MentionsJobSchema, type MentionsJobData } from '../queue/queues.js';
+import type { MentionsJobData } from '../queue/queues.js';
 import { scoreSentiment } from '../sentiment/score-sentiment.js';
 import { inTransaction, type Database } from '../store/database.js';
-import { insertMentions, type InsertReport, type ScoredMention } from '../store/mention-store.js';
+import { insertMentions, type ScoredMention } from '../store/mention-store.js';
 
 export interface ScoreDeps {
   database: Database;
@@ -13,16 +16,23 @@ export interface ScoreDeps {
   brandPhrases: ReadonlyMap<string, WordToken[][]>;
 }
 
-export class InvalidJobError extends Error {
-  override readonly name = 'InvalidJobError';
+export interface RejectedMention {
+  /** Position in the batch. */
+  index: number;
+  id: string | null;
+  reason: string;
 }
 
-/** Throws InvalidJobError naming the first bad field when a job payload is not a mentions batch. */
-export function assertMentionsJob(data: unknown): asserts data is MentionsJobData {
-  const [firstError] = Value.Errors(MentionsJobSchema, data);
-  if (firstError !== undefined) {
-    throw new InvalidJobError(`invalid mentions job at ${firstError.path || '/'}: ${firstError.message}`);
-  }
+export interface StoreReport {
+  /** Ids of mentions that were new; the others were already stored. */
+  insertedIds: string[];
+  /** Mentions that can never be stored (invalid, or refused by PostgreSQL), with why. */
+  rejected: RejectedMention[];
+}
+
+/** The job's payload is not a mentions batch at all; retrying cannot help. */
+export class InvalidJobError extends Error {
+  override readonly name = 'InvalidJobError';
 }
 
 export function scoreMention(mention: Mention, brandPhrases: ReadonlyMap<string, WordToken[][]>): ScoredMention {
@@ -31,8 +41,69 @@ export function scoreMention(mention: Mention, brandPhrases: ReadonlyMap<string,
   return { ...mention, sentiment };
 }
 
-export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<InsertReport> {
-  assertMentionsJob(data);
-  const scored = data.mentions.map((mention) => scoreMention(mention, deps.brandPhrases));
-  return inTransaction(deps.database, (client) => insertMentions(client, scored));
+export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<StoreReport> {
+  const { valid, rejected } = validMentions(data);
+  const scored = valid.map(({ mention }) => scoreMention(mention, deps.brandPhrases));
+  try {
+    const { insertedIds } = await inTransaction(deps.database, (client) => insertMentions(client, scored));
+    return { insertedIds, rejected };
+  } catch (error) {
+    if (!isRowDataError(error)) throw error; // connection trouble and the like: the whole batch is retried
+  }
+  const insertedIds: string[] = [];
+  for (const [position, mention] of scored.entries()) {
+    try {
+      const report = await inTransaction(deps.database, (client) => insertMentions(client, [mention]));
+      insertedIds.push(...report.insertedIds);
+    } catch (error) {
+      if (!isRowDataError(error)) throw error;
+      rejected.push({ index: valid[position]?.index ?? -1, id: mention.id, reason: `refused by PostgreSQL: ${(error as Error).message}` });
+    }
+  }
+  return { insertedIds, rejected };
+}
+
+function validMentions(data: unknown): { valid: Array<{ index: number; mention: Mention }>; rejected: RejectedMention[] } {
+  const mentions = (data as Partial<MentionsJobData> | null)?.mentions;
+  if (!Array.isArray(mentions)) throw new InvalidJobError('invalid mentions job: no mentions array');
+  const valid: Array<{ index: number; mention: Mention }> = [];
+  const rejected: RejectedMention[] = [];
+  mentions.forEach((candidate: unknown, index) => {
+    const [firstError] = Value.Errors(MentionSchema, candidate);
+    if (firstError === undefined) valid.push({ index, mention: candidate as Mention });
+    else {
+      const id = (candidate as { id?: unknown } | null)?.id;
+      rejected.push({
+        index,
+        id: typeof id === 'string' ? id : null,
+        reason: `invalid at mentions[${index}]${firstError.path.replace(/\//g, '.')}: ${firstError.message}`,
+      });
+    }
+  });
+  return { valid, rejected };
+}
+
+// SQLSTATE classes 22 (data exception: a NUL byte, a date out of range) and 54 (program limit exceeded: a text too
+// long for tsvector) are about a row's content; anything else is about the database and worth retrying.
+function isRowDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'));
+}
+
+/** The BullMQ processor for the mentions queue. */
+export function mentionsProcessor(deps: ScoreDeps, logger: Logger): (job: Job<MentionsJobData>) => Promise<StoreReport> {
+  return async (job) => {
+    try {
+      const report = await scoreAndStore(job.data, deps);
+      if (report.rejected.length > 0) {
+        logger.warn({ jobId: job.id, rejected: report.rejected }, 'mentions set aside: they can never be stored');
+      }
+      logger.debug({ jobId: job.id, received: job.data.mentions.length, stored: report.insertedIds.length }, 'batch stored');
+      return report;
+    } catch (error) {
+      // A payload that is not a batch will never succeed; retrying it would only delay the batches behind it.
+      if (error instanceof InvalidJobError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  };
 }

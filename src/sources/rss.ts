@@ -9,8 +9,6 @@ import { defineSourceKind, sourceConfigSchema } from './source-config.js';
 import { SourceError, httpStatusError } from './source-error.js';
 import { decodeXmlBody } from './xml-charset.js';
 
-export const MAX_TEXT_LENGTH = 100_000;
-
 interface FeedState extends SourceState {
   etag?: string;
   lastModified?: string;
@@ -111,7 +109,7 @@ function normaliseItem(item: FeedItem, feedUrl: string, feedLanguage: string | n
     externalId: firstNonEmpty(item.guid, item.id, item['rdf:about']) ?? link,
     url: link,
     title: item.title ? htmlToText(item.title) : null,
-    text: htmlToText(html).slice(0, MAX_TEXT_LENGTH),
+    text: htmlToText(html),
     author: firstNonEmpty(item.creator, item.author)?.trim() ?? null,
     lang: primaryLanguage(item.language ?? feedLanguage),
     publishedAt: parseFeedDate(item.isoDate ?? item.pubDate ?? item.date),

@@ -36,7 +36,10 @@ export function toSourceError(error: unknown): SourceError {
 
 /** The error for a non-success HTTP status, classified so that auth and rate limits show as such. */
 export function httpStatusError(status: number, url: string, retryAfter: string | null, now: Date): SourceError {
-  const host = new URL(url).host;
+  const parsed = new URL(url);
+  const host = parsed.host;
+  // Never the query string: feed URLs carry tokens and signatures, and this message reaches the API and the logs.
+  const location = `${parsed.origin}${parsed.pathname}`;
   if (status === 401 || status === 403) {
     return new SourceError('auth_failed', `HTTP ${status} from ${host}: access denied; check the source's credentials`);
   }
@@ -48,7 +51,7 @@ export function httpStatusError(status: number, url: string, retryAfter: string 
     }
   }
   if (status === 404 || status === 410) {
-    return new SourceError('http', `HTTP ${status} from ${host}: the feed is not at ${url} (moved or deleted?)`);
+    return new SourceError('http', `HTTP ${status} from ${host}: the feed is not at ${location} (moved or deleted?)`);
   }
   return new SourceError('http', `HTTP ${status} from ${host}`);
 }

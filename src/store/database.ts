@@ -19,25 +19,65 @@ export function createDatabase(databaseUrl: string, options: { max?: number } = 
   return pool;
 }
 
-/** Creates the database named in `databaseUrl` when it does not exist yet. */
+/**
+ * Creates the database named in `databaseUrl` when it does not exist yet. The target is tried first, so a managed
+ * server that keeps its `postgres` database off-limits works as long as the database exists.
+ */
 export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
-  const target = new URL(databaseUrl);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (name === '' || name === 'postgres') return;
+  const target = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await target.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== DATABASE_MISSING) throw error;
+  } finally {
+    await target.end().catch(() => undefined);
+  }
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
   const maintenance = new URL(databaseUrl);
   maintenance.pathname = '/postgres';
   const client = new pg.Client({ connectionString: maintenance.toString(), connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount === 0) {
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
-        // Another process created it between our check and our CREATE.
-        if (error.code !== '42P04' && error.code !== '23505') throw error;
-      });
-    }
+    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
+      // Another process created it between our attempt and our CREATE.
+      if (error.code !== DUPLICATE_DATABASE && error.code !== UNIQUE_VIOLATION) throw error;
+    });
   } finally {
     await client.end();
+  }
+}
+
+const DATABASE_MISSING = '3D000';
+const DUPLICATE_DATABASE = '42P04';
+const UNIQUE_VIOLATION = '23505';
+// The server is not accepting connections yet (refused, starting up, shutting down, too many clients).
+const NOT_YET_REACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', '57P03', '57P01', '53300']);
+
+function isNotYetReachable(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  if (code !== undefined) return NOT_YET_REACHABLE.has(code);
+  // pg's own connection timeout has no code.
+  return /timeout|Connection terminated/i.test((error as Error).message);
+}
+
+/**
+ * ensureDatabaseExists, waiting up to `timeoutMs` for a PostgreSQL that is still starting (containers start
+ * together); other errors (bad password, no permission) fail at once.
+ */
+export async function ensureDatabaseReachable(databaseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureDatabaseExists(databaseUrl);
+      return;
+    } catch (error) {
+      if (!isNotYetReachable(error)) throw error;
+      if (Date.now() >= deadline) {
+        throw new Error(`cannot reach PostgreSQL at ${new URL(databaseUrl).host} within ${timeoutMs / 1000} s: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // Reads mention history newest first with keyset pagination: (occurred_at, id) strictly after the cursor, so pages
 // neither skip nor repeat while new mentions arrive.
 import type { SentimentLabel } from '../sentiment/score-sentiment.js';
-import { foldText } from '../mentions/word-tokens.js';
+import { searchQuery } from '../mentions/search-text.js';
 import type { Database } from './database.js';
 
 export interface MentionPosition {
@@ -100,7 +100,7 @@ type Walk = 'time' | 'brand' | 'hits';
 export const RARE_QUERY_MATCHES = 10_000;
 
 export async function listMentions(database: Database, filter: MentionFilter): Promise<MentionPage> {
-  const tsquery = filter.q === undefined ? undefined : foldText(filter.q);
+  const tsquery = filter.q === undefined ? undefined : searchQuery(filter.q);
   const walk: Walk =
     tsquery !== undefined
       ? (await countMatchesUpTo(database, tsquery, RARE_QUERY_MATCHES)) < RARE_QUERY_MATCHES
@@ -176,7 +176,7 @@ export interface BrandTotals {
 
 export async function brandTotals(database: Database): Promise<Map<string, BrandTotals>> {
   const { rows } = await database.query<{ brand_id: string; total: number; last_at: Date | null }>(
-    'SELECT brand_id, count(*)::bigint AS total, max(occurred_at) AS last_at FROM mention_brands GROUP BY brand_id',
+    'SELECT brand_id, mentions_total AS total, last_mention_at AS last_at FROM brand_totals',
   );
   return new Map(rows.map((row) => [row.brand_id, { mentionsTotal: row.total, lastMentionAt: row.last_at }]));
 }

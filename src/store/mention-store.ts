@@ -1,6 +1,6 @@
 // Writes scored mentions in batches: one statement per table for the whole batch, idempotent by mention id.
 import type { Mention } from '../mentions/mention.js';
-import { foldText } from '../mentions/word-tokens.js';
+import { searchableText } from '../mentions/search-text.js';
 import type { Sentiment } from '../sentiment/score-sentiment.js';
 import type { DatabaseClient } from './database.js';
 
@@ -49,21 +49,43 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
       mentions.map((mention) => mention.reach),
       mentions.map((mention) => mention.sentiment.label),
       mentions.map((mention) => mention.sentiment.score),
-      mentions.map((mention) => foldText(`${mention.title ?? ''} ${mention.text}`)),
+      mentions.map((mention) => searchableText(`${mention.title ?? ''} ${mention.text}`)),
     ],
   );
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
   const links = mentions.flatMap((mention) => mention.brands.map((brandId) => [mention.id, brandId] as const));
-  await client.query(
+  const newLinks = await client.query<{ brand_id: string; occurred_at: Date }>(
     `INSERT INTO mention_brands (mention_id, brand_id, occurred_at)
      SELECT link.mention_id, link.brand_id, mentions.occurred_at
        FROM unnest($1::text[], $2::text[]) AS link(mention_id, brand_id)
        JOIN mentions ON mentions.id = link.mention_id
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING
+     RETURNING brand_id, occurred_at`,
     [links.map(([mentionId]) => mentionId), links.map(([, brandId]) => brandId)],
   );
+  await addToBrandTotals(client, newLinks.rows);
   await addToSourceTotals(client, inserted.rows);
   return { insertedIds: inserted.rows.map((row) => row.id) };
+}
+
+async function addToBrandTotals(client: DatabaseClient, links: Array<{ brand_id: string; occurred_at: Date }>): Promise<void> {
+  const totals = new Map<string, { count: number; latest: Date }>();
+  for (const link of links) {
+    const total = totals.get(link.brand_id) ?? { count: 0, latest: link.occurred_at };
+    total.count += 1;
+    if (link.occurred_at > total.latest) total.latest = link.occurred_at;
+    totals.set(link.brand_id, total);
+  }
+  if (totals.size === 0) return;
+  const brandIds = [...totals.keys()].sort(); // same lock order in every transaction
+  await client.query(
+    `INSERT INTO brand_totals (brand_id, mentions_total, last_mention_at)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[])
+     ON CONFLICT (brand_id) DO UPDATE
+       SET mentions_total = brand_totals.mentions_total + excluded.mentions_total,
+           last_mention_at = greatest(brand_totals.last_mention_at, excluded.last_mention_at)`,
+    [brandIds, brandIds.map((id) => totals.get(id)?.count), brandIds.map((id) => totals.get(id)?.latest)],
+  );
 }
 
 async function addToSourceTotals(
@@ -95,7 +117,10 @@ async function addToSourceTotals(
   );
 }
 
-/** One entry per mention id, with the brands of all its copies (the same story from two feeds in one batch). */
+/**
+ * One entry per mention id, with the brands of all its copies (the same story from two feeds in one batch), sorted
+ * by id so that concurrent batches with overlapping ids take their row locks in the same order and cannot deadlock.
+ */
 function mergeDuplicates(batch: ScoredMention[]): ScoredMention[] {
   const byId = new Map<string, ScoredMention>();
   for (const mention of batch) {
@@ -103,5 +128,5 @@ function mergeDuplicates(batch: ScoredMention[]): ScoredMention[] {
     if (earlier === undefined) byId.set(mention.id, { ...mention, brands: [...mention.brands] });
     else earlier.brands = [...new Set([...earlier.brands, ...mention.brands])];
   }
-  return [...byId.values()];
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -7,6 +7,7 @@ export interface SourceRecord {
   id: string;
   type: string;
   state: SourceState;
+  configFingerprint: string | null;
   firstOkAt: Date | null;
   lastPolledAt: Date | null;
   lastOkAt: Date | null;
@@ -22,6 +23,7 @@ interface SourceRow {
   id: string;
   type: string;
   state: SourceState;
+  config_fingerprint: string | null;
   first_ok_at: Date | null;
   last_polled_at: Date | null;
   last_ok_at: Date | null;
@@ -38,6 +40,7 @@ function toRecord(row: SourceRow): SourceRecord {
     id: row.id,
     type: row.type,
     state: row.state,
+    configFingerprint: row.config_fingerprint,
     firstOkAt: row.first_ok_at,
     lastPolledAt: row.last_polled_at,
     lastOkAt: row.last_ok_at,
@@ -60,20 +63,25 @@ export async function listSourceRecords(database: Database): Promise<Map<string,
   return new Map(rows.map((row) => [row.id, toRecord(row)]));
 }
 
+/** Records a successful poll; a poll under a new fetch fingerprint counts as the source's first. */
 export async function recordPollSuccess(
   database: Database,
   source: { id: string; type: string },
+  fingerprint: string,
   nextState: SourceState,
   at: Date,
 ): Promise<void> {
   await database.query(
-    `INSERT INTO sources (id, type, state, first_ok_at, last_polled_at, last_ok_at)
-     VALUES ($1, $2, $3, $4, $4, $4)
+    `INSERT INTO sources (id, type, state, config_fingerprint, first_ok_at, last_polled_at, last_ok_at)
+     VALUES ($1, $2, $3, $4, $5, $5, $5)
      ON CONFLICT (id) DO UPDATE
-       SET type = excluded.type, state = excluded.state, first_ok_at = coalesce(sources.first_ok_at, excluded.first_ok_at),
+       SET type = excluded.type, state = excluded.state, config_fingerprint = excluded.config_fingerprint,
+           first_ok_at = CASE WHEN sources.config_fingerprint IS DISTINCT FROM excluded.config_fingerprint
+                              THEN excluded.first_ok_at
+                              ELSE coalesce(sources.first_ok_at, excluded.first_ok_at) END,
            last_polled_at = excluded.last_polled_at, last_ok_at = excluded.last_ok_at, consecutive_failures = 0,
            last_error = NULL, last_error_kind = NULL, retry_at = NULL`,
-    [source.id, source.type, JSON.stringify(nextState), at],
+    [source.id, source.type, JSON.stringify(nextState), fingerprint, at],
   );
 }
 

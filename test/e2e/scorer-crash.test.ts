@@ -1,8 +1,6 @@
 // Invariant 2 for the scorer: a scorer process SIGKILLed while it holds a batch loses nothing, and the batch handed
 // over to a restarted scorer is stored exactly once, whether the kill came before or after the batch committed.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
@@ -15,8 +13,9 @@ import type { SourceItem } from '../../src/mentions/mention.js';
 import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
 import { toMentions } from '../../src/poller/match-items.js';
 import { QueueName, closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
-import type { InsertReport } from '../../src/store/mention-store.js';
+import type { StoreReport } from '../../src/scorer/score-and-store.js';
 import { killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
+import { startPrivateRedis } from '../helpers/private-redis.js';
 import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
 import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
 
@@ -141,33 +140,6 @@ async function storedCounts(db: TestDatabase) {
   return rows[0];
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A private redis-server, so the test may pause it without touching the Redis other test files share. */
-async function startPrivateRedis(directory: string): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort();
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  process.once('exit', () => server.kill('SIGKILL'));
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    server.stdout.setEncoding('utf8');
-    server.stdout.on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    server.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, process: server };
-}
-
 function connectionOf(redisUrl: string) {
   const { hostname, port } = new URL(redisUrl);
   return { host: hostname, port: Number(port) };
@@ -213,7 +185,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
 
   it('stores the batch exactly once after a kill before the batch committed', async ({ expect }) => {
     const scenario = await newScenario(TEST_REDIS_URL);
-    const stores: QueueWatch<InsertReport> = await watchQueue<InsertReport>(QueueName.mentions, scenario.prefix);
+    const stores: QueueWatch<StoreReport> = await watchQueue<StoreReport>(QueueName.mentions, scenario.prefix);
     closers.push(() => stores.close());
     const becameActive = activeJobs(scenario.events);
 
@@ -246,10 +218,8 @@ describe.concurrent('scorer killed with a batch in hand', () => {
   it('adds nothing when the batch committed but the kill came before the job was marked complete', async ({ expect }) => {
     // Pausing writes stops the scorer between its COMMIT and the job's completion in Redis: that needs a Redis of
     // our own, since a pause applies to every client of the server.
-    const privateRedis = await startPrivateRedis(directory);
-    closers.push(async () => {
-      privateRedis.process.kill('SIGKILL');
-    });
+    const privateRedis = await startPrivateRedis();
+    closers.push(() => privateRedis.destroy());
     const scenario = await newScenario(privateRedis.url);
     // Cleaned up before the scenario's queues, whose removal would wait for a pause this test failed to lift.
     const admin = new Redis(privateRedis.url);
@@ -287,7 +257,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
 
     await startScorer(scenario);
     const job = await scenario.queues.mentions.getJob(jobId as string);
-    const report = (await job?.waitUntilFinished(scenario.events, 20_000)) as InsertReport;
+    const report = (await job?.waitUntilFinished(scenario.events, 20_000)) as StoreReport;
     expect(report.insertedIds).toEqual([]);
     expect(await storedCounts(scenario.db)).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
     const { rows } = await scenario.db.database.query('SELECT count(*)::int AS total FROM sources');

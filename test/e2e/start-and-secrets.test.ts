@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { QueueName } from '../../src/queue/queues.js';
-import type { InsertReport } from '../../src/store/mention-store.js';
+import type { StoreReport } from '../../src/scorer/score-and-store.js';
 import { exitWithin, killAllCliProcesses, runCli, spawnCli, type CliExit, type CliProcess } from '../helpers/cli-process.js';
 import { serveFeed, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
@@ -84,7 +84,7 @@ describe('buzzwatch start with secrets from the environment', () => {
   let databaseExistedBefore: boolean;
   let prefix: string;
   let polls: QueueWatch<PollOutcome>;
-  let stores: QueueWatch<InsertReport>;
+  let stores: QueueWatch<StoreReport>;
   let buzzwatch: CliProcess;
   let baseUrl: string;
   let stopped: CliExit | undefined;
@@ -110,7 +110,7 @@ describe('buzzwatch start with secrets from the environment', () => {
     databaseExistedBefore = await databaseExists(databaseName);
     prefix = uniqueName('bwq');
     polls = await watchQueue<PollOutcome>(QueueName.poll, prefix);
-    stores = await watchQueue<InsertReport>(QueueName.mentions, prefix);
+    stores = await watchQueue<StoreReport>(QueueName.mentions, prefix);
     buzzwatch = spawnCli(['start'], {
       BUZZWATCH_CONFIG: configFile,
       DATABASE_URL: databaseUrlFor(databaseName),

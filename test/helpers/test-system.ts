@@ -8,7 +8,7 @@ import { QueueName } from '../../src/queue/queues.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import type { Settings } from '../../src/runtime/settings.js';
-import type { InsertReport } from '../../src/store/mention-store.js';
+import type { StoreReport } from '../../src/scorer/score-and-store.js';
 import { startRoles, type Role } from '../../workers/start-roles.js';
 import { watchQueue, type QueueWatch } from './queue-watch.js';
 import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from './services.js';
@@ -32,7 +32,7 @@ export interface TestSystem {
   /** Every log line the process wrote. */
   logLines: string[];
   polls: QueueWatch<PollOutcome>;
-  stores: QueueWatch<InsertReport>;
+  stores: QueueWatch<StoreReport>;
   /** GET/POST against the API with a key (the read key unless given). */
   api(path: string, options?: { key?: string | null; method?: string }): Promise<{ status: number; body: any }>;
   /** Asks the API to poll a source now, then waits until the poll and the batches it queued are stored. */
@@ -75,7 +75,7 @@ export async function startTestSystem(options: {
     },
   });
   const polls = await watchQueue<PollOutcome>(QueueName.poll, prefix, redisUrl);
-  const stores = await watchQueue<InsertReport>(QueueName.mentions, prefix, redisUrl);
+  const stores = await watchQueue<StoreReport>(QueueName.mentions, prefix, redisUrl);
   const runtime = await createRuntime(settings, config, createLogger(settings.logLevel, sink));
   const running = await startRoles(runtime, options.roles ?? ['api', 'poller', 'scorer']);
   const baseUrl = `http://127.0.0.1:${running.port}`;

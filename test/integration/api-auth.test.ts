@@ -9,8 +9,8 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { createProducerConnection, pingRedis, waitForRedis } from '../../src/queue/redis.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { createDatabase, type Database } from '../../src/store/database.js';
-import { closedPort } from '../helpers/integration-ports.js';
-import { startPrivateRedis, type PrivateRedis } from '../helpers/integration-redis-server.js';
+import { closedPort } from '../helpers/ports.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { TEST_REDIS_URL, createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import { ADMIN_KEY, READ_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 

@@ -3,7 +3,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HTTP_OPTIONS, createHttpClient, type HttpResponse } from '../../src/net/http-client.js';
 import { OutboundError } from '../../src/net/outbound-error.js';
-import { closedPort } from '../helpers/integration-ports.js';
+import { closedPort } from '../helpers/ports.js';
 import { neverAnswer, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 
 /** The OutboundError a request rejects with; fails the test when it resolves or rejects with anything else. */

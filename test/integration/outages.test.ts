@@ -7,7 +7,7 @@ import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
 import { startScorer } from '../../workers/scorer.js';
 import { BRAND_CONFIG, RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
 import { serveFeed, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
-import { startPrivateRedis, type PrivateRedis } from '../helpers/integration-redis-server.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 

@@ -380,6 +380,7 @@ describe('mention filters, single mentions and brand totals', () => {
         lang: 'en',
         published_at: '2026-03-03T12:00:00.000Z',
         seen_at: SEEN_AT,
+        occurred_at: '2026-03-03T12:00:00.000Z',
         backfill: false,
         reach: null,
         sentiment: { label: 'neutral', score: 0 },

@@ -201,7 +201,7 @@ describe('migrations started together', () => {
     const tables = await (pools[0] as Database).query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.rows.map((row) => row.table_name)).toEqual(['mention_brands', 'mentions', 'schema_migrations', 'sources']);
+    expect(tables.rows.map((row) => row.table_name)).toEqual(['brand_totals', 'mention_brands', 'mentions', 'schema_migrations', 'sources']);
   });
 
   it('applies nothing on a later start', async () => {

@@ -17,7 +17,7 @@ interface MatchCase {
 }
 
 function documentFor(text: string, title: string | null = null) {
-  return toMatchDocument({ title, text, url: null, lang: null });
+  return toMatchDocument({ title, text });
 }
 
 const MATCH_TABLE: Array<[string, MatchCase]> = [
@@ -81,6 +81,11 @@ const MATCH_TABLE: Array<[string, MatchCase]> = [
   ['a dotted keyword matches its spelling', { keywords: ['node.js'], text: 'Released: Node.js 22', matches: true }],
   ['a dotted keyword matches the words with a space', { keywords: ['node.js'], text: 'a node js tutorial', matches: true }],
   ['a dotted keyword does not match the run-together word', { keywords: ['node.js'], text: 'nodejs tutorial', matches: false }],
+  ['a dotted keyword does not match its first word alone', { keywords: ['node.js'], text: 'each graph node has edges', matches: false }],
+  ['a domain keyword does not match its first word alone', { keywords: ['bun.sh'], text: 'a sesame bun for lunch', matches: false }],
+  ['a domain keyword matches the domain', { keywords: ['bun.sh'], text: 'install from bun.sh today', matches: true }],
+  ['a word right after a full stop without a space matches', { keywords: ['acme'], text: 'new release.Acme rocks', matches: true }],
+  ['a word inside a web address matches', { keywords: ['acme'], text: 'see www.acme.com for details', matches: true }],
   ['a hyphenated keyword matches the spaced spelling', { keywords: ['7-eleven'], text: 'the 7 Eleven on Main St', matches: true }],
 
   // Title-only matches.
@@ -147,12 +152,5 @@ describe('matchBrands', () => {
 
   it('returns no ids for a document that mentions no brand', () => {
     expect(matchBrands(documentFor('Sunny with some clouds.'), rules)).toEqual([]);
-  });
-
-  it('records the permalink host and the language for later rules', () => {
-    const document = toMatchDocument({ title: 'T', text: 'x', url: 'https://News.Example/a', lang: 'pl' });
-    expect(document.host).toBe('news.example');
-    expect(document.lang).toBe('pl');
-    expect(toMatchDocument({ title: null, text: 'x', url: 'not a url', lang: null }).host).toBeNull();
   });
 });

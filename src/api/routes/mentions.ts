@@ -38,6 +38,9 @@ export function serializeMention(mention: StoredMention) {
     lang: mention.lang,
     published_at: mention.publishedAt?.toISOString() ?? null,
     seen_at: mention.seenAt.toISOString(),
+    // The time the mention counts at (published_at, or seen_at when undated or dated in the future): what the list
+    // is ordered by and what since/until filter on.
+    occurred_at: mention.occurredAt.toISOString(),
     backfill: mention.backfill,
     reach: mention.reach,
     sentiment: mention.sentiment,

@@ -36,11 +36,20 @@ CREATE TABLE mention_brands (
 
 CREATE INDEX mention_brands_by_brand_time ON mention_brands (brand_id, occurred_at DESC, mention_id DESC);
 
+-- Kept up to date by every insert, so GET /v1/brands does not count all of mention_brands on each request.
+CREATE TABLE brand_totals (
+  brand_id        text PRIMARY KEY,
+  mentions_total  bigint NOT NULL DEFAULT 0,
+  last_mention_at timestamptz
+);
+
 CREATE TABLE sources (
   id                   text PRIMARY KEY,
   type                 text NOT NULL,
   -- What the source remembers between polls (ETag, Last-Modified, cursors); opaque to everything but the source.
   state                jsonb NOT NULL DEFAULT '{}',
+  -- Hash of the config that decides what is fetched (url, query...): when it changes, state and backfill restart.
+  config_fingerprint   text,
   -- Null until the first successful poll; that poll's items are marked backfill.
   first_ok_at          timestamptz,
   last_polled_at       timestamptz,

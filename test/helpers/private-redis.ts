@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedPort } from './integration-ports.js';
+import { closedPort } from './ports.js';
 
 export interface PrivateRedis {
   url: string;

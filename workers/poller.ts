@@ -3,10 +3,11 @@ import { Worker } from 'bullmq';
 import { pollSource, type PollOutcome } from '../src/poller/poll-source.js';
 import { syncPollSchedules } from '../src/poller/sync-poll-schedules.js';
 import { QueueName, type PollJobData } from '../src/queue/queues.js';
+import { closeWorker } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
 import type { Runtime } from '../src/runtime/runtime.js';
-import type { RunningRole } from './role.js';
+import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
 export async function startPoller(runtime: Runtime): Promise<RunningRole> {
   const logger = moduleLogger(runtime.logger, 'poller');
@@ -23,11 +24,10 @@ export async function startPoller(runtime: Runtime): Promise<RunningRole> {
   });
   worker.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error.message }, 'poll job failed'));
   worker.on('error', (error) => logger.error({ err: error.message }, 'poll worker error'));
+  // Started means connected: a stop right after start must not find BullMQ still opening its connections.
+  await worker.waitUntilReady();
   return {
     name: 'poller',
-    async close() {
-      await worker.close();
-      connection.disconnect();
-    },
+    close: () => closeWorker(worker, connection, SHUTDOWN_GRACE_MS),
   };
 }

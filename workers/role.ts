@@ -2,6 +2,9 @@
 export const ROLES = ['api', 'poller', 'scorer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** How long a stopping role waits for its active jobs; under docker-compose's 30 s stop_grace_period. */
+export const SHUTDOWN_GRACE_MS = 25_000;
+
 export interface RunningRole {
   name: string;
   close(): Promise<void>;

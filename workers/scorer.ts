@@ -1,11 +1,12 @@
 // The scorer role: takes mention batches off the queue, tags sentiment and stores them.
 import { Worker } from 'bullmq';
 import { QueueName, mentionsWorkerSettings, type MentionsJobData } from '../src/queue/queues.js';
+import { closeWorker } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { mentionsProcessor, type StoreReport } from '../src/scorer/score-and-store.js';
-import type { RunningRole } from './role.js';
+import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
 export async function startScorer(runtime: Runtime): Promise<RunningRole> {
   const logger = moduleLogger(runtime.logger, 'scorer');
@@ -20,11 +21,10 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
     logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'mentions batch failed'),
   );
   worker.on('error', (error) => logger.error({ err: error.message }, 'scorer worker error'));
+  // Started means connected: a stop right after start must not find BullMQ still opening its connections.
+  await worker.waitUntilReady();
   return {
     name: 'scorer',
-    async close() {
-      await worker.close();
-      connection.disconnect();
-    },
+    close: () => closeWorker(worker, connection, SHUTDOWN_GRACE_MS),
   };
 }

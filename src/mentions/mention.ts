@@ -16,11 +16,11 @@ export const MentionSchema = Type.Object(
     text: Type.String(),
     author: NullableString,
     lang: NullableString,
-    publishedAt: Type.Union([IsoTime, Type.Null()]),
+    publishedAt: Type.Union([IsoTime, Type.Null()], { errorMessage: 'must be an ISO 8601 time or null' }),
     seenAt: IsoTime,
     brands: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
     backfill: Type.Boolean(),
-    reach: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+    reach: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { errorMessage: 'must be a number of at least 0, or null' }),
   },
   { additionalProperties: false },
 );

@@ -18,7 +18,7 @@ const NEGATION = '\uE000';
  */
 export function searchQuery(query: string): string {
   return foldText(query)
-    .replace(/(^|[\s"(])-(?=[\p{L}\p{N}_])/gu, `$1${NEGATION}`)
+    .replace(/(^|[\s"(])-(?=[\p{L}\p{N}_"])/gu, `$1${NEGATION}`)
     .replace(/[^\p{L}\p{N}_\s"\uE000]/gu, ' ')
     .replaceAll(NEGATION, '-');
 }

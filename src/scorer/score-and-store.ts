@@ -1,6 +1,6 @@
 // The scorer's work on one batch: validate each mention, tag sentiment, store the batch in one transaction; a row
 // PostgreSQL refuses is set aside (and reported) so that it cannot hold back the rest of its batch.
-import { Value } from '@sinclair/typebox/value';
+import { Value, type ValueError } from '@sinclair/typebox/value';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { MentionSchema, type Mention } from '../mentions/mention.js';
@@ -76,11 +76,15 @@ function validMentions(data: unknown): { valid: Array<{ index: number; mention: 
       rejected.push({
         index,
         id: typeof id === 'string' ? id : null,
-        reason: `invalid at mentions[${index}]${firstError.path.replace(/\//g, '.')}: ${firstError.message}`,
+        reason: `invalid at mentions[${index}]${firstError.path.replace(/\//g, '.')}: ${describeError(firstError)}`,
       });
     }
   });
   return { valid, rejected };
+}
+
+function describeError(error: ValueError): string {
+  return (error.schema as { errorMessage?: string }).errorMessage ?? error.message;
 }
 
 // SQLSTATE classes 22 (data exception: a NUL byte, a date out of range) and 54 (program limit exceeded: a text too

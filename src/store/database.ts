@@ -76,7 +76,8 @@ export async function ensureDatabaseReachable(databaseUrl: string, timeoutMs: nu
       if (Date.now() >= deadline) {
         throw new Error(`cannot reach PostgreSQL at ${new URL(databaseUrl).host} within ${timeoutMs / 1000} s: ${(error as Error).message}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
+      const pauseMs = Math.min(250 * attempt, 2_000, Math.max(0, deadline - Date.now()));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
 }

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { compileBrandRules } from '../../src/mentions/brand-rules.js';
@@ -15,6 +14,7 @@ import { toMentions } from '../../src/poller/match-items.js';
 import { QueueName, closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
 import type { StoreReport } from '../../src/scorer/score-and-store.js';
 import { killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
+import { activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
 import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
 import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
@@ -28,7 +28,6 @@ queue: { stalled_after: 2s }
 
 const BATCH_SIZE = 50;
 const SOURCE_ID = 'crash-feed';
-const CONDITION_POLL_MS = 50;
 
 /** A batch of mentions exactly as the poller builds it from a feed's items. */
 function mentionsBatch() {
@@ -53,35 +52,6 @@ function mentionsBatch() {
   return mentions;
 }
 
-/** Resolves once `condition` holds, checking every CONDITION_POLL_MS (for states that raise no event). */
-async function until(description: string, condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, CONDITION_POLL_MS));
-  }
-}
-
-/** Records 'active' events so a test can await a job being taken, even if that happened before it asked. */
-function activeJobs(events: QueueEvents): (jobId: string) => Promise<void> {
-  const seen = new Set<string>();
-  const waiters = new Map<string, () => void>();
-  events.on('active', ({ jobId }) => {
-    seen.add(jobId);
-    waiters.get(jobId)?.();
-  });
-  return (jobId) =>
-    seen.has(jobId)
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`job ${jobId} never became active`)), 15_000);
-          waiters.set(jobId, () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-}
-
 interface Scenario {
   db: TestDatabase;
   prefix: string;
@@ -100,34 +70,6 @@ async function startScorer(scenario: Scenario): Promise<CliProcess> {
   });
   await scorer.waitForLog((line) => line.msg === 'buzzwatch started');
   return scorer;
-}
-
-/** Holds every writer to `mentions` in this database until `release` (the lock waits for no one but us). */
-async function lockMentionsTable(databaseUrl: string): Promise<{ release(): Promise<void> }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query('LOCK TABLE mentions IN ACCESS EXCLUSIVE MODE');
-  return {
-    async release() {
-      await client.query('ROLLBACK');
-      await client.end();
-    },
-  };
-}
-
-/** The backend pid of the scorer's INSERT once PostgreSQL shows it waiting for our lock (there is no event for it). */
-async function blockedInsertPid(db: TestDatabase): Promise<number> {
-  let pid: number | undefined;
-  await until('the scorer’s INSERT waits for the lock on mentions', async () => {
-    const { rows } = await db.database.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO mentions %'`,
-    );
-    pid = rows[0]?.pid;
-    return pid !== undefined;
-  });
-  return pid as number;
 }
 
 async function storedCounts(db: TestDatabase) {
@@ -177,7 +119,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     await Promise.all([queues.mentions.waitUntilReady(), queues.poll.waitUntilReady(), events.waitUntilReady()]);
     closers.push(async () => {
       const cleanup = createQueues(connectionOf(redisUrl), prefix);
-      await cleanup.mentions.obliterate({ force: true });
+      await Promise.all([cleanup.mentions.obliterate({ force: true }), cleanup.poll.obliterate({ force: true })]);
       await closeQueues(cleanup);
     });
     return { db, prefix, redisUrl, configFile, queues, events };
@@ -195,7 +137,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     const [jobId] = await enqueueMentions(scenario.queues.mentions, mentionsBatch());
     expect(jobId).toBeDefined();
     await becameActive(jobId as string);
-    const orphanPid = await blockedInsertPid(scenario.db);
+    const orphanPid = await blockedInsertPid(scenario.db.database);
 
     firstScorer.child.kill('SIGKILL');
     expect((await firstScorer.exited).signal).toBe('SIGKILL');
@@ -236,7 +178,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     const [jobId] = await enqueueMentions(scenario.queues.mentions, mentionsBatch());
     expect(jobId).toBeDefined();
     await becameActive(jobId as string);
-    await blockedInsertPid(scenario.db);
+    await blockedInsertPid(scenario.db.database);
     const scorerClientIds = [...(await clientIds(admin))].filter((id) => !clientIdsBefore.has(id));
     expect(scorerClientIds.length).toBeGreaterThan(0);
 

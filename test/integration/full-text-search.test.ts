@@ -106,3 +106,51 @@ describe('full-text search pages', () => {
     expect(page).toEqual({ mentions: [], next: null });
   });
 });
+
+describe('full-text search over the words brand matching sees', () => {
+  let db: TestDatabase;
+  const STORIES: Array<[id: string, title: string, text: string]> = [
+    ['node-release', 'Node.js 24 released', 'The runtime ships today.'],
+    ['graph-primer', 'Nodes and edges', 'A graph primer.'],
+    ['help-desk', 'Help desk hours', 'Our e-mail support is open on Sundays.'],
+    ['inbox-tips', 'Inbox tips', 'Email marketing for beginners.'],
+    ['fans', 'Fans cheer', 'So proud of the #acme team.'],
+    ['launch', 'Acme launches', 'A new product from Acme.'],
+    ['weather', 'Weather', 'Sunny with some clouds.'],
+  ];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const mentions = STORIES.map(([id, title, text], index) => ({ ...scored(index, text, ['acme']), id, title }));
+    await inTransaction(db.database, (client) => insertMentions(client, mentions));
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  /** Ids of every mention matching `q`, newest first. */
+  async function found(q: string): Promise<string[]> {
+    const page = await listMentions(db.database, { q, limit: 50 });
+    expect(page.next).toBeNull();
+    return page.mentions.map((mention) => mention.id);
+  }
+
+  it('finds "Node.js" by node, by node.js and by the quoted phrase, but not "Nodes"', async () => {
+    expect(await found('node')).toEqual(['node-release']);
+    expect(await found('node.js')).toEqual(['node-release']);
+    expect(await found('"node.js"')).toEqual(['node-release']);
+    expect(await found('Node.JS released')).toEqual(['node-release']);
+  });
+
+  it('finds "e-mail support" by e-mail, and not "Email"', async () => {
+    expect(await found('e-mail')).toEqual(['help-desk']);
+    expect(await found('e-mail support')).toEqual(['help-desk']);
+  });
+
+  it('answers #acme as it answers acme: the hashtag and the plain word', async () => {
+    const plain = await found('acme');
+    expect(plain).toEqual(['launch', 'fans']);
+    expect(await found('#acme')).toEqual(plain);
+  });
+});

@@ -1,4 +1,4 @@
-// Mentions go to the queue in batches bounded by count and bytes; failed polls back off exponentially, up to a cap.
+// Mentions go to the queue in batches bounded by count and bytes; failed polls back off, and requested waits are capped.
 import { describe, expect, it } from 'vitest';
 import type { Mention } from '../../src/mentions/mention.js';
 import { MAX_JOB_BYTES, MAX_MENTIONS_PER_JOB, batchMentions } from '../../src/poller/enqueue-mentions.js';
@@ -115,5 +115,22 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(FIVE_MINUTES, 4, 120_000)).toBe(120_000);
     expect(retryDelayMs(FIVE_MINUTES, 1, 2 * ONE_HOUR)).toBe(2 * ONE_HOUR);
     expect(retryDelayMs(FIVE_MINUTES, 3, 0)).toBe(0);
+  });
+
+  it('keeps a requested wait of 90 s', () => {
+    expect(retryDelayMs(FIVE_MINUTES, 1, 90_000)).toBe(90_000);
+  });
+
+  it('caps a requested wait of a year at 24 hours', () => {
+    const oneYear = 365 * 24 * ONE_HOUR;
+    expect(retryDelayMs(FIVE_MINUTES, 1, oneYear)).toBe(24 * ONE_HOUR);
+    expect(retryDelayMs(FIVE_MINUTES, 1, 24 * ONE_HOUR)).toBe(24 * ONE_HOUR);
+    expect(retryDelayMs(FIVE_MINUTES, 1, 24 * ONE_HOUR + 1)).toBe(24 * ONE_HOUR);
+  });
+
+  it('caps a requested wait at the source interval when that is longer than 24 hours', () => {
+    const twoDays = 48 * ONE_HOUR;
+    expect(retryDelayMs(twoDays, 1, 365 * 24 * ONE_HOUR)).toBe(twoDays);
+    expect(retryDelayMs(twoDays, 1, 30 * ONE_HOUR)).toBe(30 * ONE_HOUR);
   });
 });

@@ -1,8 +1,9 @@
 // Config loading: defaults, ${ENV} interpolation, and every mistake reported with its key path; plus durations.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatProblems, type ConfigProblem } from '../../src/config/config-error.js';
 import { formatDuration, isDuration, parseDuration } from '../../src/config/duration.js';
-import { parseConfig } from '../../src/config/load-config.js';
+import { loadConfigFile, parseConfig } from '../../src/config/load-config.js';
 
 const OPS_KEY = 'ops-key-0123456789abcdef';
 const ENV = { OPS_API_KEY: OPS_KEY };
@@ -255,6 +256,118 @@ describe('parseConfig problems', () => {
       { path: 'api.keys[0].key', message: 'must be at least 16 characters (a guessable key is no key)' },
       { path: 'brands[0].competitors[0]', message: '"initech" is not a brand id (known: acme, globex)' },
       { path: 'sources[2].every', message: '"5 minutes" is not a duration (use 30s, 5m, 1h)' },
+    ]);
+  });
+});
+
+describe('parseConfig duration minimums', () => {
+  /** One brand, one source polled `every`, and the given http/queue sections. */
+  const durationsYaml = (every: string, extra = '') =>
+    `brands:\n  - { id: acme, name: Acme, keywords: [acme] }\nsources:\n  - { id: news, type: rss, url: "https://news.example/feed.xml", every: ${every} }\n${extra}`;
+
+  const formattedProblemsOf = (yaml: string) => formatProblems(problemsOf(yaml, {}));
+
+  it.each(['5ms', '29s', '29s999ms'])('refuses a poll interval of %s', (every) => {
+    expect(formattedProblemsOf(durationsYaml(every))).toBe(`sources[0].every: "${every}" is too short (at least 30s)`);
+  });
+
+  it.each([
+    ['30s', 30_000],
+    ['1m', 60_000],
+  ])('accepts a poll interval of %s', (every, everyMs) => {
+    expect(parseConfig(durationsYaml(every), {}).sources.map((source) => source.every)).toEqual([everyMs]);
+  });
+
+  it('refuses an http timeout under 1s and accepts 1s', () => {
+    expect(formattedProblemsOf(durationsYaml('5m', 'http:\n  timeout: 500ms\n'))).toBe(
+      'http.timeout: "500ms" is too short (at least 1s)',
+    );
+    expect(parseConfig(durationsYaml('5m', 'http:\n  timeout: 1s\n'), {}).http.timeout).toBe(1_000);
+  });
+
+  it('refuses a stalled_after under 2s and accepts 2s', () => {
+    expect(formattedProblemsOf(durationsYaml('5m', 'queue:\n  stalled_after: 1s\n'))).toBe(
+      'queue.stalled_after: "1s" is too short (at least 2s)',
+    );
+    expect(parseConfig(durationsYaml('5m', 'queue:\n  stalled_after: 2s\n'), {}).queue.stalled_after).toBe(2_000);
+  });
+
+  it('reports too-short durations together with schema problems, in one error for the file', () => {
+    const yaml = `${durationsYaml('5ms', 'http:\n  timeout: 500ms\nqueue:\n  stalled_after: 1s\n')}`
+      .replace('sources:\n', 'sources:\n  - { id: blog, type: rss, url: "https://blog.example/feed", every: 5 minutes }\n')
+      .concat('api:\n  keys:\n    - { name: ops, key: "ops-key-0123456789abcdef", scope: write }\n');
+    let caught: unknown;
+    try {
+      parseConfig(yaml, {}, 'buzzwatch.yaml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).message).toBe(
+      [
+        'buzzwatch.yaml: 5 problems',
+        'api.keys[0].scope: "write" is not a scope (use read or admin)',
+        'http.timeout: "500ms" is too short (at least 1s)',
+        'queue.stalled_after: "1s" is too short (at least 2s)',
+        'sources[0].every: "5 minutes" is not a duration (use 30s, 5m, 1h)',
+        'sources[1].every: "5ms" is too short (at least 30s)',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('the shipped config files', () => {
+  const repoFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+  const EXAMPLE_ENV = {
+    STRATEGIST_API_KEY: 'strategist-key-0123456789',
+    OPS_API_KEY: 'ops-key-0123456789abcdef',
+    ACME_FEED_TOKEN: 'feed-token-42',
+  };
+
+  it('config/buzzwatch.yaml loads with an empty environment', () => {
+    const config = loadConfigFile(repoFile('config/buzzwatch.yaml'), {});
+    expect(config.brands.map((brand) => brand.id)).toEqual(['nodejs', 'deno', 'bun']);
+    expect(config.sources.map((source) => [source.id, source.every])).toEqual([
+      ['hn-frontpage', 600_000],
+      ['hn-newest', 600_000],
+      ['nodejs-blog', 3_600_000],
+      ['deno-blog', 3_600_000],
+    ]);
+    expect(config.api.keys.map((key) => [key.name, key.scope])).toEqual([
+      ['strategist', 'read'],
+      ['ops', 'admin'],
+    ]);
+  });
+
+  it('config/buzzwatch.example.yaml loads with its variables set', () => {
+    const config = loadConfigFile(repoFile('config/buzzwatch.example.yaml'), EXAMPLE_ENV);
+    expect(config.sources.map((source) => [source.id, source.url, source.every, source.brands])).toEqual([
+      ['tech-news', 'https://example.com/feed.xml', 300_000, undefined],
+      ['acme-blog', 'https://blog.acme.example/feed?token=feed-token-42', 3_600_000, ['acme']],
+    ]);
+    expect(config.api.keys).toEqual([
+      { name: 'strategist', key: EXAMPLE_ENV.STRATEGIST_API_KEY, scope: 'read' },
+      { name: 'ops', key: EXAMPLE_ENV.OPS_API_KEY, scope: 'admin' },
+    ]);
+    expect(config.http.timeout).toBe(15_000);
+    expect(config.queue).toEqual({ poll_concurrency: 4, score_concurrency: 2, stalled_after: 30_000 });
+  });
+
+  it('config/buzzwatch.example.yaml names api.keys[0].key when STRATEGIST_API_KEY is unset', () => {
+    const file = repoFile('config/buzzwatch.example.yaml');
+    const { STRATEGIST_API_KEY: _unset, ...env } = EXAMPLE_ENV;
+    let caught: unknown;
+    try {
+      loadConfigFile(file, env);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems).toEqual([
+      {
+        path: 'api.keys[0].key',
+        message: 'environment variable STRATEGIST_API_KEY is not set (and ${STRATEGIST_API_KEY} has no :-default)',
+      },
     ]);
   });
 });

@@ -49,6 +49,24 @@ describe('httpStatusError', () => {
     expect(error.message).toBe(`HTTP ${status} from feeds.example:8443: the feed is not at ${FEED_URL} (moved or deleted?)`);
   });
 
+  // Feed URLs carry tokens and signatures; this message reaches the API and the logs.
+  it.each([404, 410])('leaves the query string out of the URL named for %i', (status) => {
+    const error = httpStatusError(status, 'https://feeds.example/private.xml?token=s3cr3t&sig=abc', null, NOW);
+    expect(error.kind).toBe('http');
+    expect(error.message).toBe(
+      `HTTP ${status} from feeds.example: the feed is not at https://feeds.example/private.xml (moved or deleted?)`,
+    );
+    expect(error.message).not.toContain('s3cr3t');
+    expect(error.message).not.toContain('sig=');
+  });
+
+  it('leaves credentials and the fragment out of the URL named for 404', () => {
+    const error = httpStatusError(404, 'https://reader:pa55word@feeds.example:8443/news/feed.xml#latest', null, NOW);
+    expect(error.message).toBe(
+      'HTTP 404 from feeds.example:8443: the feed is not at https://feeds.example:8443/news/feed.xml (moved or deleted?)',
+    );
+  });
+
   it.each([500, 502, 418])('classifies %i as http', (status) => {
     const error = httpStatusError(status, FEED_URL, null, NOW);
     expect(error.kind).toBe('http');

@@ -1,0 +1,55 @@
+// fetchFingerprint: changes exactly when what a source fetches changes, so a moved source starts over.
+import { describe, expect, it } from 'vitest';
+import { fetchFingerprint, type SourceConfig } from '../../src/sources/source-config.js';
+
+// Fields a source kind might add (headers, credentials, nested options), to show nesting is hashed by value.
+const HEADERS = { accept: 'application/rss+xml', 'x-token': 'abc', nested: { a: 1, b: [1, { c: 2, d: 3 }] } };
+
+const BASE: SourceConfig = {
+  id: 'news',
+  type: 'rss',
+  every: 300_000,
+  brands: ['acme'],
+  url: 'https://news.example/feed.xml',
+  headers: HEADERS,
+};
+
+describe('fetchFingerprint', () => {
+  const baseFingerprint = fetchFingerprint(BASE);
+
+  it('is 16 hex digits and the same for the same config', () => {
+    expect(baseFingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(fetchFingerprint(structuredClone(BASE))).toBe(baseFingerprint);
+  });
+
+  it.each<[string, SourceConfig]>([
+    ['another id', { ...BASE, id: 'news-renamed' }],
+    ['another interval', { ...BASE, every: 3_600_000 }],
+    ['other brands', { ...BASE, brands: ['acme', 'globex'] }],
+    ['no brands', { id: BASE.id, type: BASE.type, every: BASE.every, url: BASE.url, headers: HEADERS }],
+  ])('stays the same for %s', (_label, config) => {
+    expect(fetchFingerprint(config)).toBe(baseFingerprint);
+  });
+
+  it('stays the same whatever the key order, at every depth', () => {
+    const reordered: SourceConfig = {
+      headers: { nested: { b: [1, { d: 3, c: 2 }], a: 1 }, 'x-token': 'abc', accept: 'application/rss+xml' },
+      url: 'https://news.example/feed.xml',
+      brands: ['acme'],
+      every: 300_000,
+      type: 'rss',
+      id: 'news',
+    };
+    expect(fetchFingerprint(reordered)).toBe(baseFingerprint);
+  });
+
+  it.each<[string, SourceConfig]>([
+    ['another URL', { ...BASE, url: 'https://news.example/feed.xml?page=2' }],
+    ['another type', { ...BASE, type: 'atom' }],
+    ['another credential', { ...BASE, headers: { ...HEADERS, 'x-token': 'xyz' } }],
+    ['a nested value changed', { ...BASE, headers: { ...HEADERS, nested: { a: 1, b: [1, { c: 2, d: 4 }] } } }],
+    ['array items in another order', { ...BASE, headers: { ...HEADERS, nested: { a: 1, b: [{ c: 2, d: 3 }, 1] } } }],
+  ])('changes for %s', (_label, config) => {
+    expect(fetchFingerprint(config)).not.toBe(baseFingerprint);
+  });
+});

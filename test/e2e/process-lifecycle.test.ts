@@ -6,19 +6,15 @@ import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
-import { compileBrandRules } from '../../src/mentions/brand-rules.js';
-import type { SourceItem } from '../../src/mentions/mention.js';
 import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
-import { toMentions } from '../../src/poller/match-items.js';
 import { QueueName, closeQueues, createQueues } from '../../src/queue/queues.js';
 import type { StoreReport } from '../../src/scorer/score-and-store.js';
 import { exitWithin, killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
-import { activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
+import { acmeMentionsBatch, activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
 import { closedPort } from '../helpers/ports.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
 import { watchQueue } from '../helpers/queue-watch.js';
-import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
+import { TEST_REDIS_URL, createTestDatabase, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
 
 const SCORER_CONFIG = `
 brands:
@@ -29,26 +25,7 @@ const SOURCE_ID = 'lifecycle-feed';
 // A stack trace line as Node prints it.
 const STACK_FRAME = /^ {4}at /m;
 
-function connectionOf(redisUrl: string) {
-  const { hostname, port } = new URL(redisUrl);
-  return { host: hostname, port: Number(port) };
-}
 
-/** A batch of mentions exactly as the poller builds it from a feed's items. */
-function mentionsBatch() {
-  const config = parseConfig(SCORER_CONFIG, {});
-  const items: SourceItem[] = Array.from({ length: BATCH_SIZE }, (_, index) => ({
-    externalId: `lifecycle-${index}`,
-    url: `https://lifecycle.example/story-${index}`,
-    title: `Acme story number ${index}`,
-    text: `Acme customers talk about story ${index}.`,
-    author: null,
-    lang: 'en',
-    publishedAt: new Date(Date.UTC(2026, 10, 25, 10, index)),
-    reach: null,
-  }));
-  return toMentions(items, compileBrandRules(config.brands), { sourceId: SOURCE_ID, sourceType: 'rss', seenAt: new Date(), backfill: false });
-}
 
 // The cases share nothing (own database, queue prefix, port or Redis), so they run side by side.
 describe.concurrent('buzzwatch processes starting and stopping', () => {
@@ -75,7 +52,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     databases.push(db);
     const prefix = uniqueName('bwq');
     closers.push(async () => {
-      const cleanup = createQueues(connectionOf(redisUrl), prefix);
+      const cleanup = createQueues(redisConnectionOf(redisUrl), prefix);
       await cleanup.mentions.obliterate({ force: true });
       await cleanup.poll.obliterate({ force: true });
       await closeQueues(cleanup);
@@ -152,9 +129,9 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
 
   it('finishes the batch it is storing before it stops on SIGTERM: stored once, job completed', async ({ expect }) => {
     const scenario = await newScenario(TEST_REDIS_URL);
-    const queues = createQueues(connectionOf(TEST_REDIS_URL), scenario.prefix);
+    const queues = createQueues(redisConnectionOf(TEST_REDIS_URL), scenario.prefix);
     closers.push(() => closeQueues(queues));
-    const events = new QueueEvents(QueueName.mentions, { prefix: scenario.prefix, connection: connectionOf(TEST_REDIS_URL) });
+    const events = new QueueEvents(QueueName.mentions, { prefix: scenario.prefix, connection: redisConnectionOf(TEST_REDIS_URL) });
     closers.push(() => events.close());
     await events.waitUntilReady();
     const stores = await watchQueue<StoreReport>(QueueName.mentions, scenario.prefix);
@@ -168,7 +145,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     await scorer.waitForLog((line) => line.msg === 'buzzwatch started');
     const lock = await lockMentionsTable(scenario.db.url);
     closers.push(() => lock.release());
-    const batch = mentionsBatch();
+    const batch = acmeMentionsBatch(SOURCE_ID, BATCH_SIZE);
     expect(batch).toHaveLength(BATCH_SIZE);
     const [jobId] = await enqueueMentions(queues.mentions, batch);
     if (jobId === undefined) throw new Error('one batch was queued');

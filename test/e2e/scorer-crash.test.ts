@@ -6,18 +6,14 @@ import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
-import { compileBrandRules } from '../../src/mentions/brand-rules.js';
-import type { SourceItem } from '../../src/mentions/mention.js';
 import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
-import { toMentions } from '../../src/poller/match-items.js';
 import { QueueName, closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
 import type { StoreReport } from '../../src/scorer/score-and-store.js';
 import { killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
-import { activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
+import { acmeMentionsBatch, activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
 import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
-import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
+import { TEST_REDIS_URL, createTestDatabase, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
 
 // A short stall time so that the batch of a dead scorer is handed over within seconds.
 const SCORER_CONFIG = `
@@ -29,28 +25,6 @@ queue: { stalled_after: 2s }
 const BATCH_SIZE = 50;
 const SOURCE_ID = 'crash-feed';
 
-/** A batch of mentions exactly as the poller builds it from a feed's items. */
-function mentionsBatch() {
-  const config = parseConfig(SCORER_CONFIG, {});
-  const items: SourceItem[] = Array.from({ length: BATCH_SIZE }, (_, index) => ({
-    externalId: `crash-${index}`,
-    url: `https://crash.example/story-${index}`,
-    title: `Acme story number ${index}`,
-    text: `Acme customers talk about story ${index}.`,
-    author: null,
-    lang: 'en',
-    publishedAt: new Date(Date.UTC(2026, 10, 25, 10, index)),
-    reach: null,
-  }));
-  const mentions = toMentions(items, compileBrandRules(config.brands), {
-    sourceId: SOURCE_ID,
-    sourceType: 'rss',
-    seenAt: new Date(),
-    backfill: false,
-  });
-  if (mentions.length !== BATCH_SIZE) throw new Error(`expected ${BATCH_SIZE} matching mentions, got ${mentions.length}`);
-  return mentions;
-}
 
 interface Scenario {
   db: TestDatabase;
@@ -82,10 +56,6 @@ async function storedCounts(db: TestDatabase) {
   return rows[0];
 }
 
-function connectionOf(redisUrl: string) {
-  const { hostname, port } = new URL(redisUrl);
-  return { host: hostname, port: Number(port) };
-}
 
 // The two cases share nothing (own database, queue prefix and Redis), so they run side by side.
 describe.concurrent('scorer killed with a batch in hand', () => {
@@ -111,14 +81,14 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     const db = await createTestDatabase();
     databases.push(db);
     const prefix = uniqueName('bwq');
-    const queues = createQueues(connectionOf(redisUrl), prefix);
+    const queues = createQueues(redisConnectionOf(redisUrl), prefix);
     closers.push(() => closeQueues(queues));
-    const events = new QueueEvents(QueueName.mentions, { prefix, connection: connectionOf(redisUrl) });
+    const events = new QueueEvents(QueueName.mentions, { prefix, connection: redisConnectionOf(redisUrl) });
     closers.push(() => events.close());
     // Every connection of ours is open before a scorer starts: the second case tells the scorer's apart by that.
     await Promise.all([queues.mentions.waitUntilReady(), queues.poll.waitUntilReady(), events.waitUntilReady()]);
     closers.push(async () => {
-      const cleanup = createQueues(connectionOf(redisUrl), prefix);
+      const cleanup = createQueues(redisConnectionOf(redisUrl), prefix);
       await Promise.all([cleanup.mentions.obliterate({ force: true }), cleanup.poll.obliterate({ force: true })]);
       await closeQueues(cleanup);
     });
@@ -134,7 +104,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     const firstScorer = await startScorer(scenario);
     const lock = await lockMentionsTable(scenario.db.url);
     closers.push(() => lock.release().catch(() => undefined));
-    const [jobId] = await enqueueMentions(scenario.queues.mentions, mentionsBatch());
+    const [jobId] = await enqueueMentions(scenario.queues.mentions, acmeMentionsBatch(SOURCE_ID, BATCH_SIZE));
     expect(jobId).toBeDefined();
     await becameActive(jobId as string);
     const orphanPid = await blockedInsertPid(scenario.db.database);
@@ -175,7 +145,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     const firstScorer = await startScorer(scenario);
     const lock = await lockMentionsTable(scenario.db.url);
     closers.push(() => lock.release().catch(() => undefined));
-    const [jobId] = await enqueueMentions(scenario.queues.mentions, mentionsBatch());
+    const [jobId] = await enqueueMentions(scenario.queues.mentions, acmeMentionsBatch(SOURCE_ID, BATCH_SIZE));
     expect(jobId).toBeDefined();
     await becameActive(jobId as string);
     await blockedInsertPid(scenario.db.database);

@@ -2,7 +2,28 @@
 // its INSERT waits for, and ways to know that the job was taken and that the INSERT is waiting.
 import type { QueueEvents } from 'bullmq';
 import pg from 'pg';
+import { compileBrandRules } from '../../src/mentions/brand-rules.js';
+import type { Mention, SourceItem } from '../../src/mentions/mention.js';
+import { toMentions } from '../../src/poller/match-items.js';
 import type { Database } from '../../src/store/database.js';
+
+/** `size` mentions of brand "acme" from `sourceId`, built exactly as the poller builds them from a feed's items. */
+export function acmeMentionsBatch(sourceId: string, size: number): Mention[] {
+  const items: SourceItem[] = Array.from({ length: size }, (_, index) => ({
+    externalId: `${sourceId}-${index}`,
+    url: `https://${sourceId}.example/story-${index}`,
+    title: `Acme story number ${index}`,
+    text: `Acme customers talk about story ${index}.`,
+    author: null,
+    lang: 'en',
+    publishedAt: new Date(Date.UTC(2026, 10, 25, 10, index)),
+    reach: null,
+  }));
+  const rules = compileBrandRules([{ id: 'acme', name: 'Acme Corp', keywords: ['acme'], exclude: [], competitors: [] }]);
+  const mentions = toMentions(items, rules, { sourceId, sourceType: 'rss', seenAt: new Date(), backfill: false });
+  if (mentions.length !== size) throw new Error(`expected ${size} matching mentions, got ${mentions.length}`);
+  return mentions;
+}
 
 const CONDITION_POLL_MS = 50;
 

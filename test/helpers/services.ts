@@ -7,6 +7,12 @@ import { migrate } from '../../src/store/migrate.js';
 export const TEST_DATABASE_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** BullMQ connection options for a redis:// URL. */
+export function redisConnectionOf(redisUrl: string): { host: string; port: number } {
+  const { hostname, port } = new URL(redisUrl);
+  return { host: hostname, port: Number(port || 6379) };
+}
+
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }

@@ -51,10 +51,10 @@ describe('feed options end to end', () => {
   let feeds: FixtureServer;
   let system: TestSystem;
 
-  const mentionsOf = async (query: string) => {
+  const mentionsOf = async (query: string): Promise<Array<Record<string, any>>> => {
     const { status, body } = await system.api(`/v1/mentions?${query}`);
     expect(status).toBe(200);
-    return body.data as any[];
+    return body.data;
   };
 
   const storedCount = async (sourceId: string) => {

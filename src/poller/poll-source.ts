@@ -34,8 +34,8 @@ export type PollOutcome =
   | { status: 'skipped'; reason: 'already_polling' }
   | { status: 'skipped'; reason: 'unknown_source' };
 
-// Long enough for a fetch at the longest timeout plus queueing and bookkeeping; short enough that a poller that died
-// holding it delays the source's next poll by no more than this.
+// Far longer than a poll takes (a fetch is cut at http.timeout, 15 s by default); short enough that a poller that
+// died holding it delays the source's next poll by no more than this.
 const POLL_LOCK_TTL_MS = 2 * 60_000;
 // A server asking to be left alone for a year is asking too much: a source retries within a day at the latest.
 const MAX_REQUESTED_WAIT_MS = 24 * 3_600_000;

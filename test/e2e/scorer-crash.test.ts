@@ -95,19 +95,25 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     return { db, prefix, redisUrl, configFile, queues, events };
   }
 
+  /** A scorer process holding one batch, its INSERT waiting on our lock on `mentions`. */
+  async function holdScorerMidBatch(scenario: Scenario & { queues: Queues }, becameActive: (jobId: string) => Promise<void>) {
+    const firstScorer = await startScorer(scenario);
+    const lock = await lockMentionsTable(scenario.db.url);
+    closers.push(() => lock.release().catch(() => undefined));
+    const [jobId] = await enqueueMentions(scenario.queues.mentions, acmeMentionsBatch(SOURCE_ID, BATCH_SIZE));
+    if (jobId === undefined) throw new Error('no job was queued');
+    await becameActive(jobId);
+    const insertPid = await blockedInsertPid(scenario.db.database);
+    return { firstScorer, lock, jobId, insertPid };
+  }
+
   it('stores the batch exactly once after a kill before the batch committed', async ({ expect }) => {
     const scenario = await newScenario(TEST_REDIS_URL);
     const stores: QueueWatch<StoreReport> = await watchQueue<StoreReport>(QueueName.mentions, scenario.prefix);
     closers.push(() => stores.close());
     const becameActive = activeJobs(scenario.events);
 
-    const firstScorer = await startScorer(scenario);
-    const lock = await lockMentionsTable(scenario.db.url);
-    closers.push(() => lock.release().catch(() => undefined));
-    const [jobId] = await enqueueMentions(scenario.queues.mentions, acmeMentionsBatch(SOURCE_ID, BATCH_SIZE));
-    expect(jobId).toBeDefined();
-    await becameActive(jobId as string);
-    const orphanPid = await blockedInsertPid(scenario.db.database);
+    const { firstScorer, lock, jobId, insertPid: orphanPid } = await holdScorerMidBatch(scenario, becameActive);
 
     firstScorer.child.kill('SIGKILL');
     expect((await firstScorer.exited).signal).toBe('SIGKILL');
@@ -118,7 +124,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
       return rowCount === 0;
     });
     expect(await storedCounts(scenario.db)).toEqual({ mentions: 0, links: 0, mentions_total: null });
-    expect(await scenario.queues.mentions.getJobState(jobId as string)).toBe('active');
+    expect(await scenario.queues.mentions.getJobState(jobId)).toBe('active');
 
     await startScorer(scenario);
     const completed = await stores.next((job) => job.jobId === jobId);
@@ -142,13 +148,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     const becameActive = activeJobs(scenario.events);
     const clientIdsBefore = await clientIds(admin);
 
-    const firstScorer = await startScorer(scenario);
-    const lock = await lockMentionsTable(scenario.db.url);
-    closers.push(() => lock.release().catch(() => undefined));
-    const [jobId] = await enqueueMentions(scenario.queues.mentions, acmeMentionsBatch(SOURCE_ID, BATCH_SIZE));
-    expect(jobId).toBeDefined();
-    await becameActive(jobId as string);
-    await blockedInsertPid(scenario.db.database);
+    const { firstScorer, lock, jobId } = await holdScorerMidBatch(scenario, becameActive);
     const scorerClientIds = [...(await clientIds(admin))].filter((id) => !clientIdsBefore.has(id));
     expect(scorerClientIds.length).toBeGreaterThan(0);
 
@@ -164,11 +164,11 @@ describe.concurrent('scorer killed with a batch in hand', () => {
       return scorerClientIds.every((id) => !live.has(id));
     });
     await admin.call('CLIENT', 'UNPAUSE');
-    expect(await scenario.queues.mentions.getJobState(jobId as string)).toBe('active');
+    expect(await scenario.queues.mentions.getJobState(jobId)).toBe('active');
     expect(await storedCounts(scenario.db)).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
 
     await startScorer(scenario);
-    const job = await scenario.queues.mentions.getJob(jobId as string);
+    const job = await scenario.queues.mentions.getJob(jobId);
     const report = (await job?.waitUntilFinished(scenario.events, 20_000)) as StoreReport;
     expect(report.insertedIds).toEqual([]);
     expect(await storedCounts(scenario.db)).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });

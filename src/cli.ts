@@ -14,11 +14,16 @@ import { ROLES, type Role } from '../workers/role.js';
 
 const USAGE = `usage: buzzwatch <command>
 
-  start [--role all|api|poller|scorer]   run roles (default all; several: --role api,scorer)
+  start [--role all|api|poller|scorer|alerter]
+                                         run roles (default all; several: --role api,scorer)
   migrate                                apply database migrations and exit
   check-config [FILE]                    validate a config file (default $BUZZWATCH_CONFIG)
   sentiment                              score one text per stdin line, print JSON lines
   preview SOURCE_ID                      poll one source once, print its items; changes nothing
+  backtest --csv FILE [--sensitivity S]  run the volume_spike detector over a timestamp,value CSV (NAB format);
+                                         prints timestamp,value,score,alert (alert 1 where a live alert would fire)
+  backtest --brand ID --rule ID [--since 30d]
+                                         replay stored mentions through a configured rule; prints its alerts
 
 environment: BUZZWATCH_CONFIG, DATABASE_URL, REDIS_URL, PORT, HOST, LOG_LEVEL, BUZZWATCH_QUEUE_PREFIX`;
 
@@ -37,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return sentimentCommand();
     case 'preview':
       return preview(settingsFromEnv(), rest);
+    case 'backtest':
+      return backtest(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -212,3 +219,74 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+async function backtest(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      csv: { type: 'string' },
+      sensitivity: { type: 'string' },
+      brand: { type: 'string' },
+      rule: { type: 'string' },
+      since: { type: 'string', default: '30d' },
+    },
+    strict: true,
+  });
+  if (values.csv !== undefined) return backtestCsvCommand(values.csv, values.sensitivity);
+  if (values.brand === undefined || values.rule === undefined) {
+    throw new UsageError('backtest needs --csv FILE, or --brand ID and --rule ID');
+  }
+  return backtestHistoryCommand(settingsFromEnv(), values.brand, values.rule, values.since ?? '30d');
+}
+
+async function backtestCsvCommand(file: string, sensitivityText: string | undefined): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const { backtestCsv, formatBacktestCsv } = await import('./spikes/csv-backtest.js');
+  const { CsvSeriesError } = await import('./spikes/csv-series.js');
+  let sensitivity: 'low' | 'medium' | 'high' | number | undefined;
+  if (sensitivityText !== undefined) {
+    const number = Number(sensitivityText);
+    if (['low', 'medium', 'high'].includes(sensitivityText)) sensitivity = sensitivityText as 'low' | 'medium' | 'high';
+    else if (sensitivityText.trim() !== '' && Number.isFinite(number) && number > 0) sensitivity = number;
+    else throw new UsageError(`--sensitivity ${sensitivityText}: use low, medium, high or a positive number`);
+  }
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    console.error(`${file}: cannot read: ${(error as Error).message}`);
+    return 1;
+  }
+  try {
+    const rows = backtestCsv(text, sensitivity === undefined ? {} : { sensitivity });
+    const output = formatBacktestCsv(rows);
+    if (!process.stdout.write(output)) await once(process.stdout, 'drain');
+    return 0;
+  } catch (error) {
+    if (!(error instanceof CsvSeriesError)) throw error;
+    console.error(`${file}: ${error.message}`);
+    return 1;
+  }
+}
+
+async function backtestHistoryCommand(settings: Settings, brandId: string, ruleId: string, since: string): Promise<number> {
+  const { isDuration, parseDuration } = await import('./config/duration.js');
+  if (!isDuration(since)) throw new UsageError(`--since ${since}: not a duration (use 7d, 30d, 12h)`);
+  const config = loadConfigOrReport(settings.configFile);
+  if (config === null) return 1;
+  const { createDatabase } = await import('./store/database.js');
+  const { backtestHistory, formatHistoryBacktest, BacktestInputError } = await import('./alerts/history-backtest.js');
+  const database = createDatabase(settings.databaseUrl, { max: 1 });
+  try {
+    const nowMs = Date.now();
+    const result = await backtestHistory(database, config, { brandId, ruleId, sinceMs: nowMs - parseDuration(since), nowMs });
+    process.stdout.write(formatHistoryBacktest(result));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BacktestInputError)) throw error;
+    console.error(error.message);
+    return 1;
+  } finally {
+    await database.end();
+  }
+}

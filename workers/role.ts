@@ -1,5 +1,5 @@
 // The roles a buzzwatch process can run, and a running role as the process sees it.
-export const ROLES = ['api', 'poller', 'scorer'] as const;
+export const ROLES = ['api', 'poller', 'scorer', 'alerter'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** How long a stopping role waits for its active jobs; under docker-compose's 30 s stop_grace_period. */

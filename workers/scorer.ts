@@ -8,6 +8,8 @@ import type { Runtime } from '../src/runtime/runtime.js';
 import { mentionsProcessor, type StoreReport } from '../src/scorer/score-and-store.js';
 import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
+const EVALUATE_AFTER_MENTIONS_MS = 1000;
+
 export async function startScorer(runtime: Runtime): Promise<RunningRole> {
   const logger = moduleLogger(runtime.logger, 'scorer');
   const connection = createWorkerConnection(runtime.settings.redisUrl);
@@ -21,6 +23,16 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
     logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'mentions batch failed'),
   );
   worker.on('error', (error) => logger.error({ err: error.message }, 'scorer worker error'));
+  if (runtime.config.alerts.rules.length > 0) {
+    // New mentions are evaluated soon rather than at the next tick: a crisis should not wait a minute. One job per
+    // second at most, however many batches land.
+    worker.on('completed', (_job, report) => {
+      if (report.insertedIds.length === 0) return;
+      runtime.queues.alerts
+        .add('evaluate', {}, { delay: EVALUATE_AFTER_MENTIONS_MS, deduplication: { id: 'after-new-mentions', ttl: EVALUATE_AFTER_MENTIONS_MS } })
+        .catch((error: Error) => logger.debug({ err: error.message }, 'could not queue an alert evaluation'));
+    });
+  }
   // Started means connected: a stop right after start must not find BullMQ still opening its connections.
   await worker.waitUntilReady();
   return {

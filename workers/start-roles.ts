@@ -1,5 +1,6 @@
 // Starts the requested roles in one process and stops them in reverse order.
 import type { Runtime } from '../src/runtime/runtime.js';
+import { startAlerter } from './alerter.js';
 import { startHttp } from './api.js';
 import { startPoller } from './poller.js';
 import type { Role, RunningRole } from './role.js';
@@ -24,6 +25,7 @@ export async function startRoles(runtime: Runtime, roles: readonly Role[]): Prom
   try {
     // Consumers first, so that nothing the poller queues at start waits for a scorer that is still starting.
     if (roles.includes('scorer')) running.push(await startScorer(runtime));
+    if (roles.includes('alerter')) running.push(await startAlerter(runtime));
     if (roles.includes('poller')) running.push(await startPoller(runtime));
     // Every process answers /healthz; only the api role serves /v1.
     const http = await startHttp(runtime, roles.includes('api') ? 'all' : 'health');

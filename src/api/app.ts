@@ -5,11 +5,14 @@ import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps.js';
 import { requireApiKey } from './auth.js';
 import { registerErrorHandlers } from './error-handler.js';
+import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
 import { healthRoutes } from './routes/health.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { silenceRoutes } from './routes/silences.js';
 import { sourceRoutes } from './routes/sources.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppOptions {
   logger: Logger;
@@ -34,9 +37,13 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
         await v1.register(mentionRoutes, { deps });
         await v1.register(brandRoutes, { deps });
         await v1.register(sourceRoutes, { deps });
+        await v1.register(alertRoutes, { deps });
+        await v1.register(silenceRoutes, { deps });
       },
       { prefix: '/v1' },
     );
+    // Outside the API-key scope: a webhook sender signs its body instead (see routes/webhooks.ts).
+    await app.register(webhookRoutes, { deps, prefix: '/v1' });
   }
   return app;
 }

@@ -2,11 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
+import { knownChannelTypes, notifierKindFor } from '../alerts/notifiers/registry.js';
+import type { ChannelConfig } from '../alerts/notifiers/notifier.js';
 import { compilePhrase } from '../mentions/brand-matcher.js';
+import { parseQuery, QuerySyntaxError } from '../mentions/brand-query.js';
 import { knownSourceTypes, sourceKindFor } from '../sources/registry.js';
 import { MIN_POLL_INTERVAL, type SourceConfig } from '../sources/source-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { interpolateEnv } from './interpolate.js';
+import { alertsProblems } from './alerts-problems.js';
 import { schemaProblems } from './schema-problems.js';
 import { Id } from './schema-types.js';
 import { ConfigSchema, MIN_HTTP_TIMEOUT, MIN_STALLED_AFTER, type Config } from './schema.js';
@@ -55,9 +59,31 @@ function validateConfig(raw: unknown, problems: ConfigProblem[]): Config | null 
   addProblems(schemaProblems(ConfigSchema, withDefaults));
   const rawSources = (withDefaults as { sources?: unknown }).sources;
   const sources = Array.isArray(rawSources) ? decodeSources(rawSources, addProblems) : [];
+  const rawChannels = (withDefaults as { alerts?: { channels?: unknown } }).alerts?.channels;
+  const channels = Array.isArray(rawChannels) ? decodeChannels(rawChannels, addProblems) : [];
   addProblems(crossReferenceProblems(withDefaults));
   if (problems.length > 0) return null;
-  return { ...Value.Decode(ConfigSchema, withDefaults), sources };
+  const decoded = Value.Decode(ConfigSchema, withDefaults);
+  return { ...decoded, sources, alerts: { ...decoded.alerts, channels } };
+}
+
+function decodeChannels(entries: unknown[], addProblems: (found: ConfigProblem[]) => void): ChannelConfig[] {
+  const channels: ChannelConfig[] = [];
+  entries.forEach((entry, index) => {
+    const path = `alerts.channels[${index}]`;
+    const type = (entry as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string') return;
+    const kind = notifierKindFor(type);
+    if (kind === undefined) {
+      addProblems([{ path: `${path}.type`, message: `unknown channel type "${type}" (known: ${knownChannelTypes.join(', ')})` }]);
+      return;
+    }
+    const withDefaults = Value.Default(kind.configSchema, Value.Convert(kind.configSchema, entry));
+    const found = schemaProblems(kind.configSchema, withDefaults, path);
+    if (found.length > 0) addProblems(found);
+    else channels.push(Value.Decode(kind.configSchema, withDefaults) as ChannelConfig);
+  });
+  return channels;
 }
 
 function decodeSources(entries: unknown[], addProblems: (found: ConfigProblem[]) => void): SourceConfig[] {
@@ -120,6 +146,7 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
         }
       });
     }
+    problems.push(...brandMatchingProblems(brand, index));
     stringsAt(brand, 'competitors').forEach((competitor, competitorIndex) => {
       const path = `brands[${index}].competitors[${competitorIndex}]`;
       if (competitor === '') return;
@@ -136,6 +163,12 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
       ['queue.stalled_after', ((document as Entry | null)?.queue as Entry | undefined)?.stalled_after, MIN_STALLED_AFTER],
     ]),
   );
+  problems.push(
+    ...alertsProblems((document as Entry | null)?.alerts, {
+      brands: brandIds as Set<string>,
+      sources: new Set(sources.map((source) => stringAt(source, 'id')).filter((id) => id !== null)),
+    }),
+  );
   sources.forEach((source, index) => {
     stringsAt(source, 'brands').forEach((brandId, brandIndex) => {
       if (brandId !== '' && !brandIds.has(brandId)) {
@@ -143,6 +176,31 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
       }
     });
   });
+  return problems;
+}
+
+/** A brand matches by `keywords` (with `exclude`) or by a `query`, never both; a query must parse. */
+function brandMatchingProblems(brand: Entry, index: number): ConfigProblem[] {
+  const path = `brands[${index}]`;
+  const id = stringAt(brand, 'id');
+  const named = (message: string) => (id === null ? message : `brand "${id}": ${message}`);
+  const hasKeywords = brand.keywords !== undefined;
+  if (brand.query === undefined) {
+    return hasKeywords ? [] : [{ path: `${path}.keywords`, message: named('needs keywords or a query') }];
+  }
+  if (hasKeywords) return [{ path: `${path}.query`, message: named('give keywords or a query, not both') }];
+  const problems: ConfigProblem[] = [];
+  if (stringsAt(brand, 'exclude').length > 0) {
+    problems.push({ path: `${path}.exclude`, message: named('exclude goes with keywords; with a query, use NOT or -term') });
+  }
+  const query = stringAt(brand, 'query');
+  if (query === null || query === '') return problems; // the schema check reports these
+  try {
+    parseQuery(query);
+  } catch (error) {
+    if (!(error instanceof QuerySyntaxError)) throw error;
+    problems.push({ path: `${path}.query`, message: named(error.message) });
+  }
   return problems;
 }
 

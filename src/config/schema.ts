@@ -1,6 +1,8 @@
 // The shape of buzzwatch.yaml. Source entries are checked in two steps (see load-config.ts): here only their `type`,
 // then against the schema of that source kind from the registry.
 import { Type, type StaticDecode } from '@sinclair/typebox';
+import type { ChannelConfig } from '../alerts/notifiers/notifier.js';
+import { AlertsSchema } from '../alerts/rule-config.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import { Duration, Id, NonEmptyString } from './schema-types.js';
 
@@ -10,7 +12,9 @@ export const BrandSchema = Type.Object(
   {
     id: Id(),
     name: NonEmptyString(),
-    keywords: Type.Array(Phrase, { minItems: 1, errorMessage: 'needs at least one keyword' }),
+    // A brand gives keywords (with exclude) or a query, not both: load-config.ts checks that and the query syntax.
+    keywords: Type.Optional(Type.Array(Phrase, { minItems: 1, errorMessage: 'needs at least one keyword' })),
+    query: Type.Optional(NonEmptyString()),
     exclude: Type.Array(Phrase, { default: [] }),
     competitors: Type.Array(Id(), { default: [] }),
   },
@@ -65,6 +69,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    alerts: AlertsSchema,
   },
   { additionalProperties: false },
 );
@@ -72,5 +77,9 @@ export const ConfigSchema = Type.Object(
 export type BrandConfig = StaticDecode<typeof BrandSchema>;
 export type ApiKeyConfig = StaticDecode<typeof ApiKeySchema>;
 
-/** A loaded, valid configuration: defaults applied, durations in milliseconds, sources checked by their kind. */
-export type Config = Omit<StaticDecode<typeof ConfigSchema>, 'sources'> & { sources: SourceConfig[] };
+type DecodedConfig = StaticDecode<typeof ConfigSchema>;
+export type AlertsConfig = Omit<DecodedConfig['alerts'], 'channels'> & { channels: ChannelConfig[] };
+
+/** A loaded, valid configuration: defaults applied, durations in milliseconds, sources and channels checked by
+ * their kind. */
+export type Config = Omit<DecodedConfig, 'sources' | 'alerts'> & { sources: SourceConfig[]; alerts: AlertsConfig };

@@ -1,10 +1,10 @@
 // Decides which brands an item mentions: whole words and phrases, any keyword may match, no exclusion may.
+import { toQueryDocument, type QueryDocument, type QueryDocumentItem } from './query-document.js';
 import { wordTokens, type WordToken } from './word-tokens.js';
 
-/** The parts of an item that brand rules look at, tokenised once and shared by every brand. */
-export interface MatchDocument {
-  tokens: WordToken[];
-}
+/** The parts of an item that brand rules look at (tokens; URL host and language for queries), prepared once and
+ * shared by every brand. */
+export type MatchDocument = QueryDocument;
 
 export type BrandPredicate = (document: MatchDocument) => boolean;
 
@@ -13,8 +13,9 @@ export interface BrandRule {
   matches: BrandPredicate;
 }
 
-export function toMatchDocument(item: { title: string | null; text: string }): MatchDocument {
-  return { tokens: wordTokens(`${item.title ?? ''}\n${item.text}`) };
+/** Pass the item's `url` and `lang` too when brands may use a query with site: or lang:. */
+export function toMatchDocument(item: QueryDocumentItem): MatchDocument {
+  return toQueryDocument(item);
 }
 
 /** A keyword or phrase as a token sequence; throws when it has no letters or digits to match on. */

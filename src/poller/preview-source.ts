@@ -4,6 +4,7 @@ import type { BrandRule } from '../mentions/brand-matcher.js';
 import { rulesForSource } from '../mentions/brand-rules.js';
 import { mentionId } from '../mentions/mention-id.js';
 import type { HttpClient } from '../net/http-client.js';
+import { sourceKindFor } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import { toSourceError } from '../sources/source-error.js';
 import { matchItem } from './match-items.js';
@@ -26,6 +27,10 @@ export async function previewSource(
   source: Source,
   deps: { brandRules: readonly BrandRule[]; http: HttpClient; logger: Logger },
 ): Promise<PreviewResult> {
+  if (sourceKindFor(source.config.type)?.inbound === true) {
+    const { id, type } = source.config;
+    return { ok: false, reason: `${id}: a ${type} source is push-only (senders POST to /v1/webhooks/${id}); there is nothing to preview` };
+  }
   let items;
   try {
     ({ items } = await source.poll({}, { http: deps.http, logger: deps.logger, now: new Date() }));

@@ -3,6 +3,7 @@
 import type { Redis } from 'ioredis';
 import type { Queues } from '../queue/queues.js';
 import { tryLock } from '../queue/redis-lock.js';
+import { sourceKindFor } from '../sources/registry.js';
 import type { SourceConfig } from '../sources/source-config.js';
 
 const LOCK_TTL_MS = 30_000;
@@ -22,7 +23,9 @@ export async function syncPollSchedules(
   const lock = await tryLock(redis, `${queue.opts.prefix ?? 'bull'}:${queue.name}:schedule-sync-lock`, LOCK_TTL_MS);
   if (lock === null) return { synced: false, upserted: [], removed: [] };
   try {
-    const wanted = new Set(sources.map((source) => source.id));
+    // Pushed-to sources (webhooks) get no scheduler; one left from when the source was a polled kind is removed.
+    const polled = sources.filter((source) => sourceKindFor(source.type)?.inbound !== true);
+    const wanted = new Set(polled.map((source) => source.id));
     const existing = await queue.getJobSchedulers(0, -1);
     const removed: string[] = [];
     for (const scheduler of existing) {
@@ -31,10 +34,10 @@ export async function syncPollSchedules(
         removed.push(scheduler.key);
       }
     }
-    for (const source of sources) {
+    for (const source of polled) {
       await queue.upsertJobScheduler(source.id, { every: source.every }, { name: 'poll', data: { sourceId: source.id } });
     }
-    return { synced: true, upserted: sources.map((source) => source.id), removed };
+    return { synced: true, upserted: polled.map((source) => source.id), removed };
   } finally {
     await lock.release();
   }

@@ -6,6 +6,8 @@ import { MentionSchema } from '../mentions/mention.js';
 export const QueueName = {
   poll: 'poll',
   mentions: 'mentions',
+  alerts: 'alerts',
+  notify: 'notify',
 } as const;
 
 export const PollJobSchema = Type.Object(
@@ -23,6 +25,23 @@ export const MentionsJobSchema = Type.Object(
   { additionalProperties: false },
 );
 export type MentionsJobData = Static<typeof MentionsJobSchema>;
+
+/** Evaluate the alert rules now (scheduled every `alerts.tick`, and soon after new mentions are stored). */
+export const AlertsJobSchema = Type.Object({}, { additionalProperties: false });
+export type AlertsJobData = Static<typeof AlertsJobSchema>;
+
+/** Deliver one alert event to one channel; the event itself is read from PostgreSQL, so retries send the same. */
+export const NotifyJobSchema = Type.Object(
+  { eventId: Type.String({ minLength: 1 }), channelId: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+export type NotifyJobData = Static<typeof NotifyJobSchema>;
+
+/** One job per (event, channel): adding it twice (a retried tick, a restarted alerter) queues it once. */
+export function notifyJobId(job: NotifyJobData): string {
+  // BullMQ job ids may not contain ":"; event ids and channel ids contain no ".".
+  return `${job.eventId}.${job.channelId}`;
+}
 
 /** Name of the backoff strategy that workers register (see cappedBackoff). */
 export const CAPPED_BACKOFF = 'capped-exponential';
@@ -65,15 +84,47 @@ const mentionsJobOptions: DefaultJobOptions = {
   removeOnFail: { age: KEEP_FAILED_SECONDS },
 };
 
+const alertsJobOptions: DefaultJobOptions = {
+  // A failed evaluation is simply done again at the next tick.
+  attempts: 1,
+  removeOnComplete: { count: 100 },
+  removeOnFail: { count: 500 },
+};
+
+/** Name of the notify backoff strategy: the configured first delay, doubling, capped at 10 minutes. */
+export const NOTIFY_BACKOFF = 'notify-exponential';
+const MAX_NOTIFY_BACKOFF_MS = 10 * 60_000;
+
+export function notifyBackoff(attemptsMade: number, firstDelayMs: number): number {
+  return Math.min(firstDelayMs * 2 ** Math.max(0, attemptsMade - 1), MAX_NOTIFY_BACKOFF_MS);
+}
+
+export function notifyJobOptions(attempts: number): DefaultJobOptions {
+  return {
+    attempts,
+    backoff: { type: NOTIFY_BACKOFF },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { age: KEEP_FAILED_SECONDS },
+  };
+}
+
 export interface Queues {
   poll: Queue<PollJobData>;
   mentions: Queue<MentionsJobData>;
+  alerts: Queue<AlertsJobData>;
+  notify: Queue<NotifyJobData>;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+export function createQueues(connection: ConnectionOptions, prefix: string, notifyAttempts = 8): Queues {
   return {
     poll: new Queue<PollJobData>(QueueName.poll, { connection, prefix, defaultJobOptions: pollJobOptions }),
     mentions: new Queue<MentionsJobData>(QueueName.mentions, { connection, prefix, defaultJobOptions: mentionsJobOptions }),
+    alerts: new Queue<AlertsJobData>(QueueName.alerts, { connection, prefix, defaultJobOptions: alertsJobOptions }),
+    notify: new Queue<NotifyJobData>(QueueName.notify, {
+      connection,
+      prefix,
+      defaultJobOptions: notifyJobOptions(notifyAttempts),
+    }),
   };
 }
 

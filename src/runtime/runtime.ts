@@ -27,13 +27,20 @@ export interface Runtime {
   brandRules: BrandRule[];
   brandPhrases: Map<string, WordToken[][]>;
   sources: Map<string, Source>;
+  /** The time alert evaluation takes as "now": the wall clock, or a test's clock. */
+  clock: () => Date;
   close(): Promise<void>;
 }
 
 const REDIS_START_TIMEOUT_MS = 30_000;
 
 /** Opens connections (waiting for Redis to answer) and compiles the config into what roles use. */
-export async function createRuntime(settings: Settings, config: Config, logger: Logger): Promise<Runtime> {
+export async function createRuntime(
+  settings: Settings,
+  config: Config,
+  logger: Logger,
+  clock: () => Date = () => new Date(),
+): Promise<Runtime> {
   const database = createDatabase(settings.databaseUrl);
   const redis = createProducerConnection(settings.redisUrl);
   // Without a listener ioredis reports every failed reconnect as an unhandled error; readiness reports the outage.
@@ -45,7 +52,7 @@ export async function createRuntime(settings: Settings, config: Config, logger: 
     await database.end();
     throw error;
   }
-  const queues = createQueues(redis, settings.queuePrefix);
+  const queues = createQueues(redis, settings.queuePrefix, config.alerts.delivery.attempts);
   const http = httpClientFor(config);
   const sources = new Map(
     config.sources.map((sourceConfig) => {
@@ -65,6 +72,7 @@ export async function createRuntime(settings: Settings, config: Config, logger: 
     brandRules: compileBrandRules(config.brands),
     brandPhrases: brandKeywordPhrases(config.brands),
     sources,
+    clock,
     async close() {
       await closeQueues(queues);
       redis.disconnect();
@@ -86,6 +94,11 @@ export function apiDepsOf(runtime: Runtime): ApiDeps {
         { sourceId, force: true },
         { deduplication: { id: `poll-now:${sourceId}` } },
       );
+      return job.id as string;
+    },
+    async enqueueMentionBatch(mentions) {
+      // The producer connection has no offline queue: with Redis away this rejects at once (the webhook answers 503).
+      const job = await runtime.queues.mentions.add('store', { mentions });
       return job.id as string;
     },
     async queueCounts() {

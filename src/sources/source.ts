@@ -28,4 +28,6 @@ export interface Source {
 export interface SourceKind {
   configSchema: TObject;
   create(config: SourceConfig): Source;
+  /** Set on kinds whose mentions are pushed to us (webhooks): they get no poll schedule and cannot be previewed. */
+  inbound?: true;
 }

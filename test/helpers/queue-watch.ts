@@ -13,6 +13,10 @@ export interface QueueWatch<Result> {
   retried: string[];
   /** Resolves when job `jobId` has failed an attempt and waits to be retried (already, or still to come). */
   nextRetry(jobId: string, timeoutMs?: number): Promise<void>;
+  /** Ids and reasons of jobs that failed for good (no retry left, or unrecoverable). */
+  failed: { jobId: string; reason: string }[];
+  /** Resolves with the reason when job `jobId` has failed for good (already, or still to come). */
+  nextFailure(jobId: string, timeoutMs?: number): Promise<string>;
   /** The first completion (already seen or still to come) that satisfies `predicate`. */
   next(predicate: (job: CompletedJob<Result>) => boolean, timeoutMs?: number): Promise<CompletedJob<Result>>;
   close(): Promise<void>;
@@ -29,6 +33,12 @@ export async function watchQueue<Result>(
   const completed: CompletedJob<Result>[] = [];
   const retried: string[] = [];
   const retryWaiters = new Map<string, () => void>();
+  const failed: { jobId: string; reason: string }[] = [];
+  const failureWaiters = new Map<string, (reason: string) => void>();
+  events.on('failed', ({ jobId, failedReason }) => {
+    failed.push({ jobId, reason: failedReason });
+    failureWaiters.get(jobId)?.(failedReason);
+  });
   // BullMQ reports a failed attempt that will be retried as the job moving to "delayed" for its back-off.
   events.on('delayed', ({ jobId }) => {
     retried.push(jobId);
@@ -37,7 +47,7 @@ export async function watchQueue<Result>(
   const waiters = new Set<{ predicate: (job: CompletedJob<Result>) => boolean; resolve: (job: CompletedJob<Result>) => void }>();
   events.on('completed', ({ jobId, returnvalue }) => {
     const raw: unknown = returnvalue;
-    const result = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Result;
+    const result = (typeof raw === 'string' ? parseReturnValue(raw) : raw) as Result;
     const job = { jobId, result };
     completed.push(job);
     for (const waiter of waiters) {
@@ -50,6 +60,22 @@ export async function watchQueue<Result>(
   return {
     completed,
     retried,
+    failed,
+    nextFailure(jobId, timeoutMs = 20_000) {
+      const seen = failed.find((failure) => failure.jobId === jobId);
+      if (seen !== undefined) return Promise.resolve(seen.reason);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          failureWaiters.delete(jobId);
+          reject(new Error(`job ${jobId} of ${queueName} did not fail within ${timeoutMs} ms`));
+        }, timeoutMs);
+        failureWaiters.set(jobId, (reason) => {
+          clearTimeout(timer);
+          failureWaiters.delete(jobId);
+          resolve(reason);
+        });
+      });
+    },
     nextRetry(jobId, timeoutMs = 20_000) {
       if (retried.includes(jobId)) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -84,4 +110,13 @@ export async function watchQueue<Result>(
     },
     close: () => events.close(),
   };
+}
+
+/** BullMQ sends return values as JSON, except that some versions pass a plain string result through as is. */
+function parseReturnValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
 }

@@ -3,6 +3,8 @@
 import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { parseConfig } from '../../src/config/load-config.js';
+import type { TickReport } from '../../src/alerts/alerter.js';
+import type { DeliveryOutcome } from '../../src/alerts/deliver-notification.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { QueueName } from '../../src/queue/queues.js';
 import { createLogger } from '../../src/runtime/logger.js';
@@ -33,6 +35,11 @@ export interface TestSystem {
   logLines: string[];
   polls: QueueWatch<PollOutcome>;
   stores: QueueWatch<StoreReport>;
+  /** Alert evaluations (ticks) and notification deliveries, as they complete. */
+  evaluations: QueueWatch<TickReport>;
+  deliveries: QueueWatch<DeliveryOutcome>;
+  /** Runs one alert evaluation now (through the queue, as the scheduler does) and answers what it did. */
+  evaluateAlerts(): Promise<TickReport>;
   /** GET/POST against the API with a key (the read key unless given). */
   api(path: string, options?: { key?: string | null; method?: string }): Promise<{ status: number; body: any }>;
   /** Asks the API to poll a source now, then waits until the poll and the batches it queued are stored. */
@@ -53,6 +60,8 @@ export async function startTestSystem(options: {
   redisUrl?: string;
   /** The URL the process uses for its (freshly created) database, e.g. through a proxy the test takes down. */
   databaseUrlFor?: (directUrl: string) => string;
+  /** What alert evaluation takes as "now" (default: the wall clock). */
+  clock?: () => Date;
 }): Promise<TestSystem> {
   const db = await createTestDatabase();
   const prefix = uniqueName('bwq');
@@ -76,7 +85,9 @@ export async function startTestSystem(options: {
   });
   const polls = await watchQueue<PollOutcome>(QueueName.poll, prefix, redisUrl);
   const stores = await watchQueue<StoreReport>(QueueName.mentions, prefix, redisUrl);
-  const runtime = await createRuntime(settings, config, createLogger(settings.logLevel, sink));
+  const evaluations = await watchQueue<TickReport>(QueueName.alerts, prefix, redisUrl);
+  const deliveries = await watchQueue<DeliveryOutcome>(QueueName.notify, prefix, redisUrl);
+  const runtime = await createRuntime(settings, config, createLogger(settings.logLevel, sink), options.clock);
   const running = await startRoles(runtime, options.roles ?? ['api', 'poller', 'scorer']);
   const baseUrl = `http://127.0.0.1:${running.port}`;
 
@@ -100,7 +111,17 @@ export async function startTestSystem(options: {
     logLines,
     polls,
     stores,
+    evaluations,
+    deliveries,
     api,
+    async evaluateAlerts() {
+      // Another evaluation (the scheduler's, or one after new mentions) may hold the lock: ask until one runs.
+      for (;;) {
+        const job = await runtime.queues.alerts.add('evaluate', {});
+        const { result } = await evaluations.next((completed) => completed.jobId === job.id);
+        if (result.evaluated) return result;
+      }
+    },
     async pollAndStore(sourceId) {
       const { status, body } = await api(`/v1/sources/${sourceId}/poll`, { key: ADMIN_KEY, method: 'POST' });
       if (status !== 202) throw new Error(`poll request failed: ${status} ${JSON.stringify(body)}`);
@@ -128,6 +149,8 @@ export async function startTestSystem(options: {
       await runtime.close();
       await polls.close();
       await stores.close();
+      await evaluations.close();
+      await deliveries.close();
       await obliterateQueues(prefix, redisUrl);
       await db.drop();
     },

@@ -160,6 +160,7 @@ describe('readiness when a dependency is unreachable', () => {
       database,
       pingRedis: () => pingRedis(redis),
       pollNow: () => Promise.reject(new Error('not used by these tests')),
+      enqueueMentionBatch: () => Promise.reject(new Error('not used by these tests')),
       queueCounts: () => Promise.reject(new Error('not used by these tests')),
     };
     const app: FastifyInstance = await buildApp(deps, { logger: createLogger('silent') });

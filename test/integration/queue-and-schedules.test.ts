@@ -201,7 +201,18 @@ describe('migrations started together', () => {
     const tables = await (pools[0] as Database).query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.rows.map((row) => row.table_name)).toEqual(['brand_totals', 'mention_brands', 'mentions', 'schema_migrations', 'sources']);
+    expect(tables.rows.map((row) => row.table_name)).toEqual([
+      'alert_deliveries',
+      'alert_episodes',
+      'alert_events',
+      'alert_rule_memory',
+      'alert_silences',
+      'brand_totals',
+      'mention_brands',
+      'mentions',
+      'schema_migrations',
+      'sources',
+    ]);
   });
 
   it('applies nothing on a later start', async () => {

@@ -126,8 +126,8 @@ describe('parseConfig problems', () => {
   });
 
   it.each([
-    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, http, queue'],
-    ['brand', withLine('    name: Globex', '    name: Globex\n    keywordz: [x]'), 'brands[1].keywordz', 'id, name, keywords, exclude, competitors'],
+    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, http, queue, alerts'],
+    ['brand', withLine('    name: Globex', '    name: Globex\n    keywordz: [x]'), 'brands[1].keywordz', 'id, name, keywords, query, exclude, competitors'],
     ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, url'],
     ['api key', withLine('scope: admin }', 'scope: admin, role: x }'), 'api.keys[0].role', 'name, key, scope'],
     ['http', `${VALID_YAML}http:\n  timout: 1s\n`, 'http.timout', 'timeout, user_agent'],
@@ -138,7 +138,7 @@ describe('parseConfig problems', () => {
 
   it('reports an unknown source type and lists the known types', () => {
     expect(problemsOf(withLine('    type: rss\n    url: https://blog', '    type: twitter\n    url: https://blog'))).toEqual([
-      { path: 'sources[1].type', message: 'unknown source type "twitter" (known: rss)' },
+      { path: 'sources[1].type', message: 'unknown source type "twitter" (known: rss, webhook)' },
     ]);
   });
 
@@ -256,6 +256,71 @@ describe('parseConfig problems', () => {
       { path: 'api.keys[0].key', message: 'must be at least 16 characters (a guessable key is no key)' },
       { path: 'brands[0].competitors[0]', message: '"initech" is not a brand id (known: acme, globex)' },
       { path: 'sources[2].every', message: '"5 minutes" is not a duration (use 30s, 5m, 1h)' },
+    ]);
+  });
+});
+
+describe('parseConfig brand queries', () => {
+  /** VALID_YAML with Acme's keywords and exclude replaced by `lines`. */
+  const acmeWith = (lines: string) =>
+    withLine('    keywords: ["acme", "acme corp", "#acme", "@acmecorp"]\n    exclude: ["acme fruit"]\n', lines);
+
+  it('accepts a brand with a query instead of keywords', () => {
+    const config = parseConfig(acmeWith(`    query: '("acme corp" OR #acme) -"acme fruit" lang:en'\n`), ENV);
+    expect(config.brands[0]).toEqual({
+      id: 'acme',
+      name: 'Acme Corp',
+      query: '("acme corp" OR #acme) -"acme fruit" lang:en',
+      exclude: [],
+      competitors: ['globex'],
+    });
+  });
+
+  it('names the brand and the position of a syntax error', () => {
+    expect(problemsOf(acmeWith(`    query: 'acme (globex))'\n`))).toEqual([
+      { path: 'brands[0].query', message: 'brand "acme": unexpected ")" at position 14' },
+    ]);
+  });
+
+  it('reports a query that could only match by negation', () => {
+    expect(problemsOf(acmeWith(`    query: 'NOT acme'\n`))).toEqual([
+      { path: 'brands[0].query', message: 'brand "acme": a query needs at least one positive term' },
+    ]);
+  });
+
+  it('reports an empty query', () => {
+    expect(problemsOf(acmeWith(`    query: '   '\n`))).toEqual([{ path: 'brands[0].query', message: 'brand "acme": empty query' }]);
+  });
+
+  it('reports a brand with both keywords and a query', () => {
+    expect(problemsOf(acmeWith(`    keywords: [acme]\n    query: acme\n`))).toEqual([
+      { path: 'brands[0].query', message: 'brand "acme": give keywords or a query, not both' },
+    ]);
+  });
+
+  it('reports a brand with neither keywords nor a query', () => {
+    expect(problemsOf(acmeWith(''))).toEqual([{ path: 'brands[0].keywords', message: 'brand "acme": needs keywords or a query' }]);
+  });
+
+  it('reports exclude next to a query, where NOT belongs', () => {
+    expect(problemsOf(acmeWith(`    query: acme\n    exclude: ["acme fruit"]\n`))).toEqual([
+      { path: 'brands[0].exclude', message: 'brand "acme": exclude goes with keywords; with a query, use NOT or -term' },
+    ]);
+  });
+
+  it('reports a query error together with other problems, sorted by path', () => {
+    const yaml = acmeWith(`    query: '"acme'\n`).replace('competitors: [globex]', 'competitors: [initech]');
+    expect(problemsOf(yaml)).toEqual([
+      { path: 'brands[0].competitors[0]', message: '"initech" is not a brand id (known: acme, globex)' },
+      { path: 'brands[0].query', message: 'brand "acme": unclosed quote starting at position 1' },
+    ]);
+  });
+
+  it('interpolates ${VAR} in a query before checking it', () => {
+    const yaml = acmeWith(`    query: 'acme \${ACME_QUERY_EXTRA}'\n`);
+    expect(parseConfig(yaml, { ...ENV, ACME_QUERY_EXTRA: '-fruit' }).brands[0]?.query).toBe('acme -fruit');
+    expect(problemsOf(yaml, { ...ENV, ACME_QUERY_EXTRA: 'OR' })).toEqual([
+      { path: 'brands[0].query', message: 'brand "acme": expected a term after "OR" at position 6' },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 // Items to mentions: cleaned before matching, one mention per canonical URL carrying the brands of all its copies.
 import { describe, expect, it } from 'vitest';
-import { compileBrandRules } from '../../src/mentions/brand-rules.js';
+import { brandKeywordPhrases, compileBrandRules } from '../../src/mentions/brand-rules.js';
 import type { SourceItem } from '../../src/mentions/mention.js';
 import { mentionId } from '../../src/mentions/mention-id.js';
 import { createHttpClient } from '../../src/net/http-client.js';
@@ -161,6 +161,59 @@ describe('matchItem', () => {
       url: 'https://news.example/story',
       brands: ['acme', 'globex'],
     });
+  });
+});
+
+describe('matching with brand queries', () => {
+  const queryRules = compileBrandRules([
+    { id: 'acme', name: 'Acme', query: '(acme OR #acme) -site:acme-fruit.example lang:en', exclude: [], competitors: [] },
+    { id: 'globex-pl', name: 'Globex Polska', query: 'globex lang:pl', exclude: [], competitors: [] },
+    { id: 'initech', name: 'Initech', keywords: ['initech'], exclude: [], competitors: [] },
+  ]);
+  const POLISH = 'Globex i Initech otworzyły nowe biuro w Łodzi, a klienci są bardzo zadowoleni z obsługi.';
+  const ENGLISH = 'Globex and Initech opened a new office in Lodz and the customers are very happy with it.';
+
+  const brandsOf = (fields: Partial<SourceItem>) => matchItem(itemWith(fields), queryRules).brands;
+
+  it('matches a query brand on the text, the item URL and the language the source gave', () => {
+    expect(brandsOf({ url: 'https://news.example/a', lang: 'en-US', text: 'Big day for #acme' })).toEqual(['acme']);
+  });
+
+  it('leaves out a query brand whose -site: covers the item URL, subdomains included', () => {
+    expect(brandsOf({ url: 'https://www.acme-fruit.example/a', lang: 'en', text: 'Acme apples' })).toEqual([]);
+  });
+
+  it('leaves out a query brand whose lang: differs from the language the source gave', () => {
+    expect(brandsOf({ url: 'https://news.example/a', lang: 'pl', text: 'Acme w Łodzi' })).toEqual([]);
+  });
+
+  it('detects the language when the source gave none, next to a keyword brand', () => {
+    expect(brandsOf({ lang: null, text: POLISH })).toEqual(['globex-pl', 'initech']);
+    expect(brandsOf({ lang: null, text: ENGLISH })).toEqual(['initech']);
+  });
+
+  it('stores a query-matched mention with the brands that matched', () => {
+    const mentions = toMentions([itemWith({ lang: null, title: 'Acme', text: POLISH })], queryRules, ORIGIN);
+    expect(mentions.map((mention) => [mention.lang, mention.brands])).toEqual([[null, ['globex-pl', 'initech']]]);
+  });
+
+  it('masks a query brand\'s positive terms in sentiment scoring, not its exclusions', () => {
+    const phrases = brandKeywordPhrases([
+      { id: 'acme', name: 'Acme', query: '"acme corp" OR #acme -"acme fruit" -site:acme.example', exclude: [], competitors: [] },
+    ]);
+    expect(phrases.get('acme')).toEqual([
+      [
+        { word: 'acme', marker: '' },
+        { word: 'corp', marker: '' },
+      ],
+      [{ word: 'acme', marker: '#' }],
+    ]);
+  });
+
+  it('refuses a brand with neither keywords nor a query', () => {
+    expect(() => compileBrandRules([{ id: 'acme', name: 'Acme', exclude: [], competitors: [] }])).toThrow(
+      'brand "acme" has neither keywords nor a query',
+    );
   });
 });
 

@@ -1,0 +1,56 @@
+// BrandHistory over mentions held in memory, for backtests: one read from PostgreSQL, then thousands of ticks.
+import type { BrandHistory, WindowFilter, WindowMention, WindowStats } from './brand-history.js';
+import { sourceKeyOf } from './brand-history.js';
+
+/** Mentions of one brand, any order. */
+export function memoryBrandHistory(mentions: readonly WindowMention[]): BrandHistory {
+  const sorted = [...mentions].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const times = sorted.map((mention) => mention.occurredAt.getTime());
+  const range = (fromMs: number, toMs: number) => sorted.slice(lowerBound(times, fromMs), lowerBound(times, toMs));
+  const passes = (mention: WindowMention, filter: WindowFilter) =>
+    (filter.sentiment === undefined || mention.sentimentLabel === filter.sentiment) &&
+    (filter.minReach === undefined || (mention.reach !== null && mention.reach >= filter.minReach));
+  return {
+    async bucketCounts(_brandId, fromMs, toMs, bucketMs, negativeOnly) {
+      const counts = new Map<number, number>();
+      for (const mention of range(fromMs, toMs)) {
+        if (negativeOnly && mention.sentimentLabel !== 'negative') continue;
+        const bucket = Math.floor(mention.occurredAt.getTime() / bucketMs) * bucketMs;
+        counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+      }
+      return counts;
+    },
+    async windowStats(_brandId, fromMs, toMs, filter): Promise<WindowStats> {
+      const inWindow = range(fromMs, toMs);
+      const matching = inWindow.filter((mention) => passes(mention, filter));
+      return {
+        total: inWindow.length,
+        negative: inWindow.filter((mention) => mention.sentimentLabel === 'negative').length,
+        matching: matching.length,
+        matchingSources: new Set(matching.map((mention) => sourceKeyOf(mention.site, mention.author))).size,
+      };
+    },
+    async windowMentions(_brandId, fromMs, toMs, filter, limit) {
+      return range(fromMs, toMs)
+        .filter((mention) => passes(mention, filter))
+        .reverse()
+        .slice(0, limit);
+    },
+    async lastMentionAt(_brandId, beforeMs) {
+      const index = lowerBound(times, beforeMs) - 1;
+      return index >= 0 ? (times[index] ?? null) : null;
+    },
+  };
+}
+
+/** The first index whose time is at least `timeMs`. */
+function lowerBound(times: readonly number[], timeMs: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((times[middle] ?? 0) < timeMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

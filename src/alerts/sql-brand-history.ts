@@ -1,0 +1,108 @@
+// BrandHistory from PostgreSQL; every query walks mention_brands (brand_id, occurred_at) for one window.
+import type { Database } from '../store/database.js';
+import type { BrandHistory, SentimentLabel, WindowFilter, WindowMention, WindowStats } from './brand-history.js';
+
+// Site as siteOf() computes it (host without "www."), falling back to the source id, joined with the author.
+const SITE_SQL = `coalesce(regexp_replace(lower(substring(m.url from '^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)')), '^www\\.', ''), m.source_id)`;
+const SOURCE_KEY_SQL = `${SITE_SQL} || '|' || lower(coalesce(m.author, ''))`;
+
+function filterSql(filter: WindowFilter, parameters: unknown[]): string {
+  let sql = '';
+  if (filter.sentiment !== undefined) {
+    parameters.push(filter.sentiment);
+    sql += ` AND m.sentiment_label = $${parameters.length}`;
+  }
+  if (filter.minReach !== undefined) {
+    parameters.push(filter.minReach);
+    sql += ` AND m.reach >= $${parameters.length}`;
+  }
+  return sql;
+}
+
+const WINDOW_FROM = `FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id
+  WHERE mb.brand_id = $1 AND mb.occurred_at >= $2 AND mb.occurred_at < $3 AND NOT m.backfill`;
+
+export function sqlBrandHistory(database: Database): BrandHistory {
+  return {
+    async bucketCounts(brandId, fromMs, toMs, bucketMs, negativeOnly) {
+      const { rows } = await database.query<{ bucket: number; count: number }>(
+        `SELECT floor(extract(epoch FROM mb.occurred_at) * 1000 / $4)::bigint * $4 AS bucket, count(*)::int AS count
+           ${WINDOW_FROM} ${negativeOnly ? `AND m.sentiment_label = 'negative'` : ''}
+          GROUP BY 1`,
+        [brandId, new Date(fromMs), new Date(toMs), bucketMs],
+      );
+      return new Map(rows.map((row) => [Number(row.bucket), row.count]));
+    },
+
+    async windowStats(brandId, fromMs, toMs, filter): Promise<WindowStats> {
+      const parameters: unknown[] = [brandId, new Date(fromMs), new Date(toMs)];
+      const matching = filterSql(filter, parameters).replace(/^ AND /, '');
+      const condition = matching === '' ? 'true' : matching;
+      const { rows } = await database.query<WindowStats>(
+        `SELECT count(*)::int AS total,
+                count(*) FILTER (WHERE m.sentiment_label = 'negative')::int AS negative,
+                count(*) FILTER (WHERE ${condition})::int AS matching,
+                count(DISTINCT ${SOURCE_KEY_SQL}) FILTER (WHERE ${condition})::int AS "matchingSources"
+           ${WINDOW_FROM}`,
+        parameters,
+      );
+      return rows[0] ?? { total: 0, negative: 0, matching: 0, matchingSources: 0 };
+    },
+
+    async windowMentions(brandId, fromMs, toMs, filter, limit) {
+      const parameters: unknown[] = [brandId, new Date(fromMs), new Date(toMs)];
+      const condition = filterSql(filter, parameters);
+      parameters.push(limit);
+      const { rows } = await database.query<WindowMentionRow>(
+        `SELECT m.id, m.url, m.title, m.content, m.author, m.source_id, ${SITE_SQL} AS site, m.sentiment_label,
+                m.sentiment_score, m.reach, m.published_at, m.occurred_at
+           ${WINDOW_FROM} ${condition}
+          ORDER BY mb.occurred_at DESC, mb.mention_id DESC
+          LIMIT $${parameters.length}`,
+        parameters,
+      );
+      return rows.map(toWindowMention);
+    },
+
+    async lastMentionAt(brandId, beforeMs) {
+      const { rows } = await database.query<{ occurred_at: Date }>(
+        `SELECT occurred_at FROM mention_brands WHERE brand_id = $1 AND occurred_at < $2
+          ORDER BY occurred_at DESC LIMIT 1`,
+        [brandId, new Date(beforeMs)],
+      );
+      return rows[0] ? rows[0].occurred_at.getTime() : null;
+    },
+  };
+}
+
+interface WindowMentionRow {
+  id: string;
+  url: string | null;
+  title: string | null;
+  content: string;
+  author: string | null;
+  source_id: string;
+  site: string;
+  sentiment_label: SentimentLabel;
+  sentiment_score: number;
+  reach: number | null;
+  published_at: Date | null;
+  occurred_at: Date;
+}
+
+function toWindowMention(row: WindowMentionRow): WindowMention {
+  return {
+    id: row.id,
+    url: row.url,
+    title: row.title,
+    content: row.content,
+    author: row.author,
+    sourceId: row.source_id,
+    site: row.site,
+    sentimentLabel: row.sentiment_label,
+    sentimentScore: row.sentiment_score,
+    reach: row.reach,
+    publishedAt: row.published_at,
+    occurredAt: row.occurred_at,
+  };
+}

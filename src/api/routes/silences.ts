@@ -1,0 +1,58 @@
+// POST /v1/silences, GET /v1/silences, DELETE /v1/silences/:id: a silenced episode is still recorded, not delivered.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createSilence } from '../../alerts/alert-store.js';
+import { endSilence, listSilences } from '../../alerts/alert-queries.js';
+import type { ApiDeps } from '../api-deps.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import { parseTimeParameter } from '../time-parameter.js';
+
+const SilenceBody = Type.Object(
+  {
+    brand: Type.Optional(Type.String({ minLength: 1 })),
+    rule: Type.Optional(Type.String({ minLength: 1 })),
+    starts_at: Type.Optional(Type.String()),
+    ends_at: Type.String(),
+    comment: Type.String({ minLength: 1, maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
+  const brandIds = deps.config.brands.map((brand) => brand.id);
+  const ruleIds = deps.config.alerts.rules.map((rule) => rule.id);
+
+  app.post('/silences', { schema: { body: SilenceBody } }, async (request, reply) => {
+    const body = request.body;
+    if (body.brand !== undefined && !brandIds.includes(body.brand)) {
+      throw new ApiError(ErrorCode.validation, `brand: "${body.brand}" is not configured (known: ${brandIds.join(', ')})`);
+    }
+    if (body.rule !== undefined && !ruleIds.includes(body.rule)) {
+      throw new ApiError(ErrorCode.validation, `rule: "${body.rule}" is not configured (known: ${ruleIds.join(', ') || 'none'})`);
+    }
+    const now = new Date();
+    const startsAt = parseTimeParameter('starts_at', body.starts_at) ?? now;
+    const endsAt = parseTimeParameter('ends_at', body.ends_at) as Date;
+    if (endsAt <= startsAt || endsAt <= now) {
+      throw new ApiError(ErrorCode.validation, 'ends_at: must be in the future and after starts_at');
+    }
+    const id = await createSilence(deps.database, {
+      brandId: body.brand ?? null,
+      ruleId: body.rule ?? null,
+      startsAt,
+      endsAt,
+      comment: body.comment,
+      createdBy: request.apiKeyName ?? 'unknown',
+    });
+    const created = (await listSilences(deps.database, now)).find((silence) => silence.id === id);
+    return reply.status(201).send({ data: created });
+  });
+
+  app.get('/silences', async () => ({ data: await listSilences(deps.database, new Date()) }));
+
+  app.delete('/silences/:id', { schema: { params: Type.Object({ id: Type.String({ minLength: 1 }) }) } }, async (request, reply) => {
+    const ended = await endSilence(deps.database, request.params.id, new Date());
+    if (!ended) throw new ApiError(ErrorCode.notFound, `no running silence with id ${request.params.id}`);
+    return reply.status(204).send();
+  });
+};

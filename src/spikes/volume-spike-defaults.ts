@@ -1,0 +1,29 @@
+// The default settings of the `volume_spike` rule, shared by live alerting and the CSV backtest so both decide alike.
+import type { Sensitivity } from './spike-detector.js';
+import type { SpikeEpisodesOptions } from './spike-episodes.js';
+
+export interface VolumeSpikeSettings {
+  sensitivity: Sensitivity;
+  /** An episode resolves after the signal has been normal this long (converted to buckets of the series). */
+  resolveAfterMs: number;
+  /** After a resolution, no new episode opens for this long. */
+  cooldownMs: number;
+}
+
+/** Measured on NAB realTweets in bench/nab.ts; see spike-episodes.ts for why the episode settings are what they are. */
+export const DEFAULT_VOLUME_SPIKE: VolumeSpikeSettings = {
+  sensitivity: 'medium',
+  resolveAfterMs: 60 * 60_000,
+  cooldownMs: 0,
+};
+
+/** The episode options for a series bucketed by `bucketMs` (at least one bucket each). */
+export function volumeSpikeEpisodeOptions(
+  bucketMs: number,
+  settings: Pick<VolumeSpikeSettings, 'resolveAfterMs' | 'cooldownMs'> = DEFAULT_VOLUME_SPIKE,
+): Required<SpikeEpisodesOptions> {
+  return {
+    resolveAfterBuckets: Math.max(1, Math.round(settings.resolveAfterMs / bucketMs)),
+    cooldownBuckets: Math.max(0, Math.round(settings.cooldownMs / bucketMs)),
+  };
+}

@@ -182,15 +182,13 @@ async function preview(settings: Settings, args: string[]): Promise<number> {
     console.error(`no source "${sourceId}" in ${settings.configFile} (known: ${known})`);
     return 1;
   }
-  const { sourceKindFor } = await import('./sources/registry.js');
+  const { createSource } = await import('./sources/registry.js');
   const { compileBrandRules } = await import('./mentions/brand-rules.js');
   const { previewSource } = await import('./poller/preview-source.js');
   const { httpClientFor } = await import('./runtime/http-for-config.js');
   const { createLogger } = await import('./runtime/logger.js');
   const { pino } = await import('pino');
-  const kind = sourceKindFor(sourceConfig.type);
-  if (kind === undefined) return 1;
-  const result = await previewSource(kind.create(sourceConfig), {
+  const result = await previewSource(createSource(sourceConfig, config.brands), {
     brandRules: compileBrandRules(config.brands),
     http: httpClientFor(config),
     // Logs go to stderr: stdout carries the JSON lines.

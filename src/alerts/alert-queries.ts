@@ -164,9 +164,17 @@ function toEpisodeView(row: EpisodeRow, events: EventView[]): EpisodeView {
     reminders: row.reminders,
     acked_at: iso(row.acked_at),
     acked_by: row.acked_by,
-    latest: row.latest,
+    latest: snakeCaseKeys(row.latest),
     events,
   };
+}
+
+/** The counts of the latest evaluation as the API speaks: snake_case. */
+function snakeCaseKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, entry]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), entry]),
+  );
 }
 
 export interface SilenceView {

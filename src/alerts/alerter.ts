@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { notifyJobId, type NotifyJobData } from '../queue/queues.js';
 import { inTransaction, type Database } from '../store/database.js';
+import { sourceHealth } from '../sources/source-health.js';
 import { listSourceRecords } from '../store/source-store.js';
 import { buildAlertEvent, episodeIdFor } from './alert-event-builder.js';
 import {
@@ -76,7 +77,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     const [memories, openEpisodes, sources] = await Promise.all([
       loadRuleMemories(database),
       loadOpenEpisodes(database),
-      sourceWatches(deps),
+      sourceWatches(deps, now),
     ]);
     const context = { nowMs, bucketMs: config.alerts.bucket, warmupMs: config.alerts.warmup_history, history, sources };
     for (const rule of rules) {
@@ -124,17 +125,23 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   }
 }
 
-async function sourceWatches(deps: AlerterDeps): Promise<SourceWatch[]> {
+async function sourceWatches(deps: AlerterDeps, now: Date): Promise<SourceWatch[]> {
   const records = await listSourceRecords(deps.database);
   return deps.config.sources.map((source) => {
     const record = records.get(source.id);
+    const { status, silentForMs } = sourceHealth(record, source, now);
     const failing = record !== undefined && record.consecutiveFailures > 0;
+    const troubleSinceMs = failing
+      ? (record.lastOkAt?.getTime() ?? null)
+      : silentForMs !== null
+        ? now.getTime() - silentForMs
+        : null;
     return {
       id: source.id,
       brandIds: source.brands ?? null,
-      ok: !failing,
-      troubleSinceMs: failing ? (record.lastOkAt?.getTime() ?? null) : null,
-      lastError: failing ? record.lastError : null,
+      ok: status === 'ok' || status === 'new',
+      troubleSinceMs,
+      lastError: failing ? `${status}: ${record.lastError ?? 'unknown error'}` : silentForMs !== null ? 'silent: no mentions found' : null,
     };
   });
 }

@@ -20,9 +20,12 @@ const Count = Type.Integer({ minimum: 1, errorMessage: 'must be a whole number o
 export const RuleSchema = Type.Object(
   {
     id: Id(),
-    type: Type.Union(
-      RULE_TYPES.map((type) => Type.Literal(type)),
-      { errorMessage: `{value} is not a rule type (use ${RULE_TYPES.join(', ')})` },
+    // Unsafe only names the static type: the union of literals still validates (a mapped array loses the literals).
+    type: Type.Unsafe<RuleType>(
+      Type.Union(
+        RULE_TYPES.map((type) => Type.Literal(type)),
+        { errorMessage: `{value} is not a rule type (use ${RULE_TYPES.join(', ')})` },
+      ),
     ),
     brands: Type.Optional(Type.Array(Id(), { minItems: 1 })),
     channels: Type.Array(Id(), { minItems: 1, errorMessage: 'needs at least one channel id' }),

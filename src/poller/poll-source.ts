@@ -7,7 +7,7 @@ import type { HttpClient } from '../net/http-client.js';
 import type { Queues } from '../queue/queues.js';
 import { tryLock } from '../queue/redis-lock.js';
 import { fetchFingerprint } from '../sources/source-config.js';
-import type { Source } from '../sources/source.js';
+import type { PollContext, Source } from '../sources/source.js';
 import { toSourceError, type SourceError } from '../sources/source-error.js';
 import type { Database } from '../store/database.js';
 import { findSourceRecord, recordPollFailure, recordPollSuccess } from '../store/source-store.js';
@@ -24,6 +24,8 @@ export interface PollDeps {
   lockPrefix: string;
   http: HttpClient;
   logger: Logger;
+  /** Keeps API paces across pollers (see PollContext.throttle). */
+  throttle: PollContext['throttle'];
   now?: () => Date;
 }
 
@@ -80,11 +82,11 @@ async function pollLockedSource(source: Source, deps: PollDeps, options: { force
   }
   // A source pointed somewhere else (new URL, new query) starts over: old ETags and cursors mean nothing there, and
   // what it finds first predates watching it.
-  const fingerprint = fetchFingerprint(config);
+  const fingerprint = fetchFingerprint(config, source.searchKey);
   const sameSetup = record !== null && record.configFingerprint === fingerprint;
   let result;
   try {
-    result = await source.poll(sameSetup ? record.state : {}, { http: deps.http, logger, now });
+    result = await source.poll(sameSetup ? record.state : {}, { http: deps.http, logger, now, throttle: deps.throttle });
   } catch (error) {
     return recordFailure(source, toSourceError(error), (record?.consecutiveFailures ?? 0) + 1, now, deps, logger);
   }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BrandRule } from '../mentions/brand-matcher.js';
 import { rulesForSource } from '../mentions/brand-rules.js';
 import { mentionId } from '../mentions/mention-id.js';
+import { localThrottle, type Throttle } from '../queue/redis-throttle.js';
 import type { HttpClient } from '../net/http-client.js';
 import { sourceKindFor } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
@@ -25,7 +26,7 @@ export type PreviewResult = { ok: true; lines: PreviewLine[] } | { ok: false; re
 
 export async function previewSource(
   source: Source,
-  deps: { brandRules: readonly BrandRule[]; http: HttpClient; logger: Logger },
+  deps: { brandRules: readonly BrandRule[]; http: HttpClient; logger: Logger; throttle?: Throttle },
 ): Promise<PreviewResult> {
   if (sourceKindFor(source.config.type)?.inbound === true) {
     const { id, type } = source.config;
@@ -33,7 +34,7 @@ export async function previewSource(
   }
   let items;
   try {
-    ({ items } = await source.poll({}, { http: deps.http, logger: deps.logger, now: new Date() }));
+    ({ items } = await source.poll({}, { http: deps.http, logger: deps.logger, now: new Date(), throttle: deps.throttle ?? localThrottle() }));
   } catch (error) {
     const sourceError = toSourceError(error);
     return { ok: false, reason: `${source.config.id}: ${sourceError.message}` };

@@ -8,8 +8,9 @@ import { brandKeywordPhrases, compileBrandRules } from '../mentions/brand-rules.
 import type { WordToken } from '../mentions/word-tokens.js';
 import type { HttpClient } from '../net/http-client.js';
 import { closeQueues, createQueues, type Queues } from '../queue/queues.js';
+import { redisThrottle, type Throttle } from '../queue/redis-throttle.js';
 import { createProducerConnection, pingRedis, waitForRedis } from '../queue/redis.js';
-import { sourceKindFor } from '../sources/registry.js';
+import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import { createDatabase, type Database } from '../store/database.js';
 import { httpClientFor } from './http-for-config.js';
@@ -27,6 +28,8 @@ export interface Runtime {
   brandRules: BrandRule[];
   brandPhrases: Map<string, WordToken[][]>;
   sources: Map<string, Source>;
+  /** Paces API calls across every poller process (see PollContext.throttle). */
+  throttle: Throttle;
   /** The time alert evaluation takes as "now": the wall clock, or a test's clock. */
   clock: () => Date;
   close(): Promise<void>;
@@ -54,13 +57,8 @@ export async function createRuntime(
   }
   const queues = createQueues(redis, settings.queuePrefix, config.alerts.delivery.attempts);
   const http = httpClientFor(config);
-  const sources = new Map(
-    config.sources.map((sourceConfig) => {
-      const kind = sourceKindFor(sourceConfig.type);
-      if (kind === undefined) throw new Error(`unknown source type ${sourceConfig.type}`); // the loader rejects these
-      return [sourceConfig.id, kind.create(sourceConfig)] as const;
-    }),
-  );
+  const sources = new Map(config.sources.map((sourceConfig) => [sourceConfig.id, createSource(sourceConfig, config.brands)] as const));
+
   return {
     settings,
     config,
@@ -72,6 +70,7 @@ export async function createRuntime(
     brandRules: compileBrandRules(config.brands),
     brandPhrases: brandKeywordPhrases(config.brands),
     sources,
+    throttle: redisThrottle(redis, settings.queuePrefix),
     clock,
     async close() {
       await closeQueues(queues);

@@ -1,6 +1,8 @@
 // Maps a source's config `type:` to its kind. Adding a source kind is its file plus one line here.
 import { rssSourceKind } from './rss.js';
-import type { SourceKind } from './source.js';
+import type { BrandConfig } from '../config/schema.js';
+import type { SourceConfig } from './source-config.js';
+import type { Source, SourceKind } from './source.js';
 import { webhookSourceKind } from './webhook.js';
 
 export const sourceKinds = {
@@ -15,3 +17,12 @@ export function sourceKindFor(type: string): SourceKind | undefined {
 }
 
 export const knownSourceTypes = Object.keys(sourceKinds).sort();
+
+/** Builds the source a validated config entry describes, telling it the brands it feeds. */
+export function createSource(sourceConfig: SourceConfig, brands: readonly BrandConfig[]): Source {
+  const kind = sourceKindFor(sourceConfig.type);
+  // The loader has rejected unknown types already; reaching this is a bug, not a config error.
+  if (kind === undefined) throw new Error(`unknown source type ${sourceConfig.type}`);
+  const fed = sourceConfig.brands === undefined ? brands : brands.filter((brand) => sourceConfig.brands?.includes(brand.id));
+  return kind.create(sourceConfig, { brands: fed });
+}

@@ -1,8 +1,8 @@
 // Config fields every source has, whatever its type; each kind's schema spreads these into its own.
 import { createHash } from 'node:crypto';
 import { Type, type StaticDecode, type TObject, type TProperties } from '@sinclair/typebox';
-import { Duration, Id } from '../config/schema-types.js';
-import type { Source, SourceKind } from './source.js';
+import { Duration, HttpUrl, Id } from '../config/schema-types.js';
+import type { Source, SourceEnvironment, SourceKind } from './source.js';
 
 /** No source is polled more often than this: a typo such as "5ms" for "5m" must not hammer someone's server. */
 export const MIN_POLL_INTERVAL = '30s';
@@ -12,6 +12,8 @@ export const sourceBaseFields = {
   type: Type.String(),
   every: Type.Optional(Duration({ default: '5m' })),
   brands: Type.Optional(Type.Array(Id(), { minItems: 1 })),
+  /** A source that has found nothing for this long is reported `silent`: a feed that quietly stopped is an incident. */
+  expect_every: Type.Optional(Duration()),
 };
 
 /** A source's config entry after validation, with durations in milliseconds. */
@@ -20,7 +22,17 @@ export interface SourceConfig {
   type: string;
   every: number;
   brands?: string[];
+  expect_every?: number;
   [field: string]: unknown;
+}
+
+/** Fields every search-API kind has: where the API is (tests point it at loopback) and how far the first poll reaches. */
+export function searchSourceFields(defaultBaseUrl: string) {
+  return {
+    base_url: HttpUrl({ default: defaultBaseUrl }),
+    /** The first poll (and a poll after the source's query changed) fetches this far back, marked as backfill. */
+    backfill: Duration({ default: '24h' }),
+  };
 }
 
 export function sourceConfigSchema<Fields extends TProperties>(fields: Fields) {
@@ -33,22 +45,24 @@ export function sourceConfigSchema<Fields extends TProperties>(fields: Fields) {
  */
 export function defineSourceKind<Schema extends TObject>(kind: {
   configSchema: Schema;
-  create: (config: StaticDecode<Schema> & SourceConfig) => Source;
+  create: (config: StaticDecode<Schema> & SourceConfig, environment: SourceEnvironment) => Source;
 }): SourceKind {
   return {
     configSchema: kind.configSchema,
-    create: (config) => kind.create(config as StaticDecode<Schema> & SourceConfig),
+    create: (config, environment) => kind.create(config as StaticDecode<Schema> & SourceConfig, environment),
   };
 }
 
 /**
  * A hash of the fields that decide what a source fetches (its URL, query, credentials…), leaving out those that only
- * decide when it polls and which brands it feeds: a source pointed somewhere else starts over, with a first poll
- * that is backfill again, while a new interval changes nothing.
+ * decide when it polls, which brands it feeds, how far its first poll reaches back and when it counts as silent: a
+ * source pointed somewhere else starts over, with a first poll that is backfill again, while a new interval changes
+ * nothing. `searchKey` is what a search source asks for (its brands' queries): a new query starts over too.
  */
-export function fetchFingerprint(config: SourceConfig): string {
-  const { id: _id, every: _every, brands: _brands, ...fetchFields } = config;
-  return createHash('sha256').update(stableJson(fetchFields)).digest('hex').slice(0, 16);
+export function fetchFingerprint(config: SourceConfig, searchKey?: string): string {
+  const { id: _id, every: _every, brands: _brands, expect_every: _expectEvery, backfill: _backfill, ...fetchFields } = config;
+  const fetched = searchKey === undefined ? fetchFields : { ...fetchFields, '#search': searchKey };
+  return createHash('sha256').update(stableJson(fetched)).digest('hex').slice(0, 16);
 }
 
 /** JSON with object keys sorted at every depth, so equal configs hash equally whatever their key order. */

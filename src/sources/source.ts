@@ -1,6 +1,7 @@
 // The Source interface: a source knows its protocol and nothing about queues or SQL.
 import type { Logger } from 'pino';
 import type { TObject } from '@sinclair/typebox';
+import type { BrandConfig } from '../config/schema.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpClient } from '../net/http-client.js';
 import type { SourceConfig } from './source-config.js';
@@ -12,6 +13,12 @@ export interface PollContext {
   http: HttpClient;
   logger: Logger;
   now: Date;
+  /**
+   * Waits until at least `minIntervalMs` has passed since the last call with this key, across every poller process:
+   * how a source keeps an API's own pace (GDELT's 5 s between calls, Google News' minute per query) instead of
+   * being refused.
+   */
+  throttle(key: string, minIntervalMs: number): Promise<void>;
 }
 
 export interface PollResult {
@@ -21,13 +28,20 @@ export interface PollResult {
 
 export interface Source {
   readonly config: SourceConfig;
+  /** What a search source asks the API for (its brands' queries); when it changes, the source starts over. */
+  readonly searchKey?: string;
   poll(state: SourceState, context: PollContext): Promise<PollResult>;
+}
+
+/** What a source may know besides its own config entry: the brands it feeds (search APIs search for them). */
+export interface SourceEnvironment {
+  brands: readonly BrandConfig[];
 }
 
 /** A `type:` of source: the schema of its config entry and how to build it. */
 export interface SourceKind {
   configSchema: TObject;
-  create(config: SourceConfig): Source;
+  create(config: SourceConfig, environment: SourceEnvironment): Source;
   /** Set on kinds whose mentions are pushed to us (webhooks): they get no poll schedule and cannot be previewed. */
   inbound?: true;
 }

@@ -7,6 +7,7 @@ import type { TickReport } from '../../src/alerts/alerter.js';
 import type { DeliveryOutcome } from '../../src/alerts/deliver-notification.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { QueueName } from '../../src/queue/queues.js';
+import { sourceKindFor } from '../../src/sources/registry.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import type { Settings } from '../../src/runtime/settings.js';
@@ -137,7 +138,8 @@ export async function startTestSystem(options: {
     },
     async initialPolls() {
       const outcomes = new Map<string, PollOutcome>();
-      for (const source of config.sources) {
+      // Webhook sources are pushed to, never polled.
+      for (const source of config.sources.filter((candidate) => sourceKindFor(candidate.type)?.inbound !== true)) {
         const job = await polls.next((completed) => completed.jobId.startsWith(`repeat:${source.id}:`));
         await waitForStores(job.result);
         outcomes.set(source.id, job.result);

@@ -6,6 +6,7 @@ import { subjectOf } from '../helpers/mime-message.js';
 import { startRecordingSmtp, type RecordingSmtp } from '../helpers/recording-smtp.js';
 import { ADMIN_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { pushWebhook } from '../helpers/webhook-push.js';
+import { rss2, type FeedEntry } from '../fixtures/feeds.js';
 import { notifyJobId } from '../../src/queue/queues.js';
 
 const HOOK_SECRET = 'hook-secret-0123456789abcdef';
@@ -30,12 +31,13 @@ afterEach(async () => {
   harness = null;
 });
 
-function configYaml(slackUrl: string, smtpUrl: string, extraRule = ''): string {
+function configYaml(slackUrl: string, smtpUrl: string, extraSource = ''): string {
   return `
 brands:
   - { id: acme, name: Acme Corp, keywords: [acme] }
 sources:
   - { id: hook, type: webhook, secret: "${HOOK_SECRET}" }
+${extraSource}
 alerts:
   tick: 1h
   bucket: 5m
@@ -49,14 +51,13 @@ alerts:
       min_sources: 3
       repeat_interval: 30m
       channels: [pr-slack, pr-email]
-${extraRule}
   channels:
     - { id: pr-slack, type: slack, url: "${slackUrl}" }
     - { id: pr-email, type: email, smtp: "${smtpUrl}", from: "buzzwatch@acme.example", to: ["pr@acme.example"] }
 ${TEST_API_KEYS}`;
 }
 
-async function startHarness(slackStatuses: number[] = []): Promise<Harness> {
+async function startHarness(slackStatuses: number[] = [], options: { feedUrl?: string } = {}): Promise<Harness> {
   const slack = await startFixtureServer();
   const statuses = [...slackStatuses];
   slack.route('/services/T000/B000/XXXX', (_request, response) => {
@@ -66,8 +67,12 @@ async function startHarness(slackStatuses: number[] = []): Promise<Harness> {
   const smtp = await startRecordingSmtp();
   const clock = { nowMs: Date.now() };
   const system = await startTestSystem({
-    configYaml: configYaml(`${slack.baseUrl}/services/T000/B000/XXXX`, smtp.url),
-    roles: ['api', 'scorer', 'alerter'],
+    configYaml: configYaml(
+      `${slack.baseUrl}/services/T000/B000/XXXX`,
+      smtp.url,
+      options.feedUrl === undefined ? '' : `  - { id: news, type: rss, url: "${options.feedUrl}", every: 1h }`,
+    ),
+    roles: options.feedUrl === undefined ? ['api', 'scorer', 'alerter'] : ['api', 'poller', 'scorer', 'alerter'],
     clock: () => new Date(clock.nowMs),
   });
   const slackBodies = () => slack.requestsTo('/services/T000/B000/XXXX').map((request) => JSON.parse(request.body.toString('utf8')));
@@ -221,8 +226,13 @@ describe('negative buzz alerting', () => {
     const delivery = episode.events[0].deliveries.find((d: any) => d.channel_id === 'pr-slack');
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
     expect(delivery.last_error).toMatch(/404/);
-    // The secret part of the webhook URL never reaches the API.
+    const metrics = await (await fetch(`${system.baseUrl}/metrics`)).text();
+    expect(metrics).toContain('buzzwatch_alerts_firing{rule="acme-negative-buzz",brand="acme"} 1');
+    expect(metrics).toContain('buzzwatch_alert_deliveries{channel="pr-slack",status="failed"} 1');
+    // The secret part of the webhook URL reaches neither the API nor the logs.
     expect(JSON.stringify(episode)).not.toContain('XXXX');
+    expect(system.logLines.some((line) => line.includes('delivery failed') && line.includes('404'))).toBe(true);
+    expect(system.logLines.filter((line) => line.includes('XXXX'))).toEqual([]);
   });
 
   it('records but does not send an episode covered by a silence', async () => {
@@ -272,5 +282,36 @@ describe('negative buzz alerting', () => {
     clock.nowMs = t0 + 31 * MINUTE;
     expect(await system.evaluateAlerts()).toEqual({ evaluated: true, transitions: [], queued: 0, requeued: 0 });
     expect(harness.slackBodies()).toHaveLength(1);
+  });
+
+  it('does not alert on a first poll that backfills 500 recent negative items', async () => {
+    const feeds = await startFixtureServer();
+    const entries: FeedEntry[] = Array.from({ length: 500 }, (_, index) => ({
+      id: `old-${index}`,
+      link: `https://outlet${index % 50}.example/acme/${index}`,
+      title: `Acme disaster ${index}`,
+      html: '<p>Acme is terrible: broken, awful, a horrible failure.</p>',
+      // Recent enough to sit inside the rule's window: only the backfill flag keeps them out of the counts.
+      date: new Date(Date.now() - (index % 50) * MINUTE).toUTCString(),
+      author: `reporter${index % 50}`,
+    }));
+    feeds.route('/feed.xml', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss2(entries));
+    });
+    try {
+      harness = await startHarness([], { feedUrl: `${feeds.baseUrl}/feed.xml` });
+      const { system } = harness;
+      const [first] = (await system.initialPolls()).values();
+      expect(first).toMatchObject({ status: 'ok', items: 500, mentions: 500, backfill: true });
+      const { rows } = await system.db.database.query<{ backfill: boolean; negative: number }>(
+        `SELECT backfill, count(*) FILTER (WHERE sentiment_label = 'negative')::int AS negative FROM mentions GROUP BY backfill`,
+      );
+      expect(rows).toEqual([{ backfill: true, negative: 500 }]);
+      expect(await system.evaluateAlerts()).toEqual({ evaluated: true, transitions: [], queued: 0, requeued: 0 });
+      expect((await system.api('/v1/alerts')).body.data).toEqual([]);
+      expect(harness.slackBodies()).toEqual([]);
+    } finally {
+      await feeds.close();
+    }
   });
 });

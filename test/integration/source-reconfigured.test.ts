@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { brandKeywordPhrases, compileBrandRules } from '../../src/mentions/brand-rules.js';
 import { createHttpClient } from '../../src/net/http-client.js';
 import { pollSource, type PollDeps, type PollOutcome } from '../../src/poller/poll-source.js';
+import { localThrottle } from '../../src/queue/redis-throttle.js';
 import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
 import { createProducerConnection, waitForRedis } from '../../src/queue/redis.js';
 import { createLogger } from '../../src/runtime/logger.js';
@@ -34,7 +35,7 @@ function newsSource(fields: string) {
   const config = parseConfig(`${BRANDS}\nsources:\n  - { id: news, type: rss, ${fields} }\n`, {});
   const [sourceConfig] = config.sources;
   if (sourceConfig === undefined) throw new Error('the config above has one source');
-  return { source: rssSourceKind.create(sourceConfig), brands: config.brands };
+  return { source: rssSourceKind.create(sourceConfig, { brands: config.brands }), brands: config.brands };
 }
 
 describe('a source whose config changes', () => {
@@ -78,6 +79,7 @@ describe('a source whose config changes', () => {
       redis,
       lockPrefix: prefix,
       http,
+      throttle: localThrottle(),
       logger,
     };
     const outcome = await pollSource('news', deps);

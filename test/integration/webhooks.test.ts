@@ -334,7 +334,7 @@ describe('POST /v1/webhooks/:sourceId', () => {
       ok: false,
       reason: 'press-hook: a webhook source is push-only (senders POST to /v1/webhooks/press-hook); there is nothing to preview',
     });
-    await expect(press.poll({}, { http: system.runtime.http, logger: createLogger('silent'), now: new Date() })).rejects.toThrow(
+    await expect(press.poll({}, { http: system.runtime.http, logger: createLogger('silent'), now: new Date(), throttle: system.runtime.throttle })).rejects.toThrow(
       'press-hook is a webhook source: senders push to POST /v1/webhooks/press-hook; it is never polled',
     );
     expect(system.polls.completed.filter((job) => job.jobId.includes('hook'))).toEqual([]);

@@ -128,7 +128,7 @@ describe('parseConfig problems', () => {
   it.each([
     ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, http, queue, alerts'],
     ['brand', withLine('    name: Globex', '    name: Globex\n    keywordz: [x]'), 'brands[1].keywordz', 'id, name, keywords, query, exclude, competitors'],
-    ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, url'],
+    ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, expect_every, url'],
     ['api key', withLine('scope: admin }', 'scope: admin, role: x }'), 'api.keys[0].role', 'name, key, scope'],
     ['http', `${VALID_YAML}http:\n  timout: 1s\n`, 'http.timout', 'timeout, user_agent'],
     ['queue', `${VALID_YAML}queue:\n  concurrency: 3\n`, 'queue.concurrency', 'poll_concurrency, score_concurrency, stalled_after'],
@@ -387,6 +387,11 @@ describe('the shipped config files', () => {
     STRATEGIST_API_KEY: 'strategist-key-0123456789',
     OPS_API_KEY: 'ops-key-0123456789abcdef',
     ACME_FEED_TOKEN: 'feed-token-42',
+    PRESS_HOOK_SECRET: 'press-hook-secret-0123456789',
+    SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    SMTP_URL: 'smtp://buzzwatch:password@mail.acme.example:587',
+    OPS_HOOK_URL: 'https://ops.acme.example/hooks/buzzwatch',
+    OPS_HOOK_SECRET: 'ops-hook-secret-0123456789',
   };
 
   it('config/buzzwatch.yaml loads with an empty environment', () => {
@@ -409,6 +414,20 @@ describe('the shipped config files', () => {
     expect(config.sources.map((source) => [source.id, source.url, source.every, source.brands])).toEqual([
       ['tech-news', 'https://example.com/feed.xml', 300_000, undefined],
       ['acme-blog', 'https://blog.acme.example/feed?token=feed-token-42', 3_600_000, ['acme']],
+      ['press-hook', undefined, 300_000, undefined],
+    ]);
+    expect(config.alerts.rules.map((rule) => [rule.id, rule.type])).toEqual([
+      ['acme-negative-buzz', 'negative_buzz'],
+      ['acme-volume', 'volume_spike'],
+      ['acme-crisis-words', 'keyword'],
+      ['acme-big-negative', 'high_reach_negative'],
+      ['acme-daily-volume', 'threshold'],
+      ['dead-sources', 'silence'],
+    ]);
+    expect(config.alerts.channels.map((channel) => [channel.id, channel.type, channel.timeout])).toEqual([
+      ['pr-slack', 'slack', undefined],
+      ['pr-email', 'email', undefined],
+      ['ops-hook', 'webhook', 10_000],
     ]);
     expect(config.api.keys).toEqual([
       { name: 'strategist', key: EXAMPLE_ENV.STRATEGIST_API_KEY, scope: 'read' },
@@ -477,5 +496,63 @@ describe('durations', () => {
   it('does not count 0s as a duration to wait', () => {
     expect(isDuration('0s')).toBe(false);
     expect(isDuration('5m')).toBe(true);
+  });
+});
+
+describe('the alerts section', () => {
+  const CHANNELS = `
+  channels:
+    - { id: pr-slack, type: slack, url: "https://hooks.slack.com/services/T0/B0/secretpart" }
+    - { id: pr-mail, type: email, smtp: "smtp://u:hunter2@mail.example:587", from: "a@acme.example", to: ["pr@acme.example"] }`;
+  const withAlerts = (rules: string, channels = CHANNELS, settings = '') =>
+    `${VALID_YAML}alerts:${settings}\n  rules:\n${rules}${channels}\n`;
+
+  it('decodes rules and channels with their defaults', () => {
+    const config = parseConfig(withAlerts('    - { id: buzz, type: negative_buzz, brands: [acme], channels: [pr-slack, pr-mail] }'), ENV);
+    expect(config.alerts).toMatchObject({ tick: 60_000, bucket: 300_000, warmup_history: 7 * 86_400_000, delivery: { attempts: 8, backoff: 10_000 } });
+    expect(config.alerts.rules).toEqual([
+      { id: 'buzz', type: 'negative_buzz', brands: ['acme'], channels: ['pr-slack', 'pr-mail'], window: 3_600_000, repeat_interval: 14_400_000 },
+    ]);
+    expect(config.alerts.channels.map((channel) => channel.id)).toEqual(['pr-slack', 'pr-mail']);
+  });
+
+  it.each([
+    ['an unknown rule type', '    - { id: r, type: negative_buz, channels: [pr-slack] }', 'alerts.rules[0].type',
+      '"negative_buz" is not a rule type (use volume_spike, negative_buzz, threshold, keyword, high_reach_negative, silence)'],
+    ['a field the type needs', '    - { id: r, type: keyword, channels: [pr-slack] }', 'alerts.rules[0].terms', 'is required for keyword rules'],
+    ['a field the type does not read', '    - { id: r, type: threshold, min_mentions: 5, terms: [x], channels: [pr-slack] }', 'alerts.rules[0].terms',
+      'is not used by threshold rules (they read: id, type, brands, channels, window, repeat_interval, resolve_after, min_mentions, sentiment, min_sources)'],
+    ['an unknown channel id', '    - { id: r, type: volume_spike, channels: [pr-slak] }', 'alerts.rules[0].channels[0]',
+      '"pr-slak" is not a channel id (known: pr-slack, pr-mail)'],
+    ['an unknown brand id', '    - { id: r, type: volume_spike, brands: [acne], channels: [pr-slack] }', 'alerts.rules[0].brands[0]',
+      '"acne" is not a brand id (known: acme, globex)'],
+    ['a window shorter than a bucket', '    - { id: r, type: volume_spike, window: 1m, channels: [pr-slack] }', 'alerts.rules[0].window',
+      '"1m" is shorter than alerts.bucket; use at least one bucket'],
+    ['a bad sensitivity', '    - { id: r, type: volume_spike, sensitivity: extreme, channels: [pr-slack] }', 'alerts.rules[0].sensitivity',
+      '"extreme" is not a sensitivity (use low, medium or high, or the score threshold itself from 0.5 to 10: low is 2.2, medium 1.8, high 1.4)'],
+    ['a share above 1', '    - { id: r, type: negative_buzz, min_negative_share: 35, channels: [pr-slack] }', 'alerts.rules[0].min_negative_share',
+      'must be a share from 0 to 1 (0.35 is 35 %)'],
+    ['no channels', '    - { id: r, type: volume_spike, channels: [] }', 'alerts.rules[0].channels', 'needs at least one channel id'],
+  ])('reports %s at its key path', (_case, rules, path, message) => {
+    expect(problemsOf(withAlerts(rules))).toEqual([{ path, message }]);
+  });
+
+  it('reports a duplicate rule id and an unknown channel type', () => {
+    const rules = '    - { id: r, type: volume_spike, channels: [pr-slack] }\n    - { id: r, type: volume_spike, channels: [pr-slack] }';
+    const channels = `${CHANNELS}\n    - { id: pager, type: pagerduty, key: x }`;
+    expect(problemsOf(withAlerts(rules, channels))).toEqual([
+      { path: 'alerts.channels[2].type', message: 'unknown channel type "pagerduty" (known: email, slack, webhook)' },
+      { path: 'alerts.rules[1].id', message: '"r" is already used by alerts.rules[0]' },
+    ]);
+  });
+
+  it('refuses a tick under a second and never prints a rejected secret', () => {
+    const channels = `
+  channels:
+    - { id: pr-slack, type: slack, url: "not a url secretpart" }`;
+    const problems = problemsOf(withAlerts('    - { id: r, type: volume_spike, channels: [pr-slack] }', channels, '\n  tick: 500ms'));
+    expect(problems.map((problem) => problem.path)).toEqual(['alerts.channels[0].url', 'alerts.tick']);
+    expect(problems[1]?.message).toBe('"500ms" is too short (at least 1s)');
+    expect(JSON.stringify(problems)).not.toContain('secretpart');
   });
 });

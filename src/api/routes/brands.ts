@@ -10,8 +10,10 @@ export const brandRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
       data: deps.config.brands.map((brand) => ({
         id: brand.id,
         name: brand.name,
-        keywords: brand.keywords,
-        exclude: brand.exclude,
+        // A brand has keywords (and exclude) or a query; the other is null.
+        keywords: brand.keywords ?? null,
+        exclude: brand.query === undefined ? brand.exclude : null,
+        query: brand.query ?? null,
         competitors: brand.competitors,
         mentions_total: totals.get(brand.id)?.mentionsTotal ?? 0,
         last_mention_at: totals.get(brand.id)?.lastMentionAt?.toISOString() ?? null,

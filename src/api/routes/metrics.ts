@@ -1,7 +1,7 @@
 // GET /metrics for Prometheus: source health and totals from PostgreSQL, queue depths from Redis. Served by every
 // role and without a key, like /healthz; it holds ids and counts, never config values.
 import type { FastifyPluginAsync } from 'fastify';
-import { sourceStatus } from '../../sources/source-health.js';
+import { isDelivering, sourceHealth } from '../../sources/source-health.js';
 import { listSourceRecords } from '../../store/source-store.js';
 import type { ApiDeps } from '../api-deps.js';
 import { formatMetrics, type Metric } from '../prometheus-text.js';
@@ -11,11 +11,13 @@ export const metricsRoutes: FastifyPluginAsync<{ deps: Pick<ApiDeps, 'config' | 
   { deps },
 ) => {
   app.get('/metrics', async (_request, reply) => {
-    const [sourceMetrics, queueMetrics] = await Promise.all([
+    const [sourceMetrics, alertMetrics, queueMetrics] = await Promise.all([
       collectSourceMetrics(deps).catch(() => [dependencyDown('postgres')]),
+      collectAlertMetrics(deps).catch(() => []),
       collectQueueMetrics(deps).catch(() => [dependencyDown('redis')]),
     ]);
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(formatMetrics([...sourceMetrics, ...queueMetrics]));
+    const metrics = [...sourceMetrics, ...alertMetrics, ...queueMetrics];
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(formatMetrics(metrics));
   });
 };
 
@@ -35,9 +37,9 @@ async function collectSourceMetrics(deps: Pick<ApiDeps, 'config' | 'database'>):
   for (const source of deps.config.sources) {
     const record = records.get(source.id);
     const labels = { source: source.id, type: source.type };
-    const current = sourceStatus(record);
+    const current = sourceHealth(record, source, new Date()).status;
     status.samples.push({ labels: { ...labels, status: current }, value: 1 });
-    up.samples.push({ labels, value: current === 'failing' ? 0 : 1 });
+    up.samples.push({ labels, value: isDelivering(current) ? 1 : 0 });
     failures.samples.push({ labels, value: record?.consecutiveFailures ?? 0 });
     mentions.samples.push({ labels, value: record?.mentionsTotal ?? 0 });
     if (record?.lastOkAt) lastOk.samples.push({ labels, value: record.lastOkAt.getTime() / 1000 });
@@ -52,6 +54,32 @@ async function collectQueueMetrics(deps: Pick<ApiDeps, 'queueCounts'>): Promise<
     for (const [state, count] of Object.entries(byState)) jobs.samples.push({ labels: { queue, state }, value: count });
   }
   return [jobs];
+}
+
+// Open episodes page someone; failed deliveries mean someone was not paged: both belong on an ops dashboard.
+async function collectAlertMetrics(deps: Pick<ApiDeps, 'database'>): Promise<Metric[]> {
+  const [episodes, deliveries] = await Promise.all([
+    deps.database.query<{ rule_id: string; brand_id: string; count: number }>(
+      `SELECT rule_id, brand_id, count(*)::int AS count FROM alert_episodes WHERE status = 'firing' GROUP BY 1, 2 ORDER BY 1, 2`,
+    ),
+    deps.database.query<{ channel_id: string; status: string; count: number }>(
+      'SELECT channel_id, status, count(*)::int AS count FROM alert_deliveries GROUP BY 1, 2 ORDER BY 1, 2',
+    ),
+  ]);
+  return [
+    {
+      name: 'buzzwatch_alerts_firing',
+      help: 'Open (firing) alert episodes per rule and brand.',
+      type: 'gauge',
+      samples: episodes.rows.map((row) => ({ labels: { rule: row.rule_id, brand: row.brand_id }, value: row.count })),
+    },
+    {
+      name: 'buzzwatch_alert_deliveries',
+      help: 'Alert notifications per channel and delivery status (pending, retrying, sent, failed, silenced).',
+      type: 'gauge',
+      samples: deliveries.rows.map((row) => ({ labels: { channel: row.channel_id, status: row.status }, value: row.count })),
+    },
+  ];
 }
 
 function dependencyDown(dependency: string): Metric {

@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { formatDuration } from '../../config/duration.js';
-import { sourceStatus } from '../../sources/source-health.js';
+import { sourceHealth } from '../../sources/source-health.js';
+import { sourceKindFor } from '../../sources/registry.js';
 import { listSourceRecords } from '../../store/source-store.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError, ErrorCode } from '../errors.js';
@@ -12,15 +13,21 @@ const iso = (time: Date | null | undefined) => time?.toISOString() ?? null;
 export const sourceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get('/sources', async () => {
     const records = await listSourceRecords(deps.database);
+    const now = new Date();
     return {
       data: deps.config.sources.map((source) => {
         const record = records.get(source.id);
+        const health = sourceHealth(record, source, now);
+        const pushed = sourceKindFor(source.type)?.inbound === true;
         return {
           id: source.id,
           type: source.type,
-          every: formatDuration(source.every),
+          // A webhook source is pushed to, never polled: an interval would be a lie.
+          every: pushed ? null : formatDuration(source.every),
           brands: source.brands ?? null,
-          status: sourceStatus(record),
+          status: health.status,
+          expect_every: source.expect_every === undefined ? null : formatDuration(source.expect_every),
+          silent_for: health.silentForMs === null ? null : formatDuration(Math.floor(health.silentForMs / 1000) * 1000),
           last_polled_at: iso(record?.lastPolledAt),
           last_ok_at: iso(record?.lastOkAt),
           consecutive_failures: record?.consecutiveFailures ?? 0,
@@ -35,8 +42,10 @@ export const sourceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async 
 
   app.post('/sources/:id/poll', { schema: { params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
     const { id } = request.params;
-    if (!deps.config.sources.some((source) => source.id === id)) {
-      throw new ApiError(ErrorCode.notFound, `no source with id ${id}`);
+    const source = deps.config.sources.find((candidate) => candidate.id === id);
+    if (source === undefined) throw new ApiError(ErrorCode.notFound, `no source with id ${id}`);
+    if (sourceKindFor(source.type)?.inbound === true) {
+      throw new ApiError(ErrorCode.validation, `${id} is a ${source.type} source: senders push to POST /v1/webhooks/${id}; it is never polled`);
     }
     const jobId = await deps.pollNow(id);
     return reply.status(202).send({ data: { source_id: id, job_id: jobId } });

@@ -158,7 +158,10 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
   });
   problems.push(
     ...durationFloorProblems([
-      ...sources.map((source, index) => [`sources[${index}].every`, source.every, MIN_POLL_INTERVAL] as const),
+      ...sources.map((source, index) => {
+        const kindMinimum = sourceKindFor(stringAt(source, 'type') ?? '')?.minEvery;
+        return [`sources[${index}].every`, source.every, kindMinimum ?? MIN_POLL_INTERVAL] as const;
+      }),
       ['http.timeout', ((document as Entry | null)?.http as Entry | undefined)?.timeout, MIN_HTTP_TIMEOUT],
       ['queue.stalled_after', ((document as Entry | null)?.queue as Entry | undefined)?.stalled_after, MIN_STALLED_AFTER],
     ]),

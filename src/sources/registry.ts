@@ -1,12 +1,26 @@
 // Maps a source's config `type:` to its kind. Adding a source kind is its file plus one line here.
+import { gdeltSourceKind } from './gdelt.js';
+import { hackerNewsSourceKind } from './hackernews.js';
+import { googleNewsSourceKind } from './google-news.js';
+import { redditSourceKind } from './reddit.js';
 import { rssSourceKind } from './rss.js';
+import { stackExchangeSourceKind } from './stackexchange.js';
 import type { BrandConfig } from '../config/schema.js';
+import { blueskySourceKind } from './bluesky.js';
+import { mastodonSourceKind } from './mastodon.js';
 import type { SourceConfig } from './source-config.js';
 import type { Source, SourceKind } from './source.js';
 import { webhookSourceKind } from './webhook.js';
 
 export const sourceKinds = {
+  bluesky: blueskySourceKind,
+  gdelt: gdeltSourceKind,
+  hackernews: hackerNewsSourceKind,
+  mastodon: mastodonSourceKind,
+  'google-news': googleNewsSourceKind,
+  reddit: redditSourceKind,
   rss: rssSourceKind,
+  stackexchange: stackExchangeSourceKind,
   webhook: webhookSourceKind,
 } satisfies Record<string, SourceKind>;
 

@@ -44,4 +44,6 @@ export interface SourceKind {
   create(config: SourceConfig, environment: SourceEnvironment): Source;
   /** Set on kinds whose mentions are pushed to us (webhooks): they get no poll schedule and cannot be previewed. */
   inbound?: true;
+  /** The shortest `every` this kind allows (a duration), when its API asks for more than the global 30s. */
+  minEvery?: string;
 }

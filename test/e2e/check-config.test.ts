@@ -45,7 +45,7 @@ api:
 const EXPECTED_PROBLEMS = [
   'sources[0].colour: is not a known key (known: id, type, every, brands, expect_every, url)',
   'sources[2].every: "5 minutes" is not a duration (use 30s, 5m, 1h)',
-  'sources[3].type: unknown source type "twitter" (known: rss, webhook)',
+  'sources[3].type: unknown source type "twitter" (known: bluesky, gdelt, google-news, hackernews, mastodon, reddit, rss, stackexchange, webhook)',
 ];
 
 const OPS_KEY = 'ops-key-0123456789abcdef';

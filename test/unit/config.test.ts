@@ -138,7 +138,7 @@ describe('parseConfig problems', () => {
 
   it('reports an unknown source type and lists the known types', () => {
     expect(problemsOf(withLine('    type: rss\n    url: https://blog', '    type: twitter\n    url: https://blog'))).toEqual([
-      { path: 'sources[1].type', message: 'unknown source type "twitter" (known: rss, webhook)' },
+      { path: 'sources[1].type', message: 'unknown source type "twitter" (known: bluesky, gdelt, google-news, hackernews, mastodon, reddit, rss, stackexchange, webhook)' },
     ]);
   });
 
@@ -554,5 +554,12 @@ describe('the alerts section', () => {
     expect(problems.map((problem) => problem.path)).toEqual(['alerts.channels[0].url', 'alerts.tick']);
     expect(problems[1]?.message).toBe('"500ms" is too short (at least 1s)');
     expect(JSON.stringify(problems)).not.toContain('secretpart');
+  });
+});
+
+describe('per-kind poll floors', () => {
+  it('refuses a google-news source polled more often than once a minute', () => {
+    const yaml = `${VALID_YAML.replace(/sources:[\s\S]*?api:/, 'sources:\n  - { id: gnews, type: google-news, every: 30s }\napi:')}`;
+    expect(problemsOf(yaml)).toEqual([{ path: 'sources[0].every', message: '"30s" is too short (at least 60s)' }]);
   });
 });

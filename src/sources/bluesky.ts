@@ -1,0 +1,331 @@
+// Bluesky post search (app.bsky.feed.searchPosts) as an account with an app password. The session lives only in
+// this Source instance (never in the stored state, logs or errors) and is refreshed before its access token expires.
+import { Type, type Static } from '@sinclair/typebox';
+import { HttpUrl, NonEmptyString } from '../config/schema-types.js';
+import type { SourceItem } from '../mentions/mention.js';
+import type { HttpClient, HttpRequest } from '../net/http-client.js';
+import { brandSearches, distinctSearches } from './brand-search.js';
+import { backfillStart, expectShape, fetchJson, type JsonAnswer } from './search-fetch.js';
+import type { PollContext, PollResult, SourceState } from './source.js';
+import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
+import { SourceError } from './source-error.js';
+
+/** searchPosts' maximum page size. */
+const PAGE_SIZE = 100;
+/**
+ * Pages read per query in one poll (500 posts). Results come newest first, so a query with more new posts than this
+ * between two polls loses the oldest of them; the poll logs a warning when it stops at the cap.
+ */
+const MAX_PAGES_PER_POLL = 5;
+/** A session whose access token expires sooner than this is refreshed before the poll, not half-way through it. */
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+const AUTH_HINT = 'check identifier and app_password (BLUESKY_APP_PASSWORD)';
+
+const SessionBody = Type.Object({
+  accessJwt: Type.String({ minLength: 1 }),
+  refreshJwt: Type.String({ minLength: 1 }),
+  did: Type.String(),
+  handle: Type.String(),
+  active: Type.Optional(Type.Boolean()),
+  status: Type.Optional(Type.String()),
+});
+
+const PostView = Type.Object({
+  uri: Type.String({ pattern: '^at://' }),
+  cid: Type.String(),
+  author: Type.Object({ did: Type.String(), handle: Type.String(), displayName: Type.Optional(Type.String()) }),
+  record: Type.Object({
+    text: Type.String(),
+    createdAt: Type.String(),
+    langs: Type.Optional(Type.Array(Type.String())),
+  }),
+  likeCount: Type.Optional(Type.Number()),
+  repostCount: Type.Optional(Type.Number()),
+  replyCount: Type.Optional(Type.Number()),
+  quoteCount: Type.Optional(Type.Number()),
+  indexedAt: Type.String(),
+});
+const SearchBody = Type.Object({ posts: Type.Array(PostView), cursor: Type.Optional(Type.String()) });
+
+type Post = Static<typeof PostView>;
+type SessionAnswer = Static<typeof SessionBody>;
+
+interface QueryCursor {
+  /** The newest sort time read (ISO): the next poll's `since` (inclusive). */
+  since: string;
+  /** The posts read at exactly that time: `since` returns them again, and they are not new. */
+  atSince: string[];
+}
+
+interface BlueskyState extends SourceState {
+  queries?: Record<string, QueryCursor>;
+}
+
+export const blueskySourceKind = defineSourceKind({
+  configSchema: sourceConfigSchema({
+    /** Where the account lives: createSession and refreshSession go here (the bsky.social entryway for most). */
+    ...searchSourceFields('https://bsky.social'),
+    /**
+     * Where searchPosts goes; default base_url, whose PDS forwards authenticated app.bsky.* calls to the Bluesky
+     * AppView (Bluesky's documented setup; the public AppView does not accept a session's token).
+     */
+    search_url: Type.Optional(HttpUrl()),
+    /** The account's handle (or e-mail or DID). */
+    identifier: NonEmptyString(),
+    /** An app password ("${BLUESKY_APP_PASSWORD}", Settings → App passwords), not the account password. */
+    app_password: NonEmptyString(),
+  }),
+  create: (config, environment) => {
+    const searches = distinctSearches(brandSearches(environment.brands, 'bluesky'));
+    const session = new BlueskySession(xrpcBase(config.base_url), config.identifier, config.app_password);
+    const settings: SearchSettings = { session, searchBase: xrpcBase(config.search_url ?? config.base_url), backfillMs: config.backfill };
+    return {
+      config,
+      searchKey: JSON.stringify(searches),
+      poll: (state, context) => pollSearches(searches, state as BlueskyState, settings, context),
+    };
+  },
+});
+
+function xrpcBase(baseUrl: string): URL {
+  return new URL('xrpc/', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+}
+
+interface SearchSettings {
+  session: BlueskySession;
+  searchBase: URL;
+  backfillMs: number;
+}
+
+async function pollSearches(searches: string[], state: BlueskyState, settings: SearchSettings, context: PollContext): Promise<PollResult> {
+  const queries = { ...state.queries };
+  const posts = new Map<string, Post>();
+  await settings.session.prepare(context);
+  for (const query of searches) {
+    const cursor = queries[query];
+    const since = cursor?.since ?? backfillStart(context.now, settings.backfillMs).toISOString();
+    const found = await searchSince(query, since, settings, context);
+    const seen = new Set(cursor?.atSince ?? []);
+    for (const post of found) if (!seen.has(post.uri) && !posts.has(post.uri)) posts.set(post.uri, post);
+    const next = newestCursor(found);
+    if (next !== null) queries[query] = next;
+  }
+  return { items: [...posts.values()].map(toItem), nextState: { queries } };
+}
+
+async function searchSince(query: string, since: string, settings: SearchSettings, context: PollContext): Promise<Post[]> {
+  const posts: Post[] = [];
+  let pageCursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+    const url = new URL('app.bsky.feed.searchPosts', settings.searchBase);
+    url.searchParams.set('q', query);
+    url.searchParams.set('sort', 'latest');
+    url.searchParams.set('since', since);
+    url.searchParams.set('limit', String(PAGE_SIZE));
+    if (pageCursor !== undefined) url.searchParams.set('cursor', pageCursor);
+    const { response, body } = await settings.session.authorizedJson(context, { url: url.toString() });
+    const answer = expectShape<Static<typeof SearchBody>>(SearchBody, body, new URL(response.url).host);
+    posts.push(...answer.posts);
+    if (answer.posts.length === 0 || answer.cursor === undefined || answer.cursor === '') return posts;
+    pageCursor = answer.cursor;
+  }
+  context.logger.warn({ query, pages: MAX_PAGES_PER_POLL }, 'bluesky search stopped at the page cap; older new posts are skipped');
+  return posts;
+}
+
+/**
+ * searchPosts filters `since` on a post's sort time: the earlier of its createdAt and indexedAt (a post dated in the
+ * future sorts when it was indexed). The cursor is the newest such time read, with the posts read at that time.
+ */
+function newestCursor(posts: Post[]): QueryCursor | null {
+  let newest = -Infinity;
+  let atSince: string[] = [];
+  for (const post of posts) {
+    const time = sortTime(post);
+    if (time === null || time < newest) continue;
+    if (time > newest) atSince = [];
+    newest = time;
+    atSince.push(post.uri);
+  }
+  return newest === -Infinity ? null : { since: new Date(newest).toISOString(), atSince };
+}
+
+function sortTime(post: Post): number | null {
+  const times = [Date.parse(post.record.createdAt), Date.parse(post.indexedAt)].filter((time) => !Number.isNaN(time));
+  return times.length === 0 ? null : Math.min(...times);
+}
+
+/** reach = likes + reposts + replies + quotes (searchPosts does not give the author's follower count). */
+function toItem(post: Post): SourceItem {
+  const rkey = post.uri.split('/').at(-1) ?? '';
+  const profile = post.author.handle === '' || post.author.handle === 'handle.invalid' ? post.author.did : post.author.handle;
+  const counts = [post.likeCount, post.repostCount, post.replyCount, post.quoteCount].filter((count) => count !== undefined);
+  const createdAt = Date.parse(post.record.createdAt);
+  const indexedAt = Date.parse(post.indexedAt);
+  return {
+    externalId: post.uri,
+    // Handles (DNS names), DIDs and record keys are URL-safe as they are; bsky.app links show the colons of a DID.
+    url: `https://bsky.app/profile/${profile}/post/${rkey}`,
+    title: null,
+    text: post.record.text,
+    author: profile,
+    lang: primaryLanguage(post.record.langs?.[0]),
+    publishedAt: !Number.isNaN(createdAt) ? new Date(createdAt) : Number.isNaN(indexedAt) ? null : new Date(indexedAt),
+    reach: counts.length === 0 ? null : counts.reduce((sum, count) => sum + Math.max(0, count), 0),
+  };
+}
+
+function primaryLanguage(tag: string | undefined): string | null {
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return /^[a-z]{2,3}$/.test(primary) ? primary : null;
+}
+
+interface Session {
+  accessJwt: string;
+  refreshJwt: string;
+  /** When the access token expires (ms since epoch), from its `exp` claim; null when the token does not say. */
+  accessExpiresAt: number | null;
+}
+
+/** A call answered 400/401 {"error":"ExpiredToken"}: refresh and try again; auth_failed if it escapes even so. */
+class ExpiredTokenError extends SourceError {
+  constructor(status: number, host: string) {
+    super('auth_failed', `HTTP ${status} from ${host}: the session's token has expired; ${AUTH_HINT}`);
+  }
+}
+
+/** One account's session, created on first use and refreshed before (or when) its access token expires. */
+class BlueskySession {
+  private session: Session | null = null;
+
+  constructor(
+    private readonly xrpc: URL,
+    private readonly identifier: string,
+    private readonly appPassword: string,
+  ) {}
+
+  /**
+   * Signs in if there is no session, or refreshes one whose access token expires within REFRESH_BEFORE_EXPIRY_MS:
+   * once at the start of a poll, so that a short-lived token cannot make every page of the poll refresh.
+   */
+  async prepare(context: PollContext): Promise<void> {
+    if (this.session === null) {
+      await this.create(context);
+      return;
+    }
+    const { accessExpiresAt } = this.session;
+    if (accessExpiresAt !== null && accessExpiresAt - context.now.getTime() < REFRESH_BEFORE_EXPIRY_MS) await this.refresh(context);
+  }
+
+  /** A JSON GET with the session's access token; an expired token is refreshed once and the request repeated. */
+  async authorizedJson(context: PollContext, request: HttpRequest): Promise<JsonAnswer> {
+    const accessJwt = (this.session ?? (await this.create(context))).accessJwt;
+    try {
+      return await this.fetch(context, request, accessJwt);
+    } catch (error) {
+      if (!(error instanceof ExpiredTokenError)) {
+        // A revoked token (app password deleted) cannot be refreshed: the next poll signs in again.
+        if (error instanceof SourceError && error.kind === 'auth_failed') this.session = null;
+        throw error;
+      }
+      const refreshed = await this.refresh(context);
+      return this.fetch(context, request, refreshed.accessJwt);
+    }
+  }
+
+  private fetch(context: PollContext, request: HttpRequest, accessJwt: string): Promise<JsonAnswer> {
+    const authorized = { ...request, headers: { ...request.headers, authorization: `Bearer ${accessJwt}` } };
+    return fetchJson(blueskyErrors(context), authorized, { authHint: AUTH_HINT });
+  }
+
+  private async create(context: PollContext): Promise<Session> {
+    this.session = null;
+    const { response, body } = await fetchJson(
+      blueskyErrors(context),
+      {
+        url: new URL('com.atproto.server.createSession', this.xrpc).toString(),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: this.identifier, password: this.appPassword }),
+      },
+      { authHint: AUTH_HINT },
+    );
+    return this.keep(body, new URL(response.url).host);
+  }
+
+  // A refresh token that expired or was revoked means signing in again.
+  private async refresh(context: PollContext): Promise<Session> {
+    const refreshJwt = this.session?.refreshJwt;
+    if (refreshJwt === undefined) return this.create(context);
+    try {
+      const { response, body } = await fetchJson(
+        blueskyErrors(context),
+        {
+          url: new URL('com.atproto.server.refreshSession', this.xrpc).toString(),
+          method: 'POST',
+          headers: { authorization: `Bearer ${refreshJwt}` },
+        },
+        { authHint: AUTH_HINT },
+      );
+      return this.keep(body, new URL(response.url).host);
+    } catch (error) {
+      if (!(error instanceof SourceError && error.kind === 'auth_failed')) throw error;
+      return this.create(context);
+    }
+  }
+
+  private keep(body: unknown, host: string): Session {
+    const answer = expectShape<SessionAnswer>(SessionBody, body, host);
+    if (answer.active === false) {
+      throw new SourceError('auth_failed', `${host}: the account ${answer.handle} is ${answer.status ?? 'not active'}; ${AUTH_HINT}`);
+    }
+    this.session = { accessJwt: answer.accessJwt, refreshJwt: answer.refreshJwt, accessExpiresAt: jwtExpiry(answer.accessJwt) };
+    return this.session;
+  }
+}
+
+/** The `exp` claim of a JWT in milliseconds, read without verifying the signature (only to know when to refresh). */
+function jwtExpiry(jwt: string): number | null {
+  const payload = jwt.split('.')[1];
+  if (payload === undefined) return null;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const exp = claims !== null && typeof claims === 'object' ? (claims as { exp?: unknown }).exp : undefined;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Bluesky's own error signals, before the shared classification sees the answer: {"error":"ExpiredToken"} (sent
+ * with 400 or 401) becomes ExpiredTokenError, and a 429's RateLimit-Reset (a Unix time in seconds) becomes the
+ * equivalent Retry-After so that the source waits exactly until the window resets.
+ */
+function blueskyErrors(context: PollContext): PollContext {
+  const http: HttpClient = {
+    request: async (request) => {
+      const response = await context.http.request(request);
+      if ((response.status === 400 || response.status === 401) && errorName(response.body) === 'ExpiredToken') {
+        throw new ExpiredTokenError(response.status, new URL(response.url).host);
+      }
+      const reset = response.headers.get('ratelimit-reset')?.trim();
+      if (response.status !== 429 || response.headers.has('retry-after') || reset === undefined || !/^\d+$/.test(reset)) return response;
+      const headers = new Headers(response.headers);
+      headers.set('retry-after', String(Math.max(0, Math.ceil((Number(reset) * 1000 - context.now.getTime()) / 1000))));
+      return { ...response, headers };
+    },
+  };
+  return { ...context, http };
+}
+
+function errorName(body: Buffer): string | null {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    const error = parsed !== null && typeof parsed === 'object' ? (parsed as { error?: unknown }).error : undefined;
+    return typeof error === 'string' ? error : null;
+  } catch {
+    return null;
+  }
+}

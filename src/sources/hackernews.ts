@@ -1,0 +1,224 @@
+// Hacker News through Algolia's HN Search API (search_by_date): stories and comments, newest first, keyless.
+import { Type } from '@sinclair/typebox';
+import { htmlToText } from '../mentions/html-text.js';
+import type { SourceItem } from '../mentions/mention.js';
+import { brandSearches, distinctSearches } from './brand-search.js';
+import { backfillStart, expectShape, fetchJson } from './search-fetch.js';
+import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
+import type { PollContext, PollResult, SourceState } from './source.js';
+
+export const HACKERNEWS_DEFAULT_BASE_URL = 'https://hn.algolia.com';
+
+/** Hits per request (Algolia allows up to 1000, but 100 keeps each answer well under the HTTP client's size cap). */
+export const HN_HITS_PER_PAGE = 100;
+/** Algolia serves at most this many hits of one query (paginationLimitedTo): a larger window is sliced by time. */
+export const HN_HIT_CAP = 1000;
+/** Requests per search per poll; past it the oldest part of the window is left out (newest hits are fetched first). */
+export const HN_MAX_REQUESTS_PER_SEARCH = 40;
+/**
+ * Each poll reaches this far behind the previous one: Algolia indexes an item some time after it is posted, and an
+ * item indexed late would otherwise fall behind the cursor for good. What was already seen there is skipped.
+ */
+export const HN_OVERLAP_SECONDS = 15 * 60;
+const MAX_SEEN_IDS = 2000;
+// A sliced window aims at this many hits per slice, leaving room under the cap for an uneven spread.
+const SLICE_TARGET_HITS = HN_HIT_CAP / 2;
+const TAGS = '(story,comment)';
+
+/** Per search: everything created up to `since` (unix seconds) was fetched; `seen` are ids fetched in the overlap. */
+interface SearchCursor {
+  since: number;
+  seen: string[];
+}
+
+interface HackerNewsState extends SourceState {
+  searches?: Record<string, SearchCursor>;
+}
+
+const Hit = Type.Object({
+  objectID: Type.String(),
+  created_at_i: Type.Number(),
+  _tags: Type.Optional(Type.Array(Type.String())),
+  title: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  story_title: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  story_text: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  comment_text: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  author: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  points: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  num_comments: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+});
+
+const SearchAnswer = Type.Object({
+  hits: Type.Array(Hit),
+  nbHits: Type.Number(),
+  nbPages: Type.Number(),
+});
+
+interface AlgoliaHit {
+  objectID: string;
+  created_at_i: number;
+  _tags?: string[];
+  title?: string | null;
+  story_title?: string | null;
+  story_text?: string | null;
+  comment_text?: string | null;
+  author?: string | null;
+  points?: number | null;
+  num_comments?: number | null;
+}
+
+interface AlgoliaAnswer {
+  hits: AlgoliaHit[];
+  nbHits: number;
+  nbPages: number;
+}
+
+/** A time window of created_at_i: after `after`, up to `until` (open-ended when null). */
+interface TimeWindow {
+  after: number;
+  until: number | null;
+}
+
+export const hackerNewsSourceKind = defineSourceKind({
+  configSchema: sourceConfigSchema({ ...searchSourceFields(HACKERNEWS_DEFAULT_BASE_URL) }),
+  create: (config, environment) => {
+    const searches = distinctSearches(brandSearches(environment.brands, 'algolia'));
+    const endpoint = `${config.base_url.replace(/\/+$/, '')}/api/v1/search_by_date`;
+    return {
+      config,
+      searchKey: JSON.stringify(searches),
+      poll: (state, context) => pollHackerNews(endpoint, searches, config.backfill, state as HackerNewsState, context),
+    };
+  },
+});
+
+async function pollHackerNews(
+  endpoint: string,
+  searches: readonly string[],
+  backfillMs: number,
+  state: HackerNewsState,
+  context: PollContext,
+): Promise<PollResult> {
+  const nowSeconds = Math.floor(context.now.getTime() / 1000);
+  const firstSince = Math.floor(backfillStart(context.now, backfillMs).getTime() / 1000);
+  const items = new Map<string, SourceItem>();
+  const cursors: Record<string, SearchCursor> = {};
+  for (const query of searches) {
+    const cursor = readCursor(state.searches?.[query]);
+    const after = cursor === undefined ? firstSince : cursor.since - HN_OVERLAP_SECONDS;
+    const hits = await searchWindow(endpoint, query, after, nowSeconds, context);
+    const seen = new Set(cursor?.seen ?? []);
+    for (const hit of hits) {
+      if (!seen.has(hit.objectID)) items.set(hit.objectID, toSourceItem(hit));
+    }
+    cursors[query] = { since: nowSeconds, seen: overlapIds(hits, nowSeconds) };
+  }
+  return { items: [...items.values()], nextState: { searches: cursors } };
+}
+
+/** Every hit of `query` created after `after` (as far as the request budget goes), newest windows first. */
+async function searchWindow(endpoint: string, query: string, after: number, nowSeconds: number, context: PollContext): Promise<AlgoliaHit[]> {
+  const hits = new Map<string, AlgoliaHit>();
+  const collect = (answer: AlgoliaAnswer) => answer.hits.forEach((hit) => hits.set(hit.objectID, hit));
+  let requests = 0;
+  let truncated = false;
+  const pending: TimeWindow[] = [{ after, until: null }];
+  for (let window = pending.shift(); window !== undefined; window = pending.shift()) {
+    if (requests >= HN_MAX_REQUESTS_PER_SEARCH) {
+      truncated = true;
+      break;
+    }
+    const first = await searchPage(endpoint, query, window, 0, context);
+    requests++;
+    collect(first);
+    const slices = first.nbHits > HN_HIT_CAP ? sliceWindow(window, nowSeconds, first.nbHits) : [];
+    if (slices.length > 0) {
+      pending.unshift(...slices);
+      continue;
+    }
+    for (let page = 1; page < first.nbPages; page++) {
+      if (requests >= HN_MAX_REQUESTS_PER_SEARCH) {
+        truncated = true;
+        break;
+      }
+      const answer = await searchPage(endpoint, query, window, page, context);
+      requests++;
+      collect(answer);
+      if (answer.hits.length === 0) break;
+    }
+  }
+  if (truncated) {
+    context.logger.warn({ query, requests }, 'hackernews: request budget reached; the oldest hits of this window are left out');
+  }
+  return [...hits.values()];
+}
+
+/** Splits a window holding more than the cap into equal time slices, newest first; a slice still too full is split again. */
+function sliceWindow(window: TimeWindow, nowSeconds: number, nbHits: number): TimeWindow[] {
+  const until = window.until ?? nowSeconds;
+  const span = until - window.after;
+  // A single second holding over a thousand hits cannot be split further: its pages give what the cap allows.
+  if (span <= 1) return [];
+  const count = Math.min(span, Math.ceil(nbHits / SLICE_TARGET_HITS));
+  const slices: TimeWindow[] = [];
+  for (let index = 0; index < count; index++) {
+    const sliceAfter = window.after + Math.floor((span * index) / count);
+    const sliceUntil = window.after + Math.floor((span * (index + 1)) / count);
+    slices.push({ after: sliceAfter, until: sliceUntil });
+  }
+  return slices.reverse();
+}
+
+async function searchPage(endpoint: string, query: string, window: TimeWindow, page: number, context: PollContext): Promise<AlgoliaAnswer> {
+  const url = new URL(endpoint);
+  url.searchParams.set('query', query);
+  url.searchParams.set('tags', TAGS);
+  const filters = [`created_at_i>${window.after}`];
+  if (window.until !== null) filters.push(`created_at_i<=${window.until}`);
+  url.searchParams.set('numericFilters', filters.join(','));
+  url.searchParams.set('hitsPerPage', String(HN_HITS_PER_PAGE));
+  url.searchParams.set('page', String(page));
+  const { response, body } = await fetchJson(context, { url: url.toString() }, {
+    authHint: 'the HN Search API needs no key: check the source\'s base_url, or whether this host is blocked',
+  });
+  return expectShape<AlgoliaAnswer>(SearchAnswer, body, new URL(response.url).host);
+}
+
+/** A stored cursor, or undefined when there is none or it is not of the shape this file writes. */
+function readCursor(stored: unknown): SearchCursor | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { since, seen } = stored as Partial<SearchCursor>;
+  if (typeof since !== 'number' || !Number.isFinite(since) || !Array.isArray(seen)) return undefined;
+  return { since, seen: seen.filter((id): id is string => typeof id === 'string') };
+}
+
+/** The ids fetched within the overlap the next poll reaches back into (the newest first, bounded). */
+function overlapIds(hits: readonly AlgoliaHit[], sinceSeconds: number): string[] {
+  return hits
+    .filter((hit) => hit.created_at_i > sinceSeconds - HN_OVERLAP_SECONDS)
+    .sort((a, b) => b.created_at_i - a.created_at_i)
+    .slice(0, MAX_SEEN_IDS)
+    .map((hit) => hit.objectID);
+}
+
+function toSourceItem(hit: AlgoliaHit): SourceItem {
+  const isComment = hit._tags?.includes('comment') === true;
+  const title = isComment ? hit.story_title : hit.title;
+  const html = (isComment ? hit.comment_text : hit.story_text) ?? '';
+  return {
+    externalId: hit.objectID,
+    url: `https://news.ycombinator.com/item?id=${encodeURIComponent(hit.objectID)}`,
+    title: title ? htmlToText(title) : null,
+    text: htmlToText(html),
+    author: hit.author ?? null,
+    lang: null,
+    publishedAt: new Date(hit.created_at_i * 1000),
+    reach: reachOf(hit),
+  };
+}
+
+/** Points plus comments of a story; comments carry neither (HN does not publish comment scores). */
+function reachOf(hit: AlgoliaHit): number | null {
+  const counts = [hit.points, hit.num_comments].filter((count): count is number => typeof count === 'number');
+  return counts.length === 0 ? null : counts.reduce((sum, count) => sum + count, 0);
+}

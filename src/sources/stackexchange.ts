@@ -1,0 +1,344 @@
+// Questions and answers on one Stack Exchange site (Stack Overflow by default) through the API's /search/excerpts,
+// keeping to its throttles: the per-method `backoff`, the daily `quota_remaining` and throttle_violation errors.
+import { setTimeout as delay } from 'node:timers/promises';
+import { Type } from '@sinclair/typebox';
+import { NonEmptyString } from '../config/schema-types.js';
+import { htmlToText } from '../mentions/html-text.js';
+import type { SourceItem } from '../mentions/mention.js';
+import type { HttpResponse } from '../net/http-client.js';
+import { brandSearches, distinctSearches } from './brand-search.js';
+import { backfillStart, expectShape, parseJson } from './search-fetch.js';
+import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
+import { SourceError, httpStatusError } from './source-error.js';
+import type { PollContext, PollResult, SourceState } from './source.js';
+
+export const STACKEXCHANGE_DEFAULT_BASE_URL = 'https://api.stackexchange.com';
+
+/** The API's largest page. */
+export const SE_PAGE_SIZE = 100;
+/** Pages per search per poll (each costs one request of the daily quota); past it the oldest results are left out. */
+export const SE_MAX_PAGES_PER_SEARCH = 5;
+/** Each poll reaches this far behind the previous one (search indexes lag); what was already seen there is skipped. */
+export const SE_OVERLAP_SECONDS = 15 * 60;
+/** A `backoff` up to this long is waited out within the poll; a longer one ends the poll and the next one waits. */
+export const SE_MAX_INLINE_BACKOFF_MS = 10_000;
+const MAX_SEEN_IDS = 2000;
+const KEY_HINT = "check the stackexchange source's `key` (an app key from stackapps.com, e.g. \"${STACKEXCHANGE_KEY}\")";
+
+interface SearchCursor {
+  since: number;
+  seen: string[];
+}
+
+interface StackExchangeState extends SourceState {
+  searches?: Record<string, SearchCursor>;
+  /** When the API may be called again (ms since the epoch), after a `backoff` or a used-up quota, and why. */
+  pausedUntil?: number;
+  pauseReason?: string;
+}
+
+const Excerpt = Type.Object({
+  item_type: Type.String(),
+  question_id: Type.Number(),
+  answer_id: Type.Optional(Type.Number()),
+  title: Type.Optional(Type.String()),
+  excerpt: Type.Optional(Type.String()),
+  body: Type.Optional(Type.String()),
+  creation_date: Type.Number(),
+  score: Type.Optional(Type.Number()),
+  owner: Type.Optional(Type.Object({ display_name: Type.Optional(Type.String()) })),
+});
+
+const Wrapper = Type.Object({
+  items: Type.Array(Excerpt),
+  has_more: Type.Boolean(),
+  quota_remaining: Type.Optional(Type.Number()),
+  backoff: Type.Optional(Type.Number()),
+});
+
+interface SearchExcerpt {
+  item_type: string;
+  question_id: number;
+  answer_id?: number;
+  title?: string;
+  excerpt?: string;
+  body?: string;
+  creation_date: number;
+  score?: number;
+  owner?: { display_name?: string };
+}
+
+interface ExcerptPage {
+  items: SearchExcerpt[];
+  has_more: boolean;
+  quota_remaining?: number;
+  backoff?: number;
+}
+
+/** The error fields of the API's common wrapper (sent with HTTP 400 for every method-call error). */
+interface ApiError {
+  error_id: number;
+  error_name: string;
+  error_message: string;
+}
+
+interface StackExchangeSettings {
+  endpoint: string;
+  site: string;
+  siteOrigin: string;
+  key: string | undefined;
+  backfillMs: number;
+}
+
+export const stackExchangeSourceKind = defineSourceKind({
+  configSchema: sourceConfigSchema({
+    ...searchSourceFields(STACKEXCHANGE_DEFAULT_BASE_URL),
+    /** The site's API name (`stackoverflow`, `superuser`, `serverfault`, `unix`, `ru.stackoverflow`, …). */
+    site: NonEmptyString({ default: 'stackoverflow', pattern: '^[a-z0-9.-]+$', errorMessage: '{value} is not a Stack Exchange site name' }),
+    /** An app key (stackapps.com) raises the daily quota from 300 to 10,000 requests; not a secret, but kept out of logs. */
+    key: Type.Optional(NonEmptyString()),
+  }),
+  create: (config, environment) => {
+    const searches = distinctSearches(brandSearches(environment.brands, 'stackexchange'));
+    const settings: StackExchangeSettings = {
+      endpoint: `${config.base_url.replace(/\/+$/, '')}/2.3/search/excerpts`,
+      site: config.site,
+      siteOrigin: `https://${siteDomain(config.site)}`,
+      key: config.key,
+      backfillMs: config.backfill,
+    };
+    return {
+      config,
+      searchKey: JSON.stringify(searches),
+      poll: (state, context) => pollStackExchange(settings, searches, state as StackExchangeState, context),
+    };
+  },
+});
+
+/** The web domain of a site from its API name, for permalinks. */
+export function siteDomain(site: string): string {
+  if (/\.(com|net)$/.test(site)) return site;
+  const base = site.split('.').at(-1) ?? site;
+  if (['stackoverflow', 'superuser', 'serverfault', 'askubuntu', 'stackapps'].includes(base)) return `${site}.com`;
+  if (site === 'mathoverflow') return 'mathoverflow.net';
+  if (site === 'meta') return 'meta.stackexchange.com';
+  if (site.startsWith('meta.')) return `${site.slice('meta.'.length)}.meta.stackexchange.com`;
+  return `${site}.stackexchange.com`;
+}
+
+async function pollStackExchange(
+  settings: StackExchangeSettings,
+  searches: readonly string[],
+  state: StackExchangeState,
+  context: PollContext,
+): Promise<PollResult> {
+  const clock = pollClock(context);
+  if (typeof state.pausedUntil === 'number' && state.pausedUntil > context.now.getTime()) {
+    const waitMs = state.pausedUntil - context.now.getTime();
+    const reason = state.pauseReason ?? 'the API asked to wait';
+    throw new SourceError('rate_limited', `${reason}; retrying after ${Math.ceil(waitMs / 1000)} s`, waitMs);
+  }
+  const nowSeconds = Math.floor(context.now.getTime() / 1000);
+  const firstSince = Math.floor(backfillStart(context.now, settings.backfillMs).getTime() / 1000);
+  const items = new Map<string, SourceItem>();
+  const cursors: Record<string, SearchCursor> = {};
+  for (const [query, cursor] of Object.entries(state.searches ?? {})) {
+    const kept = readCursor(cursor);
+    if (kept !== undefined && searches.includes(query)) cursors[query] = kept;
+  }
+  let pause: Pause | null = null;
+  for (const query of searches) {
+    const cursor = cursors[query];
+    const fromdate = cursor === undefined ? firstSince : cursor.since - SE_OVERLAP_SECONDS;
+    const found: SearchExcerpt[] = [];
+    let interrupted = false;
+    let capped = true;
+    for (let page = 1; page <= SE_MAX_PAGES_PER_SEARCH; page++) {
+      pause = await waitOutShortBackoff(pause, clock);
+      if (pause !== null) {
+        interrupted = true;
+        break;
+      }
+      const answer = await searchPage(settings, query, fromdate, page, context);
+      found.push(...answer.items);
+      pause = pauseAfter(answer, clock(), settings);
+      if (!answer.has_more || answer.items.length === 0) {
+        capped = false;
+        break;
+      }
+    }
+    if (capped && !interrupted) {
+      context.logger.warn({ query, pages: SE_MAX_PAGES_PER_SEARCH }, 'stackexchange: page cap reached; older results of this window are left out');
+    }
+    const seen = new Set(cursor?.seen ?? []);
+    for (const excerpt of found) {
+      const item = toSourceItem(excerpt, settings.siteOrigin);
+      if (item.externalId !== null && !seen.has(item.externalId)) items.set(item.externalId, item);
+    }
+    // A search cut short by a pause is asked for again from the same cursor next poll (what it found now is
+    // deduplicated then); one that reached its page cap moves on, leaving out its oldest results rather than falling
+    // behind for good. The searches after it keep their cursors too.
+    if (interrupted) break;
+    cursors[query] = { since: nowSeconds, seen: overlapIds(found, nowSeconds) };
+  }
+  const nextState: StackExchangeState = { searches: cursors };
+  if (pause !== null) {
+    nextState.pausedUntil = pause.until;
+    nextState.pauseReason = pause.reason;
+    context.logger.info({ pausedUntil: new Date(pause.until).toISOString(), reason: pause.reason }, 'stackexchange: pausing');
+  }
+  return { items: [...items.values()], nextState };
+}
+
+/** "Now" as the poll sees it (context.now) moved on by the time the poll has taken so far. */
+function pollClock(context: PollContext): () => number {
+  const startedAt = Date.now();
+  return () => context.now.getTime() + (Date.now() - startedAt);
+}
+
+interface Pause {
+  until: number;
+  reason: string;
+  /** A `backoff` (seconds), short ones of which are waited out within the poll; else a used-up quota. */
+  backoff: boolean;
+}
+
+/**
+ * Waits out a short `backoff` so that a poll (above all a first, backfilling one) completes; a longer pause, or a
+ * used-up quota, is left standing: the poll stops and the next one waits for it.
+ */
+async function waitOutShortBackoff(pause: Pause | null, clock: () => number): Promise<Pause | null> {
+  if (pause === null) return null;
+  const waitMs = pause.until - clock();
+  if (waitMs <= 0) return null;
+  if (!pause.backoff || waitMs > SE_MAX_INLINE_BACKOFF_MS) return pause;
+  await delay(waitMs);
+  return null;
+}
+
+/** When the answer asks us to stop calling: a `backoff` (seconds, for this method) or a used-up daily quota. */
+function pauseAfter(answer: ExcerptPage, nowMs: number, settings: StackExchangeSettings): Pause | null {
+  const host = new URL(settings.endpoint).host;
+  if (answer.quota_remaining === 0) {
+    const until = nextUtcMidnight(nowMs);
+    const advice = settings.key !== undefined ? '' : '; set `key` for a quota of 10,000';
+    return { until, reason: `${host} daily quota used up (quota_remaining 0)${advice}`, backoff: false };
+  }
+  if (typeof answer.backoff === 'number' && answer.backoff > 0) {
+    return { until: nowMs + answer.backoff * 1000, reason: `${host} asked for a backoff of ${answer.backoff} s`, backoff: true };
+  }
+  return null;
+}
+
+// The API documents a daily quota without saying when the day turns; UTC midnight is the usual reset. Should it come
+// later, the call answers throttle_violation with the exact wait, which is honoured in turn.
+function nextUtcMidnight(nowMs: number): number {
+  const now = new Date(nowMs);
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+}
+
+async function searchPage(
+  settings: StackExchangeSettings,
+  query: string,
+  fromdate: number,
+  page: number,
+  context: PollContext,
+): Promise<ExcerptPage> {
+  const url = new URL(settings.endpoint);
+  url.searchParams.set('q', query);
+  url.searchParams.set('site', settings.site);
+  url.searchParams.set('sort', 'creation');
+  url.searchParams.set('order', 'desc');
+  url.searchParams.set('fromdate', String(fromdate));
+  url.searchParams.set('page', String(page));
+  url.searchParams.set('pagesize', String(SE_PAGE_SIZE));
+  if (settings.key !== undefined) url.searchParams.set('key', settings.key);
+  const response = await context.http.request({ url: url.toString(), headers: { accept: 'application/json' } });
+  const host = new URL(response.url).host;
+  if (response.status < 200 || response.status > 299) throw statusError(response, host, settings, context.now);
+  return expectShape<ExcerptPage>(Wrapper, parseJson(response.body, host), host);
+}
+
+/** A failed call as a SourceError: the API's own error (error_id/error_name) when it sent one, else by HTTP status. */
+function statusError(response: HttpResponse, host: string, settings: StackExchangeSettings, now: Date): SourceError {
+  const apiError = readApiError(response.body);
+  if (apiError !== null) return apiErrorToSourceError(apiError, host, settings);
+  if (response.status === 401 || response.status === 403) {
+    return new SourceError('auth_failed', `HTTP ${response.status} from ${host}: access denied; ${KEY_HINT}`);
+  }
+  return httpStatusError(response.status, response.url, response.headers.get('retry-after'), now);
+}
+
+function readApiError(body: Buffer): ApiError | null {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as Partial<ApiError> | null;
+    if (parsed === null || typeof parsed.error_id !== 'number') return null;
+    return {
+      error_id: parsed.error_id,
+      error_name: typeof parsed.error_name === 'string' ? parsed.error_name : 'error',
+      error_message: typeof parsed.error_message === 'string' ? parsed.error_message.trim().slice(0, 200) : '',
+    };
+  } catch {
+    return null;
+  }
+}
+
+// Error ids from the API's error-handling documentation.
+const AUTH_ERROR_IDS = new Set([401, 402, 403, 405, 406]);
+const THROTTLE_VIOLATION = 502;
+
+function apiErrorToSourceError(error: ApiError, host: string, settings: StackExchangeSettings): SourceError {
+  const said = `${host} answered ${error.error_name} (${error.error_id})${error.error_message ? `: ${error.error_message}` : ''}`;
+  if (error.error_id === THROTTLE_VIOLATION) {
+    // "too many requests from this IP, more requests available in 82466 seconds"
+    const seconds = error.error_message.match(/available in (\d+) seconds?/i)?.[1];
+    const waitMs = seconds === undefined ? null : Number(seconds) * 1000;
+    const advice = settings.key === undefined ? '; set `key` for a quota of 10,000' : '';
+    const wait = waitMs === null ? '' : `; retrying after ${seconds} s`;
+    return new SourceError('rate_limited', `${said}${advice}${wait}`, waitMs);
+  }
+  // An unknown key is reported as bad_parameter naming the `key` parameter.
+  const badKey = error.error_id === 400 && settings.key !== undefined && /\bkey\b/i.test(error.error_message);
+  if (AUTH_ERROR_IDS.has(error.error_id) || badKey) return new SourceError('auth_failed', `${said}; ${KEY_HINT}`);
+  if (error.error_id === 400 && /\bsite\b/i.test(error.error_message)) {
+    return new SourceError('http', `${said}; check the source's \`site\` (${settings.site})`);
+  }
+  return new SourceError('http', said);
+}
+
+function readCursor(stored: unknown): SearchCursor | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { since, seen } = stored as Partial<SearchCursor>;
+  if (typeof since !== 'number' || !Number.isFinite(since) || !Array.isArray(seen)) return undefined;
+  return { since, seen: seen.filter((id): id is string => typeof id === 'string') };
+}
+
+function postId(excerpt: SearchExcerpt): number {
+  return excerpt.item_type === 'answer' && excerpt.answer_id !== undefined ? excerpt.answer_id : excerpt.question_id;
+}
+
+/** The ids the next poll will be answered again (fromdate is inclusive), newest first, bounded. */
+function overlapIds(found: readonly SearchExcerpt[], sinceSeconds: number): string[] {
+  return found
+    .filter((excerpt) => excerpt.creation_date >= sinceSeconds - SE_OVERLAP_SECONDS)
+    .sort((a, b) => b.creation_date - a.creation_date)
+    .slice(0, MAX_SEEN_IDS)
+    .map((excerpt) => String(postId(excerpt)));
+}
+
+function toSourceItem(excerpt: SearchExcerpt, siteOrigin: string): SourceItem {
+  const isAnswer = excerpt.item_type === 'answer' && excerpt.answer_id !== undefined;
+  const id = postId(excerpt);
+  const html = excerpt.body !== undefined && excerpt.body.trim() !== '' ? excerpt.body : (excerpt.excerpt ?? '');
+  return {
+    externalId: String(id),
+    // The short permalinks the sites themselves hand out for sharing.
+    url: `${siteOrigin}/${isAnswer ? 'a' : 'q'}/${id}`,
+    title: excerpt.title ? htmlToText(excerpt.title) : null,
+    text: htmlToText(html),
+    author: excerpt.owner?.display_name ? htmlToText(excerpt.owner.display_name) : null,
+    lang: null,
+    publishedAt: new Date(excerpt.creation_date * 1000),
+    reach: typeof excerpt.score === 'number' ? Math.max(0, excerpt.score) : null,
+  };
+}

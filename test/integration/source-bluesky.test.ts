@@ -1,0 +1,328 @@
+// The bluesky source against a fake PDS/AppView on loopback: one session per source instance (created once,
+// refreshed before its token expires and when a call answers ExpiredToken, never stored or logged), searchPosts
+// from `since` with cursor pagination, the boundary post not counted twice, and every failure as source health.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { compileBrandRules } from '../../src/mentions/brand-rules.js';
+import { createHttpClient } from '../../src/net/http-client.js';
+import type { PollOutcome } from '../../src/poller/poll-source.js';
+import { previewSource } from '../../src/poller/preview-source.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { blueskySourceKind } from '../../src/sources/bluesky.js';
+import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
+import { BLUESKY_BRAND_CONFIG as BRAND_CONFIG, FakeBluesky, blueskyPost, sortAt, type BlueskyPostFixture } from '../fixtures/bluesky.js';
+
+const IDENTIFIER = 'acme-watch.bsky.social';
+const APP_PASSWORD = 'abcd-efgh-ijkl-mnop';
+const DID = 'did:plc:acmewatchxxxxxxxxxxxxxxx';
+const AUTH_HINT = 'check identifier and app_password (BLUESKY_APP_PASSWORD)';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const DAY_MS = 86_400_000;
+
+const T0 = Date.now();
+const minutesAgo = (minutes: number) => new Date(T0 - minutes * 60_000);
+
+describe('bluesky source', () => {
+  let fixtures: FixtureServer;
+  let system: TestSystem;
+  let host: string;
+  let initial: Map<string, PollOutcome>;
+  const fakes: Record<string, FakeBluesky> = {};
+
+  const detail = blueskyPost({
+    rkey: '3kdetail0001',
+    text: 'Acme Corp anvils fell on me. Terrible.',
+    createdAt: minutesAgo(20),
+    handle: 'coyote.bsky.social',
+    displayName: 'Wile E.',
+    langs: ['en-US'],
+    likes: 12,
+    reposts: 3,
+    replies: 4,
+    quotes: 1,
+  });
+  // Dated two days ahead: it sorts (and passes `since`) from when it was indexed.
+  const future = blueskyPost({ rkey: '3kfuture0001', text: 'Acme launch, written in the future', createdAt: new Date(T0 + 2 * DAY_MS), indexedAt: minutesAgo(25), langs: ['pl'] });
+  const fruit = blueskyPost({ rkey: '3kfruit00001', text: 'The acme fruit harvest is in', createdAt: minutesAgo(30) });
+  const noHandle = blueskyPost({ rkey: '3knohandle01', text: 'Acme from an account without a valid handle', createdAt: minutesAgo(35), handle: 'handle.invalid', did: 'did:plc:nohandlexxxxxxxxxxxxxxx' });
+  const old = blueskyPost({ rkey: '3kold0000001', text: 'Old Acme news', createdAt: minutesAgo(30 * 60) });
+  const fans = Array.from({ length: 101 }, (_, index) =>
+    blueskyPost({ rkey: `3kfan${String(index).padStart(7, '0')}`, text: `Acme fan post ${index}`, createdAt: minutesAgo(60 + index), handle: `fan${index}.bsky.social` }),
+  );
+  const later = [
+    blueskyPost({ rkey: '3klater00001', text: 'Acme later one', createdAt: minutesAgo(5) }),
+    blueskyPost({ rkey: '3klater00002', text: 'Acme later two', createdAt: minutesAgo(4) }),
+  ];
+  let skyPosts: BlueskyPostFixture[] = [detail, future, fruit, noHandle, old, ...fans];
+  let resetSeconds = 0;
+  const recovered = [blueskyPost({ rkey: '3krecovered1', text: 'Acme works again', createdAt: minutesAgo(3) })];
+
+  const requestLine = (request: RecordedRequest) => `${request.method} ${request.path}${request.url.search}`;
+  const sourcesById = async (): Promise<Record<string, any>> => {
+    const { status, body } = await system.api('/v1/sources');
+    expect(status).toBe(200);
+    return Object.fromEntries(body.data.map((source: any) => [source.id, source]));
+  };
+  const mentionsOf = async (sourceId: string): Promise<any[]> => (await system.api(`/v1/mentions?source=${sourceId}&limit=500`)).body.data;
+  const stateOf = async (sourceId: string) => {
+    const { rows } = await system.db.database.query<{ state: unknown }>('SELECT state FROM sources WHERE id = $1', [sourceId]);
+    return rows[0]?.state;
+  };
+  /** The search parameters in the order the source sends them (q, sort, since, limit, cursor). */
+  const search = (q: string, since: string, cursor?: string) =>
+    new URLSearchParams({ q, sort: 'latest', since, limit: '100', ...(cursor === undefined ? {} : { cursor }) }).toString();
+
+  beforeAll(async () => {
+    fixtures = await startFixtureServer();
+    host = new URL(fixtures.baseUrl).host;
+    const fake = (prefix: string, posts: () => readonly BlueskyPostFixture[], options: { appPassword?: string; searchPrefix?: string } = {}) => {
+      fakes[prefix] = new FakeBluesky(fixtures, {
+        identifier: IDENTIFIER,
+        appPassword: options.appPassword ?? APP_PASSWORD,
+        did: DID,
+        sessionPrefix: `/${prefix}`,
+        searchPrefix: `/${options.searchPrefix ?? prefix}`,
+        posts,
+      });
+      return fakes[prefix];
+    };
+    // The first session's token has four minutes left at the next poll: the source refreshes it first.
+    fake('sky', () => skyPosts, { searchPrefix: 'sky-appview' }).accessTtlSeconds = 240;
+    fake('denied', () => [], { appPassword: 'a-different-password' });
+    fake('limited', () => recovered).searchOverride = (_request, response) => {
+      response.writeHead(429, { 'content-type': JSON_TYPE, 'retry-after': '90' }).end('{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}');
+    };
+    fake('reset', () => recovered).searchOverride = (_request, response) => {
+      resetSeconds = Math.floor(Date.now() / 1000) + 600;
+      const reset = resetSeconds;
+      response
+        .writeHead(429, { 'content-type': JSON_TYPE, 'ratelimit-limit': '3000', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset), 'ratelimit-policy': '3000;w=300' })
+        .end('{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}');
+    };
+    fake('revoked', () => recovered).searchOverride = (_request, response) => {
+      response.writeHead(401, { 'content-type': JSON_TYPE }).end('{"error":"InvalidToken","message":"Token has been revoked"}');
+    };
+    fake('broken', () => []).searchOverride = (_request, response) => {
+      response.writeHead(500, { 'content-type': JSON_TYPE }).end('{"error":"InternalServerError","message":"Internal Server Error"}');
+    };
+    fake('garbled', () => []).searchOverride = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('upstream connect error or disconnect/reset before headers');
+    };
+    fake('slow', () => []).searchOverride = neverAnswer;
+    const base = fixtures.baseUrl;
+    const account = `identifier: ${IDENTIFIER}, app_password: "\${BLUESKY_APP_PASSWORD}", every: 1h`;
+    system = await startTestSystem({
+      configYaml: `${BRAND_CONFIG}
+sources:
+  - { id: sky, type: bluesky, base_url: "${base}/sky", search_url: "${base}/sky-appview", ${account} }
+  - { id: sky-denied, type: bluesky, base_url: "${base}/denied", ${account} }
+  - { id: sky-limited, type: bluesky, base_url: "${base}/limited", ${account} }
+  - { id: sky-reset, type: bluesky, base_url: "${base}/reset", ${account} }
+  - { id: sky-revoked, type: bluesky, base_url: "${base}/revoked", ${account} }
+  - { id: sky-broken, type: bluesky, base_url: "${base}/broken", ${account} }
+  - { id: sky-garbled, type: bluesky, base_url: "${base}/garbled", ${account} }
+  - { id: sky-slow, type: bluesky, base_url: "${base}/slow", ${account} }
+http: { timeout: 1s }
+${TEST_API_KEYS}`,
+      env: { BLUESKY_APP_PASSWORD: APP_PASSWORD },
+    });
+    initial = await system.initialPolls();
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await fixtures?.close();
+  });
+
+  const sky = () => fakes.sky as FakeBluesky;
+
+  it('signs in once, then searches each brand query from the backfill start, following the cursor', async () => {
+    const [signIn, ...others] = sky().requestsTo('createSession');
+    expect(others).toEqual([]);
+    expect(signIn?.method).toBe('POST');
+    expect(signIn?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(signIn?.body.toString('utf8') ?? '')).toEqual({ identifier: IDENTIFIER, password: APP_PASSWORD });
+
+    const polledAt = Date.parse((await sourcesById()).sky.last_polled_at);
+    const since = new Date(polledAt - DAY_MS).toISOString();
+    const searches = sky().requestsTo('searchPosts');
+    expect(searches.map(requestLine)).toEqual([
+      `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme"', since)}`,
+      `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme"', since, '100')}`,
+      `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme corp"', since)}`,
+    ]);
+    expect(searches.map((request) => request.headers.authorization)).toEqual(searches.map(() => `Bearer ${sky().issuedAccess[0]}`));
+    expect(searches.every((request) => request.headers.accept === 'application/json')).toBe(true);
+
+    // 101 fans + detail + future + fruit + no-handle (the 30 h old post is before `since`; detail is found by both
+    // queries); the fruit post is excluded by the brand.
+    expect(initial.get('sky')).toMatchObject({ status: 'ok', items: 105, mentions: 104, backfill: true });
+    const mentions = await mentionsOf('sky');
+    expect(mentions).toHaveLength(104);
+    expect(mentions.every((mention) => mention.backfill === true)).toBe(true);
+    const byUrl = Object.fromEntries(mentions.map((mention) => [mention.url, mention]));
+    expect(byUrl['https://bsky.app/profile/coyote.bsky.social/post/3kdetail0001']).toMatchObject({
+      title: null,
+      text: 'Acme Corp anvils fell on me. Terrible.',
+      author: 'coyote.bsky.social',
+      lang: 'en',
+      published_at: detail.record.createdAt,
+      reach: 20,
+      brands: ['acme'],
+    });
+    expect(byUrl['https://bsky.app/profile/did:plc:nohandlexxxxxxxxxxxxxxx/post/3knohandle01']).toMatchObject({
+      author: 'did:plc:nohandlexxxxxxxxxxxxxxx',
+    });
+    expect(byUrl['https://bsky.app/profile/fan.bsky.social/post/3kfuture0001']).toMatchObject({ lang: 'pl', reach: 0 });
+    expect(Object.keys(byUrl).filter((url) => url.includes('3kold') || url.includes('3kfruit'))).toEqual([]);
+
+    const boundary = { since: new Date(sortAt(detail)).toISOString(), atSince: [detail.uri] };
+    expect(await stateOf('sky')).toEqual({ queries: { '"acme"': boundary, '"acme corp"': boundary } });
+  });
+
+  it('refreshes a session about to expire before searching, and asks only for posts since the newest one read', async () => {
+    sky().accessTtlSeconds = 2 * 3600;
+    skyPosts = [...skyPosts, ...later];
+    const before = fixtures.requests.length;
+    const outcome = await system.pollAndStore('sky');
+    const since = new Date(sortAt(detail)).toISOString();
+    const made = fixtures.requests.slice(before);
+    expect(made.map(requestLine)).toEqual([
+      'POST /sky/xrpc/com.atproto.server.refreshSession',
+      `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme"', since)}`,
+      `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme corp"', since)}`,
+    ]);
+    expect(made[0]?.headers.authorization).toBe(`Bearer ${sky().issuedRefresh[0]}`);
+    expect(made.slice(1).map((request) => request.headers.authorization)).toEqual([`Bearer ${sky().issuedAccess[1]}`, `Bearer ${sky().issuedAccess[1]}`]);
+    // The detail post comes back (since is inclusive) but is not new.
+    expect(outcome).toMatchObject({ status: 'ok', items: 2, mentions: 2, backfill: false });
+    const fresh = (await mentionsOf('sky')).filter((mention) => mention.backfill === false);
+    expect(fresh.map((mention) => mention.text).sort()).toEqual(['Acme later one', 'Acme later two']);
+    expect(await stateOf('sky')).toMatchObject({
+      queries: { '"acme"': { since: new Date(sortAt(later[1] as BlueskyPostFixture)).toISOString(), atSince: [later[1]?.uri] } },
+    });
+  });
+
+  it('refreshes the session when a search answers ExpiredToken and repeats the search; nothing new, nothing stored', async () => {
+    sky().expireAccessTokens();
+    const stateBefore = await stateOf('sky');
+    const before = fixtures.requests.length;
+    const outcome = await system.pollAndStore('sky');
+    const newest = new Date(sortAt(later[1] as BlueskyPostFixture)).toISOString();
+    const detailSince = new Date(sortAt(detail)).toISOString();
+    const made = fixtures.requests.slice(before);
+    expect(made.map(requestLine)).toEqual([
+      `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme"', newest)}`,
+      'POST /sky/xrpc/com.atproto.server.refreshSession',
+      `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme"', newest)}`,
+      `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme corp"', detailSince)}`,
+    ]);
+    expect(made.map((request) => request.headers.authorization)).toEqual([
+      `Bearer ${sky().issuedAccess[1]}`,
+      `Bearer ${sky().issuedRefresh[1]}`,
+      `Bearer ${sky().issuedAccess[2]}`,
+      `Bearer ${sky().issuedAccess[2]}`,
+    ]);
+    expect(outcome).toMatchObject({ status: 'ok', items: 0, mentions: 0, backfill: false });
+    expect(await stateOf('sky')).toEqual(stateBefore);
+    expect(sky().requestsTo('createSession')).toHaveLength(1);
+    expect((await sourcesById()).sky).toMatchObject({ status: 'ok', last_error: null });
+  });
+
+  it('keeps the session out of the stored state, the API and the logs', async () => {
+    const secrets = [APP_PASSWORD, ...sky().issuedAccess, ...sky().issuedRefresh];
+    const { rows } = await system.db.database.query<{ state: unknown }>('SELECT state FROM sources');
+    const { body } = await system.api('/v1/sources');
+    for (const secret of secrets) {
+      expect(JSON.stringify(rows)).not.toContain(secret);
+      expect(JSON.stringify(body)).not.toContain(secret);
+      expect(system.logLines.some((line) => line.includes(secret))).toBe(false);
+    }
+  });
+
+  it('reports a refused sign-in as auth_failed with what Bluesky said and what to check', async () => {
+    expect(initial.get('sky-denied')).toMatchObject({ status: 'failed', error: { kind: 'auth_failed' } });
+    expect((await sourcesById())['sky-denied']).toMatchObject({
+      status: 'auth_failed',
+      last_error: `HTTP 401 from ${host}: AuthenticationRequired: Invalid identifier or password; ${AUTH_HINT}`,
+    });
+    expect(fakes.denied?.requestsTo('searchPosts')).toEqual([]);
+  });
+
+  it('reports a revoked token as auth_failed, then signs in again on the next poll', async () => {
+    const revoked = fakes.revoked as FakeBluesky;
+    expect((await sourcesById())['sky-revoked']).toMatchObject({
+      status: 'auth_failed',
+      last_error: `HTTP 401 from ${host}: InvalidToken: Token has been revoked; ${AUTH_HINT}`,
+    });
+    revoked.searchOverride = null;
+    const outcome = await system.pollAndStore('sky-revoked');
+    expect(outcome).toMatchObject({ status: 'ok', items: 1, mentions: 1 });
+    expect(revoked.requestsTo('createSession')).toHaveLength(2);
+    expect(revoked.requestsTo('searchPosts').at(-1)?.headers.authorization).toBe(`Bearer ${revoked.issuedAccess[1]}`);
+  });
+
+  it('waits as long as Retry-After says when rate limited (rate_limited meanwhile), and a later poll succeeds', async () => {
+    const limited = (await sourcesById())['sky-limited'];
+    expect(limited).toMatchObject({ status: 'rate_limited', last_error: `HTTP 429 from ${host}: rate limited; retrying after 90 s` });
+    expect(Date.parse(limited.retry_at) - Date.parse(limited.last_polled_at)).toBe(90_000);
+    const fake = fakes.limited as FakeBluesky;
+    fake.searchOverride = null;
+    const outcome = await system.pollAndStore('sky-limited');
+    expect(outcome).toMatchObject({ status: 'ok', items: 1, mentions: 1, backfill: true });
+    expect((await sourcesById())['sky-limited']).toMatchObject({ status: 'ok', last_error: null, retry_at: null });
+    // The session from the rate-limited poll is still good: no second sign-in.
+    expect(fake.requestsTo('createSession')).toHaveLength(1);
+  });
+
+  it('waits until RateLimit-Reset (a Unix time) when a 429 has no Retry-After', async () => {
+    const source = (await sourcesById())['sky-reset'];
+    expect(source.status).toBe('rate_limited');
+    expect(source.last_error).toMatch(new RegExp(`^HTTP 429 from ${host.replace(/\./g, '\\.')}: rate limited; retrying after (599|600|601) s$`));
+    // Retry-After is whole seconds from the poll's start, so the retry lands within a second after the reset.
+    const retryAt = Date.parse(source.retry_at);
+    expect(retryAt).toBeGreaterThanOrEqual(resetSeconds * 1000);
+    expect(retryAt).toBeLessThan(resetSeconds * 1000 + 1000);
+  });
+
+  it('reports server errors, bodies that are not JSON and a timeout as failing, each with its reason', async () => {
+    const sources = await sourcesById();
+    expect(sources['sky-broken']).toMatchObject({ status: 'failing', last_error: `HTTP 500 from ${host}` });
+    expect(sources['sky-garbled']).toMatchObject({
+      status: 'failing',
+      last_error: `${host} answered with something that is not JSON ("upstream connect error or disconnect/res…"); the API may be down or have changed`,
+    });
+    expect(sources['sky-slow']).toMatchObject({ status: 'failing', last_error: `no complete answer from ${host} within 1 s` });
+    expect(initial.get('sky-garbled')).toMatchObject({ status: 'failed', error: { kind: 'parse' } });
+    expect(initial.get('sky-slow')).toMatchObject({ status: 'failed', error: { kind: 'timeout' } });
+  });
+
+  it('previews a source: it signs in, searches the backfill window and shows what each post would be stored as', async () => {
+    const urls = `base_url: "${fixtures.baseUrl}/sky", search_url: "${fixtures.baseUrl}/sky-appview"`;
+    const account = `identifier: ${IDENTIFIER}, app_password: "\${BLUESKY_APP_PASSWORD}"`;
+    const config = parseConfig(`${BRAND_CONFIG}\nsources:\n  - { id: sky, type: bluesky, ${urls}, ${account} }\n`, {
+      BLUESKY_APP_PASSWORD: APP_PASSWORD,
+    });
+    const [sourceConfig] = config.sources;
+    if (sourceConfig === undefined) throw new Error('the config above has one source');
+    const source = blueskySourceKind.create(sourceConfig, { brands: config.brands });
+    const signInsBefore = sky().requestsTo('createSession').length;
+    const preview = await previewSource(source, { brandRules: compileBrandRules(config.brands), http: createHttpClient(), logger: createLogger('silent') });
+    if (!preview.ok) throw new Error(preview.reason);
+    expect(sky().requestsTo('createSession')).toHaveLength(signInsBefore + 1);
+    expect(preview.lines).toHaveLength(105 + later.length);
+    expect(preview.lines.find((line) => line.external_id === detail.uri)).toEqual({
+      id: expect.any(String),
+      external_id: detail.uri,
+      url: 'https://bsky.app/profile/coyote.bsky.social/post/3kdetail0001',
+      title: null,
+      text: 'Acme Corp anvils fell on me. Terrible.',
+      author: 'coyote.bsky.social',
+      lang: 'en',
+      published_at: detail.record.createdAt,
+      brands: ['acme'],
+    });
+    expect(preview.lines.filter((line) => line.brands.length === 0).map((line) => line.text)).toEqual(['The acme fruit harvest is in']);
+  });
+});

@@ -1,0 +1,348 @@
+// The mastodon source against a loopback server paging like Mastodon: a first poll that backfills each hashtag
+// timeline (newest first, back through Link rel="next"), later polls from the min_id cursor (forward through
+// rel="prev"), boosts counted as their original, status search with an access token, and every failure as health.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import { compileBrandRules } from '../../src/mentions/brand-rules.js';
+import { createHttpClient } from '../../src/net/http-client.js';
+import type { PollOutcome } from '../../src/poller/poll-source.js';
+import { previewSource } from '../../src/poller/preview-source.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { mastodonSourceKind } from '../../src/sources/mastodon.js';
+import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
+import {
+  ACME_BRAND_CONFIG,
+  mastodonBoost,
+  mastodonStatus,
+  serveStatusSearch,
+  serveTagTimeline,
+  statusIdAt,
+  type MastodonStatusFixture,
+} from '../fixtures/mastodon.js';
+
+const ACCESS_TOKEN = 'mastodon-token-7f3a9c51';
+const AUTH_HINT = 'check access_token (MASTODON_ACCESS_TOKEN); without one, this instance may not serve hashtag timelines';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+const T0 = Date.now();
+const minutesAgo = (minutes: number) => new Date(T0 - minutes * 60_000);
+
+describe('mastodon source', () => {
+  let fixtures: FixtureServer;
+  let system: TestSystem;
+  let host: string;
+  let initial: Map<string, PollOutcome>;
+
+  // #acme on instance /fedi: 41 fan posts, one local post, a remote one (and its boost), an excluded one, an old one.
+  const fans = Array.from({ length: 41 }, (_, index) =>
+    mastodonStatus({
+      id: statusIdAt(minutesAgo(100 + index)),
+      createdAt: minutesAgo(100 + index),
+      html: `<p>Acme note ${index}: anvils in stock</p>`,
+      acct: `fan${index}@fans.example`,
+      home: 'fans.example',
+    }),
+  );
+  let local: MastodonStatusFixture;
+  const remote = mastodonStatus({
+    id: statusIdAt(minutesAgo(20)),
+    createdAt: minutesAgo(20),
+    html: '<p>Acme? Beep beep.<br>Nie polecam.</p>',
+    acct: 'roadrunner@birds.example',
+    home: 'birds.example',
+    followers: 1000,
+    reblogs: 10,
+    favourites: 5,
+    language: 'pl',
+    spoiler: 'Recenzja Acme',
+  });
+  const boost = mastodonBoost(remote, { id: statusIdAt(minutesAgo(10)), createdAt: minutesAgo(10), acct: 'coyote@desert.example', home: 'desert.example' });
+  const fruit = mastodonStatus({ id: statusIdAt(minutesAgo(40)), createdAt: minutesAgo(40), html: '<p>The acme fruit harvest is in</p>', acct: 'grower@farm.example', home: 'farm.example' });
+  const old = mastodonStatus({ id: statusIdAt(minutesAgo(30 * 60)), createdAt: minutesAgo(30 * 60), html: '<p>Old Acme news</p>', acct: 'archive@old.example', home: 'old.example' });
+  const corp = mastodonStatus({ id: statusIdAt(minutesAgo(50)), createdAt: minutesAgo(50), html: '<p>New #AcmeCorp merch is out</p>', acct: 'merch@shop.example', home: 'shop.example' });
+  // Posted after the first poll, enough for two pages forward.
+  const later = Array.from({ length: 41 }, (_, index) =>
+    mastodonStatus({
+      id: statusIdAt(new Date(T0 - 9 * 60_000 + index * 1000)),
+      createdAt: new Date(T0 - 9 * 60_000 + index * 1000),
+      html: `<p>Acme later ${index}</p>`,
+      acct: `late${index}@fans.example`,
+      home: 'fans.example',
+    }),
+  );
+  let acmeTimeline: MastodonStatusFixture[] = [];
+  let acmeCorpTimeline: MastodonStatusFixture[] = [];
+
+  // The source with a token (/authed): one tagged status, and what search finds per query.
+  const tagged = mastodonStatus({ id: statusIdAt(minutesAgo(15)), createdAt: minutesAgo(15), html: '<p>My Acme hat</p>', acct: 'hatter@hats.example', home: 'hats.example' });
+  const searchHit = mastodonStatus({ id: statusIdAt(minutesAgo(12)), createdAt: minutesAgo(12), html: '<p>Acme support was helpful</p>', acct: 'happy@ok.example', home: 'ok.example' });
+  const laterHit = mastodonStatus({ id: statusIdAt(minutesAgo(2)), createdAt: minutesAgo(2), html: '<p>Acme support again</p>', acct: 'happy@ok.example', home: 'ok.example' });
+  let searchResults: Record<string, MastodonStatusFixture[]> = { '"acme"': [searchHit], '"acme corp"': [] };
+
+  let limitedAnswers429 = true;
+  let resetAt = 0;
+
+  const requestLine = (request: RecordedRequest) => `${request.path}${request.url.search}`;
+  const requestsUnder = (prefix: string) => fixtures.requests.filter((request) => request.path.startsWith(`${prefix}/`));
+  const sourcesById = async (): Promise<Record<string, any>> => {
+    const { status, body } = await system.api('/v1/sources');
+    expect(status).toBe(200);
+    return Object.fromEntries(body.data.map((source: any) => [source.id, source]));
+  };
+  const mentionsOf = async (sourceId: string): Promise<any[]> => {
+    const { body } = await system.api(`/v1/mentions?source=${sourceId}&limit=500`);
+    return body.data;
+  };
+  const stateOf = async (sourceId: string) => {
+    const { rows } = await system.db.database.query<{ state: unknown }>('SELECT state FROM sources WHERE id = $1', [sourceId]);
+    return rows[0]?.state;
+  };
+
+  beforeAll(async () => {
+    fixtures = await startFixtureServer();
+    host = new URL(fixtures.baseUrl).host;
+    local = mastodonStatus({
+      id: statusIdAt(minutesAgo(30)),
+      createdAt: minutesAgo(30),
+      html: `<p>The new <a href="https://${host}/tags/acme" class="mention hashtag" rel="tag">#<span>Acme</span></a> rocket skates are brilliant &amp; fast</p>`,
+      acct: 'wile',
+      home: host,
+      followers: 120,
+      reblogs: 3,
+      favourites: 7,
+    });
+    acmeTimeline = [...fans, local, remote, boost, fruit, old];
+    acmeCorpTimeline = [local, corp];
+    fixtures.route('/fedi/api/v1/timelines/tag/acme', serveTagTimeline(() => acmeTimeline, fixtures.baseUrl));
+    fixtures.route('/fedi/api/v1/timelines/tag/acmecorp', serveTagTimeline(() => acmeCorpTimeline, fixtures.baseUrl));
+    fixtures.route('/authed/api/v1/timelines/tag/acme', serveTagTimeline(() => [tagged], fixtures.baseUrl));
+    fixtures.route('/authed/api/v2/search', serveStatusSearch(() => searchResults));
+    const limitedTimeline = serveTagTimeline(() => [tagged], fixtures.baseUrl);
+    fixtures.route('/limited/api/v1/timelines/tag/acme', (request, response) => {
+      if (!limitedAnswers429) return limitedTimeline(request, response);
+      response.writeHead(429, { 'content-type': JSON_TYPE, 'retry-after': '120' }).end('{"error":"Too many requests"}');
+    });
+    fixtures.route('/reset/api/v1/timelines/tag/acme', (_request, response) => {
+      resetAt = Date.now() + 300_000;
+      response
+        .writeHead(429, { 'content-type': JSON_TYPE, 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(resetAt).toISOString() })
+        .end('{"error":"Too many requests"}');
+    });
+    fixtures.route('/denied/api/v1/timelines/tag/acme', (_request, response) => {
+      response.writeHead(401, { 'content-type': JSON_TYPE }).end('{"error":"This method requires an authenticated user"}');
+    });
+    fixtures.route('/broken/api/v1/timelines/tag/acme', (_request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>Bad gateway</body></html>');
+    });
+    fixtures.route('/garbled/api/v1/timelines/tag/acme', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><title>Maintenance</title></head></html>');
+    });
+    fixtures.route('/changed/api/v1/timelines/tag/acme', (_request, response) => {
+      response.writeHead(200, { 'content-type': JSON_TYPE }).end(JSON.stringify([{ ...tagged, favourites_count: undefined, favorites_count: 3 }]));
+    });
+    fixtures.route('/slow/api/v1/timelines/tag/acme', neverAnswer);
+    const base = fixtures.baseUrl;
+    system = await startTestSystem({
+      configYaml: `${ACME_BRAND_CONFIG}
+sources:
+  - { id: fedi, type: mastodon, instance: "${base}/fedi", every: 1h }
+  - { id: fedi-search, type: mastodon, instance: "${base}/authed/", hashtags: ["#Acme"], access_token: "\${MASTODON_ACCESS_TOKEN}", every: 1h }
+  - { id: fedi-limited, type: mastodon, instance: "${base}/limited", hashtags: [acme], every: 1h }
+  - { id: fedi-reset, type: mastodon, instance: "${base}/reset", hashtags: [acme], every: 1h }
+  - { id: fedi-denied, type: mastodon, instance: "${base}/denied", hashtags: [acme], every: 1h }
+  - { id: fedi-broken, type: mastodon, instance: "${base}/broken", hashtags: [acme], every: 1h }
+  - { id: fedi-garbled, type: mastodon, instance: "${base}/garbled", hashtags: [acme], every: 1h }
+  - { id: fedi-changed, type: mastodon, instance: "${base}/changed", hashtags: [acme], every: 1h }
+  - { id: fedi-slow, type: mastodon, instance: "${base}/slow", hashtags: [acme], every: 1h }
+http: { timeout: 1s }
+${TEST_API_KEYS}`,
+      env: { MASTODON_ACCESS_TOKEN: ACCESS_TOKEN },
+    });
+    initial = await system.initialPolls();
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await fixtures?.close();
+  });
+
+  it("backfills each brand hashtag's timeline on the first poll, back through Link rel=next to the window's start", async () => {
+    const requests = requestsUnder('/fedi');
+    expect(requests.map(requestLine).sort()).toEqual(
+      [
+        '/fedi/api/v1/timelines/tag/acme?limit=40',
+        // The oldest of the first 40 (fans 0–35 follow the boost, the remote, the local and the fruit post).
+        `/fedi/api/v1/timelines/tag/acme?limit=40&max_id=${fans[35]?.id}`,
+        '/fedi/api/v1/timelines/tag/acmecorp?limit=40',
+      ].sort(),
+    );
+    for (const request of requests) {
+      expect(request.method).toBe('GET');
+      expect(request.headers.accept).toBe('application/json');
+      expect(request.headers.authorization).toBeUndefined();
+    }
+    // 41 fans + local + remote + fruit from #acme (the boost is its original, the 30 h old post is outside the
+    // window) + the #AcmeCorp post; the fruit one is excluded and "AcmeCorp" is not the word "acme".
+    expect(initial.get('fedi')).toMatchObject({ status: 'ok', items: 45, mentions: 43, backfill: true });
+    const mentions = await mentionsOf('fedi');
+    expect(mentions).toHaveLength(43);
+    expect(mentions.every((mention) => mention.backfill === true)).toBe(true);
+    const byUrl = Object.fromEntries(mentions.map((mention) => [mention.url, mention]));
+    expect(byUrl[`https://birds.example/@roadrunner/${remote.id}`]).toMatchObject({
+      title: 'Recenzja Acme',
+      text: 'Acme? Beep beep.\nNie polecam.',
+      author: 'roadrunner@birds.example',
+      lang: 'pl',
+      published_at: minutesAgo(20).toISOString(),
+      reach: 1015,
+      brands: ['acme'],
+      backfill: true,
+    });
+    expect(byUrl[`https://${host}/@wile/${local.id}`]).toMatchObject({
+      title: null,
+      text: 'The new #Acme rocket skates are brilliant & fast',
+      author: `wile@${host}`,
+      lang: 'en',
+      reach: 130,
+    });
+    expect(Object.keys(byUrl).filter((url) => url.includes('old.example') || url.includes('farm.example') || url.includes('/activity'))).toEqual([]);
+    expect(await stateOf('fedi')).toEqual({ minIds: { 'tag:acme': boost.id, 'tag:acmecorp': local.id } });
+  });
+
+  it('asks each hashtag only for what follows its cursor, page after page through Link rel=prev', async () => {
+    acmeTimeline = [...acmeTimeline, ...later];
+    const before = fixtures.requests.length;
+    const outcome = await system.pollAndStore('fedi');
+    expect(fixtures.requests.slice(before).map(requestLine).sort()).toEqual(
+      [
+        `/fedi/api/v1/timelines/tag/acme?min_id=${boost.id}&limit=40`,
+        `/fedi/api/v1/timelines/tag/acme?limit=40&min_id=${later[39]?.id}`,
+        `/fedi/api/v1/timelines/tag/acmecorp?min_id=${local.id}&limit=40`,
+      ].sort(),
+    );
+    expect(outcome).toMatchObject({ status: 'ok', items: 41, mentions: 41, backfill: false });
+    const mentions = await mentionsOf('fedi');
+    expect(mentions).toHaveLength(84);
+    const fresh = mentions.filter((mention) => mention.backfill === false);
+    expect(fresh.map((mention) => mention.url).sort()).toEqual(later.map((status) => status.url).sort());
+    expect(await stateOf('fedi')).toEqual({ minIds: { 'tag:acme': later[40]?.id, 'tag:acmecorp': local.id } });
+  });
+
+  it('asks again from the same cursors when nothing is new, and stores nothing', async () => {
+    const before = fixtures.requests.length;
+    const outcome = await system.pollAndStore('fedi');
+    expect(fixtures.requests.slice(before).map(requestLine).sort()).toEqual(
+      [`/fedi/api/v1/timelines/tag/acme?min_id=${later[40]?.id}&limit=40`, `/fedi/api/v1/timelines/tag/acmecorp?min_id=${local.id}&limit=40`].sort(),
+    );
+    expect(outcome).toMatchObject({ status: 'ok', items: 0, mentions: 0, backfill: false });
+    expect(await mentionsOf('fedi')).toHaveLength(84);
+    expect((await sourcesById()).fedi).toMatchObject({ status: 'ok', last_error: null });
+  });
+
+  it('with an access token also searches statuses for each brand query, cursor per query, token on every request', async () => {
+    const first = requestsUnder('/authed');
+    expect(first.map(requestLine).sort()).toEqual(
+      [
+        '/authed/api/v1/timelines/tag/acme?limit=40',
+        '/authed/api/v2/search?q=%22acme%22&type=statuses&limit=40',
+        '/authed/api/v2/search?q=%22acme+corp%22&type=statuses&limit=40',
+      ].sort(),
+    );
+    expect(first.map((request) => request.headers.authorization)).toEqual(first.map(() => `Bearer ${ACCESS_TOKEN}`));
+    expect(initial.get('fedi-search')).toMatchObject({ status: 'ok', items: 2, mentions: 2, backfill: true });
+    expect(await stateOf('fedi-search')).toEqual({ minIds: { 'tag:acme': tagged.id, 'search:"acme"': searchHit.id } });
+
+    searchResults = { '"acme"': [searchHit, laterHit], '"acme corp"': [] };
+    const before = fixtures.requests.length;
+    const outcome = await system.pollAndStore('fedi-search');
+    expect(fixtures.requests.slice(before).map(requestLine).sort()).toEqual(
+      [
+        `/authed/api/v1/timelines/tag/acme?min_id=${tagged.id}&limit=40`,
+        `/authed/api/v2/search?q=%22acme%22&type=statuses&min_id=${searchHit.id}&limit=40`,
+        '/authed/api/v2/search?q=%22acme+corp%22&type=statuses&limit=40',
+      ].sort(),
+    );
+    expect(outcome).toMatchObject({ status: 'ok', items: 1, mentions: 1, backfill: false });
+    expect((await mentionsOf('fedi-search')).map((mention) => [mention.text, mention.backfill]).sort()).toEqual([
+      ['Acme support again', false],
+      ['Acme support was helpful', true],
+      ['My Acme hat', true],
+    ]);
+    const { body } = await system.api('/v1/sources');
+    expect(JSON.stringify(body)).not.toContain(ACCESS_TOKEN);
+    expect(system.logLines.some((line) => line.includes(ACCESS_TOKEN))).toBe(false);
+  });
+
+  it('waits as long as Retry-After says when rate limited (rate_limited meanwhile), and a later poll succeeds', async () => {
+    expect(initial.get('fedi-limited')).toMatchObject({ status: 'failed', error: { kind: 'rate_limited' } });
+    const limited = (await sourcesById())['fedi-limited'];
+    expect(limited).toMatchObject({ status: 'rate_limited', last_error: `HTTP 429 from ${host}: rate limited; retrying after 120 s` });
+    expect(Date.parse(limited.retry_at) - Date.parse(limited.last_polled_at)).toBe(120_000);
+
+    limitedAnswers429 = false;
+    const outcome = await system.pollAndStore('fedi-limited');
+    expect(outcome).toMatchObject({ status: 'ok', items: 1, mentions: 1, backfill: true });
+    expect((await sourcesById())['fedi-limited']).toMatchObject({ status: 'ok', last_error: null, retry_at: null, consecutive_failures: 0 });
+  });
+
+  it('waits until the time X-RateLimit-Reset gives when a 429 has no Retry-After', async () => {
+    const source = (await sourcesById())['fedi-reset'];
+    expect(source.status).toBe('rate_limited');
+    expect(source.last_error).toMatch(new RegExp(`^HTTP 429 from ${host.replace(/\./g, '\\.')}: rate limited; retrying after 30[01] s$`));
+    const retryAt = Date.parse(source.retry_at);
+    expect(retryAt).toBeGreaterThanOrEqual(resetAt);
+    expect(retryAt).toBeLessThan(resetAt + 1000);
+  });
+
+  it('reports a refused request as auth_failed with what the instance said and what to check', async () => {
+    expect((await sourcesById())['fedi-denied']).toMatchObject({
+      status: 'auth_failed',
+      last_error: `HTTP 401 from ${host}: This method requires an authenticated user; ${AUTH_HINT}`,
+    });
+  });
+
+  it('reports server errors, bodies that are not JSON, a changed answer and a timeout as failing, each with its reason', async () => {
+    const sources = await sourcesById();
+    expect(sources['fedi-broken']).toMatchObject({ status: 'failing', last_error: `HTTP 502 from ${host}` });
+    expect(sources['fedi-garbled']).toMatchObject({
+      status: 'failing',
+      last_error: `${host} answered with an HTML page ("<!DOCTYPE html><html><head><title>Mainte…"); the API may be down or have changed`,
+    });
+    expect(sources['fedi-changed']).toMatchObject({
+      status: 'failing',
+      last_error: `unexpected answer from ${host}: [0].favourites_count expected required property; the API may have changed`,
+    });
+    expect(sources['fedi-slow']).toMatchObject({ status: 'failing', last_error: `no complete answer from ${host} within 1 s` });
+    expect(initial.get('fedi-garbled')).toMatchObject({ status: 'failed', error: { kind: 'parse' } });
+    expect(initial.get('fedi-changed')).toMatchObject({ status: 'failed', error: { kind: 'parse' } });
+    expect(initial.get('fedi-slow')).toMatchObject({ status: 'failed', error: { kind: 'timeout' } });
+  });
+
+  it('previews a source: one backfill poll with what each status would be stored as', async () => {
+    const config = parseConfig(`${ACME_BRAND_CONFIG}\nsources:\n  - { id: fedi, type: mastodon, instance: "${fixtures.baseUrl}/fedi" }\n`, {});
+    const [sourceConfig] = config.sources;
+    if (sourceConfig === undefined) throw new Error('the config above has one source');
+    const source = mastodonSourceKind.create(sourceConfig, { brands: config.brands });
+    const preview = await previewSource(source, { brandRules: compileBrandRules(config.brands), http: createHttpClient(), logger: createLogger('silent') });
+    if (!preview.ok) throw new Error(preview.reason);
+    // Back from the newest through three pages to the 30 h old post: both batches of fans, local, remote, fruit
+    // (the boost is its original), and the #AcmeCorp post (the local one is in both timelines).
+    expect(preview.lines).toHaveLength(41 + 41 + 3 + 1);
+    expect(preview.lines.find((line) => line.external_id === remote.uri)).toEqual({
+      id: expect.any(String),
+      external_id: remote.uri,
+      url: remote.url,
+      title: 'Recenzja Acme',
+      text: 'Acme? Beep beep.\nNie polecam.',
+      author: 'roadrunner@birds.example',
+      lang: 'pl',
+      published_at: remote.created_at,
+      brands: ['acme'],
+    });
+    expect(preview.lines.filter((line) => line.brands.length === 0).map((line) => line.text).sort()).toEqual([
+      'New #AcmeCorp merch is out',
+      'The acme fruit harvest is in',
+    ]);
+  });
+});

@@ -392,6 +392,9 @@ describe('the shipped config files', () => {
     SMTP_URL: 'smtp://buzzwatch:password@mail.acme.example:587',
     OPS_HOOK_URL: 'https://ops.acme.example/hooks/buzzwatch',
     OPS_HOOK_SECRET: 'ops-hook-secret-0123456789',
+    REDDIT_CLIENT_ID: 'reddit-client',
+    REDDIT_CLIENT_SECRET: 'reddit-secret',
+    BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
   };
 
   it('config/buzzwatch.yaml loads with an empty environment', () => {
@@ -414,8 +417,16 @@ describe('the shipped config files', () => {
     expect(config.sources.map((source) => [source.id, source.url, source.every, source.brands])).toEqual([
       ['tech-news', 'https://example.com/feed.xml', 300_000, undefined],
       ['acme-blog', 'https://blog.acme.example/feed?token=feed-token-42', 3_600_000, ['acme']],
+      ['news-search', undefined, 900_000, undefined],
+      ['gdelt', undefined, 900_000, undefined],
+      ['hn', undefined, 600_000, undefined],
+      ['reddit', undefined, 300_000, undefined],
+      ['stack-overflow', undefined, 900_000, undefined],
+      ['fediverse', undefined, 300_000, undefined],
+      ['bluesky', undefined, 300_000, undefined],
       ['press-hook', undefined, 300_000, undefined],
     ]);
+    expect(config.sources.find((source) => source.id === 'gdelt')?.backfill).toBe(3 * 86_400_000);
     expect(config.alerts.rules.map((rule) => [rule.id, rule.type])).toEqual([
       ['acme-negative-buzz', 'negative_buzz'],
       ['acme-volume', 'volume_spike'],

@@ -146,15 +146,19 @@ export async function recordTransition(client: DatabaseClient, record: Transitio
   return silenceId === null ? record.channelIds : [];
 }
 
-// A resolved event goes where its firing went: if the firing was silenced, nobody needs to hear it has ended.
+// A resolved event goes where the episode was heard: if every earlier event was silenced, nobody needs to hear it
+// has ended; if a firing or reminder reached anyone (say after the silence ended), they must hear it too.
 async function eventSilence(client: DatabaseClient, event: AlertEvent): Promise<string | null> {
   const silence = await activeSilenceId(client, event.brand.id, event.rule.id, new Date(event.at));
   if (silence !== null || event.kind !== 'resolved') return silence;
-  const { rows } = await client.query<{ silenced_by: string | null }>(
-    `SELECT silenced_by FROM alert_events WHERE episode_id = $1 AND kind = 'firing'`,
+  const { rows } = await client.query<{ silenced_by: string | null; heard: boolean }>(
+    `SELECT (SELECT silenced_by FROM alert_events WHERE episode_id = $1 AND kind = 'firing') AS silenced_by,
+            EXISTS (SELECT 1 FROM alert_deliveries d JOIN alert_events e ON e.id = d.event_id
+                     WHERE e.episode_id = $1 AND d.status <> 'silenced') AS heard`,
     [event.episodeId],
   );
-  return rows[0]?.silenced_by ?? null;
+  const row = rows[0];
+  return row === undefined || row.heard ? null : row.silenced_by;
 }
 
 export interface DeliveryRecord {
@@ -190,13 +194,43 @@ export async function recordAttempt(
   );
 }
 
-/** Deliveries written but maybe never queued (the alerter died between COMMIT and enqueueing). */
-export async function unfinishedDeliveries(database: Database, olderThan: Date): Promise<{ eventId: string; channelId: string }[]> {
-  const { rows } = await database.query<{ event_id: string; channel_id: string }>(
-    `SELECT event_id, channel_id FROM alert_deliveries WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT 1000`,
+/**
+ * Deliveries written but still pending after a while: the alerter died between COMMIT and enqueueing, or the notify
+ * job ran out of attempts without reaching PostgreSQL to record why.
+ */
+export async function unfinishedDeliveries(
+  database: Database,
+  olderThan: Date,
+): Promise<{ eventId: string; channelId: string; createdAt: Date }[]> {
+  const { rows } = await database.query<{ event_id: string; channel_id: string; created_at: Date }>(
+    `SELECT event_id, channel_id, created_at FROM alert_deliveries
+      WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT 1000`,
     [olderThan],
   );
-  return rows.map((row) => ({ eventId: row.event_id, channelId: row.channel_id }));
+  return rows.map((row) => ({ eventId: row.event_id, channelId: row.channel_id, createdAt: row.created_at }));
+}
+
+/** Gives up on a delivery (too old to be news); the reason shows in /v1/alerts. */
+export async function abandonDelivery(database: Database, eventId: string, channelId: string, reason: string): Promise<void> {
+  await database.query(
+    `UPDATE alert_deliveries SET status = 'failed', last_error = $3 WHERE event_id = $1 AND channel_id = $2 AND status = 'pending'`,
+    [eventId, channelId, reason],
+  );
+}
+
+/**
+ * Resolves open episodes of rules or brands no longer in the config: nothing evaluates them any more, and an
+ * episode firing forever would stay on every dashboard. No message is sent (the rule that would send it is gone).
+ */
+export async function closeOrphanedEpisodes(database: Database, configured: { ruleId: string; brandId: string }[], at: Date): Promise<number> {
+  const { rowCount } = await database.query(
+    `UPDATE alert_episodes
+        SET status = 'resolved', resolved_at = $3, latest = latest || '{"closed":"its rule or brand is no longer configured"}'
+      WHERE status = 'firing'
+        AND (rule_id, brand_id) NOT IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [configured.map((pair) => pair.ruleId), configured.map((pair) => pair.brandId), at],
+  );
+  return rowCount ?? 0;
 }
 
 export interface SilenceInput {

@@ -9,6 +9,8 @@ import { sourceHealth } from '../sources/source-health.js';
 import { listSourceRecords } from '../store/source-store.js';
 import { buildAlertEvent, episodeIdFor } from './alert-event-builder.js';
 import {
+  abandonDelivery,
+  closeOrphanedEpisodes,
   loadOpenEpisodes,
   loadRuleMemories,
   openEpisodeOf,
@@ -49,6 +51,8 @@ export interface Alerter {
 const ALERT_LOCK_KEY = 0x62757a61;
 /** A delivery still pending this long after it was written is queued again (its first enqueue may have been lost). */
 const REQUEUE_PENDING_AFTER_MS = 60_000;
+/** An alert that could not be delivered for this long is stale news: it is marked failed instead. */
+const GIVE_UP_AFTER_MS = 24 * 3_600_000;
 
 export function createAlerter(deps: AlerterDeps): Alerter {
   const { config, database, logger } = deps;
@@ -113,8 +117,32 @@ export function createAlerter(deps: AlerterDeps): Alerter {
         await saveRuleMemory(database, rule.id, brand.id, { watchingSinceMs: memory.watchingSinceMs, spike: evaluation.memory });
       }
     }
-    report.requeued = await enqueueDeliveries(await unfinishedDeliveries(database, new Date(nowMs - REQUEUE_PENDING_AFTER_MS)));
+    const configured = rules.flatMap((rule) =>
+      config.brands.filter((brand) => ruleCoversBrand(rule, brand.id)).map((brand) => ({ ruleId: rule.id, brandId: brand.id })),
+    );
+    const closed = await closeOrphanedEpisodes(database, configured, now);
+    if (closed > 0) logger.info({ closed }, 'resolved episodes of rules or brands no longer configured');
+    report.requeued = await requeueUnfinished(nowMs);
     return report;
+  }
+
+  async function requeueUnfinished(nowMs: number): Promise<number> {
+    const unfinished = await unfinishedDeliveries(database, new Date(nowMs - REQUEUE_PENDING_AFTER_MS));
+    const retry: NotifyJobData[] = [];
+    for (const delivery of unfinished) {
+      const { eventId, channelId } = delivery;
+      if (nowMs - delivery.createdAt.getTime() > GIVE_UP_AFTER_MS) {
+        await abandonDelivery(database, eventId, channelId, `not delivered within ${GIVE_UP_AFTER_MS / 3_600_000} h; given up`);
+        continue;
+      }
+      // A job that ran out of attempts (say PostgreSQL was down throughout) is kept as failed under the same id,
+      // and adding that id again would be a no-op: take the old one out first.
+      const job = await deps.notifyQueue.getJob(notifyJobId({ eventId, channelId }));
+      const state = job === undefined ? null : await job.getState();
+      if (job !== undefined && (state === 'failed' || state === 'completed')) await job.remove();
+      retry.push({ eventId, channelId });
+    }
+    return enqueueDeliveries(retry);
   }
 
   async function enqueueDeliveries(deliveries: NotifyJobData[]): Promise<number> {

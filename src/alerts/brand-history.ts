@@ -35,6 +35,8 @@ export interface WindowMention {
 export interface BrandHistory {
   /** Mentions per bucket in [fromMs, toMs), keyed by bucket start; `negativeOnly` counts the negative stream. */
   bucketCounts(brandId: string, fromMs: number, toMs: number, bucketMs: number, negativeOnly: boolean): Promise<Map<number, number>>;
+  /** All and negative mentions over [fromMs, toMs): the cheap count for long spans (a brand's usual share). */
+  windowTotals(brandId: string, fromMs: number, toMs: number): Promise<{ total: number; negative: number }>;
   /** Counts over [fromMs, toMs). */
   windowStats(brandId: string, fromMs: number, toMs: number, filter: WindowFilter): Promise<WindowStats>;
   /** Mentions in [fromMs, toMs) passing the filter, newest first, at most `limit`. */

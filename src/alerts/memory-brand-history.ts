@@ -20,6 +20,10 @@ export function memoryBrandHistory(mentions: readonly WindowMention[]): BrandHis
       }
       return counts;
     },
+    async windowTotals(_brandId, fromMs, toMs) {
+      const inWindow = range(fromMs, toMs);
+      return { total: inWindow.length, negative: inWindow.filter((mention) => mention.sentimentLabel === 'negative').length };
+    },
     async windowStats(_brandId, fromMs, toMs, filter): Promise<WindowStats> {
       const inWindow = range(fromMs, toMs);
       const matching = inWindow.filter((mention) => passes(mention, filter));

@@ -110,9 +110,12 @@ function judgeVolumeSpike(rule: BuiltRule, context: EvaluationContext, result: R
   const memory = result.memory;
   withBaseline(rule, context, result, total);
   if (memory === null || !memory.warmedUp || memory.spikeFiringSince === null) return result;
-  result.holds = total >= rule.minMentions && result.counts.sources >= rule.minSources;
+  // The detector's episode decides how long it holds; the floors only decide whether it may open, so a window
+  // dipping under min_mentions for a tick does not resolve and re-fire one spike.
+  result.holds = true;
+  const floorsPass = total >= rule.minMentions && result.counts.sources >= rule.minSources;
   // A detector episode older than the window (the alerter was down, or the floors only now pass) is not news.
-  result.fresh = memory.spikeFiringSince >= context.nowMs - rule.windowMs - context.bucketMs;
+  result.fresh = floorsPass && memory.spikeFiringSince >= context.nowMs - rule.windowMs - context.bucketMs;
   return result;
 }
 
@@ -127,7 +130,7 @@ async function judgeNegativeBuzz(
   const memory = result.memory;
   withBaseline(rule, context, result, negative);
   const usualFrom = nowMs - context.warmupMs;
-  const usual = await history.windowStats(brandId, usualFrom, nowMs - rule.windowMs, {});
+  const usual = await history.windowTotals(brandId, usualFrom, nowMs - rule.windowMs);
   const usualShare = usual.total >= MIN_MENTIONS_FOR_USUAL_SHARE ? usual.negative / usual.total : null;
   result.counts.usualNegativeShare = usualShare;
   const share = result.counts.negativeShare ?? 0;
@@ -180,7 +183,8 @@ async function judgeSilence(
 ): Promise<RuleEvaluation> {
   const { nowMs } = context;
   const silentFrom = nowMs - rule.periodMs;
-  if (result.counts.mentions === 0 && watchingSinceMs <= silentFrom) {
+  // Over `period`, not the rule's window: a 30-minute silence rule must not wait for an hour without mentions.
+  if (watchingSinceMs <= silentFrom) {
     const last = await context.history.lastMentionAt(brandId, nowMs + 1);
     if (last === null || last <= silentFrom) result.reasons.push(last === null ? 'no mentions yet' : `no mentions since ${new Date(last).toISOString()}`);
   }

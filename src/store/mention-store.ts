@@ -55,8 +55,8 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
   const links = mentions.flatMap((mention) => mention.brands.map((brandId) => [mention.id, brandId] as const));
   const newLinks = await client.query<{ brand_id: string; occurred_at: Date }>(
-    `INSERT INTO mention_brands (mention_id, brand_id, occurred_at)
-     SELECT link.mention_id, link.brand_id, mentions.occurred_at
+    `INSERT INTO mention_brands (mention_id, brand_id, occurred_at, sentiment_label, backfill)
+     SELECT link.mention_id, link.brand_id, mentions.occurred_at, mentions.sentiment_label, mentions.backfill
        FROM unnest($1::text[], $2::text[]) AS link(mention_id, brand_id)
        JOIN mentions ON mentions.id = link.mention_id
      ON CONFLICT DO NOTHING

@@ -1,0 +1,72 @@
+// Benchmark: what one alerter tick asks PostgreSQL per rule and brand (window stats, the usual negative share, the
+// buckets a detector catches up on, the mentions that explain a message), over a large history, with the plans.
+// Usage: npm run bench:alerts -- [--mentions=N] [--repeats=N]   (env: BENCH_ALERT_MENTIONS, BENCH_ALERT_REPEATS)
+import { sqlBrandHistory } from '../src/alerts/sql-brand-history.js';
+import type { SentimentLabel } from '../src/sentiment/score-sentiment.js';
+import { inTransaction, type Database } from '../src/store/database.js';
+import { insertMentions, type ScoredMention } from '../src/store/mention-store.js';
+import { createBenchDatabase, formatCount, makeMentions, median, percentile, printTable, seededRandom, sizeOption, timed } from './bench-support.js';
+
+const mentionCount = sizeOption('mentions', 'BENCH_ALERT_MENTIONS', 300_000);
+const repeats = sizeOption('repeats', 'BENCH_ALERT_REPEATS', 20);
+const SPAN_DAYS = 30;
+const HOUR = 3_600_000;
+const BUCKET = 5 * 60_000;
+
+function withSyntheticSentiment(mentions: ReturnType<typeof makeMentions>): ScoredMention[] {
+  const random = seededRandom(11);
+  return mentions.map((mention) => {
+    const draw = random();
+    const label: SentimentLabel = draw < 0.5 ? 'neutral' : draw < 0.8 ? 'positive' : 'negative';
+    return { ...mention, sentiment: { label, score: label === 'negative' ? -1.5 : label === 'positive' ? 1.5 : 0 } };
+  });
+}
+
+async function load(database: Database, mentions: ScoredMention[]): Promise<void> {
+  let next = 0;
+  const loader = async () => {
+    while (next < mentions.length) {
+      const batch = mentions.slice(next, next + 1000);
+      next += 1000;
+      await inTransaction(database, (client) => insertMentions(client, batch));
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, loader));
+}
+
+async function main(): Promise<void> {
+  const db = await createBenchDatabase();
+  try {
+    const newest = new Date();
+    process.stdout.write(`loading ${formatCount(mentionCount)} mentions over ${SPAN_DAYS} days (3 brands; acme about half)… `);
+    await load(db.database, withSyntheticSentiment(makeMentions({ count: mentionCount, newest, spanDays: SPAN_DAYS })));
+    await db.database.query('VACUUM ANALYZE mentions, mention_brands');
+    const { rows } = await db.database.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM mention_brands WHERE brand_id = 'acme' AND occurred_at >= now() - interval '1 hour'`,
+    );
+    console.log(`done; acme has ${rows[0]?.count ?? 0} mentions in the last hour`);
+    const history = sqlBrandHistory(db.database);
+    const now = newest.getTime();
+    const cases: [string, () => Promise<unknown>][] = [
+      ['window stats, 1 h (negative filter, distinct sources)', () => history.windowStats('acme', now - HOUR, now, { sentiment: 'negative' })],
+      ['window totals, 7 days (the usual negative share)', () => history.windowTotals('acme', now - 7 * 24 * HOUR, now - HOUR)],
+      ['bucket counts, one new bucket', () => history.bucketCounts('acme', now - 2 * BUCKET, now - BUCKET, BUCKET, true)],
+      ['bucket counts, 7 days (a new rule warming up)', () => history.bucketCounts('acme', now - 7 * 24 * HOUR, now, BUCKET, false)],
+      ['explaining mentions, 1 h, up to 1000', () => history.windowMentions('acme', now - HOUR, now, { sentiment: 'negative' }, 1000)],
+      ['last mention (silence rule)', () => history.lastMentionAt('acme', now)],
+    ];
+    const table: string[][] = [];
+    for (const [name, run] of cases) {
+      await run();
+      const samples: number[] = [];
+      for (let repeat = 0; repeat < repeats; repeat++) samples.push((await timed(run)).ms);
+      table.push([name, median(samples).toFixed(2), percentile(samples, 0.95).toFixed(2)]);
+    }
+    console.log(`\nper-tick queries for one rule and brand (${repeats} runs each, ms)`);
+    printTable(['query', 'median', 'p95'], table);
+  } finally {
+    await db.drop();
+  }
+}
+
+await main();

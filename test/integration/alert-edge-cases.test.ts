@@ -1,0 +1,193 @@
+// Review of the alerter against invariant 3 (one firing, reminders, one resolved per channel, a retry never loses or
+// duplicates a message): the alerter tick and the notify processor on a real PostgreSQL and Redis, at chosen times.
+import { Worker } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAlerter, type Alerter } from '../../src/alerts/alerter.js';
+import { createSilence } from '../../src/alerts/alert-store.js';
+import { endSilence } from '../../src/alerts/alert-queries.js';
+import { notifyProcessor } from '../../src/alerts/deliver-notification.js';
+import { notifiersForConfig } from '../../src/alerts/notifiers-for-config.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { Config } from '../../src/config/schema.js';
+import { createQueues, closeQueues, notifyJobId, QueueName, type NotifyJobData, type Queues } from '../../src/queue/queues.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { httpClientFor } from '../../src/runtime/http-for-config.js';
+import { createDatabase, inTransaction, type Database } from '../../src/store/database.js';
+import { insertMentions, type ScoredMention } from '../../src/store/mention-store.js';
+import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
+import { TEST_REDIS_URL, createTestDatabase, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+// A fixed moment in the middle of a 5-minute bucket; the alerter takes "now" as an argument.
+const T0 = Date.UTC(2026, 0, 5, 12, 2, 30);
+const logger = createLogger('silent');
+
+function configYaml(rules: string): string {
+  return `
+brands:
+  - { id: acme, name: Acme Corp, keywords: [acme] }
+sources:
+  - { id: hook, type: webhook, secret: "hook-secret-0123456789abcdef" }
+alerts:
+  tick: 1m
+  bucket: 5m
+  delivery: { attempts: 3, backoff: 10ms }
+  rules:
+${rules}
+  channels:
+    - { id: pr-slack, type: slack, url: "http://127.0.0.1:9/services/T000/B000/XXXX" }
+`;
+}
+
+const NEGATIVE_BUZZ_RULE = `
+    - id: acme-negative-buzz
+      type: negative_buzz
+      brands: [acme]
+      window: 1h
+      min_mentions: 5
+      min_sources: 3
+      repeat_interval: 30m
+      channels: [pr-slack]
+`;
+
+interface Harness {
+  db: TestDatabase;
+  prefix: string;
+  queues: Queues;
+  config: Config;
+  alerter: Alerter;
+  notifyEvents: QueueWatch<unknown>;
+  closers: Array<() => Promise<unknown>>;
+}
+
+let harness: Harness | null = null;
+
+afterEach(async () => {
+  if (harness === null) return;
+  for (const close of harness.closers.reverse()) await close();
+  await harness.notifyEvents.close();
+  for (const queue of Object.values(harness.queues)) await queue.obliterate({ force: true });
+  await closeQueues(harness.queues);
+  await harness.db.drop();
+  harness = null;
+});
+
+async function startHarness(rules = NEGATIVE_BUZZ_RULE): Promise<Harness> {
+  const db = await createTestDatabase();
+  const prefix = uniqueName('bwq');
+  const config = parseConfig(configYaml(rules), {});
+  const queues = createQueues(redisConnectionOf(TEST_REDIS_URL), prefix, config.alerts.delivery.attempts);
+  const alerter = createAlerter({ config, database: db.database, notifyQueue: queues.notify, logger });
+  const notifyEvents = await watchQueue<unknown>(QueueName.notify, prefix);
+  return { db, prefix, queues, config, alerter, notifyEvents, closers: [] };
+}
+
+/** `count` negative mentions of Acme from `sites` sites (and as many authors), spread over the 20 minutes before `endMs`. */
+async function storeNegativeBurst(database: Database, count: number, sites: number, endMs: number): Promise<void> {
+  const batch: ScoredMention[] = Array.from({ length: count }, (_, index) => {
+    const at = new Date(endMs - 20 * MINUTE + (index * 20 * MINUTE) / count).toISOString();
+    return {
+      id: `burst-${endMs}-${index}`,
+      sourceId: 'hook',
+      sourceType: 'webhook',
+      externalId: `burst-${endMs}-${index}`,
+      url: `https://site${index % sites}.example/acme/${index}`,
+      title: `Acme outage ${index}`,
+      text: 'Acme is terrible today: broken, awful, a horrible mess.',
+      author: `author${index % sites}`,
+      lang: 'en',
+      publishedAt: at,
+      seenAt: at,
+      brands: ['acme'],
+      backfill: false,
+      reach: null,
+      sentiment: { label: 'negative', score: -3 },
+    };
+  });
+  await inTransaction(database, (client) => insertMentions(client, batch));
+}
+
+async function deliveryStatuses(database: Database) {
+  const { rows } = await database.query<{ kind: string; channel_id: string; status: string }>(
+    `SELECT e.kind, d.channel_id, d.status FROM alert_deliveries d JOIN alert_events e ON e.id = d.event_id ORDER BY e.at, d.channel_id`,
+  );
+  return rows.map((row) => [row.kind, row.channel_id, row.status]);
+}
+
+describe('alert delivery survives a PostgreSQL outage', () => {
+  it('queues a pending delivery again after its notify job failed for good without reaching the database', async () => {
+    harness = await startHarness();
+    const { db, queues, config, alerter } = harness;
+    await storeNegativeBurst(db.database, 12, 4, T0);
+    const firing = await alerter.tick(new Date(T0));
+    expect(firing.transitions.map((transition) => transition.kind)).toEqual(['firing']);
+    const eventId = firing.transitions[0]?.eventId as string;
+    const jobId = notifyJobId({ eventId, channelId: 'pr-slack' });
+
+    // The notify worker runs while PostgreSQL is unreachable for it: every attempt fails before anything is recorded.
+    const unreachable = createDatabase('postgres://postgres@127.0.0.1:1/unreachable', { max: 1 });
+    const worker = new Worker<NotifyJobData>(
+      QueueName.notify,
+      notifyProcessor({ database: unreachable, notifiers: notifiersForConfig(config, httpClientFor(config)), logger }),
+      { connection: redisConnectionOf(TEST_REDIS_URL), prefix: harness.prefix, settings: { backoffStrategy: () => 10 } },
+    );
+    harness.closers.push(() => unreachable.end(), () => worker.close());
+    await harness.notifyEvents.nextFailure(jobId);
+    await worker.close();
+    expect(await deliveryStatuses(db.database)).toEqual([['firing', 'pr-slack', 'pending']]);
+
+    // PostgreSQL is back; a later tick finds the delivery still pending and says it queued it again.
+    const later = await alerter.tick(new Date(T0 + 2 * MINUTE));
+    expect(later.requeued).toBe(1);
+    // It must then be waiting for a worker. With the failed job kept under the same id (removeOnFail: 7 days),
+    // addBulk is a no-op: the job stays failed, the firing message is never sent (or sent a week late).
+    expect(await queues.notify.getJobState(jobId)).toBe('waiting');
+  });
+});
+
+describe('silences', () => {
+  it('sends the resolved message of an episode whose reminder was delivered after its silence ended', async () => {
+    harness = await startHarness();
+    const { db, alerter } = harness;
+    const silenceId = await createSilence(db.database, {
+      brandId: 'acme',
+      ruleId: null,
+      startsAt: new Date(T0 - MINUTE),
+      endsAt: new Date(T0 + 24 * HOUR),
+      comment: 'maintenance',
+      createdBy: 'admin',
+    });
+    await storeNegativeBurst(db.database, 12, 4, T0);
+    expect((await alerter.tick(new Date(T0))).transitions.map((transition) => transition.kind)).toEqual(['firing']);
+    // The maintenance is over early; the storm goes on and the team hears of it at the next reminder.
+    expect(await endSilence(db.database, silenceId, new Date(T0 + MINUTE))).toBe(true);
+    expect((await alerter.tick(new Date(T0 + 31 * MINUTE))).transitions.map((transition) => transition.kind)).toEqual(['reminder']);
+    // The burst leaves the window, stays calm for resolve_after: resolved.
+    await alerter.tick(new Date(T0 + 2 * HOUR));
+    const resolved = await alerter.tick(new Date(T0 + 2 * HOUR + 16 * MINUTE));
+    expect(resolved.transitions.map((transition) => transition.kind)).toEqual(['resolved']);
+    // The team was told by the reminder, so it must be told that it is over.
+    expect(await deliveryStatuses(db.database)).toEqual([
+      ['firing', 'pr-slack', 'silenced'],
+      ['reminder', 'pr-slack', 'pending'],
+      ['resolved', 'pr-slack', 'pending'],
+    ]);
+    expect(resolved.queued).toBe(1);
+  });
+});
+
+describe('rules that leave the config', () => {
+  it('does not keep an episode firing forever once its rule is removed', async () => {
+    harness = await startHarness();
+    const { db, alerter, queues } = harness;
+    await storeNegativeBurst(db.database, 12, 4, T0);
+    expect((await alerter.tick(new Date(T0))).transitions.map((transition) => transition.kind)).toEqual(['firing']);
+    // The rule is renamed in the config and the alerter restarted.
+    const renamed = parseConfig(configYaml(NEGATIVE_BUZZ_RULE.replace('id: acme-negative-buzz', 'id: acme-negative-buzz-v2')), {});
+    const restarted = createAlerter({ config: renamed, database: db.database, notifyQueue: queues.notify, logger });
+    for (let nowMs = T0 + 2 * HOUR; nowMs <= T0 + 3 * HOUR; nowMs += 10 * MINUTE) await restarted.tick(new Date(nowMs));
+    const { rows } = await db.database.query<{ rule_id: string; status: string }>('SELECT rule_id, status FROM alert_episodes');
+    expect(rows).toEqual([{ rule_id: 'acme-negative-buzz', status: 'resolved' }]);
+  });
+});

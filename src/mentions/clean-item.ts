@@ -47,5 +47,6 @@ export function cleanSourceItem(item: SourceItem): SourceItem {
     lang: cleanOptional(item.lang, MAX_LANG_LENGTH),
     publishedAt: plausibleDate(item.publishedAt),
     reach: item.reach !== null && Number.isFinite(item.reach) && item.reach >= 0 ? item.reach : null,
+    ...(item.siteUrl === undefined ? {} : { siteUrl: cleanOptional(item.siteUrl, MAX_URL_LENGTH) }),
   };
 }

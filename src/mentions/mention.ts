@@ -39,4 +39,9 @@ export interface SourceItem {
   lang: string | null;
   publishedAt: Date | null;
   reach: number | null;
+  /**
+   * Where the item was published, when `url` is an aggregator's link (a news.google.com redirect): what a brand
+   * query's `site:` judges. Absent: the host of `url`.
+   */
+  siteUrl?: string | null;
 }

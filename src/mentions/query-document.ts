@@ -5,7 +5,8 @@ import { wordTokens, type WordToken } from './word-tokens.js';
 
 export interface QueryDocument {
   tokens: WordToken[];
-  /** Lower-case host of the item's URL without a trailing dot; null without a (parseable) URL. */
+  /** Lower-case host of the item's publisher (siteUrl) or URL, without a trailing dot; null without a (parseable)
+   * URL. */
   host: string | null;
   /** The item's language code (e.g. en, pl): the source's own `lang` (its primary subtag), else detected from the
    * text on the first call (later calls reuse it); null when neither gives one. */
@@ -18,6 +19,8 @@ export interface QueryDocumentItem {
   title: string | null;
   text: string;
   url?: string | null;
+  /** The publisher's URL when `url` is an aggregator's link; site: judges this one first. */
+  siteUrl?: string | null;
   lang?: string | null;
 }
 
@@ -30,7 +33,7 @@ export function toQueryDocument(item: QueryDocumentItem, detectLanguage: Languag
   let detection: { language: string | null } | null = null;
   return {
     tokens: wordTokens(text),
-    host: hostOf(item.url ?? null),
+    host: hostOf(item.siteUrl ?? null) ?? hostOf(item.url ?? null),
     language: () => {
       if (givenLanguage !== null) return givenLanguage;
       detection ??= { language: detectLanguage(text.slice(0, DETECTION_SAMPLE_LENGTH)).toLowerCase() || null };

@@ -36,9 +36,10 @@ export type PollOutcome =
   | { status: 'skipped'; reason: 'already_polling' }
   | { status: 'skipped'; reason: 'unknown_source' };
 
-// Far longer than a poll takes (a fetch is cut at http.timeout, 15 s by default); short enough that a poller that
-// died holding it delays the source's next poll by no more than this.
-const POLL_LOCK_TTL_MS = 2 * 60_000;
+// Longer than the longest poll (a search source paging through its caps at its API's pace, waiting its turn on a
+// shared throttle for up to 5 minutes); short enough that a poller that died holding it delays the source's next
+// poll by no more than this.
+const POLL_LOCK_TTL_MS = 10 * 60_000;
 // A server asking to be left alone for a year is asking too much: a source retries within a day at the latest.
 const MAX_REQUESTED_WAIT_MS = 24 * 3_600_000;
 

@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 
 export type Throttle = (key: string, minIntervalMs: number) => Promise<void>;
 
-/** A wait longer than this is a misconfiguration (an interval of hours); better to fail the poll than hang it. */
-const MAX_WAIT_MS = 60_000;
+/** A wait longer than this is a misconfiguration (an interval of hours) or a pile-up of sources sharing one pace;
+ * better to fail the poll (and say so) than to hold a poll worker indefinitely. Several minute-long turns fit. */
+const MAX_WAIT_MS = 5 * 60_000;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -17,6 +17,14 @@ const PAGE_SIZE = 100;
  * between two polls loses the oldest of them; the poll logs a warning when it stops at the cap.
  */
 const MAX_PAGES_PER_POLL = 5;
+/**
+ * How far before the newest post read the next poll asks again. `since` filters on a post's sort time (the earlier of
+ * createdAt and indexedAt), so a post created before the newest one read but indexed after the poll sorts before
+ * `since`: it is found if it is indexed within this overlap of its creation.
+ */
+export const BLUESKY_OVERLAP_MS = 15 * 60_000;
+/** At most the posts one poll reads (MAX_PAGES_PER_POLL pages): the overlap's post uris kept per query. */
+const MAX_SEEN_URIS = PAGE_SIZE * MAX_PAGES_PER_POLL;
 /** A session whose access token expires sooner than this is refreshed before the poll, not half-way through it. */
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 
@@ -52,10 +60,10 @@ type Post = Static<typeof PostView>;
 type SessionAnswer = Static<typeof SessionBody>;
 
 interface QueryCursor {
-  /** The newest sort time read (ISO): the next poll's `since` (inclusive). */
+  /** The newest sort time read (ISO): the next poll asks from BLUESKY_OVERLAP_MS before it (inclusive). */
   since: string;
-  /** The posts read at exactly that time: `since` returns them again, and they are not new. */
-  atSince: string[];
+  /** The uris of the posts read that sort within the overlap before `since`: the next poll returns them again. */
+  seen: string[];
 }
 
 interface BlueskyState extends SourceState {
@@ -103,13 +111,13 @@ async function pollSearches(searches: string[], state: BlueskyState, settings: S
   const posts = new Map<string, Post>();
   await settings.session.prepare(context);
   for (const query of searches) {
-    const cursor = queries[query];
-    const since = cursor?.since ?? backfillStart(context.now, settings.backfillMs).toISOString();
-    const found = await searchSince(query, since, settings, context);
-    const seen = new Set(cursor?.atSince ?? []);
+    const cursor = readCursor(queries[query]);
+    const since = cursor === undefined ? backfillStart(context.now, settings.backfillMs) : new Date(Date.parse(cursor.since) - BLUESKY_OVERLAP_MS);
+    const found = await searchSince(query, since.toISOString(), settings, context);
+    const seen = new Set(cursor?.seen ?? []);
     for (const post of found) if (!seen.has(post.uri) && !posts.has(post.uri)) posts.set(post.uri, post);
-    const next = newestCursor(found);
-    if (next !== null) queries[query] = next;
+    const next = nextCursor(found, cursor);
+    if (next !== undefined) queries[query] = next;
   }
   return { items: [...posts.values()].map(toItem), nextState: { queries } };
 }
@@ -136,19 +144,29 @@ async function searchSince(query: string, since: string, settings: SearchSetting
 
 /**
  * searchPosts filters `since` on a post's sort time: the earlier of its createdAt and indexedAt (a post dated in the
- * future sorts when it was indexed). The cursor is the newest such time read, with the posts read at that time.
+ * future sorts when it was indexed). The cursor is the newest such time read (never moving back), with the posts read
+ * that sort within the overlap before it: the next poll is sent them again, and they are not new.
  */
-function newestCursor(posts: Post[]): QueryCursor | null {
-  let newest = -Infinity;
-  let atSince: string[] = [];
-  for (const post of posts) {
-    const time = sortTime(post);
-    if (time === null || time < newest) continue;
-    if (time > newest) atSince = [];
-    newest = time;
-    atSince.push(post.uri);
-  }
-  return newest === -Infinity ? null : { since: new Date(newest).toISOString(), atSince };
+function nextCursor(posts: Post[], previous: QueryCursor | undefined): QueryCursor | undefined {
+  const sorted = posts
+    .map((post) => ({ uri: post.uri, time: sortTime(post) }))
+    .filter((post): post is { uri: string; time: number } => post.time !== null)
+    .sort((a, b) => b.time - a.time);
+  const newest = Math.max(previous === undefined ? -Infinity : Date.parse(previous.since), sorted[0]?.time ?? -Infinity);
+  if (newest === -Infinity) return undefined;
+  const seen = sorted.filter((post) => post.time >= newest - BLUESKY_OVERLAP_MS).map((post) => post.uri);
+  return { since: new Date(newest).toISOString(), seen: [...new Set(seen)].slice(0, MAX_SEEN_URIS) };
+}
+
+/**
+ * A stored cursor, or undefined (start over from the backfill) without a valid `since`. Without `seen` (a cursor
+ * stored before the overlap existed) the posts of the overlap come back once more, and their ids dedupe them.
+ */
+function readCursor(stored: unknown): QueryCursor | undefined {
+  if (stored === null || typeof stored !== 'object') return undefined;
+  const { since, seen } = stored as Partial<QueryCursor>;
+  if (typeof since !== 'string' || Number.isNaN(Date.parse(since))) return undefined;
+  return { since, seen: Array.isArray(seen) ? seen.filter((uri): uri is string => typeof uri === 'string') : [] };
 }
 
 function sortTime(post: Post): number | null {

@@ -1,7 +1,7 @@
 // What a search source asks its API for: each brand's query (or keywords) translated into the API's own syntax as a
 // broad pre-filter. The local brand matching after the poll stays the final word, so every kind has one semantics.
 import type { BrandConfig } from '../config/schema.js';
-import { parseQuery, toApiQueries, type SearchDialect } from '../mentions/brand-query.js';
+import { parseQuery, toApiQueries, toSearchTerms, type QueryNode, type SearchDialect } from '../mentions/brand-query.js';
 
 export interface BrandSearch {
   brandId: string;
@@ -15,15 +15,33 @@ function keywordsAsQuery(keywords: readonly string[]): string {
 }
 
 /**
- * The searches for every brand a source feeds. A brand whose query cannot be expressed without narrowing it (only
- * negations and lang:, say) falls back to its positive terms; the loader has already refused queries with none.
+ * The searches for every brand a source feeds. A brand whose query the API cannot be asked without narrowing it
+ * (a wildcard, say: `acm*`) is searched for each of its positive terms, wildcards by their stem, one search each:
+ * as broad as the API allows, though an API without prefix matching may still miss what only the wildcard matches.
  */
 export function brandSearches(brands: readonly BrandConfig[], dialect: SearchDialect): BrandSearch[] {
   return brands.map((brand) => {
-    const text = brand.query ?? keywordsAsQuery(brand.keywords ?? []);
-    const queries = toApiQueries(parseQuery(text), dialect) ?? [brand.name];
+    const query = parseQuery(brand.query ?? keywordsAsQuery(brand.keywords ?? []));
+    const queries = toApiQueries(query, dialect) ?? fallbackSearches(query, brand.name);
     return { brandId: brand.id, queries };
   });
+}
+
+function fallbackSearches(query: QueryNode, brandName: string): string[] {
+  const terms = [...toSearchTerms(query), ...wildcardStems(query)].map((term) => (/\s/.test(term) ? `"${term}"` : term));
+  return terms.length > 0 ? [...new Set(terms)] : [brandName];
+}
+
+/** `acm*` → `acm`: the part of each wildcard term an API can search for. */
+function wildcardStems(root: QueryNode): string[] {
+  const stems: string[] = [];
+  const visit = (node: QueryNode): void => {
+    if (node.kind === 'text' && node.pattern.prefixLast) stems.push(node.text.replace(/\*$/, '').replace(/^#/, ''));
+    else if (node.kind === 'near') [node.left, node.right].forEach(visit);
+    else if (node.kind === 'and' || node.kind === 'or') node.children.forEach(visit);
+  };
+  visit(root);
+  return stems.filter((stem) => stem.trim() !== '');
 }
 
 /** Every distinct search across brands, in order: two brands sharing a term are asked for once. */

@@ -160,14 +160,17 @@ function xmlText(text: string): string {
 /**
  * The item with its outlet as author and the " - Outlet" suffix Google appends to titles removed. Its URL is the
  * article's own when the Google News link still carries it (older article ids do), else the news.google.com link,
- * which redirects readers to the article; the <source> URL is only the publisher's home page, never a permalink.
+ * which redirects readers to the article; the <source> URL is only the publisher's home page, never a permalink, so
+ * it becomes the item's siteUrl (what site: in a brand query judges).
  */
 function withPublisher(item: SourceItem, publisher: Publisher | undefined): SourceItem {
   const url = item.url === null ? null : (articleUrlOf(item.url) ?? item.url);
-  if (publisher === undefined || publisher.name === '') return { ...item, url };
+  // The publisher's site is what a brand query's site: means, whatever link Google gives the article.
+  const siteUrl = publisher?.site ?? null;
+  if (publisher === undefined || publisher.name === '') return { ...item, url, ...(siteUrl === null ? {} : { siteUrl }) };
   const suffix = ` - ${publisher.name}`;
   const title = item.title?.endsWith(suffix) ? item.title.slice(0, -suffix.length).trim() : item.title;
-  return { ...item, url, title, author: publisher.name };
+  return { ...item, url, title, author: publisher.name, ...(siteUrl === null ? {} : { siteUrl }) };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Mastodon (one instance per source): hashtag timelines without a key, and full-text status search when an access
-// token is configured. Status ids are the cursor (min_id), one per hashtag and per search.
+// token is configured. Status ids are the cursor (min_id), one per hashtag and per search; timelines page forward
+// from it, search pages back down to it (see readSearch).
 import { Type, type Static } from '@sinclair/typebox';
 import { HttpUrl, NonEmptyString } from '../config/schema-types.js';
 import type { BrandConfig } from '../config/schema.js';
@@ -16,7 +17,8 @@ import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './sour
 const PAGE_SIZE = 40;
 /**
  * Pages read per hashtag or search in one poll (400 statuses). Catching up stops there and goes on at the next poll
- * from the newest status read, so nothing is skipped; only a first poll's backfill can end before its 24 h.
+ * (a timeline from the newest status read, a search from below the oldest one read, kept in `resume`), so nothing
+ * is skipped; only a first poll's backfill can end before its 24 h.
  */
 const MAX_PAGES_PER_POLL = 10;
 
@@ -46,11 +48,25 @@ type TimelineEntry = Static<typeof TimelineStatus>;
 interface MastodonState extends SourceState {
   /** The newest status id read per feed (`tag:acme`, `search:"acme corp"`): the next poll asks for what follows. */
   minIds?: Record<string, string>;
+  /** Searches whose catch-up stopped at the page cap, to go on with at the next poll (see SearchResume). */
+  resume?: Record<string, SearchResume>;
+}
+
+/**
+ * A search catch-up cut short: the statuses above its cursor (minIds) and below `maxId` are still to be read; when
+ * they are, `newestId` (the newest status the catch-up read) becomes the cursor. `seen`: the statuses below `maxId`
+ * already read (those of the oldest second read, see nextMaxId), which the next page returns again.
+ */
+interface SearchResume {
+  maxId: string;
+  newestId: string;
+  seen: string[];
 }
 
 /** A hashtag timeline or a status search: where it is, and how its answer holds the statuses. */
 interface StatusFeed {
   key: string;
+  kind: 'timeline' | 'search';
   url: URL;
   statusesOf(body: unknown, host: string): TimelineEntry[];
 }
@@ -102,6 +118,7 @@ function asHashtag(term: string): string | null {
 function hashtagFeed(instance: URL, tag: string): StatusFeed {
   return {
     key: `tag:${tag}`,
+    kind: 'timeline',
     url: new URL(`api/v1/timelines/tag/${encodeURIComponent(tag)}`, instance),
     statusesOf: (body, host) => expectShape<TimelineEntry[]>(TimelineBody, body, host),
   };
@@ -113,6 +130,7 @@ function searchFeed(instance: URL, query: string): StatusFeed {
   url.searchParams.set('type', 'statuses');
   return {
     key: `search:${query}`,
+    kind: 'search',
     url,
     statusesOf: (body, host) => expectShape<Static<typeof SearchBody>>(SearchBody, body, host).statuses,
   };
@@ -126,10 +144,18 @@ interface PollSettings {
 
 async function pollFeeds(feeds: StatusFeed[], state: MastodonState, settings: PollSettings, context: PollContext): Promise<PollResult> {
   const minIds = { ...state.minIds };
+  const resume: Record<string, SearchResume> = {};
   const originals = new Map<string, Status>();
   for (const feed of feeds) {
     const cursor = minIds[feed.key];
-    const read = cursor === undefined ? await readBackfill(feed, settings, context) : await readNewerThan(feed, cursor, settings, context);
+    let read: FeedRead;
+    if (feed.kind === 'search') {
+      const search = await readSearch(feed, cursor, state.resume?.[feed.key], settings, context);
+      if (search.resume !== undefined) resume[feed.key] = search.resume;
+      read = search;
+    } else {
+      read = cursor === undefined ? await readBackfill(feed, settings, context) : await readNewerThan(feed, cursor, settings, context);
+    }
     if (read.newestId !== undefined) minIds[feed.key] = read.newestId;
     // A boost stands for its original, and one original boosted twice (or also in another hashtag) is one item.
     for (const entry of read.entries) {
@@ -138,7 +164,8 @@ async function pollFeeds(feeds: StatusFeed[], state: MastodonState, settings: Po
     }
   }
   const instanceHost = settings.instance.host;
-  return { items: [...originals.values()].map((status) => toItem(status, instanceHost)), nextState: { minIds } };
+  const nextState: MastodonState = Object.keys(resume).length === 0 ? { minIds } : { minIds, resume };
+  return { items: [...originals.values()].map((status) => toItem(status, instanceHost)), nextState };
 }
 
 interface FeedRead {
@@ -146,7 +173,7 @@ interface FeedRead {
   newestId: string | undefined;
 }
 
-// Mastodon answers min_id with the statuses right after it (newest first); its Link rel="prev" asks for the next ones.
+// A timeline answers min_id with the statuses right after it (newest first); its Link rel="prev" asks for the next ones.
 async function readNewerThan(feed: StatusFeed, cursor: string, settings: PollSettings, context: PollContext): Promise<FeedRead> {
   const entries: TimelineEntry[] = [];
   let newestId = cursor;
@@ -182,15 +209,77 @@ async function readBackfill(feed: StatusFeed, settings: PollSettings, context: P
   return { entries, newestId };
 }
 
+interface SearchRead extends FeedRead {
+  resume: SearchResume | undefined;
+}
+
+/**
+ * Status search answers with the newest `limit` matches, newest first, whatever the cursor: Mastodon turns min_id
+ * into `after:<its second>` and max_id into `before:<its second>`, and sends no Link header. So a poll walks down
+ * from the newest match, max_id page after page (min_id kept as the floor), until a page is short or reaches the
+ * cursor (or, on the first poll, the backfill start). The cursor moves up only once the walk got down to it: a walk
+ * stopped by the page cap keeps the cursor and goes on at the next poll from where it stopped.
+ */
+async function readSearch(
+  feed: StatusFeed,
+  cursor: string | undefined,
+  resume: SearchResume | undefined,
+  settings: PollSettings,
+  context: PollContext,
+): Promise<SearchRead> {
+  const windowStart = cursor === undefined ? backfillStart(context.now, settings.backfillMs).getTime() : undefined;
+  const resuming = cursor === undefined ? undefined : resume;
+  const alreadyRead = new Set(resuming?.seen ?? []);
+  const entries = new Map<string, TimelineEntry>();
+  let maxId = resuming?.maxId;
+  for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+    const { statuses } = await fetchPage(feed, pageUrl(feed.url, { min_id: cursor, max_id: maxId }), settings, context);
+    const wanted = statuses.filter(
+      (status) => (cursor === undefined || compareIds(status.id, cursor) > 0) && (windowStart === undefined || Date.parse(status.created_at) >= windowStart),
+    );
+    for (const status of wanted) if (!alreadyRead.has(status.id)) entries.set(status.id, status);
+    const reachedFloor = wanted.length < statuses.length;
+    const below = nextMaxId(statuses);
+    if (statuses.length < PAGE_SIZE || reachedFloor || below === undefined) {
+      const newestId = newestOf([cursor, resuming?.newestId, ...entries.keys()]);
+      return { entries: [...entries.values()], newestId, resume: undefined };
+    }
+    maxId = below;
+  }
+  const read = [...entries.values()];
+  const newestRead = newestOf([resuming?.newestId, ...entries.keys()]);
+  // A first poll's backfill ends here (its cursor is the newest status read); a catch-up goes on at the next poll.
+  if (cursor === undefined || maxId === undefined || newestRead === undefined) return { entries: read, newestId: newestRead, resume: undefined };
+  context.logger.info({ feed: feed.key, pages: MAX_PAGES_PER_POLL }, 'mastodon search stopped at the page cap; the next poll goes on from there');
+  const bottom = maxId;
+  const seen = [...entries.keys()].filter((id) => compareIds(id, bottom) < 0);
+  return { entries: read, newestId: cursor, resume: { maxId: bottom, newestId: newestRead, seen } };
+}
+
+/**
+ * The max_id for the page below `statuses`. Mastodon reads it as `before:<the second of that id>`: the oldest
+ * status's own id would skip the other statuses of its second not on this page, so it is the id of the oldest
+ * status of a newer second, and that page starts by reading the oldest second again (ids dedupe). Only a page all
+ * in one second has nothing newer to give.
+ */
+function nextMaxId(statuses: readonly TimelineEntry[]): string | undefined {
+  const newestFirst = [...statuses].sort((a, b) => compareIds(b.id, a.id));
+  const oldest = newestFirst.at(-1);
+  if (oldest === undefined) return undefined;
+  const oldestSecond = Math.floor(Date.parse(oldest.created_at) / 1000);
+  const oldestOfNewerSecond = newestFirst.findLast((status) => Math.floor(Date.parse(status.created_at) / 1000) > oldestSecond);
+  return (oldestOfNewerSecond ?? oldest).id;
+}
+
 async function fetchPage(feed: StatusFeed, url: URL, settings: PollSettings, context: PollContext) {
   const { response, body } = await fetchJson(context, { url: url.toString(), headers: settings.headers }, { authHint: AUTH_HINT });
   const statuses = feed.statusesOf(body, new URL(response.url).host);
   return { statuses, links: parseLinkHeader(response.headers.get('link')) };
 }
 
-function pageUrl(base: URL, cursor: { min_id?: string; max_id?: string }): URL {
+function pageUrl(base: URL, cursor: { min_id?: string | undefined; max_id?: string | undefined }): URL {
   const url = new URL(base);
-  for (const [name, value] of Object.entries(cursor)) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries(cursor)) if (value !== undefined) url.searchParams.set(name, value);
   url.searchParams.set('limit', String(PAGE_SIZE));
   return url;
 }

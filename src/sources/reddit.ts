@@ -20,7 +20,8 @@ const OVERLAP_SECONDS = 15 * 60;
 const MAX_SEEN_NAMES = 1_000;
 // reddit asks for at most one request a second with OAuth and one every two seconds without.
 const OAUTH_PACE_MS = 1_000;
-const ANONYMOUS_PACE_MS = 2_000;
+// reddit allows about 10 requests a minute without OAuth and 100 with it (its 2023 API terms).
+const ANONYMOUS_PACE_MS = 6_000;
 // A token is renewed this long before it expires, so no request goes out with one about to lapse.
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
 const CREDENTIALS_HINT = 'check client_id and client_secret (REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET)';

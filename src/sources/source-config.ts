@@ -53,6 +53,8 @@ export function defineSourceKind<Schema extends TObject>(kind: {
   };
 }
 
+const CREDENTIAL_FIELD = /(secret|password|token|^key$)/;
+
 /**
  * A hash of the fields that decide what a source fetches (its URL, query, credentials…), leaving out those that only
  * decide when it polls, which brands it feeds, how far its first poll reaches back and when it counts as silent: a
@@ -60,9 +62,12 @@ export function defineSourceKind<Schema extends TObject>(kind: {
  * nothing. `searchKey` is what a search source asks for (its brands' queries): a new query starts over too.
  */
 export function fetchFingerprint(config: SourceConfig, searchKey?: string): string {
-  const { id: _id, every: _every, brands: _brands, expect_every: _expectEvery, backfill: _backfill, ...fetchFields } = config;
-  const fetched = searchKey === undefined ? fetchFields : { ...fetchFields, '#search': searchKey };
-  return createHash('sha256').update(stableJson(fetched)).digest('hex').slice(0, 16);
+  const { id: _id, every: _every, brands: _brands, expect_every: _expectEvery, backfill: _backfill, ...fetched } = config;
+  // Credentials decide who asks, not what is fetched: a rotated password must not restart the source, and even a
+  // hash of a secret does not belong in the database.
+  const fetchFields = Object.fromEntries(Object.entries(fetched).filter(([field]) => !CREDENTIAL_FIELD.test(field)));
+  const hashed = searchKey === undefined ? fetchFields : { ...fetchFields, '#search': searchKey };
+  return createHash('sha256').update(stableJson(hashed)).digest('hex').slice(0, 16);
 }
 
 /** JSON with object keys sorted at every depth, so equal configs hash equally whatever their key order. */

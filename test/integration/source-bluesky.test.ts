@@ -1,14 +1,17 @@
 // The bluesky source against a fake PDS/AppView on loopback: one session per source instance (created once,
 // refreshed before its token expires and when a call answers ExpiredToken, never stored or logged), searchPosts
-// from `since` with cursor pagination, the boundary post not counted twice, and every failure as source health.
+// from 15 minutes before the newest post read (a post indexed late is still found) with cursor pagination, the posts
+// of that overlap not counted twice, and every failure as source health.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { compileBrandRules } from '../../src/mentions/brand-rules.js';
 import { createHttpClient } from '../../src/net/http-client.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
+import { localThrottle } from '../../src/queue/redis-throttle.js';
 import { createLogger } from '../../src/runtime/logger.js';
-import { blueskySourceKind } from '../../src/sources/bluesky.js';
+import { BLUESKY_OVERLAP_MS, blueskySourceKind } from '../../src/sources/bluesky.js';
+import type { PollContext } from '../../src/sources/source.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { BLUESKY_BRAND_CONFIG as BRAND_CONFIG, FakeBluesky, blueskyPost, sortAt, type BlueskyPostFixture } from '../fixtures/bluesky.js';
@@ -22,6 +25,8 @@ const DAY_MS = 86_400_000;
 
 const T0 = Date.now();
 const minutesAgo = (minutes: number) => new Date(T0 - minutes * 60_000);
+/** Where a poll after `post` was the newest one read starts: the overlap before its sort time. */
+const overlapBefore = (post: BlueskyPostFixture) => new Date(sortAt(post) - BLUESKY_OVERLAP_MS).toISOString();
 
 describe('bluesky source', () => {
   let fixtures: FixtureServer;
@@ -177,16 +182,22 @@ ${TEST_API_KEYS}`,
     expect(byUrl['https://bsky.app/profile/fan.bsky.social/post/3kfuture0001']).toMatchObject({ lang: 'pl', reach: 0 });
     expect(Object.keys(byUrl).filter((url) => url.includes('3kold') || url.includes('3kfruit'))).toEqual([]);
 
-    const boundary = { since: new Date(sortAt(detail)).toISOString(), atSince: [detail.uri] };
-    expect(await stateOf('sky')).toEqual({ queries: { '"acme"': boundary, '"acme corp"': boundary } });
+    // The posts sorting within 15 minutes before the newest (the 35 min old one exactly at the edge) are remembered.
+    const newest = new Date(sortAt(detail)).toISOString();
+    expect(await stateOf('sky')).toEqual({
+      queries: {
+        '"acme"': { since: newest, seen: [detail.uri, future.uri, fruit.uri, noHandle.uri] },
+        '"acme corp"': { since: newest, seen: [detail.uri] },
+      },
+    });
   });
 
-  it('refreshes a session about to expire before searching, and asks only for posts since the newest one read', async () => {
+  it('refreshes a session about to expire before searching, and asks from 15 minutes before the newest post read', async () => {
     sky().accessTtlSeconds = 2 * 3600;
     skyPosts = [...skyPosts, ...later];
     const before = fixtures.requests.length;
     const outcome = await system.pollAndStore('sky');
-    const since = new Date(sortAt(detail)).toISOString();
+    const since = overlapBefore(detail);
     const made = fixtures.requests.slice(before);
     expect(made.map(requestLine)).toEqual([
       'POST /sky/xrpc/com.atproto.server.refreshSession',
@@ -195,12 +206,12 @@ ${TEST_API_KEYS}`,
     ]);
     expect(made[0]?.headers.authorization).toBe(`Bearer ${sky().issuedRefresh[0]}`);
     expect(made.slice(1).map((request) => request.headers.authorization)).toEqual([`Bearer ${sky().issuedAccess[1]}`, `Bearer ${sky().issuedAccess[1]}`]);
-    // The detail post comes back (since is inclusive) but is not new.
+    // The posts of the overlap come back (detail, future, fruit, no-handle) but are not new.
     expect(outcome).toMatchObject({ status: 'ok', items: 2, mentions: 2, backfill: false });
     const fresh = (await mentionsOf('sky')).filter((mention) => mention.backfill === false);
     expect(fresh.map((mention) => mention.text).sort()).toEqual(['Acme later one', 'Acme later two']);
     expect(await stateOf('sky')).toMatchObject({
-      queries: { '"acme"': { since: new Date(sortAt(later[1] as BlueskyPostFixture)).toISOString(), atSince: [later[1]?.uri] } },
+      queries: { '"acme"': { since: new Date(sortAt(later[1] as BlueskyPostFixture)).toISOString(), seen: [later[1]?.uri, later[0]?.uri] } },
     });
   });
 
@@ -209,8 +220,8 @@ ${TEST_API_KEYS}`,
     const stateBefore = await stateOf('sky');
     const before = fixtures.requests.length;
     const outcome = await system.pollAndStore('sky');
-    const newest = new Date(sortAt(later[1] as BlueskyPostFixture)).toISOString();
-    const detailSince = new Date(sortAt(detail)).toISOString();
+    const newest = overlapBefore(later[1] as BlueskyPostFixture);
+    const detailSince = overlapBefore(detail);
     const made = fixtures.requests.slice(before);
     expect(made.map(requestLine)).toEqual([
       `GET /sky-appview/xrpc/app.bsky.feed.searchPosts?${search('"acme"', newest)}`,
@@ -296,6 +307,43 @@ ${TEST_API_KEYS}`,
     expect(sources['sky-slow']).toMatchObject({ status: 'failing', last_error: `no complete answer from ${host} within 1 s` });
     expect(initial.get('sky-garbled')).toMatchObject({ status: 'failed', error: { kind: 'parse' } });
     expect(initial.get('sky-slow')).toMatchObject({ status: 'failed', error: { kind: 'timeout' } });
+  });
+
+  it('finds a post indexed after a poll but created before the newest post it read, once', async () => {
+    const at = (seconds: number) => new Date(T0 + seconds * 1000);
+    const seenFirst = blueskyPost({ rkey: '3kseen0000001', text: 'Acme rockets are great', createdAt: at(-10), indexedAt: at(-9) });
+    // Created 30 s before the first poll, but indexed only 5 s after it: searchPosts filters `since` on the sort time
+    // min(createdAt, indexedAt) = its createdAt, which is older than the newest post the first poll read.
+    const indexedLate = blueskyPost({ rkey: '3klate0000001', text: 'Acme anvils broke again', createdAt: at(-30), indexedAt: at(5) });
+    let posts = [seenFirst];
+    const late = new FakeBluesky(fixtures, { identifier: IDENTIFIER, appPassword: APP_PASSWORD, did: DID, sessionPrefix: '/late', searchPrefix: '/late', posts: () => posts });
+    const config = parseConfig(`${BRAND_CONFIG}\nsources:\n  - { id: late, type: bluesky, base_url: "${fixtures.baseUrl}/late", identifier: ${IDENTIFIER}, app_password: ${APP_PASSWORD} }\n`, {});
+    const [sourceConfig] = config.sources;
+    if (sourceConfig === undefined) throw new Error('the config above has one source');
+    const source = blueskySourceKind.create(sourceConfig, { brands: config.brands });
+    const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle() });
+    const searchesMade = () => late.requestsTo('searchPosts').map(requestLine);
+
+    const first = await source.poll({}, contextAt(at(0)));
+    expect(first.items.map((item) => item.externalId)).toEqual([seenFirst.uri]);
+    expect(first.nextState).toEqual({ queries: { '"acme"': { since: new Date(sortAt(seenFirst)).toISOString(), seen: [seenFirst.uri] } } });
+
+    posts = [seenFirst, indexedLate];
+    const searchesBefore = searchesMade().length;
+    const second = await source.poll(first.nextState, contextAt(at(300)));
+    expect(searchesMade().slice(searchesBefore)).toEqual([
+      `GET /late/xrpc/app.bsky.feed.searchPosts?${search('"acme"', overlapBefore(seenFirst))}`,
+      `GET /late/xrpc/app.bsky.feed.searchPosts?${search('"acme corp"', new Date(at(300).getTime() - DAY_MS).toISOString())}`,
+    ]);
+    expect(second.items.map((item) => item.externalId)).toEqual([indexedLate.uri]);
+    expect(second.nextState).toEqual({
+      queries: { '"acme"': { since: new Date(sortAt(seenFirst)).toISOString(), seen: [seenFirst.uri, indexedLate.uri] } },
+    });
+
+    // Both come back from the overlap on the next poll, and neither is new.
+    const third = await source.poll(second.nextState, contextAt(at(600)));
+    expect(third.items).toEqual([]);
+    expect(third.nextState).toEqual(second.nextState);
   });
 
   it('previews a source: it signs in, searches the backfill window and shows what each post would be stored as', async () => {

@@ -1,14 +1,17 @@
 // The mastodon source against a loopback server paging like Mastodon: a first poll that backfills each hashtag
 // timeline (newest first, back through Link rel="next"), later polls from the min_id cursor (forward through
-// rel="prev"), boosts counted as their original, status search with an access token, and every failure as health.
+// rel="prev"), boosts counted as their original, status search with an access token (paged down with max_id from
+// the newest match to the cursor, as search only ever answers with the newest matches), and every failure as health.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { compileBrandRules } from '../../src/mentions/brand-rules.js';
 import { createHttpClient } from '../../src/net/http-client.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
+import { localThrottle } from '../../src/queue/redis-throttle.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { mastodonSourceKind } from '../../src/sources/mastodon.js';
+import type { PollContext, Source } from '../../src/sources/source.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
@@ -272,6 +275,91 @@ ${TEST_API_KEYS}`,
     const { body } = await system.api('/v1/sources');
     expect(JSON.stringify(body)).not.toContain(ACCESS_TOKEN);
     expect(system.logLines.some((line) => line.includes(ACCESS_TOKEN))).toBe(false);
+  });
+
+  /** A source with a token on instance /<prefix>: an empty #acme, and search finding `statuses()` for "acme". */
+  const searchingSource = (prefix: string, statuses: () => readonly MastodonStatusFixture[]): Source => {
+    fixtures.route(`/${prefix}/api/v1/timelines/tag/acme`, serveTagTimeline(() => [], fixtures.baseUrl));
+    fixtures.route(`/${prefix}/api/v2/search`, serveStatusSearch(() => ({ '"acme"': statuses(), '"acme corp"': [] })));
+    const yaml = `${ACME_BRAND_CONFIG}\nsources:\n  - { id: ${prefix}, type: mastodon, instance: "${fixtures.baseUrl}/${prefix}", hashtags: [acme], access_token: ${ACCESS_TOKEN} }\n`;
+    const config = parseConfig(yaml, {});
+    const [sourceConfig] = config.sources;
+    if (sourceConfig === undefined) throw new Error('the config above has one source');
+    return mastodonSourceKind.create(sourceConfig, { brands: config.brands });
+  };
+  const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle() });
+  const searchStatus = (label: string, time: Date) =>
+    mastodonStatus({ id: statusIdAt(time), createdAt: time, html: `<p>Acme post ${label}</p>`, acct: `${label}@fans.example`, home: 'fans.example' });
+  const acmeSearches = (prefix: string) =>
+    fixtures.requestsTo(`/${prefix}/api/v2/search`).filter((request) => request.url.searchParams.get('q') === '"acme"').map(requestLine);
+  const acmeSearch = (prefix: string, bounds: { min_id?: string; max_id?: string }) =>
+    `/${prefix}/api/v2/search?${new URLSearchParams({ q: '"acme"', type: 'statuses', ...bounds, limit: '40' }).toString()}`;
+  const sortedUris = (statuses: readonly { uri: string }[]) => statuses.map((status) => status.uri).sort();
+  const sortedIds = (items: readonly { externalId: string | null }[]) => items.map((item) => item.externalId ?? '').sort();
+
+  it('search finds every status posted since the cursor, more than a page of them, paging down from the newest', async () => {
+    const at = (seconds: number) => new Date(T0 + seconds * 1000);
+    const first = searchStatus('first', at(-600));
+    // 50 statuses after the first poll, a second apart: more than one page (40) of search results.
+    const burst = Array.from({ length: 50 }, (_, index) => searchStatus(`burst${index}`, at(index + 1)));
+    let statuses = [first];
+    const source = searchingSource('burst', () => statuses);
+    const backfill = await source.poll({}, contextAt(at(0)));
+    expect(acmeSearches('burst')).toEqual([acmeSearch('burst', {})]);
+    expect(backfill.items.map((item) => item.externalId)).toEqual([first.uri]);
+    expect(backfill.nextState).toEqual({ minIds: { 'search:"acme"': first.id } });
+
+    statuses = [first, ...burst];
+    const caughtUp = await source.poll(backfill.nextState, contextAt(at(120)));
+    expect(acmeSearches('burst').slice(1)).toEqual([
+      // Search answers min_id with the 40 newest (down to burst 10), then the page below them, down to the cursor.
+      acmeSearch('burst', { min_id: first.id }),
+      acmeSearch('burst', { min_id: first.id, max_id: burst[11]?.id }),
+    ]);
+    expect(sortedIds(caughtUp.items)).toEqual(sortedUris(burst));
+    expect(caughtUp.nextState).toEqual({ minIds: { 'search:"acme"': burst[49]?.id } });
+  });
+
+  it('search goes on below a page from the second its last status is in, so statuses sharing that second are found', async () => {
+    const second = Math.floor(T0 / 1000) * 1000 + 5000;
+    const cursor = searchStatus('cursor', new Date(second - 600_000));
+    // Two statuses in one second: the 40 newest end with the later one. Mastodon reads max_id as `before:` the second
+    // of its id, so a max_id of that status would leave out the earlier one.
+    const sameSecond = [searchStatus('early', new Date(second + 100)), searchStatus('late', new Date(second + 600))];
+    const newer = Array.from({ length: 39 }, (_, index) => searchStatus(`newer${index}`, new Date(second + (index + 1) * 1000 + 300)));
+    const source = searchingSource('second', () => [cursor, ...sameSecond, ...newer]);
+    const result = await source.poll({ minIds: { 'search:"acme"': cursor.id } }, contextAt(new Date(second + 60_000)));
+    expect(acmeSearches('second')).toEqual([acmeSearch('second', { min_id: cursor.id }), acmeSearch('second', { min_id: cursor.id, max_id: newer[0]?.id })]);
+    expect(sortedIds(result.items)).toEqual(sortedUris([...sameSecond, ...newer]));
+    expect(result.nextState).toEqual({ minIds: { 'search:"acme"': newer[38]?.id } });
+  });
+
+  it('search keeps its cursor when a catch-up stops at the page cap, and the next poll goes on from where it stopped', async () => {
+    const start = Math.floor(T0 / 1000) * 1000 + 10_000;
+    const cursor = searchStatus('cursor', new Date(start - 600_000));
+    const many = Array.from({ length: 450 }, (_, index) => searchStatus(`many${index}`, new Date(start + index * 1000)));
+    const source = searchingSource('many', () => [cursor, ...many]);
+    const first = await source.poll({ minIds: { 'search:"acme"': cursor.id } }, contextAt(new Date(start + 500_000)));
+    // Ten pages: the 40 newest (449–410), then each page from below the oldest status but one of the page before
+    // (its second is read again): under 411, 372, … 99, the last page reading 98–59.
+    expect(acmeSearches('many')).toEqual([
+      acmeSearch('many', { min_id: cursor.id }),
+      ...Array.from({ length: 9 }, (_, page) => acmeSearch('many', { min_id: cursor.id, max_id: many[411 - 39 * page]?.id })),
+    ]);
+    expect(sortedIds(first.items)).toEqual(sortedUris(many.slice(59)));
+    expect(first.nextState).toEqual({
+      minIds: { 'search:"acme"': cursor.id },
+      resume: { 'search:"acme"': { maxId: many[60]?.id, newestId: many[449]?.id, seen: [many[59]?.id] } },
+    });
+
+    const second = await source.poll(first.nextState, contextAt(new Date(start + 600_000)));
+    expect(acmeSearches('many').slice(10)).toEqual([
+      acmeSearch('many', { min_id: cursor.id, max_id: many[60]?.id }),
+      acmeSearch('many', { min_id: cursor.id, max_id: many[21]?.id }),
+    ]);
+    // The rest, without status 59 (read by the first poll, returned again here).
+    expect(sortedIds(second.items)).toEqual(sortedUris(many.slice(0, 59)));
+    expect(second.nextState).toEqual({ minIds: { 'search:"acme"': many[449]?.id } });
   });
 
   it('waits as long as Retry-After says when rate limited (rate_limited meanwhile), and a later poll succeeds', async () => {

@@ -194,7 +194,7 @@ describe('reddit source', () => {
         expect(request.headers.accept).toBe('application/json');
         expect(request.headers.authorization).toBeUndefined();
       }
-      expect(throttled).toEqual([`reddit:${host}:anonymous 2000`, `reddit:${host}:anonymous 2000`]);
+      expect(throttled).toEqual([`reddit:${host}:anonymous 6000`, `reddit:${host}:anonymous 6000`]);
       expect(await storedRows('news')).toEqual([
         {
           url: `${urlOf(recall)}cm7/`,

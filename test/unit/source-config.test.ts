@@ -27,6 +27,12 @@ describe('fetchFingerprint', () => {
     ['another interval', { ...BASE, every: 3_600_000 }],
     ['other brands', { ...BASE, brands: ['acme', 'globex'] }],
     ['no brands', { id: BASE.id, type: BASE.type, every: BASE.every, url: BASE.url, headers: HEADERS }],
+    ['a silence threshold', { ...BASE, expect_every: 21_600_000 }],
+    ['a backfill window', { ...BASE, backfill: 86_400_000 }],
+    ['a rotated app_password', { ...BASE, app_password: 'new-app-password' }],
+    ['a rotated client_secret', { ...BASE, client_secret: 'new-secret' }],
+    ['a rotated access_token', { ...BASE, access_token: 'new-token' }],
+    ['a rotated API key', { ...BASE, key: 'new-key' }],
   ])('stays the same for %s', (_label, config) => {
     expect(fetchFingerprint(config)).toBe(baseFingerprint);
   });
@@ -51,5 +57,11 @@ describe('fetchFingerprint', () => {
     ['array items in another order', { ...BASE, headers: { ...HEADERS, nested: { a: 1, b: [{ c: 2, d: 3 }, 1] } } }],
   ])('changes for %s', (_label, config) => {
     expect(fetchFingerprint(config)).not.toBe(baseFingerprint);
+  });
+
+  it('changes when what a search source asks for changes', () => {
+    expect(fetchFingerprint(BASE, '["acme"]')).not.toBe(baseFingerprint);
+    expect(fetchFingerprint(BASE, '["acme"]')).not.toBe(fetchFingerprint(BASE, '["acme OR globex"]'));
+    expect(fetchFingerprint(BASE, '["acme"]')).toBe(fetchFingerprint(structuredClone(BASE), '["acme"]'));
   });
 });

@@ -9,12 +9,25 @@ import type { Redis } from 'ioredis';
 export async function closeWorker(worker: Worker, connection: Redis, graceMs: number): Promise<void> {
   if (connection.status === 'ready') {
     let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'grace over'>((resolve) => {
-      timer = setTimeout(() => resolve('grace over'), graceMs);
+    const graceOver = new Promise<'give up'>((resolve) => {
+      timer = setTimeout(() => resolve('give up'), graceMs);
     });
-    const outcome = await Promise.race([worker.close(), graceOver]);
+    // Redis may die while we wait (or just before, unnoticed yet): a graceful close would then wait for a blocking
+    // command that never returns, so losing the connection ends the grace too.
+    const onConnectionLost = (resolve: (outcome: 'give up') => void) => () => resolve('give up');
+    let lost: (() => void) | undefined;
+    const connectionLost = new Promise<'give up'>((resolve) => {
+      lost = onConnectionLost(resolve);
+      connection.once('close', lost);
+      connection.once('end', lost);
+    });
+    const outcome = await Promise.race([worker.close(), graceOver, connectionLost]);
     clearTimeout(timer);
-    if (outcome !== 'grace over') {
+    if (lost !== undefined) {
+      connection.off('close', lost);
+      connection.off('end', lost);
+    }
+    if (outcome !== 'give up') {
       connection.disconnect();
       return;
     }

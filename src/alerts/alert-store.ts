@@ -34,6 +34,8 @@ export async function saveRuleMemory(database: Database, ruleId: string, brandId
 export interface OpenEpisodeRecord extends OpenEpisode {
   ruleId: string;
   brandId: string;
+  /** Every event so far was silenced: nobody has heard of this episode. */
+  unheard: boolean;
 }
 
 export async function loadOpenEpisodes(database: Database): Promise<Map<string, OpenEpisodeRecord>> {
@@ -46,7 +48,10 @@ export async function loadOpenEpisodes(database: Database): Promise<Map<string, 
     calm_since: Date | null;
     reminders: number;
     acked_at: Date | null;
-  }>(`SELECT id, rule_id, brand_id, started_at, last_notified_at, calm_since, reminders, acked_at
+    unheard: boolean;
+  }>(`SELECT id, rule_id, brand_id, started_at, last_notified_at, calm_since, reminders, acked_at,
+             NOT EXISTS (SELECT 1 FROM alert_events e JOIN alert_deliveries d ON d.event_id = e.id
+                          WHERE e.episode_id = alert_episodes.id AND d.status <> 'silenced') AS unheard
         FROM alert_episodes WHERE status = 'firing'`);
   return new Map(
     rows.map((row) => [
@@ -60,6 +65,7 @@ export async function loadOpenEpisodes(database: Database): Promise<Map<string, 
         calmSinceMs: row.calm_since?.getTime() ?? null,
         reminders: row.reminders,
         acked: row.acked_at !== null,
+        unheard: row.unheard,
       },
     ]),
   );

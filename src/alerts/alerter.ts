@@ -10,6 +10,7 @@ import { listSourceRecords } from '../store/source-store.js';
 import { buildAlertEvent, episodeIdFor } from './alert-event-builder.js';
 import {
   abandonDelivery,
+  activeSilenceId,
   closeOrphanedEpisodes,
   loadOpenEpisodes,
   loadRuleMemories,
@@ -88,7 +89,10 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       for (const brand of config.brands.filter((candidate) => ruleCoversBrand(rule, candidate.id))) {
         const memory = ruleMemoryOf(memories, rule.id, brand.id) ?? { watchingSinceMs: nowMs, spike: null };
         const evaluation = await evaluateRule(rule, brand.id, context, memory.spike, memory.watchingSinceMs);
-        const open = openEpisodeOf(openEpisodes, rule.id, brand.id);
+        const openRecord = openEpisodeOf(openEpisodes, rule.id, brand.id);
+        // An episode that fired under a silence which has since ended is owed a notice while it still holds.
+        const owedNotice = openRecord !== null && openRecord.unheard && (await activeSilenceId(database, brand.id, rule.id, now)) === null;
+        const open = openRecord === null ? null : { ...openRecord, owedNotice };
         const step = nextEpisodeStep(open, evaluation, rule, nowMs);
         if (step.kind === 'hold' && open !== null) await recordCalm(database, open.id, step.calmSinceMs, evaluation.counts);
         if (step.kind === 'firing' || step.kind === 'reminder' || step.kind === 'resolved') {

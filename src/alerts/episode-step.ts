@@ -10,6 +10,8 @@ export interface OpenEpisode {
   calmSinceMs: number | null;
   reminders: number;
   acked: boolean;
+  /** Nobody has heard of it (its events were silenced) and no silence covers it any more: tell them now. */
+  owedNotice?: boolean;
 }
 
 export type EpisodeStep =
@@ -29,7 +31,7 @@ export function nextEpisodeStep(
   if (open === null) return evaluation.holds && evaluation.fresh ? { kind: 'firing' } : { kind: 'quiet' };
   if (evaluation.holds) {
     // An acknowledged episode stays open (and resolves) but stops reminding: someone is on it.
-    const reminderDue = !open.acked && nowMs - open.lastNotifiedAtMs >= rule.repeatIntervalMs;
+    const reminderDue = !open.acked && (open.owedNotice === true || nowMs - open.lastNotifiedAtMs >= rule.repeatIntervalMs);
     return reminderDue ? { kind: 'reminder' } : { kind: 'hold', calmSinceMs: null };
   }
   const calmSinceMs = open.calmSinceMs ?? nowMs;

@@ -235,10 +235,11 @@ describe('negative buzz alerting', () => {
     expect(system.logLines.filter((line) => line.includes('XXXX'))).toEqual([]);
   });
 
-  it('records but does not send an episode covered by a silence', async () => {
+  it('records but does not send an episode covered by a silence, and tells the team once the silence is over', async () => {
     harness = await startHarness();
-    const { system } = harness;
-    const endsAt = new Date(Date.now() + 24 * 60 * MINUTE).toISOString();
+    const { system, clock } = harness;
+    const t0 = clock.nowMs;
+    const endsAt = new Date(t0 + 10 * MINUTE).toISOString();
     const created = await fetch(`${system.baseUrl}/v1/silences`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
@@ -262,6 +263,21 @@ describe('negative buzz alerting', () => {
     expect(harness.smtp.received).toEqual([]);
     const listed = await system.api('/v1/silences');
     expect(listed.body.data).toEqual([expect.objectContaining({ id: silence.id, brand_id: 'acme', active: true, created_by: 'admin' })]);
+
+    // Still silenced: nothing. The silence over and the burst still in the window: one notice per channel, at once
+    // rather than at repeat_interval.
+    clock.nowMs = t0 + 5 * MINUTE;
+    expect(await system.evaluateAlerts()).toEqual({ evaluated: true, transitions: [], queued: 0, requeued: 0 });
+    clock.nowMs = t0 + 11 * MINUTE;
+    const notice = await system.evaluateAlerts();
+    expect(notice.transitions.map((transition) => transition.kind)).toEqual(['reminder']);
+    expect(notice.queued).toBe(2);
+    const noticeEventId = notice.transitions[0]?.eventId as string;
+    await Promise.all(['pr-slack', 'pr-email'].map((channelId) =>
+      system.deliveries.next((job) => job.jobId === notifyJobId({ eventId: noticeEventId, channelId }))));
+    expect(harness.slackBodies()).toHaveLength(1);
+    clock.nowMs = t0 + 12 * MINUTE;
+    expect(await system.evaluateAlerts()).toEqual({ evaluated: true, transitions: [], queued: 0, requeued: 0 });
   });
 
   it('stops reminders once someone acknowledges the episode', async () => {

@@ -70,7 +70,12 @@ export async function listEpisodes(database: Database, filter: EpisodeFilter): P
   if (filter.brandId !== undefined) add('brand_id =', filter.brandId);
   if (filter.ruleId !== undefined) add('rule_id =', filter.ruleId);
   if (filter.status !== undefined) add('status =', filter.status);
-  if (filter.since !== undefined) add('started_at >=', filter.since);
+  if (filter.since !== undefined) {
+    // Episodes active at any time since then: started since, resolved since, or still firing.
+    parameters.push(filter.since);
+    const at = `$${parameters.length}`;
+    conditions.push(`(started_at >= ${at} OR resolved_at >= ${at} OR status = 'firing')`);
+  }
   if (filter.after !== undefined) {
     parameters.push(filter.after.startedAt, filter.after.id);
     conditions.push(`(started_at, id) < ($${parameters.length - 1}, $${parameters.length})`);

@@ -1,0 +1,158 @@
+// The alert history API: /v1/alerts filters and keyset pages, /v1/alerts/:id, ack, and silences, over episodes
+// written by the alert store itself.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertEvent, AlertEventKind } from '../../src/alerts/alert-event.js';
+import { recordTransition } from '../../src/alerts/alert-store.js';
+import { inTransaction } from '../../src/store/database.js';
+import { closedPort } from '../helpers/ports.js';
+import { ADMIN_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 10, 20, 8);
+
+function event(episodeId: string, kind: AlertEventKind, ruleId: string, brandId: string, atMs: number, startedAtMs: number): AlertEvent {
+  return {
+    eventId: `${episodeId}-${kind}`,
+    episodeId,
+    kind,
+    at: new Date(atMs).toISOString(),
+    brand: { id: brandId, name: brandId },
+    rule: { id: ruleId, type: 'negative_buzz' },
+    summary: `${kind} of ${episodeId}`,
+    windowMs: HOUR,
+    counts: { mentions: 10, negative: 8, baseline: 2, ratio: 4, negativeShare: 0.8, usualNegativeShare: 0.2, sources: 5 },
+    topSources: [],
+    topAuthors: [],
+    samples: [],
+    startedAt: new Date(startedAtMs).toISOString(),
+    resolvedAt: kind === 'resolved' ? new Date(atMs).toISOString() : null,
+    durationMs: kind === 'resolved' ? atMs - startedAtMs : null,
+  };
+}
+
+describe('the alerts API', () => {
+  let system: TestSystem;
+  const ids = (body: { data: { id: string }[] }) => body.data.map((episode) => episode.id);
+
+  beforeAll(async () => {
+    const port = await closedPort();
+    system = await startTestSystem({
+      configYaml: `
+brands:
+  - { id: acme, name: Acme, keywords: [acme] }
+  - { id: globex, name: Globex, keywords: [globex] }
+alerts:
+  rules:
+    - { id: buzz, type: negative_buzz, channels: [pr-slack] }
+    - { id: crisis-words, type: keyword, terms: [boycott], channels: [pr-slack] }
+  channels:
+    - { id: pr-slack, type: slack, url: "http://127.0.0.1:${port}/hook" }
+${TEST_API_KEYS}`,
+      roles: ['api'],
+    });
+    // ep-1 acme/buzz resolved; ep-2 globex/buzz firing; ep-3 acme/crisis-words firing; ep-4 acme/buzz firing.
+    const episodes: [string, string, string, number, number | null][] = [
+      ['ep-1', 'buzz', 'acme', T0, T0 + 2 * HOUR],
+      ['ep-2', 'buzz', 'globex', T0 + HOUR, null],
+      ['ep-3', 'crisis-words', 'acme', T0 + 3 * HOUR, null],
+      ['ep-4', 'buzz', 'acme', T0 + 5 * HOUR, null],
+    ];
+    for (const [episodeId, ruleId, brandId, startedAt, resolvedAt] of episodes) {
+      await inTransaction(system.db.database, (client) =>
+        recordTransition(client, { event: event(episodeId, 'firing', ruleId, brandId, startedAt, startedAt), ruleType: 'negative_buzz', channelIds: ['pr-slack'], latest: {} }),
+      );
+      if (resolvedAt !== null) {
+        await inTransaction(system.db.database, (client) =>
+          recordTransition(client, { event: event(episodeId, 'resolved', ruleId, brandId, resolvedAt, startedAt), ruleType: 'negative_buzz', channelIds: ['pr-slack'], latest: {} }),
+        );
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('lists episodes newest first with their events and deliveries', async () => {
+    const { status, body } = await system.api('/v1/alerts');
+    expect(status).toBe(200);
+    expect(ids(body)).toEqual(['ep-4', 'ep-3', 'ep-2', 'ep-1']);
+    expect(body.next_cursor).toBeNull();
+    const resolved = body.data[3];
+    expect(resolved).toMatchObject({ id: 'ep-1', rule_id: 'buzz', brand_id: 'acme', status: 'resolved', resolved_at: new Date(T0 + 2 * HOUR).toISOString() });
+    expect(resolved.events.map((e: { kind: string; deliveries: { channel_id: string; status: string }[] }) => [e.kind, e.deliveries.map((d) => [d.channel_id, d.status])])).toEqual([
+      ['firing', [['pr-slack', 'pending']]],
+      ['resolved', [['pr-slack', 'pending']]],
+    ]);
+  });
+
+  it.each([
+    ['?brand=globex', ['ep-2']],
+    ['?rule=crisis-words', ['ep-3']],
+    ['?status=resolved', ['ep-1']],
+    ['?status=firing&brand=acme', ['ep-4', 'ep-3']],
+    // Active since then: started since (ep-3, ep-4), or still firing though older (ep-2); ep-1 ended before.
+    [`?since=${new Date(T0 + 2.5 * HOUR).toISOString()}`, ['ep-4', 'ep-3', 'ep-2']],
+    [`?since=${new Date(T0 + 1.5 * HOUR).toISOString()}`, ['ep-4', 'ep-3', 'ep-2', 'ep-1']],
+  ])('filters %s', async (query, expected) => {
+    const { status, body } = await system.api(`/v1/alerts${query}`);
+    expect(status).toBe(200);
+    expect(ids(body)).toEqual(expected);
+  });
+
+  it('pages with a cursor, each episode once', async () => {
+    const first = await system.api('/v1/alerts?limit=3');
+    expect(ids(first.body)).toEqual(['ep-4', 'ep-3', 'ep-2']);
+    const second = await system.api(`/v1/alerts?limit=3&cursor=${first.body.next_cursor}`);
+    expect(ids(second.body)).toEqual(['ep-1']);
+    expect(second.body.next_cursor).toBeNull();
+  });
+
+  it.each([
+    ['/v1/alerts?status=open', 400, 'BUZZ_ERR_VALIDATION'],
+    ['/v1/alerts?cursor=nonsense', 400, 'BUZZ_ERR_INVALID_CURSOR'],
+    ['/v1/alerts?since=yesterday', 400, 'BUZZ_ERR_VALIDATION'],
+    ['/v1/alerts/ep-9', 404, 'BUZZ_ERR_NOT_FOUND'],
+  ])('answers %s with %i %s', async (path, status, code) => {
+    const answer = await system.api(path);
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.code).toBe(code);
+  });
+
+  it('acknowledges with an admin key only', async () => {
+    expect((await system.api('/v1/alerts/ep-4/ack', { method: 'POST' })).status).toBe(403);
+    expect((await system.api('/v1/alerts/ep-9/ack', { key: ADMIN_KEY, method: 'POST' })).status).toBe(404);
+    const ack = await system.api('/v1/alerts/ep-4/ack', { key: ADMIN_KEY, method: 'POST' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.data).toMatchObject({ id: 'ep-4', acked_by: 'admin', status: 'firing' });
+    expect((await system.api('/v1/alerts/ep-4')).body.data.acked_at).not.toBeNull();
+  });
+
+  it('creates, lists and ends silences, refusing what cannot be one', async () => {
+    const post = async (body: unknown, key: string | null = ADMIN_KEY) => {
+      const response = await fetch(`${system.baseUrl}/v1/silences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const endsAt = new Date(Date.now() + HOUR).toISOString();
+    expect((await post({ brand: 'acme', ends_at: endsAt, comment: 'x' }, 'test-read-key-0123456789')).status).toBe(403);
+    const unknownBrand = await post({ brand: 'acne', ends_at: endsAt, comment: 'typo' });
+    expect(unknownBrand).toMatchObject({ status: 400, body: { error: { code: 'BUZZ_ERR_VALIDATION', message: 'brand: "acne" is not configured (known: acme, globex)' } } });
+    const past = await post({ ends_at: new Date(Date.now() - HOUR).toISOString(), comment: 'too late' });
+    expect(past).toMatchObject({ status: 400, body: { error: { message: 'ends_at: must be in the future and after starts_at' } } });
+    const noComment = await post({ ends_at: endsAt });
+    expect(noComment.status).toBe(400);
+    const created = await post({ rule: 'buzz', ends_at: endsAt, comment: 'known issue, fix shipping' });
+    expect(created).toMatchObject({ status: 201, body: { data: { rule_id: 'buzz', brand_id: null, ends_at: endsAt, active: true, created_by: 'admin' } } });
+    const id = created.body.data.id as string;
+    expect((await system.api('/v1/silences')).body.data.map((silence: { id: string }) => silence.id)).toEqual([id]);
+    const ended = await fetch(`${system.baseUrl}/v1/silences/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(ended.status).toBe(204);
+    expect((await system.api('/v1/silences')).body.data).toEqual([]);
+    const again = await fetch(`${system.baseUrl}/v1/silences/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(again.status).toBe(404);
+  });
+});

@@ -13,18 +13,22 @@ import { SourceError } from './source-error.js';
 /** searchPosts' maximum page size. */
 const PAGE_SIZE = 100;
 /**
- * Pages read per query in one poll (500 posts). Results come newest first, so a query with more new posts than this
- * between two polls loses the oldest of them; the poll logs a warning when it stops at the cap.
+ * Pages read per query in one poll (500 posts). Results come newest first; a catch-up stopped here keeps the query's
+ * cursor and goes on at the next poll below the oldest post read (`until`, kept in `resume`), so nothing is skipped.
+ * Only a first poll's backfill ends at the cap (short of its 24 h, with a warning).
  */
-const MAX_PAGES_PER_POLL = 5;
+export const BLUESKY_MAX_PAGES_PER_POLL = 5;
 /**
  * How far before the newest post read the next poll asks again. `since` filters on a post's sort time (the earlier of
  * createdAt and indexedAt), so a post created before the newest one read but indexed after the poll sorts before
  * `since`: it is found if it is indexed within this overlap of its creation.
  */
 export const BLUESKY_OVERLAP_MS = 15 * 60_000;
-/** At most the posts one poll reads (MAX_PAGES_PER_POLL pages): the overlap's post uris kept per query. */
-const MAX_SEEN_URIS = PAGE_SIZE * MAX_PAGES_PER_POLL;
+/**
+ * The overlap's post uris kept per query: a bound on the state, above the 500 one poll reads, since a catch-up over
+ * several polls remembers the overlap before its newest post across them.
+ */
+const MAX_SEEN_URIS = 2_000;
 /** A session whose access token expires sooner than this is refreshed before the poll, not half-way through it. */
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 
@@ -68,6 +72,19 @@ interface QueryCursor {
 
 interface BlueskyState extends SourceState {
   queries?: Record<string, QueryCursor>;
+  /** Queries whose catch-up stopped at the page cap, to go on with at the next poll (see SearchResume). */
+  resume?: Record<string, SearchResume>;
+}
+
+/**
+ * A catch-up cut short: the posts sorting from the query's `since` (less the overlap) up to `until` (exclusive) are
+ * still to be read; when they are, `next` (the newest post the catch-up read, and the overlap before it) becomes the
+ * query's cursor. `seen`: the posts read that sort in the last millisecond before `until`, which come again.
+ */
+interface SearchResume {
+  until: string;
+  seen: string[];
+  next: QueryCursor;
 }
 
 export const blueskySourceKind = defineSourceKind({
@@ -108,38 +125,79 @@ interface SearchSettings {
 
 async function pollSearches(searches: string[], state: BlueskyState, settings: SearchSettings, context: PollContext): Promise<PollResult> {
   const queries = { ...state.queries };
+  const resume: Record<string, SearchResume> = {};
   const posts = new Map<string, Post>();
   await settings.session.prepare(context);
   for (const query of searches) {
     const cursor = readCursor(queries[query]);
+    const resuming = cursor === undefined ? undefined : readResume(state.resume?.[query]);
     const since = cursor === undefined ? backfillStart(context.now, settings.backfillMs) : new Date(Date.parse(cursor.since) - BLUESKY_OVERLAP_MS);
-    const found = await searchSince(query, since.toISOString(), settings, context);
-    const seen = new Set(cursor?.seen ?? []);
-    for (const post of found) if (!seen.has(post.uri) && !posts.has(post.uri)) posts.set(post.uri, post);
-    const next = nextCursor(found, cursor);
+    const found = await searchSince(query, { since: since.toISOString(), until: resuming?.until }, settings, context);
+    const seen = new Set([...(cursor?.seen ?? []), ...(resuming?.seen ?? [])]);
+    for (const post of found.posts) if (!seen.has(post.uri) && !posts.has(post.uri)) posts.set(post.uri, post);
+    const next = resuming === undefined ? nextCursor(found.posts, cursor) : carriedCursor(resuming.next, found.posts);
+    const stopped = found.stoppedAtCap && cursor !== undefined && next !== undefined ? resumeBelow(found.posts, resuming, next) : undefined;
+    if (stopped !== undefined) {
+      // The cursor stays until the catch-up gets down to it.
+      resume[query] = stopped;
+      context.logger.info({ query, pages: BLUESKY_MAX_PAGES_PER_POLL }, 'bluesky search stopped at the page cap; the next poll goes on from there');
+      continue;
+    }
+    if (found.stoppedAtCap) {
+      context.logger.warn({ query, pages: BLUESKY_MAX_PAGES_PER_POLL }, 'bluesky search stopped at the page cap; older posts are left out');
+    }
     if (next !== undefined) queries[query] = next;
   }
-  return { items: [...posts.values()].map(toItem), nextState: { queries } };
+  const nextState: BlueskyState = Object.keys(resume).length === 0 ? { queries } : { queries, resume };
+  return { items: [...posts.values()].map(toItem), nextState };
 }
 
-async function searchSince(query: string, since: string, settings: SearchSettings, context: PollContext): Promise<Post[]> {
+interface SearchRead {
+  posts: Post[];
+  /** The last page read had a cursor to more: the posts below it are still to be read. */
+  stoppedAtCap: boolean;
+}
+
+async function searchSince(
+  query: string,
+  range: { since: string; until: string | undefined },
+  settings: SearchSettings,
+  context: PollContext,
+): Promise<SearchRead> {
   const posts: Post[] = [];
   let pageCursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+  for (let page = 0; page < BLUESKY_MAX_PAGES_PER_POLL; page++) {
     const url = new URL('app.bsky.feed.searchPosts', settings.searchBase);
     url.searchParams.set('q', query);
     url.searchParams.set('sort', 'latest');
-    url.searchParams.set('since', since);
+    url.searchParams.set('since', range.since);
+    if (range.until !== undefined) url.searchParams.set('until', range.until);
     url.searchParams.set('limit', String(PAGE_SIZE));
     if (pageCursor !== undefined) url.searchParams.set('cursor', pageCursor);
     const { response, body } = await settings.session.authorizedJson(context, { url: url.toString() });
     const answer = expectShape<Static<typeof SearchBody>>(SearchBody, body, new URL(response.url).host);
     posts.push(...answer.posts);
-    if (answer.posts.length === 0 || answer.cursor === undefined || answer.cursor === '') return posts;
+    if (answer.posts.length === 0 || answer.cursor === undefined || answer.cursor === '') return { posts, stoppedAtCap: false };
     pageCursor = answer.cursor;
   }
-  context.logger.warn({ query, pages: MAX_PAGES_PER_POLL }, 'bluesky search stopped at the page cap; older new posts are skipped');
-  return posts;
+  return { posts, stoppedAtCap: true };
+}
+
+/**
+ * Where a catch-up stopped at the cap goes on: below the oldest post read, by sort time. The next search ends a
+ * millisecond after it (`until` is exclusive), so the other posts of that millisecond are not skipped; those read
+ * already come again and are left out by `seen`. Only when a whole poll read nothing older than the last stop
+ * (over 500 posts in one millisecond) does it step below that millisecond, so that a catch-up always ends.
+ * Undefined when no post read has a sort time to go on from (the catch-up then ends here).
+ */
+function resumeBelow(posts: Post[], previous: SearchResume | undefined, next: QueryCursor): SearchResume | undefined {
+  const times = posts.map((post) => ({ uri: post.uri, time: sortTime(post) })).filter((post): post is { uri: string; time: number } => post.time !== null);
+  if (times.length === 0) return undefined;
+  const oldest = Math.min(...times.map((post) => post.time));
+  const stuck = previous !== undefined && oldest + 1 >= Date.parse(previous.until);
+  const until = stuck ? oldest : oldest + 1;
+  const seen = stuck ? [] : times.filter((post) => post.time === oldest).map((post) => post.uri);
+  return { until: new Date(until).toISOString(), seen: [...new Set(seen)].slice(0, MAX_SEEN_URIS), next };
 }
 
 /**
@@ -156,6 +214,25 @@ function nextCursor(posts: Post[], previous: QueryCursor | undefined): QueryCurs
   if (newest === -Infinity) return undefined;
   const seen = sorted.filter((post) => post.time >= newest - BLUESKY_OVERLAP_MS).map((post) => post.uri);
   return { since: new Date(newest).toISOString(), seen: [...new Set(seen)].slice(0, MAX_SEEN_URIS) };
+}
+
+/**
+ * The cursor a catch-up leaves once done, with the posts of this poll added: a catch-up reads down from its newest
+ * post, so the overlap before it may span polls, and what each read of it is remembered.
+ */
+function carriedCursor(carried: QueryCursor, posts: Post[]): QueryCursor {
+  const next = nextCursor(posts, carried) ?? carried;
+  if (next.since !== carried.since) return next;
+  return { since: next.since, seen: [...new Set([...carried.seen, ...next.seen])].slice(0, MAX_SEEN_URIS) };
+}
+
+/** A stored catch-up, or undefined (none, or not of the shape this file writes: the cursor is read down from anew). */
+function readResume(stored: unknown): SearchResume | undefined {
+  if (stored === null || typeof stored !== 'object') return undefined;
+  const { until, seen, next } = stored as Partial<SearchResume>;
+  const cursor = readCursor(next);
+  if (typeof until !== 'string' || Number.isNaN(Date.parse(until)) || cursor === undefined) return undefined;
+  return { until, seen: Array.isArray(seen) ? seen.filter((uri): uri is string => typeof uri === 'string') : [], next: cursor };
 }
 
 /**

@@ -20,7 +20,8 @@ export const GDELT_PAGE_SIZE = 250;
 /**
  * Full pages per search and poll: a time range with more articles is sliced (enddatetime moved back to the oldest
  * article seen) at most this often. With the 5 s pace this keeps a search under 20 s, so a poll of a few searches
- * stays well inside the poller's lock; what lies beyond (the oldest part of a huge backfill) is left out and logged.
+ * stays well inside the poller's lock. A catch-up stopped here keeps its cursor and goes on at the next poll from
+ * where it stopped (kept in `resume`); only a first poll's backfill leaves the rest (its oldest part) out, logged.
  */
 export const GDELT_MAX_PAGES_PER_SEARCH = 4;
 /**
@@ -38,6 +39,19 @@ interface GdeltState extends SourceState {
   newest?: Record<string, string>;
   /** URL → seendate of articles within the overlap window: the next poll returns them again, they are not new. */
   recent?: Record<string, string>;
+  /** Searches whose catch-up stopped at the page cap, to go on with at the next poll (see SearchResume). */
+  resume?: Record<string, SearchResume>;
+}
+
+/**
+ * A catch-up cut short: the search's articles from its start (the overlap before `newest`) up to `until`
+ * (enddatetime, YYYYMMDDHHMMSS) are still to be read; `seen` are the URLs of second `until` read already, which come
+ * again. When the rest is read, the search's newest becomes `next`, the newest article the catch-up read.
+ */
+interface SearchResume {
+  until: string;
+  seen: string[];
+  next: string;
 }
 
 const GdeltAnswer = Type.Object({
@@ -81,20 +95,38 @@ interface GdeltSetup {
 
 async function pollGdelt(setup: GdeltSetup, state: GdeltState, context: PollContext): Promise<PollResult> {
   const newest: Record<string, string> = {};
+  const resume: Record<string, SearchResume> = {};
   const previousNewest = stringRecord(state.newest);
   const remembered = stringRecord(state.recent);
   const found = new Map<string, GdeltArticle>();
   for (const search of setup.searches) {
-    const since = searchStart(previousNewest[search], setup.backfillMs, context.now);
-    const articles = await searchArticles(setup.endpoint, search, since, context);
-    for (const article of articles) if (!found.has(article.url)) found.set(article.url, article);
-    const newestSeen = maxStamp([previousNewest[search], ...articles.map((article) => compactSeenDate(article.seendate))]);
-    if (newestSeen !== undefined) newest[search] = newestSeen;
+    const cursor = previousNewest[search];
+    const resuming = cursor === undefined ? undefined : readResume(state.resume?.[search]);
+    const since = searchStart(cursor, setup.backfillMs, context.now);
+    const read = await searchArticles(setup.endpoint, search, { since, until: resuming === undefined ? null : parseStamp(resuming.until) }, context);
+    const readBefore = new Set(resuming?.seen ?? []);
+    for (const article of read.articles) if (!readBefore.has(article.url) && !found.has(article.url)) found.set(article.url, article);
+    const newestRead = maxStamp([cursor, resuming?.next, ...read.articles.map((article) => compactSeenDate(article.seendate))]);
+    if (read.continueUntil !== null && cursor !== undefined) {
+      // The cursor stays until the catch-up gets down to it.
+      newest[search] = cursor;
+      resume[search] = resumeAt(read.continueUntil, read.articles, newestRead ?? cursor);
+      context.logger.info({ search, pages: read.pages }, 'gdelt search stopped at the page cap; the next poll goes on from there');
+      continue;
+    }
+    if (read.continueUntil !== null) {
+      context.logger.warn(
+        { search, pages: read.pages, oldestFetched: oldestSeen(read.articles)?.toISOString() ?? null, since: since.toISOString() },
+        'gdelt search has more articles than a poll fetches; older ones are left out',
+      );
+    }
+    if (newestRead !== undefined) newest[search] = newestRead;
   }
   const fresh = [...found.values()].filter((article) => remembered[article.url] === undefined);
+  const recent = rememberOverlap({ ...remembered, ...seenDates(found.values()) }, newest, resume);
   return {
     items: fresh.map(toSourceItem),
-    nextState: { newest, recent: rememberOverlap({ ...remembered, ...seenDates(found.values()) }, newest) },
+    nextState: Object.keys(resume).length === 0 ? { newest, recent } : { newest, recent, resume },
   };
 }
 
@@ -105,30 +137,57 @@ function searchStart(newestStamp: string | undefined, backfillMs: number, now: D
   return new Date(Math.max(start.getTime(), now.getTime() - SEARCHABLE_WINDOW_MS));
 }
 
+interface SearchRead {
+  articles: GdeltArticle[];
+  pages: number;
+  /** Set when the page cap ended the search with more to read: the enddatetime its next call would have had. */
+  continueUntil: Date | null;
+}
+
 /**
- * Every article of one search seen since `since`, newest first. A full page means there may be more: the next call
- * ends at the oldest article of the page (articles of that second come again and are deduplicated by URL), or a
- * second before it when the whole page shares one second, up to GDELT_MAX_PAGES_PER_SEARCH pages.
+ * Every article of one search seen since `since` (up to `until` when set), newest first. A full page means there may
+ * be more: the next call ends at the oldest article of the page (articles of that second come again and are
+ * deduplicated by URL), or a second before it when the whole page shares the second the call ended at (the rest of
+ * that second is out of reach: GDELT has no offset), up to GDELT_MAX_PAGES_PER_SEARCH pages.
  */
-async function searchArticles(endpoint: string, search: string, since: Date, context: PollContext): Promise<GdeltArticle[]> {
+async function searchArticles(
+  endpoint: string,
+  search: string,
+  range: { since: Date; until: Date | null },
+  context: PollContext,
+): Promise<SearchRead> {
+  const { since } = range;
   const articles: GdeltArticle[] = [];
-  let until: Date | null = null;
+  let until = range.until;
   for (let page = 1; ; page++) {
     const batch = await fetchArticlePage(endpoint, search, since, until, context);
     articles.push(...batch);
-    if (batch.length < GDELT_PAGE_SIZE) return articles;
+    if (batch.length < GDELT_PAGE_SIZE) return { articles, pages: page, continueUntil: null };
     const oldest = oldestSeen(batch);
-    if (page >= GDELT_MAX_PAGES_PER_SEARCH || oldest === null) {
-      context.logger.warn(
-        { search, pages: page, oldestFetched: oldest?.toISOString() ?? null, since: since.toISOString() },
-        'gdelt search has more articles than a poll fetches; older ones are left out',
-      );
-      return articles;
+    if (oldest === null) {
+      context.logger.warn({ search, pages: page }, 'gdelt listed a full page without dates; older articles are left out');
+      return { articles, pages: page, continueUntil: null };
     }
     const nextUntil: Date = until === null || oldest.getTime() < until.getTime() ? oldest : new Date(oldest.getTime() - 1_000);
-    if (nextUntil.getTime() <= since.getTime()) return articles;
+    if (nextUntil.getTime() <= since.getTime()) return { articles, pages: page, continueUntil: null };
+    if (page >= GDELT_MAX_PAGES_PER_SEARCH) return { articles, pages: page, continueUntil: nextUntil };
     until = nextUntil;
   }
+}
+
+/** Where a catch-up goes on: the enddatetime its next call has, and the URLs of that second read already. */
+function resumeAt(until: Date, articles: readonly GdeltArticle[], next: string): SearchResume {
+  const stamp = formatStamp(until);
+  const seen = articles.filter((article) => compactSeenDate(article.seendate) === stamp).map((article) => article.url);
+  return { until: stamp, seen: [...new Set(seen)].slice(0, MAX_REMEMBERED_URLS), next };
+}
+
+/** A stored catch-up, or undefined (none, or not of the shape this file writes: the search starts from the top). */
+function readResume(stored: unknown): SearchResume | undefined {
+  if (stored === null || typeof stored !== 'object') return undefined;
+  const { until, seen, next } = stored as Partial<SearchResume>;
+  if (typeof until !== 'string' || parseStamp(until) === null || typeof next !== 'string' || parseStamp(next) === null) return undefined;
+  return { until, seen: Array.isArray(seen) ? seen.filter((url): url is string => typeof url === 'string') : [], next };
 }
 
 async function fetchArticlePage(
@@ -204,16 +263,29 @@ function toSourceItem(article: GdeltArticle): SourceItem {
   };
 }
 
-/** The overlap-window URLs worth remembering: seen no earlier than the overlap before the oldest search cursor. */
-function rememberOverlap(seen: Record<string, string>, newest: Record<string, string>): Record<string, string> {
-  const cursors = Object.values(newest).map(parseStamp).filter((date): date is Date => date !== null);
-  if (cursors.length === 0) return {};
-  const floor = formatStamp(new Date(Math.min(...cursors.map((date) => date.getTime())) - GDELT_OVERLAP_MS));
+/**
+ * The URLs worth remembering: those a later call of some search may list again. A search asks from the overlap before
+ * its newest article; one catching up asks only down from `until` until done, and then from the overlap before the
+ * newest article the catch-up read, so what lies between is not asked for again.
+ */
+function rememberOverlap(seen: Record<string, string>, newest: Record<string, string>, resume: Record<string, SearchResume>): Record<string, string> {
+  const ranges = Object.entries(newest).flatMap(([search, stamp]) => {
+    const from = overlapBefore(stamp);
+    if (from === null) return [];
+    const catchUp = resume[search];
+    if (catchUp === undefined) return [{ from, to: null }];
+    return [{ from, to: catchUp.until }, { from: overlapBefore(catchUp.next) ?? from, to: null }];
+  });
   const kept = Object.entries(seen)
-    .filter(([, stamp]) => stamp >= floor)
+    .filter(([, stamp]) => ranges.some((range) => stamp >= range.from && (range.to === null || stamp <= range.to)))
     .sort(([, a], [, b]) => (a < b ? 1 : a > b ? -1 : 0))
     .slice(0, MAX_REMEMBERED_URLS);
   return Object.fromEntries(kept);
+}
+
+function overlapBefore(stamp: string): string | null {
+  const date = parseStamp(stamp);
+  return date === null ? null : formatStamp(new Date(date.getTime() - GDELT_OVERLAP_MS));
 }
 
 function seenDates(articles: Iterable<GdeltArticle>): Record<string, string> {

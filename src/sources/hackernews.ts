@@ -13,13 +13,18 @@ export const HACKERNEWS_DEFAULT_BASE_URL = 'https://hn.algolia.com';
 export const HN_HITS_PER_PAGE = 100;
 /** Algolia serves at most this many hits of one query (paginationLimitedTo): a larger window is sliced by time. */
 export const HN_HIT_CAP = 1000;
-/** Requests per search per poll; past it the oldest part of the window is left out (newest hits are fetched first). */
+/**
+ * Requests per search per poll. Hits are fetched newest first, so a catch-up stopped here keeps its cursor and goes on
+ * at the next poll with what is older than the oldest hit fetched (kept in `resume`): nothing is skipped. Only a first
+ * poll's backfill ends here, leaving the oldest part of its window out (with a warning).
+ */
 export const HN_MAX_REQUESTS_PER_SEARCH = 40;
 /**
  * Each poll reaches this far behind the previous one: Algolia indexes an item some time after it is posted, and an
  * item indexed late would otherwise fall behind the cursor for good. What was already seen there is skipped.
  */
 export const HN_OVERLAP_SECONDS = 15 * 60;
+/** Bounds the ids kept per search (overlap and catch-up), far above what one poll's overlap holds. */
 const MAX_SEEN_IDS = 2000;
 // A sliced window aims at this many hits per slice, leaving room under the cap for an uneven spread.
 const SLICE_TARGET_HITS = HN_HIT_CAP / 2;
@@ -33,6 +38,20 @@ interface SearchCursor {
 
 interface HackerNewsState extends SourceState {
   searches?: Record<string, SearchCursor>;
+  /** Searches whose catch-up stopped at the request budget, to go on with at the next poll (see SearchResume). */
+  resume?: Record<string, SearchResume>;
+}
+
+/**
+ * A catch-up cut short: the hits created after the search's cursor (less the overlap) and up to `until` (unix
+ * seconds, inclusive) are still to be fetched; `seen` are those of second `until` fetched already, which come again.
+ * When the rest is fetched, the cursor becomes `next`: when the catch-up started, with the ids it fetched in the
+ * overlap before that.
+ */
+interface SearchResume {
+  until: number;
+  seen: string[];
+  next: SearchCursor;
 }
 
 const Hit = Type.Object({
@@ -103,31 +122,51 @@ async function pollHackerNews(
   const firstSince = Math.floor(backfillStart(context.now, backfillMs).getTime() / 1000);
   const items = new Map<string, SourceItem>();
   const cursors: Record<string, SearchCursor> = {};
+  const resume: Record<string, SearchResume> = {};
   for (const query of searches) {
     const cursor = readCursor(state.searches?.[query]);
+    const resuming = cursor === undefined ? undefined : readResume(state.resume?.[query]);
     const after = cursor === undefined ? firstSince : cursor.since - HN_OVERLAP_SECONDS;
-    const hits = await searchWindow(endpoint, query, after, nowSeconds, context);
-    const seen = new Set(cursor?.seen ?? []);
+    const { hits, truncated } = await searchWindow(endpoint, query, { after, until: resuming?.until ?? null }, nowSeconds, context);
+    const seen = new Set([...(cursor?.seen ?? []), ...(resuming?.seen ?? [])]);
     for (const hit of hits) {
       if (!seen.has(hit.objectID)) items.set(hit.objectID, toSourceItem(hit));
     }
-    cursors[query] = { since: nowSeconds, seen: overlapIds(hits, nowSeconds) };
+    const next = resuming === undefined ? { since: nowSeconds, seen: overlapIds(hits, nowSeconds) } : carriedCursor(resuming.next, hits);
+    const stopped = truncated && cursor !== undefined ? resumeBelow(hits, next) : undefined;
+    if (cursor !== undefined && stopped !== undefined) {
+      // The cursor stays until the catch-up gets down to it.
+      cursors[query] = cursor;
+      resume[query] = stopped;
+      context.logger.info({ query, requests: HN_MAX_REQUESTS_PER_SEARCH }, 'hackernews: request budget reached; the next poll goes on from there');
+      continue;
+    }
+    if (truncated) {
+      context.logger.warn({ query, requests: HN_MAX_REQUESTS_PER_SEARCH }, 'hackernews: request budget reached; the oldest hits of this window are left out');
+    }
+    cursors[query] = next;
   }
-  return { items: [...items.values()], nextState: { searches: cursors } };
+  const nextState: HackerNewsState = Object.keys(resume).length === 0 ? { searches: cursors } : { searches: cursors, resume };
+  return { items: [...items.values()], nextState };
 }
 
-/** Every hit of `query` created after `after` (as far as the request budget goes), newest windows first. */
-async function searchWindow(endpoint: string, query: string, after: number, nowSeconds: number, context: PollContext): Promise<AlgoliaHit[]> {
+/**
+ * Every hit of `query` in `window` (as far as the request budget goes), newest first: time slices newest first, and
+ * pages within one newest first. So when the budget stops it, every hit newer than the oldest one fetched was fetched.
+ */
+async function searchWindow(
+  endpoint: string,
+  query: string,
+  whole: TimeWindow,
+  nowSeconds: number,
+  context: PollContext,
+): Promise<{ hits: AlgoliaHit[]; truncated: boolean }> {
   const hits = new Map<string, AlgoliaHit>();
   const collect = (answer: AlgoliaAnswer) => answer.hits.forEach((hit) => hits.set(hit.objectID, hit));
   let requests = 0;
-  let truncated = false;
-  const pending: TimeWindow[] = [{ after, until: null }];
+  const pending: TimeWindow[] = [whole];
   for (let window = pending.shift(); window !== undefined; window = pending.shift()) {
-    if (requests >= HN_MAX_REQUESTS_PER_SEARCH) {
-      truncated = true;
-      break;
-    }
+    if (requests >= HN_MAX_REQUESTS_PER_SEARCH) return { hits: [...hits.values()], truncated: true };
     const first = await searchPage(endpoint, query, window, 0, context);
     requests++;
     collect(first);
@@ -137,20 +176,33 @@ async function searchWindow(endpoint: string, query: string, after: number, nowS
       continue;
     }
     for (let page = 1; page < first.nbPages; page++) {
-      if (requests >= HN_MAX_REQUESTS_PER_SEARCH) {
-        truncated = true;
-        break;
-      }
+      if (requests >= HN_MAX_REQUESTS_PER_SEARCH) return { hits: [...hits.values()], truncated: true };
       const answer = await searchPage(endpoint, query, window, page, context);
       requests++;
       collect(answer);
       if (answer.hits.length === 0) break;
     }
   }
-  if (truncated) {
-    context.logger.warn({ query, requests }, 'hackernews: request budget reached; the oldest hits of this window are left out');
-  }
-  return [...hits.values()];
+  return { hits: [...hits.values()], truncated: false };
+}
+
+/**
+ * Where a catch-up stopped by the budget goes on: up to the second of the oldest hit fetched (inclusive, so that the
+ * other hits of that second are not skipped; those fetched already are left out by `seen`). Each such stop lies below
+ * the one before: a poll's first slices reach below one second's hits (Algolia serves at most 1000 of a query) well
+ * within the budget. Undefined when nothing was fetched to go on from.
+ */
+function resumeBelow(hits: readonly AlgoliaHit[], next: SearchCursor): SearchResume | undefined {
+  if (hits.length === 0) return undefined;
+  const until = Math.min(...hits.map((hit) => hit.created_at_i));
+  const seen = hits.filter((hit) => hit.created_at_i === until).map((hit) => hit.objectID);
+  return { until, seen: seen.slice(0, MAX_SEEN_IDS), next };
+}
+
+/** The cursor a catch-up leaves once done, with the ids this poll fetched in its overlap added (a big one spans polls). */
+function carriedCursor(carried: SearchCursor, hits: readonly AlgoliaHit[]): SearchCursor {
+  const seen = [...new Set([...carried.seen, ...overlapIds(hits, carried.since)])];
+  return { since: carried.since, seen: seen.slice(0, MAX_SEEN_IDS) };
 }
 
 /** Splits a window holding more than the cap into equal time slices, newest first; a slice still too full is split again. */
@@ -190,6 +242,15 @@ function readCursor(stored: unknown): SearchCursor | undefined {
   const { since, seen } = stored as Partial<SearchCursor>;
   if (typeof since !== 'number' || !Number.isFinite(since) || !Array.isArray(seen)) return undefined;
   return { since, seen: seen.filter((id): id is string => typeof id === 'string') };
+}
+
+/** A stored catch-up, or undefined (none, or not of the shape this file writes: the window is fetched from the top). */
+function readResume(stored: unknown): SearchResume | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { until, seen, next } = stored as Partial<SearchResume>;
+  const cursor = readCursor(next);
+  if (typeof until !== 'number' || !Number.isFinite(until) || !Array.isArray(seen) || cursor === undefined) return undefined;
+  return { until, seen: seen.filter((id): id is string => typeof id === 'string'), next: cursor };
 }
 
 /** The ids fetched within the overlap the next poll reaches back into (the newest first, bounded). */

@@ -12,7 +12,10 @@ import type { PollContext, PollResult, SourceState } from './source.js';
 
 const PERMALINK_ORIGIN = 'https://www.reddit.com';
 const PAGE_SIZE = 100;
-/** Pages (of 100 posts) per search per poll: a burst bigger than this between two polls loses its oldest posts. */
+/**
+ * Pages (of 100 posts) per search per poll. A catch-up bigger than this stops there and goes on at the next poll from
+ * the listing position it reached (`after`), so nothing is skipped; only a first poll's backfill ends at the cap.
+ */
 export const REDDIT_MAX_PAGES = 5;
 // Search indexes a post a little after it is created, so each poll looks this far behind the newest post it has
 // seen; the posts in that window are remembered by name, so they are not returned twice.
@@ -56,6 +59,19 @@ interface SearchCursor {
   /** created_utc (seconds) of the newest post seen. */
   newest: number;
   /** Names (t3_…) of the posts seen within OVERLAP_SECONDS of `newest`. */
+  seen: string[];
+  /** A catch-up that the page cap cut short, to go on with at the next poll. */
+  catchUp?: CatchUp;
+}
+
+/**
+ * A catch-up stopped at the page cap: the posts below the listing position `after` (the name reddit gave for the next
+ * page), down to the cursor, are still to be read. Once they are, `newest` and `seen` (the newest post the catch-up
+ * read and the names within OVERLAP_SECONDS of it) become the cursor.
+ */
+interface CatchUp {
+  after: string;
+  newest: number;
   seen: string[];
 }
 
@@ -141,7 +157,13 @@ async function pollReddit(
   return { items, nextState: { searches: cursors } };
 }
 
-/** The posts of one search newer than its cursor (or the backfill start), newest first, page by page. */
+/**
+ * The posts of one search newer than its cursor (or the backfill start), newest first, page by page. The cursor moves
+ * up only once a walk got down to it: one stopped by the page cap keeps the cursor and records where it stopped, and
+ * the next poll goes on from there (posts newer than the catch-up's start are read after it, from the top). Should
+ * reddit drop the post `after` names meanwhile (deleted, removed), its listing may come back empty and the catch-up
+ * end there.
+ */
 async function newPosts(
   search: RedditSearch,
   cursor: SearchCursor | undefined,
@@ -150,27 +172,46 @@ async function newPosts(
   context: PollContext,
 ): Promise<{ things: RedditThing[]; cursor: SearchCursor }> {
   const since = cursor === undefined ? Math.floor(backfillStart(context.now, backfillMs).getTime() / 1000) : cursor.newest - OVERLAP_SECONDS;
+  const catchUp = cursor?.catchUp;
+  const walk = await walkDown(search, since, catchUp?.after ?? null, client, context);
+  const known = new Set([...(cursor?.seen ?? []), ...(catchUp?.seen ?? [])]);
+  const things = walk.found.filter((thing) => !known.has(thing.data.name));
+  const reached = cursorAfter(catchUp ?? { newest: cursor?.newest ?? since, seen: [] }, walk.found);
+  if (walk.stoppedAt === null) return { things, cursor: reached };
+  if (cursor === undefined) {
+    context.logger.warn({ search, pages: REDDIT_MAX_PAGES }, 'reddit backfill has more posts than the page cap; older ones are left out');
+    return { things, cursor: reached };
+  }
+  context.logger.info({ search, pages: REDDIT_MAX_PAGES }, 'reddit search stopped at the page cap; the next poll goes on from there');
+  return { things, cursor: { newest: cursor.newest, seen: cursor.seen, catchUp: { after: walk.stoppedAt, ...reached } } };
+}
+
+interface Walk {
+  /** The posts at or after `since`, newest first. */
+  found: RedditThing[];
+  /** The `after` to go on from when the page cap ended the walk before it reached `since` or the listing's end. */
+  stoppedAt: string | null;
+}
+
+async function walkDown(search: RedditSearch, since: number, from: string | null, client: RedditClient, context: PollContext): Promise<Walk> {
   const found: RedditThing[] = [];
-  let after: string | null = null;
+  let after = from;
   for (let page = 1; ; page++) {
     const listing = await client.search(search, after, context);
     const recent = listing.data.children.filter((thing) => thing.data.created_utc >= since);
     found.push(...recent);
     after = listing.data.after;
     const reachedKnown = recent.length < listing.data.children.length;
-    if (after === null || reachedKnown) break;
-    if (page === REDDIT_MAX_PAGES) {
-      context.logger.warn({ search, pages: page }, 'reddit search has more new posts than the page cap; older ones are skipped');
-      break;
-    }
+    if (after === null || reachedKnown) return { found, stoppedAt: null };
+    if (page === REDDIT_MAX_PAGES) return { found, stoppedAt: after };
   }
-  const seen = new Set(cursor?.seen ?? []);
-  const newest = Math.max(cursor?.newest ?? since, ...found.map((thing) => thing.data.created_utc));
-  const nextSeen = found
-    .filter((thing) => thing.data.created_utc >= newest - OVERLAP_SECONDS)
-    .map((thing) => thing.data.name)
-    .slice(0, MAX_SEEN_NAMES);
-  return { things: found.filter((thing) => !seen.has(thing.data.name)), cursor: { newest, seen: nextSeen } };
+}
+
+/** `base` moved up to the posts just read: the newest of them, and the names within the overlap behind it (bounded). */
+function cursorAfter(base: { newest: number; seen: string[] }, read: readonly RedditThing[]): SearchCursor {
+  const newest = Math.max(base.newest, ...read.map((thing) => thing.data.created_utc));
+  const recent = read.filter((thing) => thing.data.created_utc >= newest - OVERLAP_SECONDS).map((thing) => thing.data.name);
+  return { newest, seen: [...new Set([...base.seen, ...recent])].slice(0, MAX_SEEN_NAMES) };
 }
 
 function toSourceItem(thing: RedditThing): SourceItem {

@@ -16,7 +16,10 @@ export const STACKEXCHANGE_DEFAULT_BASE_URL = 'https://api.stackexchange.com';
 
 /** The API's largest page. */
 export const SE_PAGE_SIZE = 100;
-/** Pages per search per poll (each costs one request of the daily quota); past it the oldest results are left out. */
+/**
+ * Pages per search per poll (each costs one request of the daily quota). A catch-up bigger than this stops there and
+ * goes on at the next poll below the oldest result it read (see CatchUp); only a first poll's backfill ends at the cap.
+ */
 export const SE_MAX_PAGES_PER_SEARCH = 5;
 /** Each poll reaches this far behind the previous one (search indexes lag); what was already seen there is skipped. */
 export const SE_OVERLAP_SECONDS = 15 * 60;
@@ -26,8 +29,25 @@ const MAX_SEEN_IDS = 2000;
 const KEY_HINT = "check the stackexchange source's `key` (an app key from stackapps.com, e.g. \"${STACKEXCHANGE_KEY}\")";
 
 interface SearchCursor {
+  /** When the last search that got down to its cursor was made (seconds); the next one asks from here less the overlap. */
+  since: number;
+  /** Ids of the results within SE_OVERLAP_SECONDS before `since`, which the next search is answered again. */
+  seen: string[];
+  /** A catch-up that the page cap cut short, to go on with at the next poll. */
+  catchUp?: CatchUp;
+}
+
+/**
+ * A catch-up stopped at the page cap: the results from the cursor's window up to the second `reached` (the creation
+ * date of the oldest result read) are still to be read; `read` holds the ids already read from that second and the
+ * next (see searchWindow). Once the rest is read, `since` and `seen` (when the catch-up started, and the ids it read
+ * within the overlap before then) become the cursor.
+ */
+interface CatchUp {
   since: number;
   seen: string[];
+  reached: number;
+  read: string[];
 }
 
 interface StackExchangeState extends SourceState {
@@ -149,7 +169,7 @@ async function pollStackExchange(
   let pause: Pause | null = null;
   for (const query of searches) {
     const cursor = cursors[query];
-    const fromdate = cursor === undefined ? firstSince : cursor.since - SE_OVERLAP_SECONDS;
+    const window = searchWindow(cursor, firstSince);
     const found: SearchExcerpt[] = [];
     let interrupted = false;
     let capped = true;
@@ -159,7 +179,7 @@ async function pollStackExchange(
         interrupted = true;
         break;
       }
-      const answer = await searchPage(settings, query, fromdate, page, context);
+      const answer = await searchPage(settings, query, window, page, context);
       found.push(...answer.items);
       pause = pauseAfter(answer, clock(), settings);
       if (!answer.has_more || answer.items.length === 0) {
@@ -167,19 +187,15 @@ async function pollStackExchange(
         break;
       }
     }
-    if (capped && !interrupted) {
-      context.logger.warn({ query, pages: SE_MAX_PAGES_PER_SEARCH }, 'stackexchange: page cap reached; older results of this window are left out');
-    }
-    const seen = new Set(cursor?.seen ?? []);
+    const known = new Set([...(cursor?.seen ?? []), ...(cursor?.catchUp?.read ?? [])]);
     for (const excerpt of found) {
       const item = toSourceItem(excerpt, settings.siteOrigin);
-      if (item.externalId !== null && !seen.has(item.externalId)) items.set(item.externalId, item);
+      if (item.externalId !== null && !known.has(item.externalId)) items.set(item.externalId, item);
     }
-    // A search cut short by a pause is asked for again from the same cursor next poll (what it found now is
-    // deduplicated then); one that reached its page cap moves on, leaving out its oldest results rather than falling
-    // behind for good. The searches after it keep their cursors too.
+    // A search cut short by a pause is asked for again from the same cursor (and catch-up) next poll (what it found
+    // now is deduplicated then); the searches after it keep their cursors too.
     if (interrupted) break;
-    cursors[query] = { since: nowSeconds, seen: overlapIds(found, nowSeconds) };
+    cursors[query] = nextCursor(cursor, found, capped, nowSeconds, context.logger.child({ query, pages: SE_MAX_PAGES_PER_SEARCH }));
   }
   const nextState: StackExchangeState = { searches: cursors };
   if (pause !== null) {
@@ -188,6 +204,51 @@ async function pollStackExchange(
     context.logger.info({ pausedUntil: new Date(pause.until).toISOString(), reason: pause.reason }, 'stackexchange: pausing');
   }
   return { items: [...items.values()], nextState };
+}
+
+interface SearchWindow {
+  fromdate: number;
+  /** Set while a catch-up goes on: the newest second it asks for. */
+  todate?: number;
+}
+
+/**
+ * What a search asks for: from the cursor less the overlap (the backfill start on a first poll), and during a catch-up
+ * only up to where it reached. The API's documentation does not say whether `todate` is inclusive; asking up to the
+ * second after the oldest result read is right either way, the results of those two seconds read already being in
+ * `read`.
+ */
+function searchWindow(cursor: SearchCursor | undefined, firstSince: number): SearchWindow {
+  if (cursor === undefined) return { fromdate: firstSince };
+  const fromdate = cursor.since - SE_OVERLAP_SECONDS;
+  return cursor.catchUp === undefined ? { fromdate } : { fromdate, todate: cursor.catchUp.reached + 1 };
+}
+
+/**
+ * The cursor after a search that was not interrupted: moved up to when the search (or the catch-up it finished)
+ * started once it got down to the cursor; kept, with a catch-up saying where to go on, when the page cap stopped it.
+ * A first poll's backfill stopped by the cap moves on regardless (its oldest results are left out), and so does a
+ * catch-up that made no headway (over 500 results in two seconds), rather than asking for the same page forever.
+ */
+function nextCursor(
+  cursor: SearchCursor | undefined,
+  found: readonly SearchExcerpt[],
+  capped: boolean,
+  nowSeconds: number,
+  logger: PollContext['logger'],
+): SearchCursor {
+  const catchUp = cursor?.catchUp;
+  const since = catchUp?.since ?? nowSeconds;
+  const seen = [...new Set([...(catchUp?.seen ?? []), ...overlapIds(found, since)])].slice(0, MAX_SEEN_IDS);
+  if (!capped) return { since, seen };
+  const reached = Math.min(...found.map((excerpt) => excerpt.creation_date));
+  if (cursor === undefined || (catchUp !== undefined && reached >= catchUp.reached)) {
+    logger.warn(`stackexchange: page cap reached ${cursor === undefined ? 'while backfilling' : 'without headway'}; older results of this window are left out`);
+    return { since, seen };
+  }
+  logger.info('stackexchange: page cap reached; the next poll goes on from the oldest result read');
+  const read = found.filter((excerpt) => excerpt.creation_date <= reached + 1).map((excerpt) => String(postId(excerpt)));
+  return { since: cursor.since, seen: cursor.seen, catchUp: { since, seen, reached, read: read.slice(0, MAX_SEEN_IDS) } };
 }
 
 /** "Now" as the poll sees it (context.now) moved on by the time the poll has taken so far. */
@@ -240,7 +301,7 @@ function nextUtcMidnight(nowMs: number): number {
 async function searchPage(
   settings: StackExchangeSettings,
   query: string,
-  fromdate: number,
+  window: SearchWindow,
   page: number,
   context: PollContext,
 ): Promise<ExcerptPage> {
@@ -249,7 +310,8 @@ async function searchPage(
   url.searchParams.set('site', settings.site);
   url.searchParams.set('sort', 'creation');
   url.searchParams.set('order', 'desc');
-  url.searchParams.set('fromdate', String(fromdate));
+  url.searchParams.set('fromdate', String(window.fromdate));
+  if (window.todate !== undefined) url.searchParams.set('todate', String(window.todate));
   url.searchParams.set('page', String(page));
   url.searchParams.set('pagesize', String(SE_PAGE_SIZE));
   if (settings.key !== undefined) url.searchParams.set('key', settings.key);
@@ -308,10 +370,23 @@ function apiErrorToSourceError(error: ApiError, host: string, settings: StackExc
 
 function readCursor(stored: unknown): SearchCursor | undefined {
   if (typeof stored !== 'object' || stored === null) return undefined;
-  const { since, seen } = stored as Partial<SearchCursor>;
-  if (typeof since !== 'number' || !Number.isFinite(since) || !Array.isArray(seen)) return undefined;
-  return { since, seen: seen.filter((id): id is string => typeof id === 'string') };
+  const { since, seen, catchUp } = stored as Partial<SearchCursor>;
+  if (!isSeconds(since) || !Array.isArray(seen)) return undefined;
+  const cursor: SearchCursor = { since, seen: stringsOf(seen) };
+  const kept = readCatchUp(catchUp);
+  if (kept !== undefined) cursor.catchUp = kept;
+  return cursor;
 }
+
+function readCatchUp(stored: unknown): CatchUp | undefined {
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { since, seen, reached, read } = stored as Partial<CatchUp>;
+  if (!isSeconds(since) || !isSeconds(reached) || !Array.isArray(seen) || !Array.isArray(read)) return undefined;
+  return { since, seen: stringsOf(seen), reached, read: stringsOf(read) };
+}
+
+const isSeconds = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const stringsOf = (values: unknown[]) => values.filter((value): value is string => typeof value === 'string');
 
 function postId(excerpt: SearchExcerpt): number {
   return excerpt.item_type === 'answer' && excerpt.answer_id !== undefined ? excerpt.answer_id : excerpt.question_id;

@@ -10,7 +10,7 @@ import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import { localThrottle } from '../../src/queue/redis-throttle.js';
 import { createLogger } from '../../src/runtime/logger.js';
-import { BLUESKY_OVERLAP_MS, blueskySourceKind } from '../../src/sources/bluesky.js';
+import { BLUESKY_MAX_PAGES_PER_POLL, BLUESKY_OVERLAP_MS, blueskySourceKind } from '../../src/sources/bluesky.js';
 import type { PollContext } from '../../src/sources/source.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
@@ -60,6 +60,12 @@ describe('bluesky source', () => {
     blueskyPost({ rkey: '3klater00002', text: 'Acme later two', createdAt: minutesAgo(4) }),
   ];
   let skyPosts: BlueskyPostFixture[] = [detail, future, fruit, noHandle, old, ...fans];
+  // Read by the first poll of sky-burst; the burst after it is more than the page cap holds (500 posts), ten seconds apart.
+  const anchor = blueskyPost({ rkey: '3kanchor0001', text: 'Acme Corp opens a store', createdAt: minutesAgo(10) });
+  const burst = Array.from({ length: 1050 }, (_, index) =>
+    blueskyPost({ rkey: `3kburst${String(index).padStart(6, '0')}`, text: `Acme burst post ${index}`, createdAt: new Date(Date.parse(anchor.record.createdAt) + (index + 1) * 10_000) }),
+  );
+  let burstPosts: BlueskyPostFixture[] = [anchor];
   let resetSeconds = 0;
   const recovered = [blueskyPost({ rkey: '3krecovered1', text: 'Acme works again', createdAt: minutesAgo(3) })];
 
@@ -74,9 +80,16 @@ describe('bluesky source', () => {
     const { rows } = await system.db.database.query<{ state: unknown }>('SELECT state FROM sources WHERE id = $1', [sourceId]);
     return rows[0]?.state;
   };
-  /** The search parameters in the order the source sends them (q, sort, since, limit, cursor). */
-  const search = (q: string, since: string, cursor?: string) =>
-    new URLSearchParams({ q, sort: 'latest', since, limit: '100', ...(cursor === undefined ? {} : { cursor }) }).toString();
+  /** The search parameters in the order the source sends them (q, sort, since, until, limit, cursor). */
+  const search = (q: string, since: string, cursor?: string, until?: string) =>
+    new URLSearchParams({
+      q,
+      sort: 'latest',
+      since,
+      ...(until === undefined ? {} : { until }),
+      limit: '100',
+      ...(cursor === undefined ? {} : { cursor }),
+    }).toString();
 
   beforeAll(async () => {
     fixtures = await startFixtureServer();
@@ -115,6 +128,7 @@ describe('bluesky source', () => {
       response.writeHead(200, { 'content-type': 'text/plain' }).end('upstream connect error or disconnect/reset before headers');
     };
     fake('slow', () => []).searchOverride = neverAnswer;
+    fake('burst', () => burstPosts);
     const base = fixtures.baseUrl;
     const account = `identifier: ${IDENTIFIER}, app_password: "\${BLUESKY_APP_PASSWORD}", every: 1h`;
     system = await startTestSystem({
@@ -128,6 +142,7 @@ sources:
   - { id: sky-broken, type: bluesky, base_url: "${base}/broken", ${account} }
   - { id: sky-garbled, type: bluesky, base_url: "${base}/garbled", ${account} }
   - { id: sky-slow, type: bluesky, base_url: "${base}/slow", ${account} }
+  - { id: sky-burst, type: bluesky, base_url: "${base}/burst", ${account} }
 http: { timeout: 1s }
 ${TEST_API_KEYS}`,
       env: { BLUESKY_APP_PASSWORD: APP_PASSWORD },
@@ -344,6 +359,103 @@ ${TEST_API_KEYS}`,
     const third = await source.poll(second.nextState, contextAt(at(600)));
     expect(third.items).toEqual([]);
     expect(third.nextState).toEqual(second.nextState);
+  });
+
+  it('reads a burst bigger than the page cap over several polls, keeping its cursor until it gets down to it, each post once', async () => {
+    const fake = fakes.burst as FakeBluesky;
+    const searchesMade = () => fake.requestsTo('searchPosts').map(requestLine);
+    const storedIds = async () => {
+      const { rows } = await system.db.database.query<{ external_id: string }>("SELECT external_id FROM mentions WHERE source_id = 'sky-burst'");
+      return rows.map((row) => row.external_id).sort();
+    };
+    const path = '/burst/xrpc/app.bsky.feed.searchPosts';
+    const post = (index: number) => burst[index] as BlueskyPostFixture;
+    const uris = (posts: readonly BlueskyPostFixture[]) => posts.map((each) => each.uri);
+    const pages = (since: string, until?: string) =>
+      Array.from({ length: BLUESKY_MAX_PAGES_PER_POLL }, (_, page) => `GET ${path}?${search('"acme"', since, page === 0 ? undefined : String(page * 100), until)}`);
+    expect(initial.get('sky-burst')).toMatchObject({ status: 'ok', items: 1, mentions: 1, backfill: true });
+    const anchorCursor = { since: new Date(sortAt(anchor)).toISOString(), seen: [anchor.uri] };
+    expect(await stateOf('sky-burst')).toEqual({ queries: { '"acme"': anchorCursor, '"acme corp"': anchorCursor } });
+    const since = overlapBefore(anchor);
+    const corpSearch = `GET ${path}?${search('"acme corp"', since)}`;
+    // When the catch-up is done: the newest burst post, and the posts within 15 minutes before it (91, ten seconds apart).
+    const caughtUp = { since: new Date(sortAt(post(1049))).toISOString(), seen: uris(burst.slice(959).reverse()) };
+
+    burstPosts = [anchor, ...burst];
+    let made = searchesMade().length;
+    // Five pages: burst posts 1049 down to 550. The cursor stays; the next poll goes on below post 550.
+    expect(await system.pollAndStore('sky-burst')).toMatchObject({ status: 'ok', items: 500, mentions: 500, backfill: false });
+    expect(searchesMade().slice(made)).toEqual([...pages(since), corpSearch]);
+    const firstStop = new Date(sortAt(post(550)) + 1).toISOString();
+    expect(await stateOf('sky-burst')).toEqual({
+      queries: { '"acme"': anchorCursor, '"acme corp"': anchorCursor },
+      resume: { '"acme"': { until: firstStop, seen: [post(550).uri], next: caughtUp } },
+    });
+
+    // Five pages below it: 550 (read already, left out) down to 51.
+    made = searchesMade().length;
+    expect(await system.pollAndStore('sky-burst')).toMatchObject({ status: 'ok', items: 499, mentions: 499, backfill: false });
+    expect(searchesMade().slice(made)).toEqual([...pages(since, firstStop), corpSearch]);
+    const secondStop = new Date(sortAt(post(51)) + 1).toISOString();
+    expect(await stateOf('sky-burst')).toEqual({
+      queries: { '"acme"': anchorCursor, '"acme corp"': anchorCursor },
+      resume: { '"acme"': { until: secondStop, seen: [post(51).uri], next: caughtUp } },
+    });
+
+    // One page down to the cursor: 51 and the anchor come again and are left out; the cursor moves to the newest post.
+    made = searchesMade().length;
+    expect(await system.pollAndStore('sky-burst')).toMatchObject({ status: 'ok', items: 51, mentions: 51, backfill: false });
+    expect(searchesMade().slice(made)).toEqual([`GET ${path}?${search('"acme"', since, undefined, secondStop)}`, corpSearch]);
+    expect(await stateOf('sky-burst')).toEqual({ queries: { '"acme"': caughtUp, '"acme corp"': anchorCursor } });
+    expect(await storedIds()).toEqual(uris([anchor, ...burst]).sort());
+
+    // From 15 minutes before the newest post: the overlap comes back, and none of it is new.
+    made = searchesMade().length;
+    expect(await system.pollAndStore('sky-burst')).toMatchObject({ status: 'ok', items: 0, mentions: 0, backfill: false });
+    expect(searchesMade().slice(made)).toEqual([`GET ${path}?${search('"acme"', overlapBefore(post(1049)))}`, corpSearch]);
+    expect(await stateOf('sky-burst')).toEqual({ queries: { '"acme"': caughtUp, '"acme corp"': anchorCursor } });
+  });
+
+  it('ends a catch-up that cannot get below one millisecond: it steps past it, leaving out what the cap did not reach', async () => {
+    const at = (seconds: number) => new Date(T0 + seconds * 1000);
+    const cursorPost = blueskyPost({ rkey: '3kstuckfirst', text: 'Acme before the flood', createdAt: at(-600) });
+    // 600 posts sorting at the same millisecond: more than a poll's five pages, so `until` cannot end between them.
+    const oneInstant = Array.from({ length: 600 }, (_, index) => blueskyPost({ rkey: `3kstuck${String(index).padStart(5, '0')}`, text: `Acme flood ${index}`, createdAt: at(60) }));
+    const older = [30, 31, 32].map((second) => blueskyPost({ rkey: `3kstuckold${second}`, text: `Acme before it ${second}`, createdAt: at(second) }));
+    let posts = [cursorPost];
+    const stuck = new FakeBluesky(fixtures, { identifier: IDENTIFIER, appPassword: APP_PASSWORD, did: DID, sessionPrefix: '/stuck', searchPrefix: '/stuck', posts: () => posts });
+    const config = parseConfig(`${BRAND_CONFIG}\nsources:\n  - { id: stuck, type: bluesky, base_url: "${fixtures.baseUrl}/stuck", identifier: ${IDENTIFIER}, app_password: ${APP_PASSWORD} }\n`, {});
+    const [sourceConfig] = config.sources;
+    if (sourceConfig === undefined) throw new Error('the config above has one source');
+    const source = blueskySourceKind.create(sourceConfig, { brands: config.brands });
+    const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle() });
+    const acmeSearches = () => stuck.requestsTo('searchPosts').filter((request) => request.url.searchParams.get('q') === '"acme"').map(requestLine);
+    const path = '/stuck/xrpc/app.bsky.feed.searchPosts';
+    const since = overlapBefore(cursorPost);
+    const pages = (until?: string) =>
+      Array.from({ length: BLUESKY_MAX_PAGES_PER_POLL }, (_, page) => `GET ${path}?${search('"acme"', since, page === 0 ? undefined : String(page * 100), until)}`);
+
+    const first = await source.poll({}, contextAt(at(0)));
+    posts = [cursorPost, ...oneInstant, ...older];
+    const second = await source.poll(first.nextState, contextAt(at(300)));
+    expect(second.items).toHaveLength(500);
+    const instant = at(60).getTime();
+    expect(second.nextState).toMatchObject({ resume: { '"acme"': { until: new Date(instant + 1).toISOString(), seen: oneInstant.slice(0, 500).map((post) => post.uri) } } });
+
+    // The same 500 come back: the next stop is below that millisecond, and the 100 posts of it past the cap are left out.
+    const third = await source.poll(second.nextState, contextAt(at(600)));
+    expect(third.items).toEqual([]);
+    expect(third.nextState).toMatchObject({ resume: { '"acme"': { until: new Date(instant).toISOString(), seen: [] } } });
+
+    const fourth = await source.poll(third.nextState, contextAt(at(900)));
+    expect(fourth.items.map((item) => item.externalId)).toEqual(older.map((post) => post.uri).reverse());
+    expect(fourth.nextState).not.toHaveProperty('resume');
+    expect(fourth.nextState).toMatchObject({ queries: { '"acme"': { since: new Date(instant).toISOString() } } });
+    expect(acmeSearches().slice(1)).toEqual([
+      ...pages(),
+      ...pages(new Date(instant + 1).toISOString()),
+      `GET ${path}?${search('"acme"', since, undefined, new Date(instant).toISOString())}`,
+    ]);
   });
 
   it('previews a source: it signs in, searches the backfill window and shows what each post would be stored as', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollSource, type PollDeps, type PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import type { Throttle } from '../../src/queue/redis-throttle.js';
-import { GDELT_OVERLAP_MS } from '../../src/sources/gdelt.js';
+import { GDELT_MAX_PAGES_PER_SEARCH, GDELT_OVERLAP_MS } from '../../src/sources/gdelt.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
@@ -18,6 +18,7 @@ import {
   fromGdeltTime,
   fromSeenDate,
   gdeltArticle,
+  listedFor,
   toGdeltTime,
   type GdeltArticleFixture,
 } from '../fixtures/gdelt.js';
@@ -38,7 +39,7 @@ type Script = Answer | ((request: RecordedRequest) => Answer);
 const json = (articles: readonly GdeltArticleFixture[]): Answer => ({ body: artlist(articles), headers: { 'content-type': 'application/json' } });
 
 /** Source ids of the config below; each has its own path on the fixture server. */
-const SOURCES = ['news', 'quiet', 'busy', 'flood', 'limited', 'steady', 'blocked', 'garbled', 'silent', 'paced', 'preview', 'archive'];
+const SOURCES = ['news', 'quiet', 'busy', 'flood', 'surge', 'limited', 'steady', 'blocked', 'garbled', 'silent', 'paced', 'preview', 'archive'];
 
 describe('gdelt source', () => {
   let gdelt: FixtureServer;
@@ -115,7 +116,7 @@ describe('gdelt source', () => {
     }
     gdelt.route('/silent/api/v2/doc/doc', neverAnswer);
     const sourceLines = SOURCES.map((sourceId) => {
-      const brands = ['busy', 'flood', 'steady', 'paced', 'archive'].includes(sourceId) ? ', brands: [acme]' : '';
+      const brands = ['busy', 'flood', 'surge', 'steady', 'paced', 'archive'].includes(sourceId) ? ', brands: [acme]' : '';
       const backfill = sourceId === 'archive' ? ', backfill: 120d' : '';
       return `  - { id: ${sourceId}, type: gdelt, base_url: "${gdelt.baseUrl}/${sourceId}", every: 10m${brands}${backfill} }`;
     });
@@ -325,6 +326,59 @@ describe('gdelt source', () => {
       oldestFetched: new Date(oldest - 2_000).toISOString(),
       since: at(-24 * HOUR_MS).toISOString(),
     });
+  });
+
+  it('reads a burst bigger than the page cap over two polls, keeping its cursor until it gets down to it, each article once', async () => {
+    const first = gdeltArticle('/surge-first', 'Acme Corp opens a plant', minutesBefore(30));
+    // 1100 articles after the first poll, ten seconds apart: more than four pages of 250.
+    const burst = Array.from({ length: 1100 }, (_, index) =>
+      gdeltArticle(`/surge-${String(index).padStart(4, '0')}`, `Acme surge story ${index}`, new Date(NOW.getTime() + (index + 1) * 10_000).toISOString()),
+    );
+    let listed = [first];
+    const fromList = (request: RecordedRequest) => json(listedFor(listed, request.url.searchParams));
+    const seenAt = (index: number) => fromSeenDate((burst[index] as GdeltArticleFixture).seendate);
+    const stamp = (index: number) => toGdeltTime(seenAt(index));
+    const urlsSeen = (indexes: number[]) => Object.fromEntries(indexes.map((index) => [burst[index]?.url, stamp(index)]));
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, offset) => from + offset);
+    const storedUrls = async () => {
+      const { rows } = await system.db.database.query<{ url: string }>("SELECT url FROM mentions WHERE source_id = 'surge' ORDER BY url");
+      return rows.map((row) => row.url);
+    };
+    answer('surge', fromList);
+    expect(await poll('surge', NOW)).toMatchObject({ status: 'ok', items: 1, backfill: true });
+    const since = new Date(Date.parse(minutesBefore(30)) - GDELT_OVERLAP_MS);
+
+    listed = [first, ...burst];
+    const second = at(4 * HOUR_MS);
+    answer('surge', ...Array<Script>(GDELT_MAX_PAGES_PER_SEARCH).fill(fromList));
+    // Four pages: 1099–850, then each ending at the oldest of the page before (listed again): 850–601, 601–352, 352–103.
+    expect(await poll('surge', second)).toMatchObject({ status: 'ok', items: 997, mentions: 997, backfill: false });
+    expect(requestsOf('surge').slice(1).map(paramsOf)).toEqual([
+      searchParams(ACME_SEARCH, since),
+      searchParams(ACME_SEARCH, since, seenAt(850)),
+      searchParams(ACME_SEARCH, since, seenAt(601)),
+      searchParams(ACME_SEARCH, since, seenAt(352)),
+    ]);
+    // The cursor stays; the next call ends at article 103 (read already). Remembered: the first article (the overlap
+    // the catch-up ends in), 103, and the 15 minutes before the newest article (1009–1099) for the poll after it.
+    expect(await stateOf('surge')).toEqual({
+      newest: { [ACME_SEARCH]: toGdeltTime(minutesBefore(30)) },
+      recent: { [first.url]: toGdeltTime(minutesBefore(30)), ...urlsSeen([103, ...range(1009, 1099)]) },
+      resume: { [ACME_SEARCH]: { until: stamp(103), seen: [burst[103]?.url], next: stamp(1099) } },
+    });
+
+    const third = at(4 * HOUR_MS + 10 * MINUTE_MS);
+    answer('surge', fromList);
+    // One short page down to the cursor: 103 and the first article come again and are left out.
+    expect(await poll('surge', third)).toMatchObject({ status: 'ok', items: 103, mentions: 103, backfill: false });
+    expect(paramsOf(requestsOf('surge')[5])).toEqual(searchParams(ACME_SEARCH, since, seenAt(103)));
+    expect(await stateOf('surge')).toEqual({ newest: { [ACME_SEARCH]: stamp(1099) }, recent: urlsSeen(range(1009, 1099)) });
+    expect(await storedUrls()).toEqual([first, ...burst].map((article) => article.url).sort());
+
+    // From 15 minutes before the newest article: the last 91 come again, and none is new.
+    answer('surge', fromList);
+    expect(await poll('surge', at(4 * HOUR_MS + 20 * MINUTE_MS))).toMatchObject({ status: 'ok', items: 0, backfill: false });
+    expect(requestsOf('surge').slice(6).map(paramsOf)).toEqual([searchParams(ACME_SEARCH, new Date(Date.parse(seenAt(1099)) - GDELT_OVERLAP_MS))]);
   });
 
   it('waits out a 429 with Retry-After as rate_limited, then succeeds on a later poll', async () => {

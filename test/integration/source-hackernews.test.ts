@@ -350,6 +350,76 @@ describe('hackernews source, polled with a fixed clock', () => {
     expect(result.nextState).toMatchObject({ searches: { acme: { since: unix(T0) } } });
   });
 
+  it('fetches a burst bigger than the request budget over two polls, keeping its cursor until it gets down to it, each hit once', async () => {
+    const since = unix(T0);
+    const after = since - HN_OVERLAP_SECONDS;
+    // Eight hours (and the overlap) after the first poll: the window splits into eight one-hour slices.
+    const second = new Date((after + 8 * 3600) * 1000);
+    const third = new Date(second.getTime() + 600_000);
+    const fourth = new Date(third.getTime() + 600_000);
+    // 500 comments in each slice, five seconds apart, all after the first poll: 41 requests to fetch, one too many.
+    const burst = Array.from({ length: 4000 }, (_, index) => {
+      const slice = Math.floor(index / 500);
+      const created = after + slice * 3600 + HN_OVERLAP_SECONDS + 1 + (index % 500) * 5;
+      return commentHit(700_000 + index, 101, new Date(created * 1000), { comment_text: `Acme burst ${index}` });
+    });
+    const anchor = storyHit(699_999, at(-20), { title: 'Acme opens a shop' });
+    const idsOf = (list: readonly AlgoliaHitFixture[]) => list.map((hit) => hit.objectID);
+    const slice = (index: number) => `created_at_i>${after + index * 3600},created_at_i<=${after + (index + 1) * 3600}`;
+    const saved = hits;
+    hits = [anchor];
+    expect(await pollAt(T0, 'hn-burst')).toMatchObject({ status: 'ok', items: 1, backfill: true });
+    hits = [anchor, ...burst];
+
+    const { outcome, requests } = await requestsDuring(() => pollAt(second, 'hn-burst'));
+    // The whole window, then the slices newest first, five pages each, until the budget ends the oldest slice a page short.
+    expect(paramsOf(requests)).toEqual([
+      searchParams('acme', `created_at_i>${after}`),
+      ...[7, 6, 5, 4, 3, 2, 1].flatMap((index) => [0, 1, 2, 3, 4].map((page) => searchParams('acme', slice(index), page))),
+      ...[0, 1, 2, 3].map((page) => searchParams('acme', slice(0), page)),
+      searchParams('initech', `created_at_i>${after}`),
+    ]);
+    expect(outcome).toMatchObject({ status: 'ok', items: 3900, mentions: 3900, backfill: false });
+    // Comment 100 is the oldest fetched: the next poll goes on up to its second. The cursor stays meanwhile.
+    const stop = burst[100] as AlgoliaHitFixture;
+    const caughtUp = {
+      since: unix(second),
+      seen: idsOf(burst.filter((hit) => hit.created_at_i > unix(second) - HN_OVERLAP_SECONDS).reverse()),
+    };
+    expect(caughtUp.seen).toHaveLength(140);
+    const stateOf = async () => (await db.database.query('SELECT state FROM sources WHERE id = $1', ['hn-burst'])).rows[0]?.state;
+    expect(await stateOf()).toEqual({
+      searches: { acme: { since, seen: [] }, initech: { since: unix(second), seen: [] } },
+      resume: { acme: { until: stop.created_at_i, seen: [stop.objectID], next: caughtUp } },
+    });
+
+    const rest = await requestsDuring(() => pollAt(third, 'hn-burst'));
+    const below = `created_at_i>${after},created_at_i<=${stop.created_at_i}`;
+    expect(paramsOf(rest.requests)).toEqual([
+      searchParams('acme', below, 0),
+      searchParams('acme', below, 1),
+      searchParams('initech', `created_at_i>${unix(second) - HN_OVERLAP_SECONDS}`),
+    ]);
+    // Comments 0–99: comment 100 comes again and is left out.
+    expect(rest.outcome).toMatchObject({ status: 'ok', items: 100, mentions: 100, backfill: false });
+    expect(await stateOf()).toEqual({ searches: { acme: caughtUp, initech: { since: unix(third), seen: [] } } });
+    const { rows } = await db.database.query<{ total: number; distinct_ids: number }>(
+      "SELECT count(*)::int AS total, count(DISTINCT external_id)::int AS distinct_ids FROM mentions WHERE source_id = 'hn-burst'",
+    );
+    expect(rows).toEqual([{ total: 4001, distinct_ids: 4001 }]);
+
+    // The cursor moved to the second poll: its overlap comes back, and none of it is new.
+    const settled = await requestsDuring(() => pollAt(fourth, 'hn-burst'));
+    hits = saved;
+    const overlap = `created_at_i>${unix(second) - HN_OVERLAP_SECONDS}`;
+    expect(paramsOf(settled.requests)).toEqual([
+      searchParams('acme', overlap, 0),
+      searchParams('acme', overlap, 1),
+      searchParams('initech', `created_at_i>${unix(third) - HN_OVERLAP_SECONDS}`),
+    ]);
+    expect(settled.outcome).toMatchObject({ status: 'ok', items: 0, backfill: false });
+  });
+
   it('previews against the API without storing anything', async () => {
     // Preview reaches back from the real clock, so these are posted relative to it.
     const now = Date.now();

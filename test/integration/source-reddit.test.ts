@@ -1,6 +1,6 @@
 // The reddit source against a loopback reddit: the exact search.json requests (all of reddit and per subreddit, with
 // the descriptive User-Agent), backfill then incremental polls with the created_utc cursor and its overlap, paging
-// with `after` up to the cap, reddit's request budget (X-Ratelimit-*) and 429s, OAuth client credentials (the token
+// with `after` up to the cap (a catch-up cut short by it going on at the next poll), reddit's request budget (X-Ratelimit-*) and 429s, OAuth client credentials (the token
 // kept in memory, refreshed before it expires, never stored), and each failure shown as the source's health.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HTTP_OPTIONS } from '../../src/net/http-client.js';
@@ -18,6 +18,7 @@ import {
   redditComment,
   redditListing,
   redditPost,
+  redditSearchPage,
   redditToken,
   type RedditPostFixture,
 } from '../fixtures/reddit.js';
@@ -132,7 +133,7 @@ describe('reddit source', () => {
     }
     reddit.route('/silent/search.json', neverAnswer);
     const base = reddit.baseUrl;
-    const acmeOnly = ['quiet', 'paged', 'flood', 'budget', 'limited', 'reset', 'blocked', 'broken', 'garbled', 'silent', 'preview'];
+    const acmeOnly = ['quiet', 'paged', 'flood', 'burst', 'budget', 'limited', 'reset', 'blocked', 'broken', 'garbled', 'silent', 'preview'];
     const sourceLines = [
       `  - { id: news, type: reddit, base_url: "${base}/news", every: 5m }`,
       `  - { id: subs, type: reddit, base_url: "${base}/subs", subreddits: [anvils, "roadrunner+coyote"], brands: [acme] }`,
@@ -330,7 +331,7 @@ describe('reddit source', () => {
     ]);
   });
 
-  it(`stops after ${REDDIT_MAX_PAGES} pages in one poll`, async () => {
+  it(`stops a first poll's backfill after ${REDDIT_MAX_PAGES} pages and moves its cursor on`, async () => {
     for (let page = 0; page < REDDIT_MAX_PAGES + 1; page++) {
       const id = `f${page}`;
       answer('/flood/search.json', listing([post({ id, title: `Acme flood ${id}`, createdUtc: minutesAgo(page), score: 1 })], `t3_${id}`));
@@ -339,6 +340,81 @@ describe('reddit source', () => {
     expect(outcome).toMatchObject({ status: 'ok', items: REDDIT_MAX_PAGES });
     expect(reddit.requestsTo('/flood/search.json')).toHaveLength(REDDIT_MAX_PAGES);
     expect(reddit.requestsTo('/flood/search.json').at(-1)?.url.searchParams.get('after')).toBe(`t3_f${REDDIT_MAX_PAGES - 2}`);
+    // The backfill ends there: no catch-up of the older posts.
+    expect(await stateOf('flood')).toEqual({
+      searches: { [`|${ACME_QUERY}`]: { newest: NOW_SECONDS, seen: Array.from({ length: REDDIT_MAX_PAGES }, (_, page) => `t3_f${page}`) } },
+    });
+  });
+
+  it('catches up with a burst of three page caps over the next polls, going on from `after` each time, each post once', async () => {
+    const capPosts = REDDIT_MAX_PAGES * 100;
+    const burstSize = 3 * capPosts;
+    const posts: RedditPostFixture[] = [];
+    reddit.route('/burst/search.json', (request, response) => {
+      const { searchParams } = request.url;
+      response.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
+      response.end(redditSearchPage(posts, searchParams.get('after'), Number(searchParams.get('limit'))));
+    });
+    const acmePost = (id: string, createdUtc: number) => ({ id, subreddit: 'anvils', title: `Acme story ${id}`, author: 'writer', createdUtc, score: 1 });
+    const requestsDuring = async (now: Date) => {
+      const before = reddit.requestsTo('/burst/search.json').length;
+      const outcome = await poll('burst', now);
+      return { outcome, requests: reddit.requestsTo('/burst/search.json').slice(before).map(paramsOf) };
+    };
+    const cursorKey = `|${ACME_QUERY}`;
+    const afterPost = (position: number) => searchParams(ACME_QUERY, { after: `t3_bu${position}` });
+
+    posts.push(acmePost('old1', minutesAgo(700)), acmePost('old2', minutesAgo(605)));
+    const first = await requestsDuring(at(-600 * MINUTE_MS));
+    expect(first).toMatchObject({ outcome: { status: 'ok', items: 2, backfill: true }, requests: [searchParams(ACME_QUERY)] });
+    const cursor = { newest: minutesAgo(605), seen: ['t3_old2'] };
+    expect(await stateOf('burst')).toEqual({ searches: { [cursorKey]: cursor } });
+
+    // 1,500 posts before the next poll, one every 24 s, the newest now: the 38 newest lie within the 15-minute overlap.
+    for (let position = 0; position < burstSize; position++) posts.push(acmePost(`bu${position}`, NOW_SECONDS - 24 * position));
+    const overlapNames = Array.from({ length: 38 }, (_, position) => `t3_bu${position}`);
+    const second = await requestsDuring(NOW);
+    expect(second.outcome).toMatchObject({ status: 'ok', items: capPosts, mentions: capPosts, backfill: false });
+    expect(second.requests).toEqual([searchParams(ACME_QUERY), afterPost(99), afterPost(199), afterPost(299), afterPost(399)]);
+    // The cursor stays where it was; the catch-up says where to go on and what becomes the cursor once it is done.
+    expect(await stateOf('burst')).toEqual({
+      searches: { [cursorKey]: { ...cursor, catchUp: { after: 't3_bu499', newest: NOW_SECONDS, seen: overlapNames } } },
+    });
+
+    // Posted during the catch-up: newer than its start, so read from the top once it is done.
+    posts.push(acmePost('during', minutesAgo(-4)));
+    const third = await requestsDuring(at(5 * MINUTE_MS));
+    expect(third.outcome).toMatchObject({ status: 'ok', items: capPosts });
+    expect(third.requests).toEqual([afterPost(499), afterPost(599), afterPost(699), afterPost(799), afterPost(899)]);
+    expect(await stateOf('burst')).toEqual({
+      searches: { [cursorKey]: { ...cursor, catchUp: { after: 't3_bu999', newest: NOW_SECONDS, seen: overlapNames } } },
+    });
+
+    const fourth = await requestsDuring(at(10 * MINUTE_MS));
+    expect(fourth.outcome).toMatchObject({ status: 'ok', items: capPosts });
+    expect(fourth.requests).toEqual([afterPost(999), afterPost(1099), afterPost(1199), afterPost(1299), afterPost(1399)]);
+    // Its last page ended with the burst's oldest post, but reddit had more to give: one more page to reach the cursor.
+    expect(await stateOf('burst')).toEqual({
+      searches: { [cursorKey]: { ...cursor, catchUp: { after: 't3_bu1499', newest: NOW_SECONDS, seen: overlapNames } } },
+    });
+
+    const fifth = await requestsDuring(at(15 * MINUTE_MS));
+    // old2 (seen) and old1 (older than the cursor's overlap): nothing new, and the cursor moves up to the burst.
+    expect(fifth).toMatchObject({ outcome: { status: 'ok', items: 0 }, requests: [afterPost(1499)] });
+    expect(await stateOf('burst')).toEqual({ searches: { [cursorKey]: { newest: NOW_SECONDS, seen: overlapNames } } });
+
+    posts.push(acmePost('fresh', minutesAgo(-18)));
+    const sixth = await requestsDuring(at(20 * MINUTE_MS));
+    expect(sixth).toMatchObject({ outcome: { status: 'ok', items: 2 }, requests: [searchParams(ACME_QUERY)] });
+    expect(await stateOf('burst')).toEqual({ searches: { [cursorKey]: { newest: minutesAgo(-18), seen: ['t3_fresh', 't3_during'] } } });
+
+    // Every post stored, and none returned twice: the items of the six polls add up to the rows.
+    const rows = await storedRows('burst');
+    const burstNames = Array.from({ length: burstSize }, (_, position) => `t3_bu${position}`);
+    expect(rows.map((row) => row.external_id)).toEqual(['t3_fresh', 't3_during', ...burstNames, 't3_old2', 't3_old1']);
+    expect(rows.map((row) => row.backfill)).toEqual([...Array<boolean>(2 + burstSize).fill(false), true, true]);
+    const outcomes = [first, second, third, fourth, fifth, sixth].map(({ outcome }) => (outcome.status === 'ok' ? outcome.items : Number.NaN));
+    expect(outcomes.reduce((sum, items) => sum + items, 0)).toBe(rows.length);
   });
 
   describe('rate limits', () => {

@@ -1,5 +1,6 @@
 // The stackexchange kind against a loopback Stack Exchange API (gzip-compressed wrappers): exact requests, a
-// backfilling first poll, cursors with an overlap, pagination, the `backoff` field (short ones waited out, long ones
+// backfilling first poll, cursors with an overlap, pagination (a catch-up cut short by the page cap going on at
+// the next poll), the `backoff` field (short ones waited out, long ones
 // pausing the source), a used-up quota, throttle_violation, preview; and, through the whole process, each failure
 // shown in GET /v1/sources with its reason and never the key.
 import type { Redis } from 'ioredis';
@@ -14,7 +15,7 @@ import { localThrottle } from '../../src/queue/redis-throttle.js';
 import { createProducerConnection, waitForRedis } from '../../src/queue/redis.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { scoreAndStore } from '../../src/scorer/score-and-store.js';
-import { SE_OVERLAP_SECONDS, siteDomain, stackExchangeSourceKind } from '../../src/sources/stackexchange.js';
+import { SE_MAX_PAGES_PER_SEARCH, SE_OVERLAP_SECONDS, SE_PAGE_SIZE, siteDomain, stackExchangeSourceKind } from '../../src/sources/stackexchange.js';
 import type { Source } from '../../src/sources/source.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, type RouteHandler } from '../helpers/http-fixture-server.js';
 import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
@@ -360,7 +361,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     });
   });
 
-  it('stops at its page cap per search, keeping the newest results, and moves its cursor on', async () => {
+  it("stops a first poll's backfill at its page cap per search, keeping the newest results, and moves its cursor on", async () => {
     const saved = control.items;
     control.items = Array.from({ length: 650 }, (_, index) =>
       questionExcerpt(50_000 + index, new Date(T0.getTime() - (index + 1) * 60_000), { title: `Acme question ${index}` }),
@@ -373,6 +374,97 @@ describe('stackexchange source, polled with a fixed clock', () => {
     expect(acmeRequests.map((request) => request.url.searchParams.get('page'))).toEqual(['1', '2', '3', '4', '5']);
     expect(result.items.map((item) => item.externalId)).toEqual(Array.from({ length: 500 }, (_, index) => String(50_000 + index)));
     expect(result.nextState).toMatchObject({ searches: { '"acme"': { since: unix(T0) } } });
+    expect(result.nextState).not.toHaveProperty(['searches', '"acme"', 'catchUp']);
+  });
+
+  it('catches up with a burst of three page caps over the next polls, going on below the oldest result read, each once', async () => {
+    const saved = control.items;
+    const capResults = SE_MAX_PAGES_PER_SEARCH * SE_PAGE_SIZE;
+    const burstSize = 3 * capResults;
+    const question = (id: number, createdSeconds: number) => questionExcerpt(id, new Date(createdSeconds * 1000), { title: `Acme question ${id}` });
+    const firstPoll = at(-600);
+    const since = unix(firstPoll);
+    const fromdate = since - SE_OVERLAP_SECONDS;
+    control.items = [question(70_001, unix(at(-700))), question(70_002, unix(at(-605)))];
+    const first = await requestsDuring(() => pollAt(firstPoll, 'se-burst'));
+    expect(first.outcome).toMatchObject({ status: 'ok', items: 2, backfill: true });
+    const cursor = { since, seen: ['70002'] };
+    expect(await stateOf('se-burst')).toEqual({ searches: { '"acme"': cursor, '"initech"': { since, seen: [] } } });
+
+    // 1,500 questions before the next poll, newest first one every 24 s; at the edge of the first poll's last page, the
+    // one before the last is a second newer than the last, and the one after shares the last one's second.
+    const lastOfCap = capResults - 1;
+    const secondOf = (position: number) => {
+      if (position === lastOfCap - 1) return unix(T0) - 24 * lastOfCap + 1;
+      if (position === lastOfCap + 1) return unix(T0) - 24 * lastOfCap;
+      return unix(T0) - 24 * position;
+    };
+    const burst = Array.from({ length: burstSize }, (_, position) => question(80_000 + position, secondOf(position)));
+    control.items.push(...burst);
+    const idsOf = (positions: number[]) => positions.map((position) => String(80_000 + position));
+    const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
+    const acmePages = (todate?: number) =>
+      range(1, SE_MAX_PAGES_PER_SEARCH).map((page) => ({ ...searchParams('"acme"', fromdate, page), ...(todate === undefined ? {} : { todate: String(todate) }) }));
+    // Within the 15 minutes before the second poll: the 36 newest.
+    const overlap = idsOf(range(0, 36));
+
+    const second = await requestsDuring(() => pollAt(at(1), 'se-burst'));
+    expect(paramsOf(second.requests)).toEqual([...acmePages(), searchParams('"initech"', fromdate)]);
+    expect(second.outcome).toMatchObject({ status: 'ok', items: capResults, mentions: capResults, backfill: false });
+    const reached = secondOf(lastOfCap);
+    expect(await stateOf('se-burst')).toEqual({
+      searches: {
+        '"acme"': { ...cursor, catchUp: { since: unix(at(1)), seen: overlap, reached, read: idsOf([lastOfCap - 1, lastOfCap]) } },
+        '"initech"': { since: unix(at(1)), seen: [] },
+      },
+    });
+
+    // Asked during the catch-up: newer than its start, so found once it is done.
+    control.items.push(question(70_003, unix(at(1.5))));
+    const third = await requestsDuring(() => pollAt(at(2), 'se-burst'));
+    expect(paramsOf(third.requests)).toEqual([...acmePages(reached + 1), searchParams('"initech"', unix(at(1)) - SE_OVERLAP_SECONDS)]);
+    // The page starts with the two results of the last two seconds read already.
+    expect(third.outcome).toMatchObject({ status: 'ok', items: capResults - 2 });
+    const reachedThird = secondOf(2 * capResults - 3);
+    expect((await stateOf('se-burst')).searches['"acme"']).toEqual({
+      ...cursor,
+      catchUp: { since: unix(at(1)), seen: overlap, reached: reachedThird, read: idsOf([2 * capResults - 3]) },
+    });
+
+    const fourth = await requestsDuring(() => pollAt(at(3), 'se-burst'));
+    expect(paramsOf(fourth.requests)).toEqual([...acmePages(reachedThird + 1), searchParams('"initech"', unix(at(2)) - SE_OVERLAP_SECONDS)]);
+    expect(fourth.outcome).toMatchObject({ status: 'ok', items: capResults - 1 });
+    const reachedFourth = secondOf(3 * capResults - 4);
+    expect((await stateOf('se-burst')).searches['"acme"']).toEqual({
+      ...cursor,
+      catchUp: { since: unix(at(1)), seen: overlap, reached: reachedFourth, read: idsOf([3 * capResults - 4]) },
+    });
+
+    // The last four of the burst and 70002 (seen before it): the catch-up reaches the cursor, which moves up to its start.
+    const fifth = await requestsDuring(() => pollAt(at(4), 'se-burst'));
+    expect(paramsOf(fifth.requests)).toEqual([
+      { ...searchParams('"acme"', fromdate), todate: String(reachedFourth + 1) },
+      searchParams('"initech"', unix(at(3)) - SE_OVERLAP_SECONDS),
+    ]);
+    expect(fifth.outcome).toMatchObject({ status: 'ok', items: 3 });
+    expect((await stateOf('se-burst')).searches['"acme"']).toEqual({ since: unix(at(1)), seen: overlap });
+
+    control.items.push(question(70_004, unix(at(4.5))));
+    const sixth = await requestsDuring(() => pollAt(at(5), 'se-burst'));
+    expect(paramsOf(sixth.requests)).toEqual([
+      searchParams('"acme"', unix(at(1)) - SE_OVERLAP_SECONDS),
+      searchParams('"initech"', unix(at(4)) - SE_OVERLAP_SECONDS),
+    ]);
+    expect(sixth.outcome).toMatchObject({ status: 'ok', items: 2 });
+    expect((await stateOf('se-burst')).searches['"acme"']).toEqual({ since: unix(at(5)), seen: ['70004', '70003', ...idsOf(range(0, 26))] });
+    control.items = saved;
+
+    // Every question stored, and none returned twice: the items of the six polls add up to the rows.
+    const rows = await storedRows('se-burst');
+    expect(rows.map((row) => row.external_id).sort()).toEqual(['70001', '70002', '70003', '70004', ...idsOf(range(0, burstSize))].sort());
+    expect(rows.filter((row) => row.backfill).map((row) => row.external_id)).toEqual(['70001', '70002']);
+    const items = [first, second, third, fourth, fifth, sixth].map(({ outcome }) => (outcome.status === 'ok' ? outcome.items : Number.NaN));
+    expect(items.reduce((sum, count) => sum + count, 0)).toBe(rows.length);
   });
 
   it('previews against the API without storing anything', async () => {

@@ -8,10 +8,18 @@
 //    baseline that judges the next spike, while a lasting step change is still absorbed within hours.
 // 3. The residual is divided by a robust spread (mean absolute residual, clipped the same way) kept per hour of day:
 //    real counts are over-dispersed, more so at busy hours, and one global spread would make every afternoon peak.
-// 4. Two smoothings of the standardised residual: 15 minutes (a burst) and one hour (a surge that builds up).
+//    The daily cycle is multiplicative: the hour-of-day profile is kept in proportion to the level, and the level
+//    learns each residual divided by that hour's share of it. A brand whose volume doubles doubles at every hour (√2
+//    in transformed units), so a lasting step change is absorbed by the level alone within hours, instead of waiting
+//    days for each hour's profile to learn it (which made the next day's busy hours alert again).
+// 4. Three smoothings of the standardised residual: 15 minutes (a burst), one hour (a surge that builds up) and six
+//    hours (a slow, lasting rise). The six-hour evidence is the smaller of its mean and the one-hour mean, so it
+//    only speaks while the rise is still going on, and an hour-long burst cannot keep it up for six hours.
 // 5. Calibration: each is divided by an upper quantile of the series' own daily peaks of that same quantity over the
 //    last two weeks. A brand whose ordinary days already hold wild peaks needs a wilder one to alert; a quiet brand
-//    alerts on less. The score is therefore unit-free: 1 = as unusual as one of the busier recent days.
+//    alerts on less. The score is therefore unit-free: 1 = as unusual as one of the busier recent days. A mean over
+//    k buckets is less noisy than one over the short window, so the floor under its reference shrinks as
+//    √(short / k) (the six-hour scale; the two shorter ones keep the plain floor, as tuned on NAB).
 //
 // Missing buckets (a gap in bucketStart) are treated as "no data", not as zero mentions: they are skipped, and a gap
 // longer than the smoothing window empties it. The live caller feeds every bucket, zero counts included. A bucket
@@ -39,9 +47,9 @@ export interface SpikeVerdict {
   warmedUp: boolean;
 }
 
-/** Plain JSON, bounded: a few scalars, three 24-slot hour-of-day arrays, ≤ 1 hour of residuals, ≤ 28 daily peaks. */
+/** Plain JSON, bounded: a few scalars, three 24-slot hour-of-day arrays, ≤ 6 hours of residuals, ≤ 42 daily peaks. */
 export interface SpikeDetectorState {
-  version: 1;
+  version: 2;
   updates: number;
   lastBucketStart: number | null;
   level: number;
@@ -51,12 +59,21 @@ export interface SpikeDetectorState {
   hourSpread: number[];
   /** Standardised residuals of the last hour, oldest first. */
   recent: number[];
+  /** Standardised residuals of the five hours before `recent`, oldest first (the six-hour smoothing's remainder). */
+  earlier: number[];
   dayIndex: number | null;
   shortDayPeak: number | null;
   longDayPeak: number | null;
+  surgeDayPeak: number | null;
   shortDayPeaks: number[];
   longDayPeaks: number[];
+  surgeDayPeaks: number[];
 }
+
+/** The state saved before the six-hour scale existed; it is upgraded on load, keeping what it had learnt. */
+export type SpikeDetectorStateV1 = Omit<SpikeDetectorState, 'version' | 'earlier' | 'surgeDayPeak' | 'surgeDayPeaks'> & {
+  version: 1;
+};
 
 export const SENSITIVITY_THRESHOLDS = { low: 2.2, medium: 1.8, high: 1.4 } as const;
 
@@ -72,6 +89,7 @@ const SEASON_HALF_LIFE_DAYS = 3;
 const HOUR_SPREAD_HALF_LIFE_DAYS = 7;
 const SHORT_SMOOTHING_MS = 15 * MINUTE_MS;
 const LONG_SMOOTHING_MS = HOUR_MS;
+const SURGE_SMOOTHING_MS = 6 * HOUR_MS;
 /** Residuals beyond this many spreads are clipped before they teach the baseline. */
 const CLIP_SPREADS = 2.5;
 /** Spread floor in transformed units (Poisson noise is 1): near-constant series must not divide by ~0. */
@@ -80,6 +98,8 @@ const PEAK_DAYS = 14;
 const PEAK_QUANTILE = 0.75;
 /** Daily peaks of the standardised residual below this are not trusted as a reference (an eerily calm fortnight). */
 const PEAK_FLOOR = 2;
+/** Transformed levels below this (about half a mention per bucket) count as this in the profile's proportions. */
+const MIN_SCALING_LEVEL = 2;
 /** The reference before any full day has been seen (unused for alerting, which waits for warm-up). */
 const DEFAULT_PEAK = 4;
 /** Mean absolute deviation → standard deviation for normal noise. */
@@ -130,7 +150,7 @@ function clamp(value: number, limit: number): number {
 
 function initialState(): SpikeDetectorState {
   return {
-    version: 1,
+    version: 2,
     updates: 0,
     lastBucketStart: null,
     level: 0,
@@ -139,12 +159,20 @@ function initialState(): SpikeDetectorState {
     spread: MIN_SPREAD,
     hourSpread: new Array<number>(HOURS_PER_DAY).fill(MIN_SPREAD),
     recent: [],
+    earlier: [],
     dayIndex: null,
     shortDayPeak: null,
     longDayPeak: null,
+    surgeDayPeak: null,
     shortDayPeaks: [],
     longDayPeaks: [],
+    surgeDayPeaks: [],
   };
+}
+
+function upgradedState(state: SpikeDetectorState | SpikeDetectorStateV1): SpikeDetectorState {
+  if (state.version === 2) return structuredClone(state);
+  return { ...structuredClone(state), version: 2, earlier: [], surgeDayPeak: null, surgeDayPeaks: [] };
 }
 
 export class SpikeDetector {
@@ -154,9 +182,10 @@ export class SpikeDetector {
   private readonly bucketsPerHourSlot: number;
   private readonly shortBuckets: number;
   private readonly longBuckets: number;
+  private readonly surgeBuckets: number;
   private state: SpikeDetectorState;
 
-  constructor(options: SpikeDetectorOptions, state?: SpikeDetectorState) {
+  constructor(options: SpikeDetectorOptions, state?: SpikeDetectorState | SpikeDetectorStateV1) {
     if (!(options.bucketMs > 0)) throw new Error(`bucketMs must be positive, got ${options.bucketMs}`);
     this.bucketMs = options.bucketMs;
     this.threshold = sensitivityThreshold(options.sensitivity);
@@ -164,7 +193,8 @@ export class SpikeDetector {
     this.bucketsPerHourSlot = Math.max(1, this.bucketsPerDay / HOURS_PER_DAY);
     this.shortBuckets = Math.max(1, Math.round(SHORT_SMOOTHING_MS / options.bucketMs));
     this.longBuckets = Math.max(this.shortBuckets, Math.round(LONG_SMOOTHING_MS / options.bucketMs));
-    this.state = state ? structuredClone(state) : initialState();
+    this.surgeBuckets = Math.max(this.longBuckets, Math.round(SURGE_SMOOTHING_MS / options.bucketMs));
+    this.state = state ? upgradedState(state) : initialState();
   }
 
   /** A day of buckets learnt, and one day's peak recorded to calibrate against. */
@@ -183,12 +213,15 @@ export class SpikeDetector {
     const standardised = residual / spreadSd;
 
     const late = state.lastBucketStart !== null && bucketStart <= state.lastBucketStart;
-    const recent = late ? [...state.recent.slice(1), standardised] : this.withRecent(bucketStart, standardised);
-    const shortSmoothed = meanOfLast(recent, this.shortBuckets);
-    const longSmoothed = meanOfLast(recent, this.longBuckets);
+    const stored = [...state.earlier, ...state.recent];
+    const window = late ? [...stored.slice(1), standardised] : this.withNewest(bucketStart, stored, standardised);
+    const shortSmoothed = meanOfLast(window, this.shortBuckets);
+    const longSmoothed = meanOfLast(window, this.longBuckets);
+    const surgeSmoothed = Math.min(meanOfLast(window, this.surgeBuckets), longSmoothed);
     const score = Math.max(
-      shortSmoothed / peakReference(state.shortDayPeaks),
-      longSmoothed / peakReference(state.longDayPeaks),
+      shortSmoothed / peakReference(state.shortDayPeaks, PEAK_FLOOR),
+      longSmoothed / peakReference(state.longDayPeaks, PEAK_FLOOR),
+      surgeSmoothed / peakReference(state.surgeDayPeaks, PEAK_FLOOR * Math.sqrt(this.shortBuckets / this.surgeBuckets)),
     );
     const warmedUp = this.warmedUp;
     const verdict: SpikeVerdict = {
@@ -198,9 +231,10 @@ export class SpikeDetector {
       warmedUp,
     };
     if (!late) {
-      state.recent = recent;
+      state.recent = window.slice(-this.longBuckets);
+      state.earlier = window.slice(0, -this.longBuckets);
       this.learnBaseline(hour, residual, spreadSd);
-      this.trackDayPeaks(bucketStart, shortSmoothed, longSmoothed);
+      this.trackDayPeaks(bucketStart, shortSmoothed, longSmoothed, surgeSmoothed);
       state.updates += 1;
       state.lastBucketStart = bucketStart;
     }
@@ -211,13 +245,13 @@ export class SpikeDetector {
     return structuredClone(this.state);
   }
 
-  /** The last hour of standardised residuals with this one appended; a gap of an hour or more starts afresh. */
-  private withRecent(bucketStart: number, standardised: number): number[] {
+  /** The last six hours of standardised residuals with this one appended; a gap of an hour or more starts afresh. */
+  private withNewest(bucketStart: number, stored: readonly number[], standardised: number): number[] {
     const state = this.state;
     const missing =
       state.lastBucketStart === null ? 0 : Math.round((bucketStart - state.lastBucketStart) / this.bucketMs) - 1;
-    const kept = missing >= this.longBuckets ? [] : state.recent;
-    return [...kept, standardised].slice(-this.longBuckets);
+    const kept = missing >= this.longBuckets ? [] : stored;
+    return [...kept, standardised].slice(-this.surgeBuckets);
   }
 
   /** The hour's own spread once it has two days of visits, blended in from the global spread before that. */
@@ -243,32 +277,45 @@ export class SpikeDetector {
       rateForHalfLife(HOUR_SPREAD_HALF_LIFE_DAYS * this.bucketsPerHourSlot),
       1 / (visits + 1),
     );
-    state.level += levelRate * clipped;
+    // The baseline is the level times this hour's share of it, so a residual r here means the level is off by
+    // r / share: a busy hour moves the level less than its raw residual, a quiet one more.
+    const levelShare =
+      Math.max(state.level, MIN_SCALING_LEVEL) / Math.max(state.level + (state.season[hour] as number), MIN_SCALING_LEVEL);
+    const levelStep = levelRate * levelShare;
+    const level = state.level + levelStep * clipped;
+    // The profile scales with the level (a multiplicative daily cycle), so a lasting change moves every hour at once.
+    const profileScale = Math.max(level, MIN_SCALING_LEVEL) / Math.max(state.level, MIN_SCALING_LEVEL);
+    state.season = state.season.map((offset) => offset * profileScale);
+    state.level = level;
     // The level already took its share of this residual; the hour's profile learns what is left.
-    state.season[hour] = (state.season[hour] as number) + seasonRate * (1 - levelRate) * clipped;
+    state.season[hour] = (state.season[hour] as number) + seasonRate * (1 - levelStep) * clipped;
     state.seasonUpdates[hour] = visits + 1;
     state.spread += globalSpreadRate * (absolute - state.spread);
     const hourSpread = state.hourSpread[hour] as number;
     state.hourSpread[hour] = hourSpread + hourSpreadRate * (absolute - hourSpread);
   }
 
-  /** Keeps each UTC day's highest short and long smoothed residual, and the last PEAK_DAYS of them. */
-  private trackDayPeaks(bucketStart: number, shortSmoothed: number, longSmoothed: number): void {
+  /** Keeps each UTC day's highest short, long and surge smoothed residual, and the last PEAK_DAYS of them. */
+  private trackDayPeaks(bucketStart: number, shortSmoothed: number, longSmoothed: number, surgeSmoothed: number): void {
     const state = this.state;
     const dayIndex = Math.floor(bucketStart / DAY_MS);
     if (state.dayIndex !== null && dayIndex !== state.dayIndex && state.shortDayPeak !== null) {
       state.shortDayPeaks = [...state.shortDayPeaks, state.shortDayPeak].slice(-PEAK_DAYS);
       state.longDayPeaks = [...state.longDayPeaks, state.longDayPeak ?? state.shortDayPeak].slice(-PEAK_DAYS);
+      state.surgeDayPeaks = [...state.surgeDayPeaks, state.surgeDayPeak ?? state.shortDayPeak].slice(-PEAK_DAYS);
       state.shortDayPeak = null;
       state.longDayPeak = null;
+      state.surgeDayPeak = null;
     }
     state.dayIndex = dayIndex;
     state.shortDayPeak = Math.max(state.shortDayPeak ?? Number.NEGATIVE_INFINITY, shortSmoothed);
     state.longDayPeak = Math.max(state.longDayPeak ?? Number.NEGATIVE_INFINITY, longSmoothed);
+    state.surgeDayPeak = Math.max(state.surgeDayPeak ?? Number.NEGATIVE_INFINITY, surgeSmoothed);
   }
 }
 
-function peakReference(dayPeaks: readonly number[]): number {
+/** An upper quantile of the recent daily peaks, never below `floor` (the noise level of that smoothing). */
+function peakReference(dayPeaks: readonly number[], floor: number): number {
   const peak = dayPeaks.length > 0 ? quantile(dayPeaks, PEAK_QUANTILE) : DEFAULT_PEAK;
-  return Math.max(peak, PEAK_FLOOR);
+  return Math.max(peak, floor);
 }

@@ -4,6 +4,7 @@ import {
   SENSITIVITY_THRESHOLDS,
   SpikeDetector,
   sensitivityThreshold,
+  type SpikeDetectorStateV1,
   type SpikeVerdict,
 } from '../../src/spikes/spike-detector.js';
 import { SpikeEpisodes } from '../../src/spikes/spike-episodes.js';
@@ -262,5 +263,23 @@ describe('SpikeDetector state', () => {
     expect(state.shortDayPeaks).toHaveLength(14);
     expect(state.recent).toHaveLength(BUCKETS_PER_HOUR);
     expect(JSON.stringify(state).length).toBeLessThan(after20Days * 1.2);
+  });
+});
+
+describe('SpikeDetector state saved by an earlier version', () => {
+  it('continues from a version-1 state without starting over', () => {
+    const counts = cycleCounts(3, 21);
+    const detector = new SpikeDetector({ bucketMs: BUCKET_MS });
+    counts.forEach((count, index) => detector.update(START + index * BUCKET_MS, count));
+    const { version: _version, earlier: _earlier, surgeDayPeak: _surgeDayPeak, surgeDayPeaks: _surgeDayPeaks, ...common } = detector.toJSON();
+    const saved: SpikeDetectorStateV1 = { ...structuredClone(common), version: 1 };
+    const restored = new SpikeDetector({ bucketMs: BUCKET_MS }, saved);
+    const next = START + counts.length * BUCKET_MS;
+    const verdict = restored.update(next, counts[counts.length - BUCKETS_PER_DAY] ?? 0);
+    expect(verdict.warmedUp).toBe(true);
+    expect(verdict.anomalous).toBe(false);
+    expect(restored.toJSON()).toMatchObject({ version: 2 });
+    // What it had learnt is kept: the same expectation as the detector that never stopped.
+    expect(verdict.expected).toBeCloseTo(detector.update(next, counts[counts.length - BUCKETS_PER_DAY] ?? 0).expected, 6);
   });
 });

@@ -19,7 +19,10 @@ export async function startRoles(runtime: Runtime, roles: readonly Role[]): Prom
   const running: RunningRole[] = [];
   const stop = async () => {
     for (const role of running.reverse()) {
-      await role.close().catch((error: Error) => runtime.logger.error({ role: role.name, err: error.message }, 'stop failed'));
+      await role.close().then(
+        () => runtime.logger.info({ role: role.name }, 'role stopped'),
+        (error: Error) => runtime.logger.error({ role: role.name, err: error.message }, 'stop failed'),
+      );
     }
   };
   try {

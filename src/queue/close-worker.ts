@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
  * A job cut off that way loses nothing: its lock expires and another worker takes it over.
  */
 export async function closeWorker(worker: Worker, connection: Redis, graceMs: number): Promise<void> {
-  if (connection.status === 'ready') {
+  if (await redisAnswers(connection)) {
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'give up'>((resolve) => {
       timer = setTimeout(() => resolve('give up'), graceMs);
@@ -34,4 +34,24 @@ export async function closeWorker(worker: Worker, connection: Redis, graceMs: nu
   }
   await worker.close(true);
   connection.disconnect();
+}
+
+/** How long a stopping worker asks Redis whether it is still there before closing without waiting for its jobs. */
+const PING_TIMEOUT_MS = 1_000;
+
+// A connection can look "ready" for a moment after its server died (the socket's close not yet noticed); asking is
+// the only sure way to know whether waiting for the active jobs can end.
+async function redisAnswers(connection: Redis): Promise<boolean> {
+  if (connection.status !== 'ready') return false;
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+  });
+  const answer = connection.ping().then(
+    () => true,
+    () => false,
+  );
+  const answered = await Promise.race([answer, silence]);
+  clearTimeout(timer);
+  return answered;
 }

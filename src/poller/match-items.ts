@@ -28,14 +28,22 @@ export interface MentionOrigin {
   backfill: boolean;
 }
 
+/** How a mention's id is made from its cleaned item and canonical URL: by default the URL, else the item's own id. */
+export type MentionIdOf = (item: SourceItem, url: string | null) => string;
+
 /** Mentions for the items that match at least one brand, one per mention id (with the brands of all its copies). */
-export function toMentions(items: readonly SourceItem[], rules: readonly BrandRule[], origin: MentionOrigin): Mention[] {
+export function toMentions(
+  items: readonly SourceItem[],
+  rules: readonly BrandRule[],
+  origin: MentionOrigin,
+  idOf: MentionIdOf = (item, url) => mentionId(url, origin.sourceType, item.externalId),
+): Mention[] {
   const byId = new Map<string, Mention>();
   for (const rawItem of items) {
     const { item, url, brands } = matchItem(rawItem, rules);
     if (brands.length === 0) continue;
     if (url === null && item.externalId === null) continue; // nothing stable to deduplicate on
-    const id = mentionId(url, origin.sourceType, item.externalId);
+    const id = idOf(item, url);
     const earlier = byId.get(id);
     if (earlier !== undefined) {
       earlier.brands = [...new Set([...earlier.brands, ...brands])];

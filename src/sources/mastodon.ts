@@ -22,7 +22,7 @@ const PAGE_SIZE = 40;
  */
 const MAX_PAGES_PER_POLL = 10;
 
-const AUTH_HINT = 'check access_token (MASTODON_ACCESS_TOKEN); without one, this instance may not serve hashtag timelines';
+const AUTH_HINT = 'check access_token (FEDIVERSE_ACCESS_TOKEN); without one, this instance may not serve hashtag timelines';
 
 const StatusFields = {
   id: Type.String(),
@@ -82,7 +82,7 @@ export const mastodonSourceKind = defineSourceKind({
     hashtags: Type.Optional(
       Type.Array(NonEmptyString({ pattern: '^#?[^\\s#]+$', errorMessage: '{value} is not a hashtag' }), { minItems: 1 }),
     ),
-    /** A user access token ("${MASTODON_ACCESS_TOKEN}"): adds a full-text status search per brand query. */
+    /** A user access token ("${FEDIVERSE_ACCESS_TOKEN}"): adds a full-text status search per brand query. */
     access_token: Type.Optional(NonEmptyString()),
   }),
   create: (config, environment) => {

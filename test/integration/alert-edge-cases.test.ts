@@ -36,7 +36,7 @@ alerts:
   rules:
 ${rules}
   channels:
-    - { id: pr-slack, type: slack, url: "http://127.0.0.1:9/services/T000/B000/XXXX" }
+    - { id: pr-slack, type: slack, url: "http://127.0.0.1:9/services/T000/B000/s3cr3tpath" }
 `;
 }
 

@@ -60,7 +60,7 @@ ${TEST_API_KEYS}`;
 async function startHarness(slackStatuses: number[] = [], options: { feedUrl?: string } = {}): Promise<Harness> {
   const slack = await startFixtureServer();
   const statuses = [...slackStatuses];
-  slack.route('/services/T000/B000/XXXX', (_request, response) => {
+  slack.route('/services/T000/B000/s3cr3tpath', (_request, response) => {
     const status = statuses.shift() ?? 200;
     response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : status === 404 ? 'no_service' : 'server_error');
   });
@@ -68,14 +68,14 @@ async function startHarness(slackStatuses: number[] = [], options: { feedUrl?: s
   const clock = { nowMs: Date.now() };
   const system = await startTestSystem({
     configYaml: configYaml(
-      `${slack.baseUrl}/services/T000/B000/XXXX`,
+      `${slack.baseUrl}/services/T000/B000/s3cr3tpath`,
       smtp.url,
       options.feedUrl === undefined ? '' : `  - { id: news, type: rss, url: "${options.feedUrl}", every: 1h }`,
     ),
     roles: options.feedUrl === undefined ? ['api', 'scorer', 'alerter'] : ['api', 'poller', 'scorer', 'alerter'],
     clock: () => new Date(clock.nowMs),
   });
-  const slackBodies = () => slack.requestsTo('/services/T000/B000/XXXX').map((request) => JSON.parse(request.body.toString('utf8')));
+  const slackBodies = () => slack.requestsTo('/services/T000/B000/s3cr3tpath').map((request) => JSON.parse(request.body.toString('utf8')));
   return { system, slack, smtp, clock, slackBodies };
 }
 
@@ -202,7 +202,7 @@ describe('negative buzz alerting', () => {
     const firing = await evaluationAfterMentions(system);
     const eventId = firing.transitions[0]?.eventId as string;
     await system.deliveries.next((job) => job.jobId === notifyJobId({ eventId, channelId: 'pr-slack' }));
-    const requests = harness.slack.requestsTo('/services/T000/B000/XXXX');
+    const requests = harness.slack.requestsTo('/services/T000/B000/s3cr3tpath');
     expect(requests).toHaveLength(3);
     expect(new Set(requests.map((request) => request.body.toString('utf8'))).size).toBe(1);
     const episode = await episodeView(system, eventId.replace(/-firing$/, ''));
@@ -221,7 +221,7 @@ describe('negative buzz alerting', () => {
     const eventId = firing.transitions[0]?.eventId as string;
     const reason = await system.deliveries.nextFailure(notifyJobId({ eventId, channelId: 'pr-slack' }));
     expect(reason).toMatch(/404/);
-    expect(harness.slack.requestsTo('/services/T000/B000/XXXX')).toHaveLength(1);
+    expect(harness.slack.requestsTo('/services/T000/B000/s3cr3tpath')).toHaveLength(1);
     const episode = await episodeView(system, eventId.replace(/-firing$/, ''));
     const delivery = episode.events[0].deliveries.find((d: any) => d.channel_id === 'pr-slack');
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
@@ -230,9 +230,9 @@ describe('negative buzz alerting', () => {
     expect(metrics).toContain('buzzwatch_alerts_firing{rule="acme-negative-buzz",brand="acme"} 1');
     expect(metrics).toContain('buzzwatch_alert_deliveries{channel="pr-slack",status="failed"} 1');
     // The secret part of the webhook URL reaches neither the API nor the logs.
-    expect(JSON.stringify(episode)).not.toContain('XXXX');
+    expect(JSON.stringify(episode)).not.toContain('s3cr3tpath');
     expect(system.logLines.some((line) => line.includes('delivery failed') && line.includes('404'))).toBe(true);
-    expect(system.logLines.filter((line) => line.includes('XXXX'))).toEqual([]);
+    expect(system.logLines.filter((line) => line.includes('s3cr3tpath'))).toEqual([]);
   });
 
   it('records but does not send an episode covered by a silence, and tells the team once the silence is over', async () => {

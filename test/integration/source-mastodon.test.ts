@@ -25,7 +25,7 @@ import {
 } from '../fixtures/mastodon.js';
 
 const ACCESS_TOKEN = 'mastodon-token-7f3a9c51';
-const AUTH_HINT = 'check access_token (MASTODON_ACCESS_TOKEN); without one, this instance may not serve hashtag timelines';
+const AUTH_HINT = 'check access_token (FEDIVERSE_ACCESS_TOKEN); without one, this instance may not serve hashtag timelines';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 const T0 = Date.now();
@@ -150,7 +150,7 @@ describe('mastodon source', () => {
       configYaml: `${ACME_BRAND_CONFIG}
 sources:
   - { id: fedi, type: mastodon, instance: "${base}/fedi", every: 1h }
-  - { id: fedi-search, type: mastodon, instance: "${base}/authed/", hashtags: ["#Acme"], access_token: "\${MASTODON_ACCESS_TOKEN}", every: 1h }
+  - { id: fedi-search, type: mastodon, instance: "${base}/authed/", hashtags: ["#Acme"], access_token: "\${FEDIVERSE_ACCESS_TOKEN}", every: 1h }
   - { id: fedi-limited, type: mastodon, instance: "${base}/limited", hashtags: [acme], every: 1h }
   - { id: fedi-reset, type: mastodon, instance: "${base}/reset", hashtags: [acme], every: 1h }
   - { id: fedi-denied, type: mastodon, instance: "${base}/denied", hashtags: [acme], every: 1h }
@@ -160,7 +160,7 @@ sources:
   - { id: fedi-slow, type: mastodon, instance: "${base}/slow", hashtags: [acme], every: 1h }
 http: { timeout: 1s }
 ${TEST_API_KEYS}`,
-      env: { MASTODON_ACCESS_TOKEN: ACCESS_TOKEN },
+      env: { FEDIVERSE_ACCESS_TOKEN: ACCESS_TOKEN },
     });
     initial = await system.initialPolls();
   });

@@ -388,7 +388,7 @@ describe('the shipped config files', () => {
     OPS_API_KEY: 'ops-key-0123456789abcdef',
     ACME_FEED_TOKEN: 'feed-token-42',
     PRESS_HOOK_SECRET: 'press-hook-secret-0123456789',
-    SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/s3cr3tpath',
     SMTP_URL: 'smtp://buzzwatch:password@mail.acme.example:587',
     OPS_HOOK_URL: 'https://ops.acme.example/hooks/buzzwatch',
     OPS_HOOK_SECRET: 'ops-hook-secret-0123456789',

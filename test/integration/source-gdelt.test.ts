@@ -2,11 +2,12 @@
 // time slicing past the 250-article cap), the pace kept before every call, what is stored, and each way GDELT fails
 // (429, 403, 5xx, text instead of JSON, a changed shape, a timeout) shown as the source's health.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollSource, type PollDeps, type PollOutcome } from '../../src/poller/poll-source.js';
+import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import type { Throttle } from '../../src/queue/redis-throttle.js';
 import { GDELT_MAX_PAGES_PER_SEARCH, GDELT_OVERLAP_MS } from '../../src/sources/gdelt.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { listedSource, mentionsWithBrands, pollSystemAt, recordingThrottle, sourceState } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
   ACME_SEARCH,
@@ -49,9 +50,7 @@ describe('gdelt source', () => {
   const events: string[] = [];
   const scripts = new Map<string, Script[]>();
 
-  const recordingThrottle: Throttle = async (key, minIntervalMs) => {
-    events.push(`throttle ${key} ${minIntervalMs}`);
-  };
+  const eventThrottle = recordingThrottle(events, 'throttle ');
 
   /** The answers the next requests of a source get, in order. */
   const answer = (sourceId: string, ...answers: Script[]) => scripts.get(sourceId)?.push(...answers);
@@ -69,34 +68,11 @@ describe('gdelt source', () => {
   ];
 
   /** One poll of a source at `now` (as the poller runs it), then waits until what it queued is stored. */
-  async function poll(sourceId: string, now: Date, throttle: Throttle = recordingThrottle): Promise<PollOutcome> {
-    const deps: PollDeps = { ...system.runtime, lockPrefix: system.prefix, throttle, now: () => now };
-    const outcome = await pollSource(sourceId, deps);
-    if (outcome.status === 'ok') await Promise.all(outcome.jobIds.map((id) => system.stores.next((job) => job.jobId === id)));
-    return outcome;
-  }
-
-  const sourceById = async (sourceId: string): Promise<Record<string, unknown>> => {
-    const { status, body } = await system.api('/v1/sources');
-    expect(status).toBe(200);
-    return body.data.find((source: { id: string }) => source.id === sourceId);
-  };
-
-  const storedRows = async (sourceId: string) => {
-    const { rows } = await system.db.database.query(
-      `SELECT m.url, m.external_id, m.title, m.content, m.author, m.lang, m.published_at, m.backfill, m.reach,
-              array_agg(b.brand_id ORDER BY b.brand_id) AS brands
-         FROM mentions m JOIN mention_brands b ON b.mention_id = m.id
-        WHERE m.source_id = $1 GROUP BY m.id ORDER BY m.url`,
-      [sourceId],
-    );
-    return rows;
-  };
-
-  const stateOf = async (sourceId: string) => {
-    const { rows } = await system.db.database.query('SELECT state FROM sources WHERE id = $1', [sourceId]);
-    return rows[0]?.state;
-  };
+  const poll = (sourceId: string, now: Date, throttle: Throttle = eventThrottle): Promise<PollOutcome> =>
+    pollSystemAt(system, sourceId, now, { throttle });
+  const sourceById = (sourceId: string) => listedSource(system, sourceId);
+  const storedRows = (sourceId: string) => mentionsWithBrands(system.db.database, sourceId, 'url');
+  const stateOf = (sourceId: string) => sourceState(system.db.database, sourceId);
 
   beforeAll(async () => {
     gdelt = await startFixtureServer();
@@ -492,7 +468,7 @@ describe('gdelt source', () => {
     const before = Date.now();
 
     const { brandRules, http, logger } = system.runtime;
-    const result = await previewSource(source, { brandRules, http, logger, throttle: recordingThrottle });
+    const result = await previewSource(source, { brandRules, http, logger, throttle: eventThrottle });
 
     expect(result).toEqual({
       ok: true,

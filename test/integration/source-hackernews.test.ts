@@ -1,22 +1,16 @@
 // The hackernews kind against a loopback Algolia HN Search API: exact requests, a backfilling first poll, cursors with
 // an overlap for late-indexed items, pagination, time slices past Algolia's 1000-hit cap, a cursor kept across a
 // failure, preview; and, through the whole process, each failure shown in GET /v1/sources with its reason.
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { brandKeywordPhrases, compileBrandRules } from '../../src/mentions/brand-rules.js';
-import { DEFAULT_HTTP_OPTIONS, createHttpClient } from '../../src/net/http-client.js';
-import { pollSource, type PollDeps, type PollOutcome } from '../../src/poller/poll-source.js';
+import { compileBrandRules } from '../../src/mentions/brand-rules.js';
+import { DEFAULT_HTTP_OPTIONS } from '../../src/net/http-client.js';
+import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
-import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
 import { localThrottle } from '../../src/queue/redis-throttle.js';
-import { createProducerConnection, waitForRedis } from '../../src/queue/redis.js';
-import { createLogger } from '../../src/runtime/logger.js';
-import { scoreAndStore } from '../../src/scorer/score-and-store.js';
 import { HN_MAX_REQUESTS_PER_SEARCH, HN_OVERLAP_SECONDS, hackerNewsSourceKind } from '../../src/sources/hackernews.js';
-import type { Source } from '../../src/sources/source.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
-import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
+import { requestsDuring, sourceState, startPollHarness, storedMentions, type PollHarness } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { HN_BRAND_CONFIG, commentHit, serveAlgolia, storyHit, type AlgoliaHitFixture } from '../fixtures/hackernews.js';
 
@@ -70,14 +64,9 @@ const INITIAL_HITS: AlgoliaHitFixture[] = [
 
 describe('hackernews source, polled with a fixed clock', () => {
   let api: FixtureServer;
-  let db: TestDatabase;
-  let redis: Redis;
-  let queues: Queues;
+  let harness: PollHarness;
   let hits: AlgoliaHitFixture[] = [...INITIAL_HITS];
   let failWithStatus: number | null = null;
-  const prefix = uniqueName('bwq');
-  const logger = createLogger('silent');
-  const http = createHttpClient({ timeoutMs: 2_000 });
 
   beforeAll(async () => {
     api = await startFixtureServer();
@@ -86,20 +75,11 @@ describe('hackernews source, polled with a fixed clock', () => {
       if (failWithStatus === null) return answer(request, response);
       response.writeHead(failWithStatus, { 'content-type': 'text/plain' }).end('upstream trouble');
     });
-    db = await createTestDatabase();
-    redis = createProducerConnection(TEST_REDIS_URL);
-    await waitForRedis(redis, TEST_REDIS_URL, 5_000);
-    queues = createQueues(redis, prefix);
+    harness = await startPollHarness({ timeoutMs: 2_000 });
   });
 
   afterAll(async () => {
-    if (queues !== undefined) {
-      await queues.mentions.obliterate({ force: true });
-      await queues.poll.obliterate({ force: true });
-      await closeQueues(queues);
-    }
-    redis?.disconnect();
-    await db?.drop();
+    await harness?.close();
     await api?.close();
   });
 
@@ -114,48 +94,15 @@ describe('hackernews source, polled with a fixed clock', () => {
   }
 
   /** Polls `sourceId` as if it were `now`, then stores what the poll queued as the scorer would. */
-  async function pollAt(now: Date, sourceId = 'hn', options: { force?: boolean } = {}): Promise<PollOutcome> {
+  function pollAt(now: Date, sourceId = 'hn', options: { force?: boolean } = {}): Promise<PollOutcome> {
     const { source, brands } = hnSource(sourceId);
-    const deps: PollDeps = {
-      sources: new Map<string, Source>([[sourceId, source]]),
-      brandRules: compileBrandRules(brands),
-      database: db.database,
-      queues,
-      redis,
-      lockPrefix: prefix,
-      http,
-      throttle: localThrottle(),
-      logger,
-      now: () => now,
-    };
-    const outcome = await pollSource(sourceId, deps, options);
-    if (outcome.status === 'ok') {
-      for (const jobId of outcome.jobIds) {
-        const job = await queues.mentions.getJob(jobId);
-        await scoreAndStore(job?.data, { database: db.database, brandPhrases: brandKeywordPhrases(brands) });
-      }
-    }
-    return outcome;
+    return harness.pollAndStore(source, brands, now, options);
   }
 
-  /** The requests made while running `poll`. */
-  async function requestsDuring(poll: () => Promise<PollOutcome>): Promise<{ outcome: PollOutcome; requests: RecordedRequest[] }> {
-    const before = api.requests.length;
-    const outcome = await poll();
-    return { outcome, requests: api.requests.slice(before) };
-  }
-
-  async function storedRows(sourceId = 'hn') {
-    const { rows } = await db.database.query(
-      `SELECT external_id, url, title, content, author, published_at, reach, backfill
-         FROM mentions WHERE source_id = $1 ORDER BY published_at, external_id`,
-      [sourceId],
-    );
-    return rows;
-  }
+  const storedRows = (sourceId = 'hn') => storedMentions(harness.db.database, sourceId);
 
   it('backfills the last 24 h on its first poll: one search per brand term, exact requests, rows marked backfill', async () => {
-    const { outcome, requests } = await requestsDuring(() => pollAt(T0));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(T0));
     const since = unix(T0) - DAY_SECONDS;
     expect(requests.map((request) => [request.method, request.path])).toEqual([
       ['GET', SEARCH_PATH],
@@ -217,7 +164,7 @@ describe('hackernews source, polled with a fixed clock', () => {
   });
 
   it('keeps a cursor per search with the ids seen in the overlap the next poll reaches back into', async () => {
-    const { rows } = await db.database.query('SELECT state FROM sources WHERE id = $1', ['hn']);
+    const { rows } = await harness.db.database.query('SELECT state FROM sources WHERE id = $1', ['hn']);
     expect(rows).toEqual([
       {
         state: {
@@ -238,7 +185,7 @@ describe('hackernews source, polled with a fixed clock', () => {
       // Indexed late: created before the last poll, but in the index only now. The overlap still finds it.
       commentHit(203, 101, at(-3), { comment_text: 'Acme skates: the left one always fails.', story_title: 'Acme launches rocket skates' }),
     ];
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(10)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(10)));
     const after = unix(T0) - HN_OVERLAP_SECONDS;
     expect(paramsOf(requests)).toEqual([searchParams('acme', `created_at_i>${after}`), searchParams('initech', `created_at_i>${after}`)]);
     // 107 comes back too (it lies in the overlap) but was seen: only 201, 202 and 203 are new.
@@ -253,7 +200,7 @@ describe('hackernews source, polled with a fixed clock', () => {
   });
 
   it('finds nothing new when nothing was posted: the overlap answers only what was seen', async () => {
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(20)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(20)));
     const after = unix(at(10)) - HN_OVERLAP_SECONDS;
     expect(paramsOf(requests)).toEqual([searchParams('acme', `created_at_i>${after}`), searchParams('initech', `created_at_i>${after}`)]);
     expect(outcome).toMatchObject({ status: 'ok', items: 0, mentions: 0, backfill: false });
@@ -268,7 +215,7 @@ describe('hackernews source, polled with a fixed clock', () => {
       }),
     );
     hits = [...hits, ...burst];
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(30)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(30)));
     const after = unix(at(20)) - HN_OVERLAP_SECONDS;
     expect(paramsOf(requests)).toEqual([
       searchParams('acme', `created_at_i>${after}`, 0),
@@ -285,7 +232,7 @@ describe('hackernews source, polled with a fixed clock', () => {
     const failed = await pollAt(at(40), 'hn', { force: true });
     expect(failed).toMatchObject({ status: 'failed', error: { kind: 'http', message: `HTTP 500 from ${new URL(api.baseUrl).host}` } });
     failWithStatus = null;
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(50), 'hn', { force: true }));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(50), 'hn', { force: true }));
     const after = unix(at(30)) - HN_OVERLAP_SECONDS;
     // The 250 replies lie in the overlap: fetched again (three pages), all seen, none new.
     expect(paramsOf(requests)).toEqual([
@@ -307,7 +254,7 @@ describe('hackernews source, polled with a fixed clock', () => {
     );
     const saved = hits;
     hits = busy;
-    const { outcome, requests } = await requestsDuring(() => pollAt(T0, 'hn-busy'));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(T0, 'hn-busy'));
     hits = saved;
     const since = unix(T0) - DAY_SECONDS;
     const third = DAY_SECONDS / 3;
@@ -323,7 +270,7 @@ describe('hackernews source, polled with a fixed clock', () => {
       searchParams('initech', `created_at_i>${since}`),
     ]);
     expect(outcome).toMatchObject({ status: 'ok', items: 1500, mentions: 1500, backfill: true });
-    const { rows } = await db.database.query<{ total: number; distinct_ids: number }>(
+    const { rows } = await harness.db.database.query<{ total: number; distinct_ids: number }>(
       "SELECT count(*)::int AS total, count(DISTINCT external_id)::int AS distinct_ids FROM mentions WHERE source_id = 'hn-busy'",
     );
     expect(rows).toEqual([{ total: 1500, distinct_ids: 1500 }]);
@@ -338,7 +285,7 @@ describe('hackernews source, polled with a fixed clock', () => {
     hits = flood;
     const before = api.requests.length;
     const { source } = hnSource('hn-flood');
-    const result = await source.poll({}, { http, logger, now: T0, throttle: localThrottle() });
+    const result = await source.poll({}, { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle() });
     hits = saved;
     const acmeRequests = api.requests.slice(before).filter((request) => request.url.searchParams.get('query') === 'acme');
     expect(acmeRequests).toHaveLength(HN_MAX_REQUESTS_PER_SEARCH);
@@ -371,7 +318,7 @@ describe('hackernews source, polled with a fixed clock', () => {
     expect(await pollAt(T0, 'hn-burst')).toMatchObject({ status: 'ok', items: 1, backfill: true });
     hits = [anchor, ...burst];
 
-    const { outcome, requests } = await requestsDuring(() => pollAt(second, 'hn-burst'));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(second, 'hn-burst'));
     // The whole window, then the slices newest first, five pages each, until the budget ends the oldest slice a page short.
     expect(paramsOf(requests)).toEqual([
       searchParams('acme', `created_at_i>${after}`),
@@ -387,13 +334,13 @@ describe('hackernews source, polled with a fixed clock', () => {
       seen: idsOf(burst.filter((hit) => hit.created_at_i > unix(second) - HN_OVERLAP_SECONDS).reverse()),
     };
     expect(caughtUp.seen).toHaveLength(140);
-    const stateOf = async () => (await db.database.query('SELECT state FROM sources WHERE id = $1', ['hn-burst'])).rows[0]?.state;
+    const stateOf = () => sourceState(harness.db.database, 'hn-burst');
     expect(await stateOf()).toEqual({
       searches: { acme: { since, seen: [] }, initech: { since: unix(second), seen: [] } },
       resume: { acme: { until: stop.created_at_i, seen: [stop.objectID], next: caughtUp } },
     });
 
-    const rest = await requestsDuring(() => pollAt(third, 'hn-burst'));
+    const rest = await requestsDuring(api, () => pollAt(third, 'hn-burst'));
     const below = `created_at_i>${after},created_at_i<=${stop.created_at_i}`;
     expect(paramsOf(rest.requests)).toEqual([
       searchParams('acme', below, 0),
@@ -403,13 +350,13 @@ describe('hackernews source, polled with a fixed clock', () => {
     // Comments 0–99: comment 100 comes again and is left out.
     expect(rest.outcome).toMatchObject({ status: 'ok', items: 100, mentions: 100, backfill: false });
     expect(await stateOf()).toEqual({ searches: { acme: caughtUp, initech: { since: unix(third), seen: [] } } });
-    const { rows } = await db.database.query<{ total: number; distinct_ids: number }>(
+    const { rows } = await harness.db.database.query<{ total: number; distinct_ids: number }>(
       "SELECT count(*)::int AS total, count(DISTINCT external_id)::int AS distinct_ids FROM mentions WHERE source_id = 'hn-burst'",
     );
     expect(rows).toEqual([{ total: 4001, distinct_ids: 4001 }]);
 
     // The cursor moved to the second poll: its overlap comes back, and none of it is new.
-    const settled = await requestsDuring(() => pollAt(fourth, 'hn-burst'));
+    const settled = await requestsDuring(api, () => pollAt(fourth, 'hn-burst'));
     hits = saved;
     const overlap = `created_at_i>${unix(second) - HN_OVERLAP_SECONDS}`;
     expect(paramsOf(settled.requests)).toEqual([
@@ -429,7 +376,7 @@ describe('hackernews source, polled with a fixed clock', () => {
       commentHit(803, 801, new Date(now - 600_000), { comment_text: 'Initech did this first.', story_title: 'Acme opens a lab' }),
     ];
     const { source, brands } = hnSource('hn-preview');
-    const result = await previewSource(source, { brandRules: compileBrandRules(brands), http, logger });
+    const result = await previewSource(source, { brandRules: compileBrandRules(brands), http: harness.http, logger: harness.logger });
     expect(result).toEqual({
       ok: true,
       lines: [
@@ -446,7 +393,7 @@ describe('hackernews source, polled with a fixed clock', () => {
         expect.objectContaining({ external_id: '802', brands: [] }),
       ],
     });
-    const { rows } = await db.database.query("SELECT count(*)::int AS total FROM mentions WHERE source_id = 'hn-preview'");
+    const { rows } = await harness.db.database.query("SELECT count(*)::int AS total FROM mentions WHERE source_id = 'hn-preview'");
     expect(rows).toEqual([{ total: 0 }]);
   });
 });

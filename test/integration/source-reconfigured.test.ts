@@ -1,19 +1,11 @@
 // A source pointed at a new URL starts over (no ETag from the old URL, a first poll that is backfill again), while a
 // source whose interval or brand list changes keeps its state: polls of one source id under successive configs.
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { brandKeywordPhrases, compileBrandRules } from '../../src/mentions/brand-rules.js';
-import { createHttpClient } from '../../src/net/http-client.js';
-import { pollSource, type PollDeps, type PollOutcome } from '../../src/poller/poll-source.js';
-import { localThrottle } from '../../src/queue/redis-throttle.js';
-import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
-import { createProducerConnection, waitForRedis } from '../../src/queue/redis.js';
-import { createLogger } from '../../src/runtime/logger.js';
-import { scoreAndStore } from '../../src/scorer/score-and-store.js';
+import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { rssSourceKind } from '../../src/sources/rss.js';
 import { serveFeed, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
-import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
+import { startPollHarness, type PollHarness } from '../helpers/poll-harness.js';
 import { rss2, type FeedEntry } from '../fixtures/feeds.js';
 
 const BRANDS = `
@@ -40,62 +32,30 @@ function newsSource(fields: string) {
 
 describe('a source whose config changes', () => {
   let feeds: FixtureServer;
-  let db: TestDatabase;
-  let redis: Redis;
-  let queues: Queues;
-  const prefix = uniqueName('bwq');
-  const logger = createLogger('silent');
-  const http = createHttpClient();
+  let harness: PollHarness;
 
   beforeAll(async () => {
     feeds = await startFixtureServer();
     feeds.route('/a.xml', serveFeed(rss2(OLD_FEED), FEED_TYPE, { etag: '"a-1"' }));
     feeds.route('/b.xml', serveFeed(rss2(NEW_FEED), FEED_TYPE, { etag: '"b-1"' }));
-    db = await createTestDatabase();
-    redis = createProducerConnection(TEST_REDIS_URL);
-    await waitForRedis(redis, TEST_REDIS_URL, 5_000);
-    queues = createQueues(redis, prefix);
+    harness = await startPollHarness();
   });
 
   afterAll(async () => {
-    if (queues !== undefined) {
-      await queues.mentions.obliterate({ force: true });
-      await queues.poll.obliterate({ force: true });
-      await closeQueues(queues);
-    }
-    redis?.disconnect();
-    await db?.drop();
+    await harness?.close();
     await feeds?.close();
   });
 
   /** Polls source `news` as configured by `fields`, then stores what the poll queued as the scorer would. */
   async function pollNews(fields: string): Promise<PollOutcome> {
     const { source, brands } = newsSource(fields);
-    const deps: PollDeps = {
-      sources: new Map([['news', source]]),
-      brandRules: compileBrandRules(brands),
-      database: db.database,
-      queues,
-      redis,
-      lockPrefix: prefix,
-      http,
-      throttle: localThrottle(),
-      logger,
-    };
-    const outcome = await pollSource('news', deps);
-    if (outcome.status === 'ok') {
-      for (const jobId of outcome.jobIds) {
-        const job = await queues.mentions.getJob(jobId);
-        await scoreAndStore(job?.data, { database: db.database, brandPhrases: brandKeywordPhrases(brands) });
-      }
-    }
-    return outcome;
+    return harness.pollAndStore(source, brands);
   }
 
   const lastRequestTo = (path: string): RecordedRequest | undefined => feeds.requestsTo(path).at(-1);
 
   async function backfillByUrl(): Promise<Record<string, boolean>> {
-    const { rows } = await db.database.query<{ url: string; backfill: boolean }>('SELECT url, backfill FROM mentions ORDER BY url');
+    const { rows } = await harness.db.database.query<{ url: string; backfill: boolean }>('SELECT url, backfill FROM mentions ORDER BY url');
     return Object.fromEntries(rows.map((row) => [row.url, row.backfill]));
   }
 
@@ -118,7 +78,7 @@ describe('a source whose config changes', () => {
     expect(lastRequestTo('/b.xml')?.headers['if-none-match']).toBeUndefined();
     expect(outcome).toMatchObject({ status: 'ok', items: 2, mentions: 2, backfill: true });
     expect(await backfillByUrl()).toMatchObject({ 'https://moved.example/b-1': true, 'https://moved.example/b-2': true });
-    const { rows } = await db.database.query('SELECT state FROM sources WHERE id = $1', ['news']);
+    const { rows } = await harness.db.database.query('SELECT state FROM sources WHERE id = $1', ['news']);
     expect(rows).toEqual([{ state: { etag: '"b-1"' } }]);
   });
 

@@ -4,11 +4,11 @@
 // kept in memory, refreshed before it expires, never stored), and each failure shown as the source's health.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HTTP_OPTIONS } from '../../src/net/http-client.js';
-import { pollSource, type PollDeps, type PollOutcome } from '../../src/poller/poll-source.js';
+import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
-import type { Throttle } from '../../src/queue/redis-throttle.js';
 import { REDDIT_MAX_PAGES } from '../../src/sources/reddit.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { listedSource, mentionsWithBrands, pollSystemAt, recordingThrottle, sourceState } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
   ACME_QUERY,
@@ -73,9 +73,7 @@ describe('reddit source', () => {
   const throttled: string[] = [];
   const scripts = new Map<string, Answer[]>();
 
-  const recordingThrottle: Throttle = async (key, minIntervalMs) => {
-    throttled.push(`${key} ${minIntervalMs}`);
-  };
+  const throttle = recordingThrottle(throttled);
 
   const answer = (path: string, ...answers: Answer[]) => scripts.get(path)?.push(...answers);
   const paramsOf = (request: RecordedRequest | undefined) => [...(request?.url.searchParams.entries() ?? [])];
@@ -88,34 +86,11 @@ describe('reddit source', () => {
     ...Object.entries(extra),
   ];
 
-  async function poll(sourceId: string, now: Date, options: { force?: boolean } = { force: true }): Promise<PollOutcome> {
-    const deps: PollDeps = { ...system.runtime, lockPrefix: system.prefix, throttle: recordingThrottle, now: () => now };
-    const outcome = await pollSource(sourceId, deps, options);
-    if (outcome.status === 'ok') await Promise.all(outcome.jobIds.map((id) => system.stores.next((job) => job.jobId === id)));
-    return outcome;
-  }
-
-  const sourceById = async (sourceId: string): Promise<Record<string, unknown>> => {
-    const { status, body } = await system.api('/v1/sources');
-    expect(status).toBe(200);
-    return body.data.find((source: { id: string }) => source.id === sourceId);
-  };
-
-  const storedRows = async (sourceId: string) => {
-    const { rows } = await system.db.database.query(
-      `SELECT m.url, m.external_id, m.title, m.content, m.author, m.lang, m.published_at, m.backfill, m.reach,
-              array_agg(b.brand_id ORDER BY b.brand_id) AS brands
-         FROM mentions m JOIN mention_brands b ON b.mention_id = m.id
-        WHERE m.source_id = $1 GROUP BY m.id ORDER BY m.published_at DESC`,
-      [sourceId],
-    );
-    return rows;
-  };
-
-  const stateOf = async (sourceId: string) => {
-    const { rows } = await system.db.database.query('SELECT state FROM sources WHERE id = $1', [sourceId]);
-    return rows[0]?.state;
-  };
+  const poll = (sourceId: string, now: Date, options: { force?: boolean } = { force: true }): Promise<PollOutcome> =>
+    pollSystemAt(system, sourceId, now, { ...options, throttle });
+  const sourceById = (sourceId: string) => listedSource(system, sourceId);
+  const storedRows = (sourceId: string) => mentionsWithBrands(system.db.database, sourceId, 'published_at DESC');
+  const stateOf = (sourceId: string) => sourceState(system.db.database, sourceId);
 
   beforeAll(async () => {
     reddit = await startFixtureServer();
@@ -571,7 +546,7 @@ describe('reddit source', () => {
     answer('/preview/search.json', listing([post(previewed), post(unrelated)]));
     const source = system.runtime.sources.get('preview');
     if (source === undefined) throw new Error('the config has a preview source');
-    const result = await previewSource(source, { ...system.runtime, throttle: recordingThrottle });
+    const result = await previewSource(source, { ...system.runtime, throttle });
     expect(result).toEqual({
       ok: true,
       lines: [

@@ -3,22 +3,16 @@
 // the next poll), the `backoff` field (short ones waited out, long ones
 // pausing the source), a used-up quota, throttle_violation, preview; and, through the whole process, each failure
 // shown in GET /v1/sources with its reason and never the key.
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { brandKeywordPhrases, compileBrandRules } from '../../src/mentions/brand-rules.js';
-import { DEFAULT_HTTP_OPTIONS, createHttpClient } from '../../src/net/http-client.js';
-import { pollSource, type PollDeps, type PollOutcome } from '../../src/poller/poll-source.js';
+import { compileBrandRules } from '../../src/mentions/brand-rules.js';
+import { DEFAULT_HTTP_OPTIONS } from '../../src/net/http-client.js';
+import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
-import { closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
 import { localThrottle } from '../../src/queue/redis-throttle.js';
-import { createProducerConnection, waitForRedis } from '../../src/queue/redis.js';
-import { createLogger } from '../../src/runtime/logger.js';
-import { scoreAndStore } from '../../src/scorer/score-and-store.js';
 import { SE_MAX_PAGES_PER_SEARCH, SE_OVERLAP_SECONDS, SE_PAGE_SIZE, siteDomain, stackExchangeSourceKind } from '../../src/sources/stackexchange.js';
-import type { Source } from '../../src/sources/source.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, type RouteHandler } from '../helpers/http-fixture-server.js';
-import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from '../helpers/services.js';
+import { requestsDuring, startPollHarness, storedMentions, type PollHarness } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
   SE_BRAND_CONFIG,
@@ -79,15 +73,10 @@ const INITIAL_ITEMS: SearchExcerptFixture[] = [
 
 describe('stackexchange source, polled with a fixed clock', () => {
   let api: FixtureServer;
-  let db: TestDatabase;
-  let redis: Redis;
-  let queues: Queues;
+  let harness: PollHarness;
   const control: StackExchangeControl = { items: [...INITIAL_ITEMS], quotaMax: 10_000, quotaRemaining: 9_000, backoffs: [] };
   let override: RouteHandler | null = null;
   const requestTimes: number[] = [];
-  const prefix = uniqueName('bwq');
-  const logger = createLogger('silent');
-  const http = createHttpClient({ timeoutMs: 2_000 });
 
   beforeAll(async () => {
     api = await startFixtureServer();
@@ -97,20 +86,11 @@ describe('stackexchange source, polled with a fixed clock', () => {
       if (override !== null) return override(request, response);
       return answer(request, response);
     });
-    db = await createTestDatabase();
-    redis = createProducerConnection(TEST_REDIS_URL);
-    await waitForRedis(redis, TEST_REDIS_URL, 5_000);
-    queues = createQueues(redis, prefix);
+    harness = await startPollHarness({ timeoutMs: 2_000 });
   });
 
   afterAll(async () => {
-    if (queues !== undefined) {
-      await queues.mentions.obliterate({ force: true });
-      await queues.poll.obliterate({ force: true });
-      await closeQueues(queues);
-    }
-    redis?.disconnect();
-    await db?.drop();
+    await harness?.close();
     await api?.close();
   });
 
@@ -124,55 +104,23 @@ describe('stackexchange source, polled with a fixed clock', () => {
     return { source: stackExchangeSourceKind.create(sourceConfig, { brands: config.brands }), brands: config.brands };
   }
 
-  async function pollAt(now: Date, sourceId = 'se'): Promise<PollOutcome> {
+  function pollAt(now: Date, sourceId = 'se'): Promise<PollOutcome> {
     const { source, brands } = seSource(sourceId);
-    const deps: PollDeps = {
-      sources: new Map<string, Source>([[sourceId, source]]),
-      brandRules: compileBrandRules(brands),
-      database: db.database,
-      queues,
-      redis,
-      lockPrefix: prefix,
-      http,
-      throttle: localThrottle(),
-      logger,
-      now: () => now,
-    };
     // Forced, as an admin's "poll now": these tests check what the source itself does about waiting.
-    const outcome = await pollSource(sourceId, deps, { force: true });
-    if (outcome.status === 'ok') {
-      for (const jobId of outcome.jobIds) {
-        const job = await queues.mentions.getJob(jobId);
-        await scoreAndStore(job?.data, { database: db.database, brandPhrases: brandKeywordPhrases(brands) });
-      }
-    }
-    return outcome;
+    return harness.pollAndStore(source, brands, now, { force: true });
   }
 
-  async function requestsDuring(poll: () => Promise<PollOutcome>): Promise<{ outcome: PollOutcome; requests: RecordedRequest[] }> {
-    const before = api.requests.length;
-    const outcome = await poll();
-    return { outcome, requests: api.requests.slice(before) };
-  }
-
-  async function storedRows(sourceId = 'se') {
-    const { rows } = await db.database.query(
-      `SELECT external_id, url, title, content, author, published_at, reach, backfill
-         FROM mentions WHERE source_id = $1 ORDER BY published_at, external_id`,
-      [sourceId],
-    );
-    return rows;
-  }
+  const storedRows = (sourceId = 'se') => storedMentions(harness.db.database, sourceId);
 
   async function stateOf(sourceId = 'se'): Promise<Record<string, any>> {
-    const { rows } = await db.database.query<{ state: Record<string, any> }>('SELECT state FROM sources WHERE id = $1', [sourceId]);
+    const { rows } = await harness.db.database.query<{ state: Record<string, any> }>('SELECT state FROM sources WHERE id = $1', [sourceId]);
     const [row] = rows;
     if (row === undefined) throw new Error(`no state recorded for ${sourceId}`);
     return row.state;
   }
 
   it('backfills the last 24 h on its first poll with exact requests, reading gzip-compressed answers', async () => {
-    const { outcome, requests } = await requestsDuring(() => pollAt(T0));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(T0));
     const fromdate = unix(T0) - DAY_SECONDS;
     expect(requests.map((request) => [request.method, request.path])).toEqual([
       ['GET', SEARCH_PATH],
@@ -239,7 +187,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
       // Indexed late: created before the last poll. The overlap still finds it.
       answerExcerpt(2002, 1004, at(-3), { title: 'Initech TPS export fails on Windows 11', body: '<p>Run Initech as admin.</p>' }),
     );
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(10)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(10)));
     const fromdate = unix(T0) - SE_OVERLAP_SECONDS;
     expect(paramsOf(requests)).toEqual([searchParams('"acme"', fromdate), searchParams('"initech"', fromdate)]);
     // 1007 comes back too (it lies in the overlap) but was seen.
@@ -256,7 +204,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
   });
 
   it('finds nothing new when nothing was posted', async () => {
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(20)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(20)));
     const fromdate = unix(at(10)) - SE_OVERLAP_SECONDS;
     expect(paramsOf(requests)).toEqual([searchParams('"acme"', fromdate), searchParams('"initech"', fromdate)]);
     expect(outcome).toMatchObject({ status: 'ok', items: 0, mentions: 0, backfill: false });
@@ -270,7 +218,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
         body: `<p>Same here with my Acme, report ${index}.</p>`,
       }));
     }
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(30)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(30)));
     const fromdate = unix(at(20)) - SE_OVERLAP_SECONDS;
     expect(paramsOf(requests)).toEqual([
       searchParams('"acme"', fromdate, 1),
@@ -284,7 +232,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
   it('waits out a short backoff within the poll before calling the method again', async () => {
     control.backoffs = [1];
     requestTimes.length = 0;
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(40)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(40)));
     // acme (two pages: the 150 replies lie in the overlap) and initech.
     expect(requests).toHaveLength(3);
     // The first answer (acme, page 1 of 2) said backoff: 1; the next call came no sooner than a second later.
@@ -298,7 +246,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     control.items.push(questionExcerpt(4001, at(45), { title: 'Acme mesh kit review', body: '<p>Solid.</p>' }));
     control.backoffs = [60];
     const before = await stateOf();
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(50)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(50)));
     const fromdate = unix(at(40)) - SE_OVERLAP_SECONDS;
     // The acme search completes, its answer saying backoff: 60; initech is left for the next poll.
     expect(paramsOf(requests)).toEqual([searchParams('"acme"', fromdate)]);
@@ -310,7 +258,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     expect(paused.pausedUntil).toBeGreaterThanOrEqual(at(51).getTime());
 
     const early = at(50.5);
-    const refused = await requestsDuring(() => pollAt(early));
+    const refused = await requestsDuring(api, () => pollAt(early));
     expect(refused.requests).toHaveLength(0);
     const waitMs = paused.pausedUntil - early.getTime();
     expect(refused.outcome).toEqual({
@@ -321,7 +269,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     // A failed poll changes no cursor.
     expect(await stateOf()).toEqual(paused);
 
-    const later = await requestsDuring(() => pollAt(at(52)));
+    const later = await requestsDuring(api, () => pollAt(at(52)));
     expect(paramsOf(later.requests)).toEqual([
       searchParams('"acme"', unix(at(50)) - SE_OVERLAP_SECONDS),
       searchParams('"initech"', unix(at(40)) - SE_OVERLAP_SECONDS),
@@ -332,7 +280,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
 
   it('pauses until the daily reset when quota_remaining reaches 0', async () => {
     control.quotaRemaining = 1;
-    const { outcome, requests } = await requestsDuring(() => pollAt(at(60)));
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(60)));
     expect(requests).toHaveLength(1);
     expect(outcome).toMatchObject({ status: 'ok' });
     const host = new URL(api.baseUrl).host;
@@ -368,7 +316,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     );
     const before = api.requests.length;
     const { source } = seSource('se-flood');
-    const result = await source.poll({}, { http, logger, now: T0, throttle: localThrottle() });
+    const result = await source.poll({}, { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle() });
     control.items = saved;
     const acmeRequests = api.requests.slice(before).filter((request) => request.url.searchParams.get('q') === '"acme"');
     expect(acmeRequests.map((request) => request.url.searchParams.get('page'))).toEqual(['1', '2', '3', '4', '5']);
@@ -386,7 +334,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     const since = unix(firstPoll);
     const fromdate = since - SE_OVERLAP_SECONDS;
     control.items = [question(70_001, unix(at(-700))), question(70_002, unix(at(-605)))];
-    const first = await requestsDuring(() => pollAt(firstPoll, 'se-burst'));
+    const first = await requestsDuring(api, () => pollAt(firstPoll, 'se-burst'));
     expect(first.outcome).toMatchObject({ status: 'ok', items: 2, backfill: true });
     const cursor = { since, seen: ['70002'] };
     expect(await stateOf('se-burst')).toEqual({ searches: { '"acme"': cursor, '"initech"': { since, seen: [] } } });
@@ -408,7 +356,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     // Within the 15 minutes before the second poll: the 36 newest.
     const overlap = idsOf(range(0, 36));
 
-    const second = await requestsDuring(() => pollAt(at(1), 'se-burst'));
+    const second = await requestsDuring(api, () => pollAt(at(1), 'se-burst'));
     expect(paramsOf(second.requests)).toEqual([...acmePages(), searchParams('"initech"', fromdate)]);
     expect(second.outcome).toMatchObject({ status: 'ok', items: capResults, mentions: capResults, backfill: false });
     const reached = secondOf(lastOfCap);
@@ -421,7 +369,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
 
     // Asked during the catch-up: newer than its start, so found once it is done.
     control.items.push(question(70_003, unix(at(1.5))));
-    const third = await requestsDuring(() => pollAt(at(2), 'se-burst'));
+    const third = await requestsDuring(api, () => pollAt(at(2), 'se-burst'));
     expect(paramsOf(third.requests)).toEqual([...acmePages(reached + 1), searchParams('"initech"', unix(at(1)) - SE_OVERLAP_SECONDS)]);
     // The page starts with the two results of the last two seconds read already.
     expect(third.outcome).toMatchObject({ status: 'ok', items: capResults - 2 });
@@ -431,7 +379,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
       catchUp: { since: unix(at(1)), seen: overlap, reached: reachedThird, read: idsOf([2 * capResults - 3]) },
     });
 
-    const fourth = await requestsDuring(() => pollAt(at(3), 'se-burst'));
+    const fourth = await requestsDuring(api, () => pollAt(at(3), 'se-burst'));
     expect(paramsOf(fourth.requests)).toEqual([...acmePages(reachedThird + 1), searchParams('"initech"', unix(at(2)) - SE_OVERLAP_SECONDS)]);
     expect(fourth.outcome).toMatchObject({ status: 'ok', items: capResults - 1 });
     const reachedFourth = secondOf(3 * capResults - 4);
@@ -441,7 +389,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     });
 
     // The last four of the burst and 70002 (seen before it): the catch-up reaches the cursor, which moves up to its start.
-    const fifth = await requestsDuring(() => pollAt(at(4), 'se-burst'));
+    const fifth = await requestsDuring(api, () => pollAt(at(4), 'se-burst'));
     expect(paramsOf(fifth.requests)).toEqual([
       { ...searchParams('"acme"', fromdate), todate: String(reachedFourth + 1) },
       searchParams('"initech"', unix(at(3)) - SE_OVERLAP_SECONDS),
@@ -450,7 +398,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     expect((await stateOf('se-burst')).searches['"acme"']).toEqual({ since: unix(at(1)), seen: overlap });
 
     control.items.push(question(70_004, unix(at(4.5))));
-    const sixth = await requestsDuring(() => pollAt(at(5), 'se-burst'));
+    const sixth = await requestsDuring(api, () => pollAt(at(5), 'se-burst'));
     expect(paramsOf(sixth.requests)).toEqual([
       searchParams('"acme"', unix(at(1)) - SE_OVERLAP_SECONDS),
       searchParams('"initech"', unix(at(4)) - SE_OVERLAP_SECONDS),
@@ -474,7 +422,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
       answerExcerpt(9002, 9001, new Date(now - 600_000), { title: 'Acme VPN client keeps disconnecting', body: '<p>Use Initech VPN.</p>' }),
     ];
     const { source, brands } = seSource('se-preview');
-    const result = await previewSource(source, { brandRules: compileBrandRules(brands), http, logger });
+    const result = await previewSource(source, { brandRules: compileBrandRules(brands), http: harness.http, logger: harness.logger });
     expect(result).toEqual({
       ok: true,
       lines: [
@@ -482,7 +430,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
         expect.objectContaining({ external_id: '9001', url: 'https://superuser.com/q/9001', title: 'Acme VPN client keeps disconnecting', brands: ['acme'] }),
       ],
     });
-    const { rows } = await db.database.query("SELECT count(*)::int AS total FROM mentions WHERE source_id = 'se-preview'");
+    const { rows } = await harness.db.database.query("SELECT count(*)::int AS total FROM mentions WHERE source_id = 'se-preview'");
     expect(rows).toEqual([{ total: 0 }]);
   });
 

@@ -14,7 +14,7 @@ import { acmeMentionsBatch, activeJobs, blockedInsertPid, lockMentionsTable, unt
 import { closedPort } from '../helpers/ports.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
 import { watchQueue } from '../helpers/queue-watch.js';
-import { TEST_REDIS_URL, createTestDatabase, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
+import { TEST_REDIS_URL, createTestDatabase, obliterateQueues, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
 
 const SCORER_CONFIG = `
 brands:
@@ -53,8 +53,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     const prefix = uniqueName('bwq');
     closers.push(async () => {
       const cleanup = createQueues(redisConnectionOf(redisUrl), prefix);
-      await cleanup.mentions.obliterate({ force: true });
-      await cleanup.poll.obliterate({ force: true });
+      await obliterateQueues(cleanup);
       await closeQueues(cleanup);
     });
     const startScorer = (port: number): CliProcess =>

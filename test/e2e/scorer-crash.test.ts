@@ -13,7 +13,7 @@ import { killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-p
 import { acmeMentionsBatch, activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
 import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
-import { TEST_REDIS_URL, createTestDatabase, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
+import { TEST_REDIS_URL, createTestDatabase, obliterateQueues, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
 
 // A short stall time so that the batch of a dead scorer is handed over within seconds.
 const SCORER_CONFIG = `
@@ -89,7 +89,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
     await Promise.all([queues.mentions.waitUntilReady(), queues.poll.waitUntilReady(), events.waitUntilReady()]);
     closers.push(async () => {
       const cleanup = createQueues(redisConnectionOf(redisUrl), prefix);
-      await Promise.all([cleanup.mentions.obliterate({ force: true }), cleanup.poll.obliterate({ force: true })]);
+      await obliterateQueues(cleanup);
       await closeQueues(cleanup);
     });
     return { db, prefix, redisUrl, configFile, queues, events };

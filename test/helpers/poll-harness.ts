@@ -15,7 +15,7 @@ import { scoreAndStore } from '../../src/scorer/score-and-store.js';
 import type { Source } from '../../src/sources/source.js';
 import type { Database } from '../../src/store/database.js';
 import type { FixtureServer, RecordedRequest } from './http-fixture-server.js';
-import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from './services.js';
+import { TEST_REDIS_URL, createTestDatabase, obliterateQueues, uniqueName, type TestDatabase } from './services.js';
 import type { TestSystem } from './test-system.js';
 
 export interface PollHarness {
@@ -81,8 +81,7 @@ export async function startPollHarness(http: Partial<HttpClientOptions> = {}): P
       return outcome;
     },
     async close() {
-      await queues.mentions.obliterate({ force: true });
-      await queues.poll.obliterate({ force: true });
+      await obliterateQueues(queues);
       await closeQueues(queues);
       redis.disconnect();
       await db.drop();

@@ -1,6 +1,8 @@
 // Where the shared test services are; each test file isolates itself with its own database and queue prefix.
 import { randomBytes } from 'node:crypto';
+import type { Queue } from 'bullmq';
 import pg from 'pg';
+import type { Queues } from '../../src/queue/queues.js';
 import { ensureDatabaseExists, createDatabase, type Database } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
 
@@ -58,4 +60,9 @@ export async function dropDatabase(name: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/** Removes every queue of a test's prefix from the shared Redis (each Queue object leaves at least its meta key). */
+export async function obliterateQueues(queues: Queues): Promise<void> {
+  for (const queue of Object.values(queues) as Queue[]) await queue.obliterate({ force: true });
 }

@@ -30,6 +30,12 @@ function event(episodeId: string, kind: AlertEventKind, ruleId: string, brandId:
   };
 }
 
+/** What POST /v1/silences answers: the silence, or an error. */
+interface SilenceAnswer {
+  data?: { id: string; rule_id: string | null; brand_id: string | null; ends_at: string; active: boolean; created_by: string };
+  error?: { code: string; message: string };
+}
+
 describe('the alerts API', () => {
   let system: TestSystem;
   const ids = (body: { data: { id: string }[] }) => body.data.map((episode) => episode.id);
@@ -135,7 +141,7 @@ ${TEST_API_KEYS}`,
         headers: { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
         body: JSON.stringify(body),
       });
-      return { status: response.status, body: (await response.json()) as any };
+      return { status: response.status, body: (await response.json()) as SilenceAnswer };
     };
     const endsAt = new Date(Date.now() + HOUR).toISOString();
     expect((await post({ brand: 'acme', ends_at: endsAt, comment: 'x' }, 'test-read-key-0123456789')).status).toBe(403);
@@ -147,7 +153,7 @@ ${TEST_API_KEYS}`,
     expect(noComment.status).toBe(400);
     const created = await post({ rule: 'buzz', ends_at: endsAt, comment: 'known issue, fix shipping' });
     expect(created).toMatchObject({ status: 201, body: { data: { rule_id: 'buzz', brand_id: null, ends_at: endsAt, active: true, created_by: 'admin' } } });
-    const id = created.body.data.id as string;
+    const id = created.body.data?.id ?? '';
     expect((await system.api('/v1/silences')).body.data.map((silence: { id: string }) => silence.id)).toEqual([id]);
     const ended = await fetch(`${system.baseUrl}/v1/silences/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(ended.status).toBe(204);

@@ -1,7 +1,12 @@
 // Benchmark: the default volume_spike rule (backtestCsv, exactly as live alerting decides) on the NAB development set,
 // scored with the NAB v1.1 scorer per folder (standard, low-FP, low-FN) and per file for diagnosis.
-// Usage: npm run bench:nab [-- --data DIR] [-- --sensitivity low|medium|high|NUMBER]   (env: NAB_DATA; default
-// ../shared/data/nab-dev from the repository root). The labels (windows.json) are read where they lie, never copied.
+// Usage: npm run bench:nab [-- --data DIR] [-- --sensitivity low|medium|high|NUMBER] [-- --scale K] [-- --leave-one-out]
+// (env: NAB_DATA; default ../shared/data/nab-dev from the repository root). The labels (windows.json) are read where
+// they lie, never copied. Two checks of how the default generalises to series that are not here:
+//   --scale K        every value thinned (K < 1: each unit kept with probability K, seeded) or multiplied (K > 1),
+//                    as a quieter or busier brand would be;
+//   --leave-one-out  per folder, the threshold is picked on all files but one and the held-out file scored with it;
+//                    the held-out results are pooled (a threshold fitted to these files would not survive this).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -56,16 +61,80 @@ function filesByFolder(labels: WindowLabels): Map<string, string[]> {
 
 const fixed = (value: number) => value.toFixed(1).padStart(6);
 
+/** Deterministic pseudo-random numbers (mulberry32), so a thinned series is the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The CSV with every value scaled: binomial thinning below 1 (counts stay counts), rounding above. */
+function scaledCsv(csvText: string, factor: number, seed: number): string {
+  if (factor === 1) return csvText;
+  const random = seededRandom(seed);
+  return csvText
+    .split(/\r?\n/)
+    .map((line, index) => {
+      const [timestamp, value] = line.split(',');
+      if (index === 0 || timestamp === undefined || value === undefined || value.trim() === '') return line;
+      const number = Number(value);
+      if (!Number.isFinite(number)) return line;
+      if (factor > 1) return `${timestamp},${Math.round(number * factor)}`;
+      let kept = 0;
+      for (let unit = 0; unit < Math.round(number); unit += 1) if (random() < factor) kept += 1;
+      return `${timestamp},${kept}`;
+    })
+    .join('\n');
+}
+
+const LEAVE_ONE_OUT_THRESHOLDS = Array.from({ length: 21 }, (_, index) => Math.round((1 + index * 0.1) * 10) / 10);
+
+/** Per held-out file: the threshold best on the others, then that file scored with it; pooled like a folder. */
+function leaveOneOut(inputsByThreshold: Map<number, NabFileInput[]>): { score: number; picks: number[] } {
+  const profile = NAB_PROFILES.standard;
+  const fileCount = inputsByThreshold.get(LEAVE_ONE_OUT_THRESHOLDS[0] as number)?.length ?? 0;
+  let raw = 0;
+  let windows = 0;
+  const picks: number[] = [];
+  for (let heldOut = 0; heldOut < fileCount; heldOut += 1) {
+    let best = { threshold: 0, score: Number.NEGATIVE_INFINITY };
+    for (const threshold of LEAVE_ONE_OUT_THRESHOLDS) {
+      const others = (inputsByThreshold.get(threshold) ?? []).filter((_, index) => index !== heldOut);
+      const score = scoreNab(others, profile).score;
+      if (score > best.score) best = { threshold, score };
+    }
+    picks.push(best.threshold);
+    const held = inputsByThreshold.get(best.threshold)?.[heldOut];
+    if (held === undefined) continue;
+    const scored = scoreNabFile(held, profile);
+    raw += scored.raw;
+    windows += scored.windows;
+  }
+  const nullRaw = -profile.falseNegative * windows;
+  const perfectRaw = profile.truePositive * windows;
+  return { score: windows === 0 ? 0 : (100 * (raw - nullRaw)) / (perfectRaw - nullRaw), picks };
+}
+
 function main(): void {
   const dataDir = dataDirectory();
   const labels = readLabels(dataDir);
   const sensitivity = sensitivityArgument();
+  const scaleText = argumentValue('--scale');
+  const scale = scaleText === undefined ? 1 : Number(scaleText);
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`--scale must be a positive number, got ${scaleText}`);
+  const withLeaveOneOut = process.argv.includes('--leave-one-out');
+  const readSeries = (relativePath: string) => scaledCsv(readFileSync(join(dataDir, relativePath), 'utf8'), scale, 7);
   const started = performance.now();
   let rowCount = 0;
-  console.log(`NAB v1.1 scores of the default volume_spike rule (sensitivity ${sensitivity ?? 'medium'}), ${dataDir}`);
+  const scaled = scale === 1 ? '' : `, values scaled by ${scale}`;
+  console.log(`NAB v1.1 scores of the default volume_spike rule (sensitivity ${sensitivity ?? 'medium'}${scaled}), ${dataDir}`);
   for (const [folder, relativePaths] of filesByFolder(labels)) {
     const inputs: NabFileInput[] = relativePaths.map((relativePath) => {
-      const rows = backtestCsv(readFileSync(join(dataDir, relativePath), 'utf8'), { sensitivity });
+      const rows = backtestCsv(readSeries(relativePath), { sensitivity });
       rowCount += rows.length;
       return {
         name: relativePath.slice(folder.length + 1),
@@ -79,6 +148,19 @@ function main(): void {
       `\n${folder}: standard ${folderScores[0]?.toFixed(1)}  low-FP ${folderScores[1]?.toFixed(1)}  ` +
         `low-FN ${folderScores[2]?.toFixed(1)}`,
     );
+    if (withLeaveOneOut && inputs.length > 1) {
+      const inputsByThreshold = new Map(
+        LEAVE_ONE_OUT_THRESHOLDS.map((threshold) => [
+          threshold,
+          relativePaths.map((relativePath): NabFileInput => {
+            const rows = backtestCsv(readSeries(relativePath), { sensitivity: threshold });
+            return { name: relativePath, timestamps: rows.map((row) => row.timestamp), alerts: rows.map((row) => row.alert), windows: labels[relativePath] ?? [] };
+          }),
+        ]),
+      );
+      const { score, picks } = leaveOneOut(inputsByThreshold);
+      console.log(`  leave-one-file-out (standard): ${score.toFixed(1)}  (thresholds picked: ${picks.join(', ')})`);
+    }
     console.log('  file                                  std  lowFP  lowFN  alerts  windows hit  FP');
     for (const input of inputs) {
       const perFile = NAB_PROFILE_LIST.map((profile) => scoreNab([input], profile).score);

@@ -1,12 +1,21 @@
 // An SMTP server on loopback (the smtp-server package) that records every message it accepts, so tests assert the
 // exact mail buzzwatch sent.
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
 export interface RecordedMail {
   from: string | undefined;
   to: string[];
+  /** The user that logged in, when the server asked for a login. */
+  user: string | undefined;
   raw: string;
+}
+
+export interface RecordingSmtpOptions {
+  /** Offer AUTH and accept only this login (logging in stays optional). */
+  login?: { user: string; password: string };
+  /** Any other smtp-server option, e.g. an onRcptTo that refuses some recipients. */
+  overrides?: Partial<SMTPServerOptions>;
 }
 
 export interface RecordingSmtp {
@@ -18,14 +27,20 @@ export interface RecordingSmtp {
   close(): Promise<void>;
 }
 
-export async function startRecordingSmtp(): Promise<RecordingSmtp> {
+export async function startRecordingSmtp(options: RecordingSmtpOptions = {}): Promise<RecordingSmtp> {
   const received: RecordedMail[] = [];
   const waiters = new Set<() => void>();
+  const { login } = options;
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    allowInsecureAuth: true,
+    disabledCommands: login === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
     logger: false,
     closeTimeout: 1_000,
+    onAuth(auth, _session, callback) {
+      if (login !== undefined && auth.username === login.user && auth.password === login.password) callback(null, { user: auth.username });
+      else callback(new Error('Invalid username or password'));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -34,12 +49,14 @@ export async function startRecordingSmtp(): Promise<RecordingSmtp> {
         received.push({
           from: from === false ? undefined : from.address,
           to: session.envelope.rcptTo.map((recipient) => recipient.address),
+          user: typeof session.user === 'string' ? session.user : undefined,
           raw: Buffer.concat(chunks).toString('utf8'),
         });
         for (const wake of waiters) wake();
         callback();
       });
     },
+    ...options.overrides,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;

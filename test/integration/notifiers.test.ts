@@ -3,8 +3,8 @@
 import type { ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { alternativeParts, decodeEncodedWords, mimeEntity } from '../helpers/mime-message.js';
+import { startRecordingSmtp, type RecordingSmtp } from '../helpers/recording-smtp.js';
 import { Value } from '@sinclair/typebox/value';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../src/alerts/alert-event.js';
@@ -177,67 +177,25 @@ describe('slack notifier', () => {
   });
 });
 
-interface ReceivedMail {
-  from: string | undefined;
-  to: string[];
-  user: string | undefined;
-  raw: string;
-}
-
-interface TestSmtpServer {
-  port: number;
-  received: ReceivedMail[];
-  close(): Promise<void>;
-}
-
 const SMTP_USER = 'buzzwatch';
 const SMTP_PASSWORD = 'pa55-w0rd:secret';
 
-/** An SMTP server on loopback that records messages; RCPT TO rejected@… answers 550, deferred@… answers 451. */
-async function startSmtpServer(options: Partial<SMTPServerOptions> = {}): Promise<TestSmtpServer> {
-  const received: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    closeTimeout: 1_000,
-    onAuth(auth, _session, callback) {
-      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) callback(null, { user: auth.username });
-      else callback(new Error('Invalid username or password'));
+/** The test SMTP server, logging in SMTP_USER; RCPT TO rejected@… answers 550, deferred@… answers 451. */
+function startSmtpServer(): Promise<RecordingSmtp> {
+  return startRecordingSmtp({
+    login: { user: SMTP_USER, password: SMTP_PASSWORD },
+    overrides: {
+      onRcptTo(address, _session, callback) {
+        if (address.address.startsWith('rejected@')) {
+          callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
+        } else if (address.address.startsWith('deferred@')) {
+          callback(Object.assign(new Error('4.7.1 greylisted, try again later'), { responseCode: 451 }));
+        } else {
+          callback();
+        }
+      },
     },
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('rejected@')) {
-        callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
-      } else if (address.address.startsWith('deferred@')) {
-        callback(Object.assign(new Error('4.7.1 greylisted, try again later'), { responseCode: 451 }));
-      } else {
-        callback();
-      }
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const from = session.envelope.mailFrom;
-        received.push({
-          from: from === false ? undefined : from.address,
-          to: session.envelope.rcptTo.map((recipient) => recipient.address),
-          user: typeof session.user === 'string' ? session.user : undefined,
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-    ...options,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    port,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 /** A TCP server that accepts connections and never says a word (an SMTP server that hangs before its greeting). */
@@ -259,7 +217,7 @@ async function startSilentServer(): Promise<{ port: number; close(): Promise<voi
 }
 
 describe('email notifier', () => {
-  let smtp: TestSmtpServer;
+  let smtp: RecordingSmtp;
 
   beforeAll(async () => {
     smtp = await startSmtpServer();

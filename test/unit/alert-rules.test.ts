@@ -217,3 +217,39 @@ describe('episodes', () => {
     expect(nextEpisodeStep(episode, { holds, fresh }, timing, nowMs)).toEqual(expected);
   });
 });
+
+describe('silence rule over a period shorter than its window', () => {
+  it('fires when the brand has been silent for longer than a period shorter than the window', async () => {
+    // period 30m, window left at its default 1h: the last mention was 45 minutes ago.
+    const silence = rule({ type: 'silence', period: '30m' });
+    const now = T0 + 3 * HOUR;
+    const context = { nowMs: now, bucketMs: BUCKET, warmupMs: 7 * 24 * HOUR, history: memoryBrandHistory([mention(now - 45 * MINUTE)]), sources: [] };
+    const evaluation = await evaluateRule(silence, 'acme', context, null, T0);
+    expect(evaluation.reasons).toEqual([`no mentions since ${new Date(now - 45 * MINUTE).toISOString()}`]);
+    expect(evaluation.holds).toBe(true);
+  });
+});
+
+describe('volume_spike with a floor', () => {
+  it('sends one firing per detector episode even when the window count dips under min_mentions for a tick', async () => {
+    // Two days of 6 to 10 mentions a bucket, then bursts. The detector's episode that opens at bucket 612 lasts
+    // until 627; the floor (250 mentions in 2 h) is met at 613, missed at 615, met again at 620.
+    const mentions: WindowMention[] = [];
+    const days = 2;
+    const burst = [30, 5, 25, 0, 35, 10];
+    for (let index = 0; index < days * 288 + 60; index += 1) {
+      const bucketStart = T0 + index * BUCKET;
+      let count = 6 + (index % 3) * 2;
+      const offset = index - days * 288;
+      if (offset >= 10 && offset < 16) count += burst[offset - 10] as number;
+      if (offset === 36) count += 40;
+      if (offset === 43) count += 30;
+      for (let item = 0; item < count; item += 1) mentions.push(mention(bucketStart + item * 1000, { site: `s${item % 5}.example` }));
+    }
+    const volume = rule({ type: 'volume_spike', window: '2h', min_mentions: 250 });
+    const transitions = await replay(volume, mentions, T0 + BUCKET, T0 + (days * 288 + 60) * BUCKET);
+    const secondIncident = transitions.filter((transition) => (transition.atMs - T0) / BUCKET >= 610);
+    // Before the fix: firing@613, resolved@615 (the floor missed for a tick), firing@620.
+    expect(secondIncident.filter((transition) => transition.kind === 'firing')).toHaveLength(1);
+  });
+});

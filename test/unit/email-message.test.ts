@@ -3,90 +3,10 @@
 import { createTransport } from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent, AlertSampleMention } from '../../src/alerts/alert-event.js';
+import { firingEvent, resolvedEvent } from '../fixtures/alert-events.js';
+import { decodeEncodedWords } from '../helpers/mime-message.js';
 import { emailMessage, emailParts, emailSubject, messageIdFor, senderDomain } from '../../src/alerts/notifiers/email.js';
 import { durationInWords, ratioInWords } from '../../src/alerts/notifiers/format-alert.js';
-
-function firingEvent(): AlertEvent {
-  return {
-    eventId: 'ep-7f3a:firing',
-    episodeId: 'ep-7f3a',
-    kind: 'firing',
-    at: '2026-03-04T14:20:00.000Z',
-    brand: { id: 'acme', name: 'Acme <script>& Co' },
-    rule: { id: 'acme-negative-buzz', type: 'negative_buzz' },
-    summary: '37 negative mentions in the last hour, 6× the usual rate, from 9 sources',
-    windowMs: 3_600_000,
-    counts: { mentions: 58, negative: 37, baseline: 6.2, ratio: 5.97, negativeShare: 0.638, usualNegativeShare: 0.18, sources: 9 },
-    topSources: [
-      { name: 'news.example', count: 12 },
-      { name: 'forum.example', count: 8 },
-      { name: '<b>blog</b>.example', count: 3 },
-    ],
-    topAuthors: [{ name: 'Jane & John', count: 4 }],
-    samples: [
-      {
-        mentionId: 'm1',
-        url: 'https://news.example/acme?id=1&ref=<feed>|x',
-        title: '<script>alert(1)</script> & Acme recall',
-        snippet: 'Acme & its <b>recall</b>:\n<!channel> see <@U123>',
-        author: 'Jane <jane@news.example>',
-        sourceId: 'news-rss',
-        site: 'news.example',
-        sentiment: 'negative',
-        sentimentScore: -0.8213,
-        reach: 12_000,
-        publishedAt: '2026-03-04T13:55:00Z',
-      },
-      {
-        mentionId: 'm2',
-        url: null,
-        title: null,
-        snippet: 'Never again & again',
-        author: null,
-        sourceId: 'forum',
-        site: 'forum.example',
-        sentiment: 'negative',
-        sentimentScore: -0.5,
-        reach: null,
-        publishedAt: null,
-      },
-      {
-        mentionId: 'm3',
-        url: 'javascript:alert(1)',
-        title: 'Bad "link"',
-        snippet: '',
-        author: 'x',
-        sourceId: 'blog',
-        site: 'blog.example',
-        sentiment: 'neutral',
-        sentimentScore: 0,
-        reach: 3,
-        publishedAt: '2026-03-04T14:01:30Z',
-      },
-    ],
-    startedAt: '2026-03-04T14:20:00.000Z',
-    resolvedAt: null,
-    durationMs: null,
-  };
-}
-
-function resolvedEvent(): AlertEvent {
-  return {
-    ...firingEvent(),
-    eventId: 'ep-7f3a:resolved',
-    kind: 'resolved',
-    at: '2026-03-04T15:40:00.000Z',
-    brand: { id: 'acme', name: 'Acme Corp' },
-    rule: { id: 'acme-volume', type: 'volume_spike' },
-    summary: '4 mentions in the last hour, back to the usual rate',
-    counts: { mentions: 4, negative: 1, baseline: null, ratio: null, negativeShare: 0.25, usualNegativeShare: null, sources: 3 },
-    topSources: [],
-    topAuthors: [],
-    samples: [],
-    resolvedAt: '2026-03-04T15:40:00.000Z',
-    durationMs: 4_800_000,
-  };
-}
 
 const TH = '<th align="left" style="padding:2px 16px 2px 0;font-weight:600">';
 const TD = '<td style="padding:2px 0">';
@@ -259,19 +179,6 @@ describe('wording', () => {
     expect(ratioInWords(ratio)).toBe(words);
   });
 });
-
-/** RFC 2047 encoded words (as nodemailer writes non-ASCII subjects) back to text. */
-function decodeEncodedWords(value: string): string {
-  const joined = value.replace(/\?=\s+=\?/g, '?==?');
-  return joined.replace(/(?:=\?UTF-8\?([QB])\?([^?]*)\?=)+/gi, (run) => {
-    const bytes = [...run.matchAll(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi)].map(([, encoding, text = '']) =>
-      encoding?.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1'),
-    );
-    return Buffer.concat(bytes).toString('utf8');
-  });
-}
 
 /** The header fields of a raw message, unfolded, by lower-case name. */
 function headersOf(raw: string): Map<string, string> {

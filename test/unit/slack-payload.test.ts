@@ -2,89 +2,8 @@
 // Slack's size limits (header 150, section 3000, field 2000) kept without breaking entities, links or emoji.
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent, AlertSampleMention } from '../../src/alerts/alert-event.js';
+import { firingEvent, resolvedEvent } from '../fixtures/alert-events.js';
 import { SLACK_LIMITS, slackMessage, type SlackBlock } from '../../src/alerts/notifiers/slack.js';
-
-function firingEvent(): AlertEvent {
-  return {
-    eventId: 'ep-7f3a:firing',
-    episodeId: 'ep-7f3a',
-    kind: 'firing',
-    at: '2026-03-04T14:20:00.000Z',
-    brand: { id: 'acme', name: 'Acme <script>& Co' },
-    rule: { id: 'acme-negative-buzz', type: 'negative_buzz' },
-    summary: '37 negative mentions in the last hour, 6× the usual rate, from 9 sources',
-    windowMs: 3_600_000,
-    counts: { mentions: 58, negative: 37, baseline: 6.2, ratio: 5.97, negativeShare: 0.638, usualNegativeShare: 0.18, sources: 9 },
-    topSources: [
-      { name: 'news.example', count: 12 },
-      { name: 'forum.example', count: 8 },
-      { name: '<b>blog</b>.example', count: 3 },
-    ],
-    topAuthors: [{ name: 'Jane & John', count: 4 }],
-    samples: [
-      {
-        mentionId: 'm1',
-        url: 'https://news.example/acme?id=1&ref=<feed>|x',
-        title: '<script>alert(1)</script> & Acme recall',
-        snippet: 'Acme & its <b>recall</b>:\n<!channel> see <@U123>',
-        author: 'Jane <jane@news.example>',
-        sourceId: 'news-rss',
-        site: 'news.example',
-        sentiment: 'negative',
-        sentimentScore: -0.8213,
-        reach: 12_000,
-        publishedAt: '2026-03-04T13:55:00Z',
-      },
-      {
-        mentionId: 'm2',
-        url: null,
-        title: null,
-        snippet: 'Never again & again',
-        author: null,
-        sourceId: 'forum',
-        site: 'forum.example',
-        sentiment: 'negative',
-        sentimentScore: -0.5,
-        reach: null,
-        publishedAt: null,
-      },
-      {
-        mentionId: 'm3',
-        url: 'javascript:alert(1)',
-        title: 'Bad link',
-        snippet: '',
-        author: 'x',
-        sourceId: 'blog',
-        site: 'blog.example',
-        sentiment: 'neutral',
-        sentimentScore: 0,
-        reach: 3,
-        publishedAt: '2026-03-04T14:01:30Z',
-      },
-    ],
-    startedAt: '2026-03-04T14:20:00.000Z',
-    resolvedAt: null,
-    durationMs: null,
-  };
-}
-
-function resolvedEvent(): AlertEvent {
-  return {
-    ...firingEvent(),
-    eventId: 'ep-7f3a:resolved',
-    kind: 'resolved',
-    at: '2026-03-04T15:40:00.000Z',
-    brand: { id: 'acme', name: 'Acme Corp' },
-    rule: { id: 'acme-volume', type: 'volume_spike' },
-    summary: '4 mentions in the last hour, back to the usual rate',
-    counts: { mentions: 4, negative: 1, baseline: null, ratio: null, negativeShare: 0.25, usualNegativeShare: null, sources: 3 },
-    topSources: [],
-    topAuthors: [],
-    samples: [],
-    resolvedAt: '2026-03-04T15:40:00.000Z',
-    durationMs: 4_800_000,
-  };
-}
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 
@@ -134,7 +53,7 @@ describe('slackMessage', () => {
         // A javascript: URL is never linked; an empty snippet adds no quote.
         {
           type: 'section',
-          text: mrkdwn('*Bad link*\n_blog.example · x · neutral (0.00) · reach 3 · 2026-03-04 14:01 UTC_'),
+          text: mrkdwn('*Bad "link"*\n_blog.example · x · neutral (0.00) · reach 3 · 2026-03-04 14:01 UTC_'),
         },
         { type: 'context', elements: [mrkdwn('Rule acme-negative-buzz · episode ep-7f3a · 2026-03-04 14:20 UTC')] },
       ],

@@ -1,11 +1,29 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: `unit` is pure code (next to it in src/, or under test/unit/) and needs no service, so it runs
+// anywhere with `npm run test:unit`; `services` talks to the real Redis and PostgreSQL (and loopback servers), and
+// fails at once with the fix when they are not up.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    globalSetup: ['test/helpers/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'services',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,17 @@
+// The registry of `buzzwatch` commands, in the order the usage text lists them.
+import { backtestCommand } from './backtest.js';
+import { checkConfigCommand } from './check-config.js';
+import type { CliCommand } from './command.js';
+import { migrateCommand } from './migrate.js';
+import { previewCommand } from './preview.js';
+import { sentimentCommand } from './sentiment.js';
+import { startCommand } from './start.js';
+
+export const COMMANDS = [
+  startCommand,
+  migrateCommand,
+  checkConfigCommand,
+  sentimentCommand,
+  previewCommand,
+  backtestCommand,
+] as const satisfies readonly CliCommand[];

@@ -1,0 +1,79 @@
+// `buzzwatch start`: runs roles until SIGTERM or SIGINT. The only file in src/ that imports workers/.
+import { parseArgs } from 'node:util';
+import { settingsFromEnv } from '../runtime/settings.js';
+import { ROLES, type Role } from '../../workers/role.js';
+import { UsageError, type CliCommand } from './command.js';
+import { loadConfigOrReport } from './load-config-or-report.js';
+import { prepareDatabase } from './prepare-database.js';
+
+export const startCommand: CliCommand = {
+  name: 'start',
+  synopsis: '[--role all|api|poller|scorer|alerter]',
+  summary: 'run roles (default all; several: --role api,scorer)',
+  details: `Runs until SIGTERM or SIGINT, then finishes the jobs it holds (a second signal exits at once).
+Exits 1 when the config is invalid or PostgreSQL or Redis does not answer within 30 s.`,
+  run: start,
+};
+
+function parseRoles(args: string[]): Role[] {
+  const { values } = parseArgs({ args, options: { role: { type: 'string', default: 'all' } }, strict: true });
+  const names = (values.role ?? 'all').split(',').map((name) => name.trim());
+  if (names.includes('all')) return [...ROLES];
+  for (const name of names) {
+    if (!(ROLES as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown role "${name}" (use all, ${ROLES.join(', ')})`, startCommand);
+    }
+  }
+  return names as Role[];
+}
+
+async function start(args: string[]): Promise<number> {
+  const settings = settingsFromEnv();
+  const roles = parseRoles(args);
+  const config = loadConfigOrReport(settings.configFile);
+  if (config === null) return 1;
+  const { createLogger } = await import('../runtime/logger.js');
+  const logger = createLogger(settings.logLevel);
+  // Until every role runs there is no work to finish: a signal during start-up simply ends the process.
+  const exitDuringStartUp = (signal: string) => {
+    logger.info({ signal }, 'stopped during start-up');
+    process.exit(0);
+  };
+  process.on('SIGTERM', exitDuringStartUp).on('SIGINT', exitDuringStartUp);
+
+  const applied = await prepareDatabase(settings);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const { createRuntime } = await import('../runtime/runtime.js');
+  const { startRoles } = await import('../../workers/start-roles.js');
+  const runtime = await createRuntime(settings, config, logger);
+  const running = await startRoles(runtime, roles).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+  logger.info({ roles, port: running.port, brands: config.brands.length, sources: config.sources.length }, 'buzzwatch started');
+  process.off('SIGTERM', exitDuringStartUp).off('SIGINT', exitDuringStartUp);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without waiting');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'stopping: finishing active jobs');
+      void running
+        .stop()
+        .then(() => runtime.close())
+        .catch((error: unknown) => {
+          // Redis or PostgreSQL already gone: nothing more can be handed back, and that is not worth a stack trace.
+          logger.warn({ err: (error as Error).message }, 'stopped with connections that could not be closed cleanly');
+        })
+        .finally(resolve);
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  });
+  logger.info('stopped');
+  return 0;
+}

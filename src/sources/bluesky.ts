@@ -61,7 +61,6 @@ const PostView = Type.Object({
 const SearchBody = Type.Object({ posts: Type.Array(PostView), cursor: Type.Optional(Type.String()) });
 
 type Post = Static<typeof PostView>;
-type SessionAnswer = Static<typeof SessionBody>;
 
 interface QueryCursor {
   /** The newest sort time read (ISO): the next poll asks from BLUESKY_OVERLAP_MS before it (inclusive). */
@@ -175,7 +174,7 @@ async function searchSince(
     url.searchParams.set('limit', String(PAGE_SIZE));
     if (pageCursor !== undefined) url.searchParams.set('cursor', pageCursor);
     const { response, body } = await settings.session.authorizedJson(context, { url: url.toString() });
-    const answer = expectShape<Static<typeof SearchBody>>(SearchBody, body, new URL(response.url).host);
+    const answer = expectShape(SearchBody, body, new URL(response.url).host);
     posts.push(...answer.posts);
     if (answer.posts.length === 0 || answer.cursor === undefined || answer.cursor === '') return { posts, stoppedAtCap: false };
     pageCursor = answer.cursor;
@@ -371,7 +370,7 @@ class BlueskySession {
   }
 
   private keep(body: unknown, host: string): Session {
-    const answer = expectShape<SessionAnswer>(SessionBody, body, host);
+    const answer = expectShape(SessionBody, body, host);
     if (answer.active === false) {
       throw new SourceError('auth_failed', `${host}: the account ${answer.handle} is ${answer.status ?? 'not active'}; ${AUTH_HINT}`);
     }

@@ -222,7 +222,7 @@ async function fetchArticlePage(
     }
     throw error;
   }
-  const answer = expectShape<{ articles?: GdeltArticle[] }>(GdeltAnswer, parseGdeltBody(response.body, host, search), host);
+  const answer = expectShape(GdeltAnswer, parseGdeltBody(response.body, host, search), host);
   return answer.articles ?? [];
 }
 

@@ -1,9 +1,11 @@
 // Hacker News through Algolia's HN Search API (search_by_date): stories and comments, newest first, keyless.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { htmlToText } from '../mentions/html-text.js';
 import type { SourceItem } from '../mentions/mention.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape, fetchJson } from './search-fetch.js';
+import { cursorAt, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries } from './search-cursor.js';
+import type { Boundary, ReadItem, SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
 
@@ -24,23 +26,12 @@ export const HN_MAX_REQUESTS_PER_SEARCH = 40;
  * item indexed late would otherwise fall behind the cursor for good. What was already seen there is skipped.
  */
 export const HN_OVERLAP_SECONDS = 15 * 60;
-/** Bounds the ids kept per search (overlap and catch-up), far above what one poll's overlap holds. */
-const MAX_SEEN_IDS = 2000;
 // A sliced window aims at this many hits per slice, leaving room under the cap for an uneven spread.
 const SLICE_TARGET_HITS = HN_HIT_CAP / 2;
 const TAGS = '(story,comment)';
 
 /** Per search: everything created up to `since` (unix seconds) was fetched; `seen` are ids fetched in the overlap. */
-interface SearchCursor {
-  since: number;
-  seen: string[];
-}
-
-interface HackerNewsState extends SourceState {
-  searches?: Record<string, SearchCursor>;
-  /** Searches whose catch-up stopped at the request budget, to go on with at the next poll (see SearchResume). */
-  resume?: Record<string, SearchResume>;
-}
+const StoredCursor = Type.Object({ since: Type.Number(), seen: Type.Array(Type.String()) });
 
 /**
  * A catch-up cut short: the hits created after the search's cursor (less the overlap) and up to `until` (unix
@@ -48,11 +39,15 @@ interface HackerNewsState extends SourceState {
  * When the rest is fetched, the cursor becomes `next`: when the catch-up started, with the ids it fetched in the
  * overlap before that.
  */
-interface SearchResume {
-  until: number;
-  seen: string[];
-  next: SearchCursor;
+const StoredResume = Type.Object({ until: Type.Number(), seen: Type.Array(Type.String()), next: StoredCursor });
+
+interface HackerNewsState extends SourceState {
+  searches?: Record<string, Static<typeof StoredCursor>>;
+  /** Searches whose catch-up stopped at the request budget, to go on with at the next poll. */
+  resume?: Record<string, Static<typeof StoredResume>>;
 }
+
+type Standing = SearchStanding<number>;
 
 const Hit = Type.Object({
   objectID: Type.String(),
@@ -73,24 +68,8 @@ const SearchAnswer = Type.Object({
   nbPages: Type.Number(),
 });
 
-interface AlgoliaHit {
-  objectID: string;
-  created_at_i: number;
-  _tags?: string[];
-  title?: string | null;
-  story_title?: string | null;
-  story_text?: string | null;
-  comment_text?: string | null;
-  author?: string | null;
-  points?: number | null;
-  num_comments?: number | null;
-}
-
-interface AlgoliaAnswer {
-  hits: AlgoliaHit[];
-  nbHits: number;
-  nbPages: number;
-}
+type AlgoliaHit = Static<typeof Hit>;
+type AlgoliaAnswer = Static<typeof SearchAnswer>;
 
 /** A time window of created_at_i: after `after`, up to `until` (open-ended when null). */
 interface TimeWindow {
@@ -120,34 +99,56 @@ async function pollHackerNews(
 ): Promise<PollResult> {
   const nowSeconds = Math.floor(context.now.getTime() / 1000);
   const firstSince = Math.floor(backfillStart(context.now, backfillMs).getTime() / 1000);
+  const cursors = storedEntries(StoredCursor, state.searches);
+  const catchUps = storedEntries(StoredResume, state.resume);
   const items = new Map<string, SourceItem>();
-  const cursors: Record<string, SearchCursor> = {};
-  const resume: Record<string, SearchResume> = {};
+  const nextState: Required<HackerNewsState> = { searches: {}, resume: {} };
   for (const query of searches) {
-    const cursor = readCursor(state.searches?.[query]);
-    const resuming = cursor === undefined ? undefined : readResume(state.resume?.[query]);
-    const after = cursor === undefined ? firstSince : cursor.since - HN_OVERLAP_SECONDS;
-    const { hits, truncated } = await searchWindow(endpoint, query, { after, until: resuming?.until ?? null }, nowSeconds, context);
-    const seen = new Set([...(cursor?.seen ?? []), ...(resuming?.seen ?? [])]);
+    const standing = standingOf(cursors[query], catchUps[query]);
+    const after = standing === undefined ? firstSince : standing.cursor.mark - HN_OVERLAP_SECONDS;
+    const { hits, truncated } = await searchWindow(endpoint, query, { after, until: standing?.catchUp?.from ?? null }, nowSeconds, context);
+    const known = knownIds(standing);
     for (const hit of hits) {
-      if (!seen.has(hit.objectID)) items.set(hit.objectID, toSourceItem(hit));
+      if (!known.has(hit.objectID)) items.set(hit.objectID, toSourceItem(hit));
     }
-    const next = resuming === undefined ? { since: nowSeconds, seen: overlapIds(hits, nowSeconds) } : carriedCursor(resuming.next, hits);
-    const stopped = truncated && cursor !== undefined ? resumeBelow(hits, next) : undefined;
-    if (cursor !== undefined && stopped !== undefined) {
-      // The cursor stays until the catch-up gets down to it.
-      cursors[query] = cursor;
-      resume[query] = stopped;
-      context.logger.info({ query, requests: HN_MAX_REQUESTS_PER_SEARCH }, 'hackernews: request budget reached; the next poll goes on from there');
-      continue;
-    }
-    if (truncated) {
-      context.logger.warn({ query, requests: HN_MAX_REQUESTS_PER_SEARCH }, 'hackernews: request budget reached; the oldest hits of this window are left out');
-    }
-    cursors[query] = next;
+    const read = hits.map((hit) => ({ id: hit.objectID, time: hit.created_at_i }));
+    const base = standing?.catchUp?.next ?? { mark: nowSeconds, seen: [] };
+    const progress = settleSearch({
+      standing,
+      next: cursorAt(base.mark, base.seen, read, repeatsFrom),
+      end: truncated ? { atPageCap: true, goOnFrom: goOnBelow(read) } : { atPageCap: false },
+    });
+    reportProgress(context.logger, query, progress, HN_MAX_REQUESTS_PER_SEARCH);
+    store(query, progress.standing, nextState);
   }
-  const nextState: HackerNewsState = Object.keys(resume).length === 0 ? { searches: cursors } : { searches: cursors, resume };
-  return { items: [...items.values()], nextState };
+  const { searches: cursorsAfter, resume } = nextState;
+  return { items: [...items.values()], nextState: Object.keys(resume).length === 0 ? { searches: cursorsAfter } : nextState };
+}
+
+// A poll asks for created_at_i > (cursor - overlap): the hits it is sent again are those from the second after.
+const repeatsFrom = (mark: number) => mark - HN_OVERLAP_SECONDS + 1;
+
+/**
+ * Where a catch-up stopped by the budget goes on: up to the second of the oldest hit fetched (inclusive, so that the
+ * other hits of that second are not skipped; those fetched already are left out by `seen`). Each such stop lies below
+ * the one before: a poll's first slices reach below one second's hits (Algolia serves at most 1000 of a query) well
+ * within the budget.
+ */
+function goOnBelow(read: readonly ReadItem[]): Boundary<number> | undefined {
+  const until = oldestTime(read);
+  return until === undefined ? undefined : { from: until, seen: idsWithin(read, { from: until, to: until }) };
+}
+
+function standingOf(cursor: Static<typeof StoredCursor> | undefined, resume: Static<typeof StoredResume> | undefined): Standing | undefined {
+  if (cursor === undefined) return undefined;
+  const catchUp = resume === undefined ? undefined : { from: resume.until, seen: resume.seen, next: { mark: resume.next.since, seen: resume.next.seen } };
+  return { cursor: { mark: cursor.since, seen: cursor.seen }, catchUp };
+}
+
+function store(query: string, standing: Standing, state: Required<HackerNewsState>): void {
+  state.searches[query] = { since: standing.cursor.mark, seen: standing.cursor.seen };
+  const { catchUp } = standing;
+  if (catchUp !== undefined) state.resume[query] = { until: catchUp.from, seen: catchUp.seen, next: { since: catchUp.next.mark, seen: catchUp.next.seen } };
 }
 
 /**
@@ -186,25 +187,6 @@ async function searchWindow(
   return { hits: [...hits.values()], truncated: false };
 }
 
-/**
- * Where a catch-up stopped by the budget goes on: up to the second of the oldest hit fetched (inclusive, so that the
- * other hits of that second are not skipped; those fetched already are left out by `seen`). Each such stop lies below
- * the one before: a poll's first slices reach below one second's hits (Algolia serves at most 1000 of a query) well
- * within the budget. Undefined when nothing was fetched to go on from.
- */
-function resumeBelow(hits: readonly AlgoliaHit[], next: SearchCursor): SearchResume | undefined {
-  if (hits.length === 0) return undefined;
-  const until = Math.min(...hits.map((hit) => hit.created_at_i));
-  const seen = hits.filter((hit) => hit.created_at_i === until).map((hit) => hit.objectID);
-  return { until, seen: seen.slice(0, MAX_SEEN_IDS), next };
-}
-
-/** The cursor a catch-up leaves once done, with the ids this poll fetched in its overlap added (a big one spans polls). */
-function carriedCursor(carried: SearchCursor, hits: readonly AlgoliaHit[]): SearchCursor {
-  const seen = [...new Set([...carried.seen, ...overlapIds(hits, carried.since)])];
-  return { since: carried.since, seen: seen.slice(0, MAX_SEEN_IDS) };
-}
-
 /** Splits a window holding more than the cap into equal time slices, newest first; a slice still too full is split again. */
 function sliceWindow(window: TimeWindow, nowSeconds: number, nbHits: number): TimeWindow[] {
   const until = window.until ?? nowSeconds;
@@ -233,33 +215,7 @@ async function searchPage(endpoint: string, query: string, window: TimeWindow, p
   const { response, body } = await fetchJson(context, { url: url.toString() }, {
     authHint: 'the HN Search API needs no key: check the source\'s base_url, or whether this host is blocked',
   });
-  return expectShape<AlgoliaAnswer>(SearchAnswer, body, new URL(response.url).host);
-}
-
-/** A stored cursor, or undefined when there is none or it is not of the shape this file writes. */
-function readCursor(stored: unknown): SearchCursor | undefined {
-  if (typeof stored !== 'object' || stored === null) return undefined;
-  const { since, seen } = stored as Partial<SearchCursor>;
-  if (typeof since !== 'number' || !Number.isFinite(since) || !Array.isArray(seen)) return undefined;
-  return { since, seen: seen.filter((id): id is string => typeof id === 'string') };
-}
-
-/** A stored catch-up, or undefined (none, or not of the shape this file writes: the window is fetched from the top). */
-function readResume(stored: unknown): SearchResume | undefined {
-  if (typeof stored !== 'object' || stored === null) return undefined;
-  const { until, seen, next } = stored as Partial<SearchResume>;
-  const cursor = readCursor(next);
-  if (typeof until !== 'number' || !Number.isFinite(until) || !Array.isArray(seen) || cursor === undefined) return undefined;
-  return { until, seen: seen.filter((id): id is string => typeof id === 'string'), next: cursor };
-}
-
-/** The ids fetched within the overlap the next poll reaches back into (the newest first, bounded). */
-function overlapIds(hits: readonly AlgoliaHit[], sinceSeconds: number): string[] {
-  return hits
-    .filter((hit) => hit.created_at_i > sinceSeconds - HN_OVERLAP_SECONDS)
-    .sort((a, b) => b.created_at_i - a.created_at_i)
-    .slice(0, MAX_SEEN_IDS)
-    .map((hit) => hit.objectID);
+  return expectShape(SearchAnswer, body, new URL(response.url).host);
 }
 
 function toSourceItem(hit: AlgoliaHit): SourceItem {

@@ -120,7 +120,7 @@ function hashtagFeed(instance: URL, tag: string): StatusFeed {
     key: `tag:${tag}`,
     kind: 'timeline',
     url: new URL(`api/v1/timelines/tag/${encodeURIComponent(tag)}`, instance),
-    statusesOf: (body, host) => expectShape<TimelineEntry[]>(TimelineBody, body, host),
+    statusesOf: (body, host) => expectShape(TimelineBody, body, host),
   };
 }
 
@@ -132,7 +132,7 @@ function searchFeed(instance: URL, query: string): StatusFeed {
     key: `search:${query}`,
     kind: 'search',
     url,
-    statusesOf: (body, host) => expectShape<Static<typeof SearchBody>>(SearchBody, body, host).statuses,
+    statusesOf: (body, host) => expectShape(SearchBody, body, host).statuses,
   };
 }
 

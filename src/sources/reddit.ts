@@ -6,6 +6,7 @@ import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape, fetchJson, type JsonAnswer } from './search-fetch.js';
+import { cursorAtNewestRead, knownIds, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import { SourceError } from './source-error.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
@@ -20,7 +21,6 @@ export const REDDIT_MAX_PAGES = 5;
 // Search indexes a post a little after it is created, so each poll looks this far behind the newest post it has
 // seen; the posts in that window are remembered by name, so they are not returned twice.
 const OVERLAP_SECONDS = 15 * 60;
-const MAX_SEEN_NAMES = 1_000;
 // reddit asks for at most one request a second with OAuth and one every two seconds without.
 const OAUTH_PACE_MS = 1_000;
 // reddit allows about 10 requests a minute without OAuth and 100 with it (its 2023 API terms).
@@ -55,29 +55,26 @@ interface RedditSearch {
   query: string;
 }
 
-interface SearchCursor {
-  /** created_utc (seconds) of the newest post seen. */
-  newest: number;
-  /** Names (t3_…) of the posts seen within OVERLAP_SECONDS of `newest`. */
-  seen: string[];
-  /** A catch-up that the page cap cut short, to go on with at the next poll. */
-  catchUp?: CatchUp;
-}
-
 /**
- * A catch-up stopped at the page cap: the posts below the listing position `after` (the name reddit gave for the next
- * page), down to the cursor, are still to be read. Once they are, `newest` and `seen` (the newest post the catch-up
- * read and the names within OVERLAP_SECONDS of it) become the cursor.
+ * Per search: created_utc (seconds) of the newest post seen, and the names (t3_…) of the posts seen within
+ * OVERLAP_SECONDS of it. `catchUp`: a catch-up the page cap cut short, to go on with at the next poll: the posts below
+ * the listing position `after` (the name reddit gave for the next page), down to the cursor, are still to be read;
+ * once they are, its `newest` and `seen` (the newest post the catch-up read, and the names within the overlap of it)
+ * become the cursor.
  */
-interface CatchUp {
-  after: string;
-  newest: number;
-  seen: string[];
-}
+const StoredCursor = Type.Object({
+  newest: Type.Number(),
+  seen: Type.Array(Type.String()),
+  catchUp: Type.Optional(Type.Object({ after: Type.String(), newest: Type.Number(), seen: Type.Array(Type.String()) })),
+});
+type StoredCursor = Static<typeof StoredCursor>;
 
 interface RedditState extends SourceState {
-  searches?: Record<string, SearchCursor>;
+  searches?: Record<string, StoredCursor>;
 }
+
+/** Where one search stands: its position in the listing to go on from is reddit's `after` name. */
+type Standing = SearchStanding<string>;
 
 const Thing = Type.Object({
   kind: Type.String(),
@@ -140,12 +137,13 @@ async function pollReddit(
   context: PollContext,
 ): Promise<PollResult> {
   const items: SourceItem[] = [];
-  const cursors: Record<string, SearchCursor> = {};
+  const stored = storedEntries(StoredCursor, state.searches);
+  const cursors: Record<string, StoredCursor> = {};
   const returned = new Set<string>();
   for (const search of searches) {
     const key = cursorKey(search);
-    const { things, cursor } = await newPosts(search, state.searches?.[key], config.backfill, client, context);
-    cursors[key] = cursor;
+    const { things, standing } = await newPosts(search, standingOf(stored[key]), config.backfill, client, context);
+    cursors[key] = storedCursor(standing);
     for (const thing of things) {
       // One post found by two searches (two subreddits, two brands) is one item.
       if (returned.has(thing.data.name)) continue;
@@ -158,32 +156,31 @@ async function pollReddit(
 }
 
 /**
- * The posts of one search newer than its cursor (or the backfill start), newest first, page by page. The cursor moves
- * up only once a walk got down to it: one stopped by the page cap keeps the cursor and records where it stopped, and
- * the next poll goes on from there (posts newer than the catch-up's start are read after it, from the top). Should
- * reddit drop the post `after` names meanwhile (deleted, removed), its listing may come back empty and the catch-up
- * end there.
+ * The posts of one search newer than its cursor (or the backfill start), newest first, page by page, and where the
+ * search stands then (see settleSearch): a catch-up goes on from the listing position it stopped at, below the
+ * posts newer than its start, which are read after it, from the top. Should reddit drop the post `after` names
+ * meanwhile (deleted, removed), its listing may come back empty and the catch-up end there.
  */
 async function newPosts(
   search: RedditSearch,
-  cursor: SearchCursor | undefined,
+  standing: Standing | undefined,
   backfillMs: number,
   client: RedditClient,
   context: PollContext,
-): Promise<{ things: RedditThing[]; cursor: SearchCursor }> {
-  const since = cursor === undefined ? Math.floor(backfillStart(context.now, backfillMs).getTime() / 1000) : cursor.newest - OVERLAP_SECONDS;
-  const catchUp = cursor?.catchUp;
-  const walk = await walkDown(search, since, catchUp?.after ?? null, client, context);
-  const known = new Set([...(cursor?.seen ?? []), ...(catchUp?.seen ?? [])]);
-  const things = walk.found.filter((thing) => !known.has(thing.data.name));
-  const reached = cursorAfter(catchUp ?? { newest: cursor?.newest ?? since, seen: [] }, walk.found);
-  if (walk.stoppedAt === null) return { things, cursor: reached };
-  if (cursor === undefined) {
-    context.logger.warn({ search, pages: REDDIT_MAX_PAGES }, 'reddit backfill has more posts than the page cap; older ones are left out');
-    return { things, cursor: reached };
-  }
-  context.logger.info({ search, pages: REDDIT_MAX_PAGES }, 'reddit search stopped at the page cap; the next poll goes on from there');
-  return { things, cursor: { newest: cursor.newest, seen: cursor.seen, catchUp: { after: walk.stoppedAt, ...reached } } };
+): Promise<{ things: RedditThing[]; standing: Standing }> {
+  const since = standing === undefined ? Math.floor(backfillStart(context.now, backfillMs).getTime() / 1000) : standing.cursor.mark - OVERLAP_SECONDS;
+  const catchUp = standing?.catchUp;
+  const walk = await walkDown(search, since, catchUp?.from ?? null, client, context);
+  const known = knownIds(standing);
+  const read = walk.found.map((thing) => ({ id: thing.data.name, time: thing.data.created_utc }));
+  const base = catchUp?.next ?? { mark: standing?.cursor.mark ?? since, seen: [] };
+  const progress = settleSearch({
+    standing,
+    next: cursorAtNewestRead(base, read, (mark) => mark - OVERLAP_SECONDS),
+    end: walk.stoppedAt === null ? { atPageCap: false } : { atPageCap: true, goOnFrom: { from: walk.stoppedAt, seen: [] } },
+  });
+  reportProgress(context.logger, search, progress, REDDIT_MAX_PAGES);
+  return { things: walk.found.filter((thing) => !known.has(thing.data.name)), standing: progress.standing };
 }
 
 interface Walk {
@@ -207,11 +204,16 @@ async function walkDown(search: RedditSearch, since: number, from: string | null
   }
 }
 
-/** `base` moved up to the posts just read: the newest of them, and the names within the overlap behind it (bounded). */
-function cursorAfter(base: { newest: number; seen: string[] }, read: readonly RedditThing[]): SearchCursor {
-  const newest = Math.max(base.newest, ...read.map((thing) => thing.data.created_utc));
-  const recent = read.filter((thing) => thing.data.created_utc >= newest - OVERLAP_SECONDS).map((thing) => thing.data.name);
-  return { newest, seen: [...new Set([...base.seen, ...recent])].slice(0, MAX_SEEN_NAMES) };
+function standingOf(stored: StoredCursor | undefined): Standing | undefined {
+  if (stored === undefined) return undefined;
+  const { catchUp } = stored;
+  const next = catchUp === undefined ? undefined : { from: catchUp.after, seen: [], next: { mark: catchUp.newest, seen: catchUp.seen } };
+  return { cursor: { mark: stored.newest, seen: stored.seen }, catchUp: next };
+}
+
+function storedCursor({ cursor, catchUp }: Standing): StoredCursor {
+  const stored = { newest: cursor.mark, seen: cursor.seen };
+  return catchUp === undefined ? stored : { ...stored, catchUp: { after: catchUp.from, newest: catchUp.next.mark, seen: catchUp.next.seen } };
 }
 
 function toSourceItem(thing: RedditThing): SourceItem {
@@ -258,7 +260,7 @@ class RedditClient {
       answer = await this.fetchSearch(url, search, context);
     }
     this.noteBudget(answer.response, context);
-    return expectShape<RedditListing>(Listing, answer.body, new URL(answer.response.url).host);
+    return expectShape(Listing, answer.body, new URL(answer.response.url).host);
   }
 
   private async fetchSearch(url: string, search: RedditSearch, context: PollContext): Promise<JsonAnswer> {
@@ -334,7 +336,7 @@ class RedditClient {
     // A refused grant comes back as 200 with {"error": "invalid_grant"} rather than as a 401.
     const refusal = (body as { error?: unknown } | null)?.error;
     if (typeof refusal === 'string') throw new SourceError('auth_failed', `${host} refused the client credentials (${refusal}); ${CREDENTIALS_HINT}`);
-    const answer = expectShape<Static<typeof TokenAnswer>>(TokenAnswer, body, host);
+    const answer = expectShape(TokenAnswer, body, host);
     this.token = { value: answer.access_token, expiresAt: context.now.getTime() + answer.expires_in * 1000 };
     return this.token.value;
   }

@@ -1,7 +1,7 @@
 // One JSON request to a search API with the errors classified the way source health needs them: auth, rate limits
 // (with how long to wait, from Retry-After or the API's X-Ratelimit-Reset), server trouble, and bodies that are not
 // the JSON the API documents ("the API changed" is the usual reason a source dies silently elsewhere).
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { HttpRequest, HttpResponse } from '../net/http-client.js';
 import { pointerToPath } from '../config/schema-problems.js';
@@ -49,10 +49,13 @@ export function parseJson(body: Buffer, host: string): unknown {
   }
 }
 
-/** Checks a parsed body against the fields a source reads; the error names the first field that is off. */
-export function expectShape<T>(schema: TSchema, body: unknown, host: string): T {
+/**
+ * Checks a parsed body against the schema of the fields a source reads, so the body's type is the schema's; the error
+ * names the first field that is off.
+ */
+export function expectShape<T extends TSchema>(schema: T, body: unknown, host: string): Static<T> {
   const [first] = Value.Errors(schema, body);
-  if (first === undefined) return body as T;
+  if (first === undefined) return body as Static<T>;
   const path = pointerToPath(first.path) || 'the body';
   throw new SourceError('parse', `unexpected answer from ${host}: ${path} ${first.message.toLowerCase()}; the API may have changed`);
 }

@@ -318,7 +318,7 @@ async function searchPage(
   const response = await context.http.request({ url: url.toString(), headers: { accept: 'application/json' } });
   const host = new URL(response.url).host;
   if (response.status < 200 || response.status > 299) throw statusError(response, host, settings, context.now);
-  return expectShape<ExcerptPage>(Wrapper, parseJson(response.body, host), host);
+  return expectShape(Wrapper, parseJson(response.body, host), host);
 }
 
 /** A failed call as a SourceError: the API's own error (error_id/error_name) when it sent one, else by HTTP status. */

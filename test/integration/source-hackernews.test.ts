@@ -367,6 +367,36 @@ describe('hackernews source, polled with a fixed clock', () => {
     expect(settled.outcome).toMatchObject({ status: 'ok', items: 0, backfill: false });
   });
 
+  it('goes on from a state as the version before the shared search cursor stored it: a cursor and a cut-short catch-up', async () => {
+    const since = unix(at(-120));
+    const until = unix(at(-100));
+    const started = unix(at(-60));
+    // Literally what that version wrote for a search whose catch-up the request budget had cut short.
+    const stored = {
+      searches: { acme: { since, seen: ['901'] }, initech: { since: started, seen: [] } },
+      resume: { acme: { until, seen: ['903'], next: { since: started, seen: ['904'] } } },
+    };
+    const saved = hits;
+    hits = [
+      storyHit(901, at(-125), { title: 'Acme in the overlap, fetched before' }),
+      storyHit(902, at(-110), { title: 'Acme below the stop' }),
+      storyHit(903, at(-100), { title: 'Acme at the stop, fetched before' }),
+      storyHit(905, at(-100), { title: 'Acme at the stop too' }),
+      storyHit(904, at(-61), { title: 'Acme above the stop, fetched before' }),
+    ];
+    const { source } = hnSource('hn-stored');
+    const context = { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle() };
+    const { outcome: result, requests } = await requestsDuring(api, () => source.poll(stored, context));
+    hits = saved;
+    expect(paramsOf(requests)).toEqual([
+      searchParams('acme', `created_at_i>${since - HN_OVERLAP_SECONDS},created_at_i<=${until}`),
+      searchParams('initech', `created_at_i>${started - HN_OVERLAP_SECONDS}`),
+    ]);
+    expect(result.items.map((item) => item.externalId)).toEqual(['905', '902']);
+    // The catch-up got down to the cursor: the search takes the cursor it carried.
+    expect(result.nextState).toEqual({ searches: { acme: { since: started, seen: ['904'] }, initech: { since: unix(T0), seen: [] } } });
+  });
+
   it('previews against the API without storing anything', async () => {
     // Preview reaches back from the real clock, so these are posted relative to it.
     const now = Date.now();

@@ -60,6 +60,7 @@ const SCRIPTED = [
   '/blocked/search.json',
   '/broken/search.json',
   '/garbled/search.json',
+  '/stored/search.json',
   '/oauth/auth/api/v1/access_token',
   '/oauth/api/search.json',
   '/badcreds/auth/api/v1/access_token',
@@ -108,7 +109,7 @@ describe('reddit source', () => {
     }
     reddit.route('/silent/search.json', neverAnswer);
     const base = reddit.baseUrl;
-    const acmeOnly = ['quiet', 'paged', 'flood', 'burst', 'budget', 'limited', 'reset', 'blocked', 'broken', 'garbled', 'silent', 'preview'];
+    const acmeOnly = ['quiet', 'paged', 'flood', 'burst', 'budget', 'limited', 'reset', 'blocked', 'broken', 'garbled', 'stored', 'silent', 'preview'];
     const sourceLines = [
       `  - { id: news, type: reddit, base_url: "${base}/news", every: 5m }`,
       `  - { id: subs, type: reddit, base_url: "${base}/subs", subreddits: [anvils, "roadrunner+coyote"], brands: [acme] }`,
@@ -442,6 +443,26 @@ describe('reddit source', () => {
         retryAt: at(43_000).toISOString(),
       });
     });
+  });
+
+  it('goes on from a state in PostgreSQL as the version before the shared search cursor stored it: a cut-short catch-up', async () => {
+    answer('/stored/search.json', listing([]));
+    expect(await poll('stored', at(-60 * MINUTE_MS))).toMatchObject({ status: 'ok', items: 0 });
+    const cursorKey = `|${ACME_QUERY}`;
+    // Literally what that version wrote for a search whose catch-up the page cap had cut short.
+    const stored = {
+      searches: { [cursorKey]: { newest: minutesAgo(120), seen: ['t3_st1'], catchUp: { after: 't3_st5', newest: minutesAgo(30), seen: ['t3_st6'] } } },
+    };
+    await system.db.database.query("UPDATE sources SET state = $1 WHERE id = 'stored'", [stored]);
+    const below = { id: 'st4', title: 'Acme below the stop', createdUtc: minutesAgo(60), score: 1 };
+    const inOverlap = { id: 'st1', title: 'Acme in the overlap, read before', createdUtc: minutesAgo(125), score: 1 };
+    const older = { id: 'st0', title: 'Acme older than the overlap', createdUtc: minutesAgo(200), score: 1 };
+    answer('/stored/search.json', listing([post(below), post(inOverlap), post(older)]));
+    expect(await poll('stored', NOW)).toMatchObject({ status: 'ok', items: 1, mentions: 1, backfill: false });
+    expect(reddit.requestsTo('/stored/search.json').slice(1).map(paramsOf)).toEqual([searchParams(ACME_QUERY, { after: 't3_st5' })]);
+    expect((await storedRows('stored')).map((row) => row.external_id)).toEqual(['t3_st4']);
+    // The catch-up got down to the cursor: the search takes the cursor it carried.
+    expect(await stateOf('stored')).toEqual({ searches: { [cursorKey]: { newest: minutesAgo(30), seen: ['t3_st6'] } } });
   });
 
   describe('failures as health', () => {

@@ -27,6 +27,8 @@ export interface PollDeps {
   /** Keeps API paces across pollers (see PollContext.throttle). */
   throttle: PollContext['throttle'];
   now?: () => Date;
+  /** How a source waits within a poll (see PollContext.sleep). */
+  sleep?: PollContext['sleep'];
 }
 
 export type PollOutcome =
@@ -87,7 +89,7 @@ async function pollLockedSource(source: Source, deps: PollDeps, options: { force
   const sameSetup = record !== null && record.configFingerprint === fingerprint;
   let result;
   try {
-    result = await source.poll(sameSetup ? record.state : {}, { http: deps.http, logger, now, throttle: deps.throttle });
+    result = await source.poll(sameSetup ? record.state : {}, { http: deps.http, logger, now, throttle: deps.throttle, sleep: deps.sleep });
   } catch (error) {
     return recordFailure(source, toSourceError(error), (record?.consecutiveFailures ?? 0) + 1, now, deps, logger);
   }

@@ -19,6 +19,11 @@ export interface PollContext {
    * being refused.
    */
   throttle(key: string, minIntervalMs: number): Promise<void>;
+  /**
+   * Waits `ms` within the poll (an API's short backoff); the real timer when left out. Tests pass one that records the
+   * wait instead of taking it.
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface PollResult {

@@ -1,13 +1,15 @@
 // Questions and answers on one Stack Exchange site (Stack Overflow by default) through the API's /search/excerpts,
 // keeping to its throttles: the per-method `backoff`, the daily `quota_remaining` and throttle_violation errors.
 import { setTimeout as delay } from 'node:timers/promises';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { NonEmptyString } from '../config/schema-types.js';
 import { htmlToText } from '../mentions/html-text.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape, parseJson } from './search-fetch.js';
+import { cursorAt, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import { SourceError, httpStatusError } from './source-error.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
@@ -25,33 +27,28 @@ export const SE_MAX_PAGES_PER_SEARCH = 5;
 export const SE_OVERLAP_SECONDS = 15 * 60;
 /** A `backoff` up to this long is waited out within the poll; a longer one ends the poll and the next one waits. */
 export const SE_MAX_INLINE_BACKOFF_MS = 10_000;
-const MAX_SEEN_IDS = 2000;
 const KEY_HINT = "check the stackexchange source's `key` (an app key from stackapps.com, e.g. \"${STACKEXCHANGE_KEY}\")";
 
-interface SearchCursor {
-  /** When the last search that got down to its cursor was made (seconds); the next one asks from here less the overlap. */
-  since: number;
-  /** Ids of the results within SE_OVERLAP_SECONDS before `since`, which the next search is answered again. */
-  seen: string[];
-  /** A catch-up that the page cap cut short, to go on with at the next poll. */
-  catchUp?: CatchUp;
-}
-
 /**
- * A catch-up stopped at the page cap: the results from the cursor's window up to the second `reached` (the creation
- * date of the oldest result read) are still to be read; `read` holds the ids already read from that second and the
- * next (see searchWindow). Once the rest is read, `since` and `seen` (when the catch-up started, and the ids it read
- * within the overlap before then) become the cursor.
+ * Per search: when the last search that got down to its cursor was made (seconds; the next one asks from here less
+ * the overlap) and the ids of the results within SE_OVERLAP_SECONDS before then, which the next search is answered
+ * again. `catchUp`: a catch-up the page cap cut short, to go on with at the next poll: the results from the cursor's
+ * window up to the second `reached` (the creation date of the oldest result read) are still to be read; `read` holds
+ * the ids already read from that second and the next (see searchWindow). Once the rest is read, its `since` and
+ * `seen` (when the catch-up started, and the ids it read within the overlap before then) become the cursor.
  */
-interface CatchUp {
-  since: number;
-  seen: string[];
-  reached: number;
-  read: string[];
-}
+const StoredCursor = Type.Object({
+  since: Type.Number(),
+  seen: Type.Array(Type.String()),
+  catchUp: Type.Optional(Type.Object({ since: Type.Number(), seen: Type.Array(Type.String()), reached: Type.Number(), read: Type.Array(Type.String()) })),
+});
+type StoredCursor = Static<typeof StoredCursor>;
+
+/** Where one search stands: a catch-up goes on below the creation date (seconds) of the oldest result it read. */
+type Standing = SearchStanding<number>;
 
 interface StackExchangeState extends SourceState {
-  searches?: Record<string, SearchCursor>;
+  searches?: Record<string, StoredCursor>;
   /** When the API may be called again (ms since the epoch), after a `backoff` or a used-up quota, and why. */
   pausedUntil?: number;
   pauseReason?: string;
@@ -76,31 +73,12 @@ const Wrapper = Type.Object({
   backoff: Type.Optional(Type.Number()),
 });
 
-interface SearchExcerpt {
-  item_type: string;
-  question_id: number;
-  answer_id?: number;
-  title?: string;
-  excerpt?: string;
-  body?: string;
-  creation_date: number;
-  score?: number;
-  owner?: { display_name?: string };
-}
-
-interface ExcerptPage {
-  items: SearchExcerpt[];
-  has_more: boolean;
-  quota_remaining?: number;
-  backoff?: number;
-}
+type SearchExcerpt = Static<typeof Excerpt>;
+type ExcerptPage = Static<typeof Wrapper>;
 
 /** The error fields of the API's common wrapper (sent with HTTP 400 for every method-call error). */
-interface ApiError {
-  error_id: number;
-  error_name: string;
-  error_message: string;
-}
+const ApiErrorBody = Type.Object({ error_id: Type.Number(), error_name: Type.Optional(Type.String()), error_message: Type.Optional(Type.String()) });
+type ApiError = Required<Static<typeof ApiErrorBody>>;
 
 interface StackExchangeSettings {
   endpoint: string;
@@ -158,23 +136,22 @@ async function pollStackExchange(
     const reason = state.pauseReason ?? 'the API asked to wait';
     throw new SourceError('rate_limited', `${reason}; retrying after ${Math.ceil(waitMs / 1000)} s`, waitMs);
   }
+  const sleep = context.sleep ?? delay;
   const nowSeconds = Math.floor(context.now.getTime() / 1000);
   const firstSince = Math.floor(backfillStart(context.now, settings.backfillMs).getTime() / 1000);
   const items = new Map<string, SourceItem>();
-  const cursors: Record<string, SearchCursor> = {};
-  for (const [query, cursor] of Object.entries(state.searches ?? {})) {
-    const kept = readCursor(cursor);
-    if (kept !== undefined && searches.includes(query)) cursors[query] = kept;
-  }
+  const stored = storedEntries(StoredCursor, state.searches);
+  const cursors: Record<string, StoredCursor> = {};
+  for (const query of searches) if (stored[query] !== undefined) cursors[query] = stored[query];
   let pause: Pause | null = null;
   for (const query of searches) {
-    const cursor = cursors[query];
-    const window = searchWindow(cursor, firstSince);
+    const standing = standingOf(cursors[query]);
+    const window = searchWindow(standing, firstSince);
     const found: SearchExcerpt[] = [];
     let interrupted = false;
     let capped = true;
     for (let page = 1; page <= SE_MAX_PAGES_PER_SEARCH; page++) {
-      pause = await waitOutShortBackoff(pause, clock);
+      pause = await waitOutShortBackoff(pause, sleep);
       if (pause !== null) {
         interrupted = true;
         break;
@@ -187,7 +164,7 @@ async function pollStackExchange(
         break;
       }
     }
-    const known = new Set([...(cursor?.seen ?? []), ...(cursor?.catchUp?.read ?? [])]);
+    const known = knownIds(standing);
     for (const excerpt of found) {
       const item = toSourceItem(excerpt, settings.siteOrigin);
       if (item.externalId !== null && !known.has(item.externalId)) items.set(item.externalId, item);
@@ -195,7 +172,9 @@ async function pollStackExchange(
     // A search cut short by a pause is asked for again from the same cursor (and catch-up) next poll (what it found
     // now is deduplicated then); the searches after it keep their cursors too.
     if (interrupted) break;
-    cursors[query] = nextCursor(cursor, found, capped, nowSeconds, context.logger.child({ query, pages: SE_MAX_PAGES_PER_SEARCH }));
+    const progress = settleSearch({ standing, ...readEnd(standing, found, capped, nowSeconds), isBelow: (second, previous) => second < previous });
+    reportProgress(context.logger, query, progress, SE_MAX_PAGES_PER_SEARCH);
+    cursors[query] = storedCursor(progress.standing);
   }
   const nextState: StackExchangeState = { searches: cursors };
   if (pause !== null) {
@@ -216,39 +195,40 @@ interface SearchWindow {
  * What a search asks for: from the cursor less the overlap (the backfill start on a first poll), and during a catch-up
  * only up to where it reached. The API's documentation does not say whether `todate` is inclusive; asking up to the
  * second after the oldest result read is right either way, the results of those two seconds read already being in
- * `read`.
+ * the catch-up's `read`.
  */
-function searchWindow(cursor: SearchCursor | undefined, firstSince: number): SearchWindow {
-  if (cursor === undefined) return { fromdate: firstSince };
-  const fromdate = cursor.since - SE_OVERLAP_SECONDS;
-  return cursor.catchUp === undefined ? { fromdate } : { fromdate, todate: cursor.catchUp.reached + 1 };
+function searchWindow(standing: Standing | undefined, firstSince: number): SearchWindow {
+  if (standing === undefined) return { fromdate: firstSince };
+  const fromdate = standing.cursor.mark - SE_OVERLAP_SECONDS;
+  return standing.catchUp === undefined ? { fromdate } : { fromdate, todate: standing.catchUp.from + 1 };
 }
 
 /**
- * The cursor after a search that was not interrupted: moved up to when the search (or the catch-up it finished)
- * started once it got down to the cursor; kept, with a catch-up saying where to go on, when the page cap stopped it.
- * A first poll's backfill stopped by the cap moves on regardless (its oldest results are left out), and so does a
- * catch-up that made no headway (over 500 results in two seconds), rather than asking for the same page forever.
+ * The cursor once a search got down to its present one (when it, or the catch-up it finished, was made) and, when
+ * the page cap stopped it, where to go on: below the oldest result read. A catch-up that made no headway (over 500
+ * results in two seconds) stops rather than asking for the same page forever.
  */
-function nextCursor(
-  cursor: SearchCursor | undefined,
-  found: readonly SearchExcerpt[],
-  capped: boolean,
-  nowSeconds: number,
-  logger: PollContext['logger'],
-): SearchCursor {
-  const catchUp = cursor?.catchUp;
-  const since = catchUp?.since ?? nowSeconds;
-  const seen = [...new Set([...(catchUp?.seen ?? []), ...overlapIds(found, since)])].slice(0, MAX_SEEN_IDS);
-  if (!capped) return { since, seen };
-  const reached = Math.min(...found.map((excerpt) => excerpt.creation_date));
-  if (cursor === undefined || (catchUp !== undefined && reached >= catchUp.reached)) {
-    logger.warn(`stackexchange: page cap reached ${cursor === undefined ? 'while backfilling' : 'without headway'}; older results of this window are left out`);
-    return { since, seen };
-  }
-  logger.info('stackexchange: page cap reached; the next poll goes on from the oldest result read');
-  const read = found.filter((excerpt) => excerpt.creation_date <= reached + 1).map((excerpt) => String(postId(excerpt)));
-  return { since: cursor.since, seen: cursor.seen, catchUp: { since, seen, reached, read: read.slice(0, MAX_SEEN_IDS) } };
+function readEnd(standing: Standing | undefined, found: readonly SearchExcerpt[], capped: boolean, nowSeconds: number) {
+  const read = found.map((excerpt) => ({ id: String(postId(excerpt)), time: excerpt.creation_date }));
+  const base = standing?.catchUp?.next ?? { mark: nowSeconds, seen: [] };
+  // fromdate is inclusive: the next search is answered again from the overlap's first second on.
+  const next = cursorAt(base.mark, base.seen, read, (mark) => mark - SE_OVERLAP_SECONDS);
+  const reached = oldestTime(read);
+  const goOnFrom = reached === undefined ? undefined : { from: reached, seen: idsWithin(read, { to: reached + 1 }) };
+  return { next, end: capped ? ({ atPageCap: true, goOnFrom } as const) : ({ atPageCap: false } as const) };
+}
+
+function standingOf(stored: StoredCursor | undefined): Standing | undefined {
+  if (stored === undefined) return undefined;
+  const { catchUp } = stored;
+  const next = catchUp === undefined ? undefined : { from: catchUp.reached, seen: catchUp.read, next: { mark: catchUp.since, seen: catchUp.seen } };
+  return { cursor: { mark: stored.since, seen: stored.seen }, catchUp: next };
+}
+
+function storedCursor({ cursor, catchUp }: Standing): StoredCursor {
+  const stored = { since: cursor.mark, seen: cursor.seen };
+  if (catchUp === undefined) return stored;
+  return { ...stored, catchUp: { since: catchUp.next.mark, seen: catchUp.next.seen, reached: catchUp.from, read: catchUp.seen } };
 }
 
 /** "Now" as the poll sees it (context.now) moved on by the time the poll has taken so far. */
@@ -260,20 +240,19 @@ function pollClock(context: PollContext): () => number {
 interface Pause {
   until: number;
   reason: string;
-  /** A `backoff` (seconds), short ones of which are waited out within the poll; else a used-up quota. */
-  backoff: boolean;
+  /** The `backoff` asked for (ms), short ones of which are waited out within the poll; null: a used-up quota. */
+  backoffMs: number | null;
 }
 
 /**
- * Waits out a short `backoff` so that a poll (above all a first, backfilling one) completes; a longer pause, or a
- * used-up quota, is left standing: the poll stops and the next one waits for it.
+ * Waits out a short `backoff` so that a poll (above all a first, backfilling one) completes: in full, since the next
+ * call follows the answer that asked for it at once. A longer pause, or a used-up quota, is left standing: the poll
+ * stops and the next one waits for it.
  */
-async function waitOutShortBackoff(pause: Pause | null, clock: () => number): Promise<Pause | null> {
+async function waitOutShortBackoff(pause: Pause | null, sleep: (ms: number) => Promise<unknown>): Promise<Pause | null> {
   if (pause === null) return null;
-  const waitMs = pause.until - clock();
-  if (waitMs <= 0) return null;
-  if (!pause.backoff || waitMs > SE_MAX_INLINE_BACKOFF_MS) return pause;
-  await delay(waitMs);
+  if (pause.backoffMs === null || pause.backoffMs > SE_MAX_INLINE_BACKOFF_MS) return pause;
+  await sleep(pause.backoffMs);
   return null;
 }
 
@@ -283,10 +262,11 @@ function pauseAfter(answer: ExcerptPage, nowMs: number, settings: StackExchangeS
   if (answer.quota_remaining === 0) {
     const until = nextUtcMidnight(nowMs);
     const advice = settings.key !== undefined ? '' : '; set `key` for a quota of 10,000';
-    return { until, reason: `${host} daily quota used up (quota_remaining 0)${advice}`, backoff: false };
+    return { until, reason: `${host} daily quota used up (quota_remaining 0)${advice}`, backoffMs: null };
   }
   if (typeof answer.backoff === 'number' && answer.backoff > 0) {
-    return { until: nowMs + answer.backoff * 1000, reason: `${host} asked for a backoff of ${answer.backoff} s`, backoff: true };
+    const backoffMs = answer.backoff * 1000;
+    return { until: nowMs + backoffMs, reason: `${host} asked for a backoff of ${answer.backoff} s`, backoffMs };
   }
   return null;
 }
@@ -332,17 +312,14 @@ function statusError(response: HttpResponse, host: string, settings: StackExchan
 }
 
 function readApiError(body: Buffer): ApiError | null {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as Partial<ApiError> | null;
-    if (parsed === null || typeof parsed.error_id !== 'number') return null;
-    return {
-      error_id: parsed.error_id,
-      error_name: typeof parsed.error_name === 'string' ? parsed.error_name : 'error',
-      error_message: typeof parsed.error_message === 'string' ? parsed.error_message.trim().slice(0, 200) : '',
-    };
+    parsed = JSON.parse(body.toString('utf8'));
   } catch {
     return null;
   }
+  if (!Value.Check(ApiErrorBody, parsed)) return null;
+  return { error_id: parsed.error_id, error_name: parsed.error_name ?? 'error', error_message: (parsed.error_message ?? '').trim().slice(0, 200) };
 }
 
 // Error ids from the API's error-handling documentation.
@@ -368,37 +345,8 @@ function apiErrorToSourceError(error: ApiError, host: string, settings: StackExc
   return new SourceError('http', said);
 }
 
-function readCursor(stored: unknown): SearchCursor | undefined {
-  if (typeof stored !== 'object' || stored === null) return undefined;
-  const { since, seen, catchUp } = stored as Partial<SearchCursor>;
-  if (!isSeconds(since) || !Array.isArray(seen)) return undefined;
-  const cursor: SearchCursor = { since, seen: stringsOf(seen) };
-  const kept = readCatchUp(catchUp);
-  if (kept !== undefined) cursor.catchUp = kept;
-  return cursor;
-}
-
-function readCatchUp(stored: unknown): CatchUp | undefined {
-  if (typeof stored !== 'object' || stored === null) return undefined;
-  const { since, seen, reached, read } = stored as Partial<CatchUp>;
-  if (!isSeconds(since) || !isSeconds(reached) || !Array.isArray(seen) || !Array.isArray(read)) return undefined;
-  return { since, seen: stringsOf(seen), reached, read: stringsOf(read) };
-}
-
-const isSeconds = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const stringsOf = (values: unknown[]) => values.filter((value): value is string => typeof value === 'string');
-
 function postId(excerpt: SearchExcerpt): number {
   return excerpt.item_type === 'answer' && excerpt.answer_id !== undefined ? excerpt.answer_id : excerpt.question_id;
-}
-
-/** The ids the next poll will be answered again (fromdate is inclusive), newest first, bounded. */
-function overlapIds(found: readonly SearchExcerpt[], sinceSeconds: number): string[] {
-  return found
-    .filter((excerpt) => excerpt.creation_date >= sinceSeconds - SE_OVERLAP_SECONDS)
-    .sort((a, b) => b.creation_date - a.creation_date)
-    .slice(0, MAX_SEEN_IDS)
-    .map((excerpt) => String(postId(excerpt)));
 }
 
 function toSourceItem(excerpt: SearchExcerpt, siteOrigin: string): SourceItem {

@@ -30,7 +30,7 @@ export interface PollHarness {
    * Polls `source` for `brands` as if it were `now` (the real clock when left out), then stores what the poll
    * queued as the scorer would.
    */
-  pollAndStore(source: Source, brands: readonly BrandConfig[], now?: Date, options?: { force?: boolean }): Promise<PollOutcome>;
+  pollAndStore(source: Source, brands: readonly BrandConfig[], now?: Date, options?: { force?: boolean; sleep?: PollDeps['sleep'] }): Promise<PollOutcome>;
   /** Empties and closes the queues, disconnects Redis and drops the database. */
   close(): Promise<void>;
 }
@@ -57,7 +57,7 @@ export async function startPollHarness(http: Partial<HttpClientOptions> = {}): P
     prefix,
     http: client,
     logger,
-    async pollAndStore(source, brands, now, options = {}) {
+    async pollAndStore(source, brands, now, { sleep, ...options } = {}) {
       const sourceId = source.config.id;
       const deps: PollDeps = {
         sources: new Map([[sourceId, source]]),
@@ -70,6 +70,7 @@ export async function startPollHarness(http: Partial<HttpClientOptions> = {}): P
         throttle: localThrottle(),
         logger,
         ...(now === undefined ? {} : { now: () => now }),
+        sleep,
       };
       const outcome = await pollSource(sourceId, deps, options);
       if (outcome.status === 'ok') {

@@ -76,13 +76,11 @@ describe('stackexchange source, polled with a fixed clock', () => {
   let harness: PollHarness;
   const control: StackExchangeControl = { items: [...INITIAL_ITEMS], quotaMax: 10_000, quotaRemaining: 9_000, backoffs: [] };
   let override: RouteHandler | null = null;
-  const requestTimes: number[] = [];
 
   beforeAll(async () => {
     api = await startFixtureServer();
     const answer = serveStackExchange(control);
     api.route(SEARCH_PATH, (request, response) => {
-      requestTimes.push(Date.now());
       if (override !== null) return override(request, response);
       return answer(request, response);
     });
@@ -104,10 +102,10 @@ describe('stackexchange source, polled with a fixed clock', () => {
     return { source: stackExchangeSourceKind.create(sourceConfig, { brands: config.brands }), brands: config.brands };
   }
 
-  function pollAt(now: Date, sourceId = 'se'): Promise<PollOutcome> {
+  function pollAt(now: Date, sourceId = 'se', sleep?: (ms: number) => Promise<void>): Promise<PollOutcome> {
     const { source, brands } = seSource(sourceId);
     // Forced, as an admin's "poll now": these tests check what the source itself does about waiting.
-    return harness.pollAndStore(source, brands, now, { force: true });
+    return harness.pollAndStore(source, brands, now, { force: true, sleep });
   }
 
   const storedRows = (sourceId = 'se') => storedMentions(harness.db.database, sourceId);
@@ -231,13 +229,17 @@ describe('stackexchange source, polled with a fixed clock', () => {
 
   it('waits out a short backoff within the poll before calling the method again', async () => {
     control.backoffs = [1];
-    requestTimes.length = 0;
-    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(40)));
+    // The poll's waits, recorded instead of taken, each with the number of requests the API had received before it.
+    const waits: Array<{ ms: number; afterRequests: number }> = [];
+    const before = api.requests.length;
+    const sleep = async (ms: number) => {
+      waits.push({ ms, afterRequests: api.requests.length - before });
+    };
+    const { outcome, requests } = await requestsDuring(api, () => pollAt(at(40), 'se', sleep));
     // acme (two pages: the 150 replies lie in the overlap) and initech.
     expect(requests).toHaveLength(3);
-    // The first answer (acme, page 1 of 2) said backoff: 1; the next call came no sooner than a second later.
-    // (A timer may fire a millisecond before Date.now() says a full second has passed.)
-    expect(requestTimes[1]! - requestTimes[0]!).toBeGreaterThanOrEqual(990);
+    // The first answer (acme, page 1 of 2) said backoff: 1; the poll waited that second before its next call.
+    expect(waits).toEqual([{ ms: 1000, afterRequests: 1 }]);
     expect(outcome).toMatchObject({ status: 'ok', items: 0 });
     expect(await stateOf()).not.toHaveProperty('pausedUntil');
   });
@@ -413,6 +415,34 @@ describe('stackexchange source, polled with a fixed clock', () => {
     expect(rows.filter((row) => row.backfill).map((row) => row.external_id)).toEqual(['70001', '70002']);
     const items = [first, second, third, fourth, fifth, sixth].map(({ outcome }) => (outcome.status === 'ok' ? outcome.items : Number.NaN));
     expect(items.reduce((sum, count) => sum + count, 0)).toBe(rows.length);
+  });
+
+  it('goes on from a state as the version before the shared search cursor stored it: a cut-short catch-up', async () => {
+    const saved = control.items;
+    const question = (id: number, created: Date) => questionExcerpt(id, created, { title: `Acme question ${id}` });
+    const since = unix(at(-120));
+    const reached = unix(at(-100));
+    const started = unix(at(-60));
+    // Literally what that version wrote for a search whose catch-up the page cap had cut short.
+    const stored = {
+      searches: {
+        '"acme"': { since, seen: ['9101'], catchUp: { since: started, seen: ['9104'], reached, read: ['9103'] } },
+        '"initech"': { since: started, seen: [] },
+      },
+    };
+    control.items = [question(9101, at(-125)), question(9102, at(-110)), question(9103, at(-100)), question(9105, at(-100))];
+    const { source } = seSource('se-stored');
+    const context = { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle() };
+    const { outcome: result, requests } = await requestsDuring(api, () => source.poll(stored, context));
+    control.items = saved;
+    expect(paramsOf(requests)).toEqual([
+      { ...searchParams('"acme"', since - SE_OVERLAP_SECONDS), todate: String(reached + 1) },
+      searchParams('"initech"', started - SE_OVERLAP_SECONDS),
+    ]);
+    // 9101 (in the overlap) and 9103 (at the stop) were read before.
+    expect(result.items.map((item) => item.externalId)).toEqual(['9105', '9102']);
+    // The catch-up got down to the cursor: the search takes the cursor it carried.
+    expect(result.nextState).toEqual({ searches: { '"acme"': { since: started, seen: ['9104'] }, '"initech"': { since: unix(T0), seen: [] } } });
   });
 
   it('previews against the API without storing anything', async () => {

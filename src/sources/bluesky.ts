@@ -6,6 +6,8 @@ import type { SourceItem } from '../mentions/mention.js';
 import type { HttpClient, HttpRequest } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape, fetchJson, type JsonAnswer } from './search-fetch.js';
+import { cursorAtNewestRead, cursorToAdvance, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries } from './search-cursor.js';
+import type { Boundary, ReadItem, SearchCursor, SearchStanding } from './search-cursor.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import { SourceError } from './source-error.js';
@@ -24,11 +26,6 @@ export const BLUESKY_MAX_PAGES_PER_POLL = 5;
  * `since`: it is found if it is indexed within this overlap of its creation.
  */
 export const BLUESKY_OVERLAP_MS = 15 * 60_000;
-/**
- * The overlap's post uris kept per query: a bound on the state, above the 500 one poll reads, since a catch-up over
- * several polls remembers the overlap before its newest post across them.
- */
-const MAX_SEEN_URIS = 2_000;
 /** A session whose access token expires sooner than this is refreshed before the poll, not half-way through it. */
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 
@@ -62,29 +59,28 @@ const SearchBody = Type.Object({ posts: Type.Array(PostView), cursor: Type.Optio
 
 type Post = Static<typeof PostView>;
 
-interface QueryCursor {
-  /** The newest sort time read (ISO): the next poll asks from BLUESKY_OVERLAP_MS before it (inclusive). */
-  since: string;
-  /** The uris of the posts read that sort within the overlap before `since`: the next poll returns them again. */
-  seen: string[];
-}
-
-interface BlueskyState extends SourceState {
-  queries?: Record<string, QueryCursor>;
-  /** Queries whose catch-up stopped at the page cap, to go on with at the next poll (see SearchResume). */
-  resume?: Record<string, SearchResume>;
-}
+/**
+ * Per query: the newest sort time read (ISO; the next poll asks from BLUESKY_OVERLAP_MS before it, inclusive) and the
+ * uris of the posts read that sort within the overlap before it, which the next poll returns again. Cursors stored
+ * before the overlap existed have no `seen`: the posts of the overlap come back once more, and their ids dedupe them.
+ */
+const StoredCursor = Type.Object({ since: Type.String(), seen: Type.Optional(Type.Array(Type.String())) });
 
 /**
  * A catch-up cut short: the posts sorting from the query's `since` (less the overlap) up to `until` (exclusive) are
  * still to be read; when they are, `next` (the newest post the catch-up read, and the overlap before it) becomes the
  * query's cursor. `seen`: the posts read that sort in the last millisecond before `until`, which come again.
  */
-interface SearchResume {
-  until: string;
-  seen: string[];
-  next: QueryCursor;
+const StoredResume = Type.Object({ until: Type.String(), seen: Type.Optional(Type.Array(Type.String())), next: StoredCursor });
+
+interface BlueskyState extends SourceState {
+  queries?: Record<string, Static<typeof StoredCursor>>;
+  /** Queries whose catch-up stopped at the page cap, to go on with at the next poll. */
+  resume?: Record<string, Static<typeof StoredResume>>;
 }
+
+/** Where one query stands: its marks and positions are sort times in ms (see sortTime). */
+type Standing = SearchStanding<number>;
 
 export const blueskySourceKind = defineSourceKind({
   configSchema: sourceConfigSchema({
@@ -123,32 +119,32 @@ interface SearchSettings {
 }
 
 async function pollSearches(searches: string[], state: BlueskyState, settings: SearchSettings, context: PollContext): Promise<PollResult> {
-  const queries = { ...state.queries };
-  const resume: Record<string, SearchResume> = {};
+  const cursors = storedEntries(StoredCursor, state.queries);
+  const catchUps = storedEntries(StoredResume, state.resume);
+  const nextState: Required<BlueskyState> = { queries: {}, resume: {} };
   const posts = new Map<string, Post>();
   await settings.session.prepare(context);
   for (const query of searches) {
-    const cursor = readCursor(queries[query]);
-    const resuming = cursor === undefined ? undefined : readResume(state.resume?.[query]);
-    const since = cursor === undefined ? backfillStart(context.now, settings.backfillMs) : new Date(Date.parse(cursor.since) - BLUESKY_OVERLAP_MS);
-    const found = await searchSince(query, { since: since.toISOString(), until: resuming?.until }, settings, context);
-    const seen = new Set([...(cursor?.seen ?? []), ...(resuming?.seen ?? [])]);
-    for (const post of found.posts) if (!seen.has(post.uri) && !posts.has(post.uri)) posts.set(post.uri, post);
-    const next = resuming === undefined ? nextCursor(found.posts, cursor) : carriedCursor(resuming.next, found.posts);
-    const stopped = found.stoppedAtCap && cursor !== undefined && next !== undefined ? resumeBelow(found.posts, resuming, next) : undefined;
-    if (stopped !== undefined) {
-      // The cursor stays until the catch-up gets down to it.
-      resume[query] = stopped;
-      context.logger.info({ query, pages: BLUESKY_MAX_PAGES_PER_POLL }, 'bluesky search stopped at the page cap; the next poll goes on from there');
-      continue;
-    }
-    if (found.stoppedAtCap) {
-      context.logger.warn({ query, pages: BLUESKY_MAX_PAGES_PER_POLL }, 'bluesky search stopped at the page cap; older posts are left out');
-    }
-    if (next !== undefined) queries[query] = next;
+    const standing = standingOf(cursors[query], catchUps[query]);
+    const since = standing === undefined ? backfillStart(context.now, settings.backfillMs).getTime() : standing.cursor.mark - BLUESKY_OVERLAP_MS;
+    const until = standing?.catchUp?.from;
+    const found = await searchSince(query, { since: isoTime(since), until: until === undefined ? undefined : isoTime(until) }, settings, context);
+    const known = knownIds(standing);
+    for (const post of found.posts) if (!known.has(post.uri) && !posts.has(post.uri)) posts.set(post.uri, post);
+    const read = found.posts.flatMap((post) => {
+      const time = sortTime(post);
+      return time === null ? [] : [{ id: post.uri, time }];
+    });
+    const base = standing === undefined ? undefined : cursorToAdvance(standing, standing.cursor.mark);
+    const next = cursorAtNewestRead(base, read, (mark) => mark - BLUESKY_OVERLAP_MS);
+    // A first poll that found nothing has no cursor yet: the next one backfills again.
+    if (next === undefined) continue;
+    const progress = settleSearch({ standing, next, stoppedAtPageCap: found.stoppedAtCap, goOnFrom: goOnBelow(read, standing?.catchUp) });
+    reportProgress(context.logger, query, progress, BLUESKY_MAX_PAGES_PER_POLL);
+    store(query, progress.standing, nextState);
   }
-  const nextState: BlueskyState = Object.keys(resume).length === 0 ? { queries } : { queries, resume };
-  return { items: [...posts.values()].map(toItem), nextState };
+  const { queries, resume } = nextState;
+  return { items: [...posts.values()].map(toItem), nextState: Object.keys(resume).length === 0 ? { queries } : nextState };
 }
 
 interface SearchRead {
@@ -187,64 +183,44 @@ async function searchSince(
  * millisecond after it (`until` is exclusive), so the other posts of that millisecond are not skipped; those read
  * already come again and are left out by `seen`. Only when a whole poll read nothing older than the last stop
  * (over 500 posts in one millisecond) does it step below that millisecond, so that a catch-up always ends.
- * Undefined when no post read has a sort time to go on from (the catch-up then ends here).
  */
-function resumeBelow(posts: Post[], previous: SearchResume | undefined, next: QueryCursor): SearchResume | undefined {
-  const times = posts.map((post) => ({ uri: post.uri, time: sortTime(post) })).filter((post): post is { uri: string; time: number } => post.time !== null);
-  if (times.length === 0) return undefined;
-  const oldest = Math.min(...times.map((post) => post.time));
-  const stuck = previous !== undefined && oldest + 1 >= Date.parse(previous.until);
-  const until = stuck ? oldest : oldest + 1;
-  const seen = stuck ? [] : times.filter((post) => post.time === oldest).map((post) => post.uri);
-  return { until: new Date(until).toISOString(), seen: [...new Set(seen)].slice(0, MAX_SEEN_URIS), next };
+function goOnBelow(read: readonly ReadItem[], previous: Boundary<number> | undefined): Boundary<number> | undefined {
+  const oldest = oldestTime(read);
+  if (oldest === undefined) return undefined;
+  if (previous !== undefined && oldest + 1 >= previous.from) return { from: oldest, seen: [] };
+  return { from: oldest + 1, seen: idsWithin(read, { from: oldest, to: oldest }) };
 }
+
+/** A stored cursor (and catch-up) as the query's standing; one whose times do not parse starts over from the backfill. */
+function standingOf(cursor: Static<typeof StoredCursor> | undefined, resume: Static<typeof StoredResume> | undefined): Standing | undefined {
+  const mark = timeOf(cursor?.since);
+  if (cursor === undefined || mark === undefined) return undefined;
+  const from = timeOf(resume?.until);
+  const nextMark = timeOf(resume?.next.since);
+  const catchUp =
+    resume === undefined || from === undefined || nextMark === undefined
+      ? undefined
+      : { from, seen: resume.seen ?? [], next: { mark: nextMark, seen: resume.next.seen ?? [] } };
+  return { cursor: { mark, seen: cursor.seen ?? [] }, catchUp };
+}
+
+function timeOf(iso: string | undefined): number | undefined {
+  const time = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function store(query: string, { cursor, catchUp }: Standing, state: Required<BlueskyState>): void {
+  state.queries[query] = storedCursor(cursor);
+  if (catchUp !== undefined) state.resume[query] = { until: isoTime(catchUp.from), seen: catchUp.seen, next: storedCursor(catchUp.next) };
+}
+
+const storedCursor = (cursor: SearchCursor) => ({ since: isoTime(cursor.mark), seen: cursor.seen });
+const isoTime = (ms: number) => new Date(ms).toISOString();
 
 /**
  * searchPosts filters `since` on a post's sort time: the earlier of its createdAt and indexedAt (a post dated in the
- * future sorts when it was indexed). The cursor is the newest such time read (never moving back), with the posts read
- * that sort within the overlap before it: the next poll is sent them again, and they are not new.
+ * future sorts when it was indexed). The cursor is the newest such time read.
  */
-function nextCursor(posts: Post[], previous: QueryCursor | undefined): QueryCursor | undefined {
-  const sorted = posts
-    .map((post) => ({ uri: post.uri, time: sortTime(post) }))
-    .filter((post): post is { uri: string; time: number } => post.time !== null)
-    .sort((a, b) => b.time - a.time);
-  const newest = Math.max(previous === undefined ? -Infinity : Date.parse(previous.since), sorted[0]?.time ?? -Infinity);
-  if (newest === -Infinity) return undefined;
-  const seen = sorted.filter((post) => post.time >= newest - BLUESKY_OVERLAP_MS).map((post) => post.uri);
-  return { since: new Date(newest).toISOString(), seen: [...new Set(seen)].slice(0, MAX_SEEN_URIS) };
-}
-
-/**
- * The cursor a catch-up leaves once done, with the posts of this poll added: a catch-up reads down from its newest
- * post, so the overlap before it may span polls, and what each read of it is remembered.
- */
-function carriedCursor(carried: QueryCursor, posts: Post[]): QueryCursor {
-  const next = nextCursor(posts, carried) ?? carried;
-  if (next.since !== carried.since) return next;
-  return { since: next.since, seen: [...new Set([...carried.seen, ...next.seen])].slice(0, MAX_SEEN_URIS) };
-}
-
-/** A stored catch-up, or undefined (none, or not of the shape this file writes: the cursor is read down from anew). */
-function readResume(stored: unknown): SearchResume | undefined {
-  if (stored === null || typeof stored !== 'object') return undefined;
-  const { until, seen, next } = stored as Partial<SearchResume>;
-  const cursor = readCursor(next);
-  if (typeof until !== 'string' || Number.isNaN(Date.parse(until)) || cursor === undefined) return undefined;
-  return { until, seen: Array.isArray(seen) ? seen.filter((uri): uri is string => typeof uri === 'string') : [], next: cursor };
-}
-
-/**
- * A stored cursor, or undefined (start over from the backfill) without a valid `since`. Without `seen` (a cursor
- * stored before the overlap existed) the posts of the overlap come back once more, and their ids dedupe them.
- */
-function readCursor(stored: unknown): QueryCursor | undefined {
-  if (stored === null || typeof stored !== 'object') return undefined;
-  const { since, seen } = stored as Partial<QueryCursor>;
-  if (typeof since !== 'string' || Number.isNaN(Date.parse(since))) return undefined;
-  return { since, seen: Array.isArray(seen) ? seen.filter((uri): uri is string => typeof uri === 'string') : [] };
-}
-
 function sortTime(post: Post): number | null {
   const times = [Date.parse(post.record.createdAt), Date.parse(post.indexedAt)].filter((time) => !Number.isNaN(time));
   return times.length === 0 ? null : Math.min(...times);

@@ -2,11 +2,12 @@
 // The artlist mode gives an article's URL, title, language and when GDELT saw it, never its body: an item's text is
 // its title, so the brand matching (the final word) sees only the title, and an article whose body mentions a brand
 // but whose title does not is not a mention.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { SourceItem } from '../mentions/mention.js';
 import { htmlToText } from '../mentions/html-text.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape } from './search-fetch.js';
+import { knownIds, rememberIds, reportProgress, settleSearch, storedEntries, type Boundary, type SearchStanding } from './search-cursor.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import { SourceError, httpStatusError } from './source-error.js';
@@ -34,25 +35,29 @@ const SEARCHABLE_WINDOW_MS = 90 * 24 * 3_600_000;
 /** The URLs found in the overlap window are remembered to leave out what the next poll is sent again; bounded. */
 const MAX_REMEMBERED_URLS = 1_000;
 
-interface GdeltState extends SourceState {
-  /** Per search: the newest `seendate` found so far (YYYYMMDDHHMMSS); the next poll starts GDELT_OVERLAP_MS before. */
-  newest?: Record<string, string>;
-  /** URL → seendate of articles within the overlap window: the next poll returns them again, they are not new. */
-  recent?: Record<string, string>;
-  /** Searches whose catch-up stopped at the page cap, to go on with at the next poll (see SearchResume). */
-  resume?: Record<string, SearchResume>;
-}
+const Stamp = Type.String({ pattern: '^\\d{14}$' });
 
 /**
  * A catch-up cut short: the search's articles from its start (the overlap before `newest`) up to `until`
  * (enddatetime, YYYYMMDDHHMMSS) are still to be read; `seen` are the URLs of second `until` read already, which come
  * again. When the rest is read, the search's newest becomes `next`, the newest article the catch-up read.
  */
-interface SearchResume {
-  until: string;
-  seen: string[];
-  next: string;
+const StoredResume = Type.Object({ until: Stamp, seen: Type.Optional(Type.Array(Type.String())), next: Stamp });
+
+interface GdeltState extends SourceState {
+  /** Per search: the newest `seendate` found so far (YYYYMMDDHHMMSS); the next poll starts GDELT_OVERLAP_MS before. */
+  newest?: Record<string, string>;
+  /** URL → seendate of articles within the overlap window: the next poll returns them again, they are not new. */
+  recent?: Record<string, string>;
+  /** Searches whose catch-up stopped at the page cap, to go on with at the next poll. */
+  resume?: Record<string, Static<typeof StoredResume>>;
 }
+
+/**
+ * Where one search stands: marks and positions are seendate stamps. Its cursor keeps no ids of its own: the URLs in
+ * the overlap are remembered for every search at once (`recent`), since one article is often found by several.
+ */
+type Standing = SearchStanding<string, string>;
 
 const GdeltAnswer = Type.Object({
   articles: Type.Optional(
@@ -67,12 +72,7 @@ const GdeltAnswer = Type.Object({
   ),
 });
 
-interface GdeltArticle {
-  url: string;
-  title?: string;
-  seendate?: string;
-  language?: string;
-}
+type GdeltArticle = NonNullable<Static<typeof GdeltAnswer>['articles']>[number];
 
 export const gdeltSourceKind = defineSourceKind({
   configSchema: sourceConfigSchema(searchSourceFields('https://api.gdeltproject.org')),
@@ -94,33 +94,30 @@ interface GdeltSetup {
 }
 
 async function pollGdelt(setup: GdeltSetup, state: GdeltState, context: PollContext): Promise<PollResult> {
+  const cursors = storedEntries(Stamp, state.newest);
+  const catchUps = storedEntries(StoredResume, state.resume);
+  const remembered = storedEntries(Type.String(), state.recent);
   const newest: Record<string, string> = {};
-  const resume: Record<string, SearchResume> = {};
-  const previousNewest = stringRecord(state.newest);
-  const remembered = stringRecord(state.recent);
+  const resume: Record<string, Static<typeof StoredResume>> = {};
   const found = new Map<string, GdeltArticle>();
   for (const search of setup.searches) {
-    const cursor = previousNewest[search];
-    const resuming = cursor === undefined ? undefined : readResume(state.resume?.[search]);
-    const since = searchStart(cursor, setup.backfillMs, context.now);
-    const read = await searchArticles(setup.endpoint, search, { since, until: resuming === undefined ? null : parseStamp(resuming.until) }, context);
-    const readBefore = new Set(resuming?.seen ?? []);
-    for (const article of read.articles) if (!readBefore.has(article.url) && !found.has(article.url)) found.set(article.url, article);
-    const newestRead = maxStamp([cursor, resuming?.next, ...read.articles.map((article) => compactSeenDate(article.seendate))]);
-    if (read.continueUntil !== null && cursor !== undefined) {
-      // The cursor stays until the catch-up gets down to it.
-      newest[search] = cursor;
-      resume[search] = resumeAt(read.continueUntil, read.articles, newestRead ?? cursor);
-      context.logger.info({ search, pages: read.pages }, 'gdelt search stopped at the page cap; the next poll goes on from there');
-      continue;
-    }
-    if (read.continueUntil !== null) {
-      context.logger.warn(
-        { search, pages: read.pages, oldestFetched: oldestSeen(read.articles)?.toISOString() ?? null, since: since.toISOString() },
-        'gdelt search has more articles than a poll fetches; older ones are left out',
-      );
-    }
-    if (newestRead !== undefined) newest[search] = newestRead;
+    const standing = standingOf(cursors[search], catchUps[search]);
+    const since = searchStart(standing?.cursor.mark, setup.backfillMs, context.now);
+    const until = standing?.catchUp === undefined ? null : parseStamp(standing.catchUp.from);
+    const read = await searchArticles(setup.endpoint, search, { since, until }, context);
+    const known = knownIds(standing);
+    for (const article of read.articles) if (!known.has(article.url) && !found.has(article.url)) found.set(article.url, article);
+    const newestRead = maxStamp([standing?.cursor.mark, standing?.catchUp?.next.mark, ...read.articles.map((article) => compactSeenDate(article.seendate))]);
+    // A first poll that found nothing dated has no cursor yet: the next one backfills again.
+    if (newestRead === undefined) continue;
+    const { continueUntil } = read;
+    const goOnFrom = continueUntil === null ? undefined : boundaryAt(continueUntil, read.articles);
+    const progress = settleSearch({ standing, next: { mark: newestRead, seen: [] }, stoppedAtPageCap: continueUntil !== null, goOnFrom });
+    const reached = { pages: read.pages, oldestFetched: oldestSeen(read.articles)?.toISOString() ?? null, since: since.toISOString() };
+    reportProgress(context.logger, search, progress, GDELT_MAX_PAGES_PER_SEARCH, reached);
+    newest[search] = progress.standing.cursor.mark;
+    const { catchUp } = progress.standing;
+    if (catchUp !== undefined) resume[search] = { until: catchUp.from, seen: catchUp.seen, next: catchUp.next.mark };
   }
   const fresh = [...found.values()].filter((article) => remembered[article.url] === undefined);
   const recent = rememberOverlap({ ...remembered, ...seenDates(found.values()) }, newest, resume);
@@ -128,6 +125,12 @@ async function pollGdelt(setup: GdeltSetup, state: GdeltState, context: PollCont
     items: fresh.map(toSourceItem),
     nextState: Object.keys(resume).length === 0 ? { newest, recent } : { newest, recent, resume },
   };
+}
+
+function standingOf(newest: string | undefined, resume: Static<typeof StoredResume> | undefined): Standing | undefined {
+  if (newest === undefined) return undefined;
+  const catchUp = resume === undefined ? undefined : { from: resume.until, seen: resume.seen ?? [], next: { mark: resume.next, seen: [] } };
+  return { cursor: { mark: newest, seen: [] }, catchUp };
 }
 
 /** Where a search starts: the overlap before its newest article, or the backfill window; never before GDELT's reach. */
@@ -176,18 +179,9 @@ async function searchArticles(
 }
 
 /** Where a catch-up goes on: the enddatetime its next call has, and the URLs of that second read already. */
-function resumeAt(until: Date, articles: readonly GdeltArticle[], next: string): SearchResume {
+function boundaryAt(until: Date, articles: readonly GdeltArticle[]): Boundary<string> {
   const stamp = formatStamp(until);
-  const seen = articles.filter((article) => compactSeenDate(article.seendate) === stamp).map((article) => article.url);
-  return { until: stamp, seen: [...new Set(seen)].slice(0, MAX_REMEMBERED_URLS), next };
-}
-
-/** A stored catch-up, or undefined (none, or not of the shape this file writes: the search starts from the top). */
-function readResume(stored: unknown): SearchResume | undefined {
-  if (stored === null || typeof stored !== 'object') return undefined;
-  const { until, seen, next } = stored as Partial<SearchResume>;
-  if (typeof until !== 'string' || parseStamp(until) === null || typeof next !== 'string' || parseStamp(next) === null) return undefined;
-  return { until, seen: Array.isArray(seen) ? seen.filter((url): url is string => typeof url === 'string') : [], next };
+  return { from: stamp, seen: rememberIds([], articles.filter((article) => compactSeenDate(article.seendate) === stamp).map((article) => article.url)) };
 }
 
 async function fetchArticlePage(
@@ -222,8 +216,7 @@ async function fetchArticlePage(
     }
     throw error;
   }
-  const answer = expectShape(GdeltAnswer, parseGdeltBody(response.body, host, search), host);
-  return answer.articles ?? [];
+  return expectShape(GdeltAnswer, parseGdeltBody(response.body, host, search), host).articles ?? [];
 }
 
 // C0 control characters: never valid in JSON, yet GDELT passes them through from some titles; a space keeps the rest.
@@ -268,7 +261,11 @@ function toSourceItem(article: GdeltArticle): SourceItem {
  * its newest article; one catching up asks only down from `until` until done, and then from the overlap before the
  * newest article the catch-up read, so what lies between is not asked for again.
  */
-function rememberOverlap(seen: Record<string, string>, newest: Record<string, string>, resume: Record<string, SearchResume>): Record<string, string> {
+function rememberOverlap(
+  seen: Record<string, string>,
+  newest: Record<string, string>,
+  resume: Record<string, Static<typeof StoredResume>>,
+): Record<string, string> {
   const ranges = Object.entries(newest).flatMap(([search, stamp]) => {
     const from = overlapBefore(stamp);
     if (from === null) return [];
@@ -323,12 +320,6 @@ function parseStamp(stamp: string): Date | null {
   const [, year, month, day, hour, minute, second] = match;
   const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}Z`);
   return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/** State read back from the database is whatever an earlier version wrote: only string entries are trusted. */
-function stringRecord(value: unknown): Record<string, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 // GDELT names languages in English (its 65 translated languages plus English); the rest of buzzwatch speaks ISO 639-1.

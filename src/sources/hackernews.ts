@@ -4,7 +4,7 @@ import { htmlToText } from '../mentions/html-text.js';
 import type { SourceItem } from '../mentions/mention.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape, fetchJson } from './search-fetch.js';
-import { cursorAt, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries } from './search-cursor.js';
+import { cursorToAdvance, cursorWithOverlap, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries } from './search-cursor.js';
 import type { Boundary, ReadItem, SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
@@ -112,11 +112,11 @@ async function pollHackerNews(
       if (!known.has(hit.objectID)) items.set(hit.objectID, toSourceItem(hit));
     }
     const read = hits.map((hit) => ({ id: hit.objectID, time: hit.created_at_i }));
-    const base = standing?.catchUp?.next ?? { mark: nowSeconds, seen: [] };
     const progress = settleSearch({
       standing,
-      next: cursorAt(base.mark, base.seen, read, repeatsFrom),
-      end: truncated ? { atPageCap: true, goOnFrom: goOnBelow(read) } : { atPageCap: false },
+      next: cursorWithOverlap(cursorToAdvance(standing, nowSeconds), read, repeatsFrom),
+      stoppedAtPageCap: truncated,
+      goOnFrom: goOnBelow(read),
     });
     reportProgress(context.logger, query, progress, HN_MAX_REQUESTS_PER_SEARCH);
     store(query, progress.standing, nextState);

@@ -10,6 +10,7 @@ import type { SourceItem } from '../mentions/mention.js';
 import type { HttpClient } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape, fetchJson } from './search-fetch.js';
+import { knownIds, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 
@@ -45,23 +46,22 @@ const SearchBody = Type.Object({ statuses: TimelineBody });
 type Status = Static<typeof OriginalStatus>;
 type TimelineEntry = Static<typeof TimelineStatus>;
 
-interface MastodonState extends SourceState {
-  /** The newest status id read per feed (`tag:acme`, `search:"acme corp"`): the next poll asks for what follows. */
-  minIds?: Record<string, string>;
-  /** Searches whose catch-up stopped at the page cap, to go on with at the next poll (see SearchResume). */
-  resume?: Record<string, SearchResume>;
-}
-
 /**
  * A search catch-up cut short: the statuses above its cursor (minIds) and below `maxId` are still to be read; when
  * they are, `newestId` (the newest status the catch-up read) becomes the cursor. `seen`: the statuses below `maxId`
  * already read (those of the oldest second read, see nextMaxId), which the next page returns again.
  */
-interface SearchResume {
-  maxId: string;
-  newestId: string;
-  seen: string[];
+const StoredResume = Type.Object({ maxId: Type.String(), newestId: Type.String(), seen: Type.Array(Type.String()) });
+
+interface MastodonState extends SourceState {
+  /** The newest status id read per feed (`tag:acme`, `search:"acme corp"`): the next poll asks for what follows. */
+  minIds?: Record<string, string>;
+  /** Searches whose catch-up stopped at the page cap, to go on with at the next poll. */
+  resume?: Record<string, Static<typeof StoredResume>>;
 }
+
+/** Where one status search stands: marks and positions are status ids (min_id, max_id); ids need no overlap. */
+type Standing = SearchStanding<string, string>;
 
 /** A hashtag timeline or a status search: where it is, and how its answer holds the statuses. */
 interface StatusFeed {
@@ -143,16 +143,18 @@ interface PollSettings {
 }
 
 async function pollFeeds(feeds: StatusFeed[], state: MastodonState, settings: PollSettings, context: PollContext): Promise<PollResult> {
-  const minIds = { ...state.minIds };
-  const resume: Record<string, SearchResume> = {};
+  const minIds = storedEntries(Type.String(), state.minIds);
+  const catchUps = storedEntries(StoredResume, state.resume);
+  const resume: Record<string, Static<typeof StoredResume>> = {};
   const originals = new Map<string, Status>();
   for (const feed of feeds) {
     const cursor = minIds[feed.key];
     let read: FeedRead;
     if (feed.kind === 'search') {
-      const search = await readSearch(feed, cursor, state.resume?.[feed.key], settings, context);
-      if (search.resume !== undefined) resume[feed.key] = search.resume;
-      read = search;
+      const search = await readSearch(feed, standingOf(cursor, catchUps[feed.key]), settings, context);
+      const catchUp = search.standing?.catchUp;
+      if (catchUp !== undefined) resume[feed.key] = { maxId: catchUp.from, newestId: catchUp.next.mark, seen: catchUp.seen };
+      read = { entries: search.entries, newestId: search.standing?.cursor.mark };
     } else {
       read = cursor === undefined ? await readBackfill(feed, settings, context) : await readNewerThan(feed, cursor, settings, context);
     }
@@ -166,6 +168,12 @@ async function pollFeeds(feeds: StatusFeed[], state: MastodonState, settings: Po
   const instanceHost = settings.instance.host;
   const nextState: MastodonState = Object.keys(resume).length === 0 ? { minIds } : { minIds, resume };
   return { items: [...originals.values()].map((status) => toItem(status, instanceHost)), nextState };
+}
+
+function standingOf(minId: string | undefined, resume: Static<typeof StoredResume> | undefined): Standing | undefined {
+  if (minId === undefined) return undefined;
+  const catchUp = resume === undefined ? undefined : { from: resume.maxId, seen: resume.seen, next: { mark: resume.newestId, seen: [] } };
+  return { cursor: { mark: minId, seen: [] }, catchUp };
 }
 
 interface FeedRead {
@@ -209,51 +217,43 @@ async function readBackfill(feed: StatusFeed, settings: PollSettings, context: P
   return { entries, newestId };
 }
 
-interface SearchRead extends FeedRead {
-  resume: SearchResume | undefined;
-}
-
 /**
  * Status search answers with the newest `limit` matches, newest first, whatever the cursor: Mastodon turns min_id
  * into `after:<its second>` and max_id into `before:<its second>`, and sends no Link header. So a poll walks down
  * from the newest match, max_id page after page (min_id kept as the floor), until a page is short or reaches the
- * cursor (or, on the first poll, the backfill start). The cursor moves up only once the walk got down to it: a walk
- * stopped by the page cap keeps the cursor and goes on at the next poll from where it stopped.
+ * cursor (or, on the first poll, the backfill start); a catch-up stopped by the page cap goes on from its max_id
+ * (see settleSearch). Undefined standing: a first poll that found nothing.
  */
 async function readSearch(
   feed: StatusFeed,
-  cursor: string | undefined,
-  resume: SearchResume | undefined,
+  standing: Standing | undefined,
   settings: PollSettings,
   context: PollContext,
-): Promise<SearchRead> {
-  const windowStart = cursor === undefined ? backfillStart(context.now, settings.backfillMs).getTime() : undefined;
-  const resuming = cursor === undefined ? undefined : resume;
-  const alreadyRead = new Set(resuming?.seen ?? []);
+): Promise<{ entries: TimelineEntry[]; standing: Standing | undefined }> {
+  const cursor = standing?.cursor.mark;
+  const windowStart = standing === undefined ? backfillStart(context.now, settings.backfillMs).getTime() : undefined;
+  const known = knownIds(standing);
   const entries = new Map<string, TimelineEntry>();
-  let maxId = resuming?.maxId;
-  for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
+  let maxId = standing?.catchUp?.from;
+  let atPageCap = true;
+  for (let page = 0; page < MAX_PAGES_PER_POLL && atPageCap; page++) {
     const { statuses } = await fetchPage(feed, pageUrl(feed.url, { min_id: cursor, max_id: maxId }), settings, context);
     const wanted = statuses.filter(
       (status) => (cursor === undefined || compareIds(status.id, cursor) > 0) && (windowStart === undefined || Date.parse(status.created_at) >= windowStart),
     );
-    for (const status of wanted) if (!alreadyRead.has(status.id)) entries.set(status.id, status);
+    for (const status of wanted) if (!known.has(status.id)) entries.set(status.id, status);
     const reachedFloor = wanted.length < statuses.length;
     const below = nextMaxId(statuses);
-    if (statuses.length < PAGE_SIZE || reachedFloor || below === undefined) {
-      const newestId = newestOf([cursor, resuming?.newestId, ...entries.keys()]);
-      return { entries: [...entries.values()], newestId, resume: undefined };
-    }
-    maxId = below;
+    if (statuses.length < PAGE_SIZE || reachedFloor || below === undefined) atPageCap = false;
+    else maxId = below;
   }
-  const read = [...entries.values()];
-  const newestRead = newestOf([resuming?.newestId, ...entries.keys()]);
-  // A first poll's backfill ends here (its cursor is the newest status read); a catch-up goes on at the next poll.
-  if (cursor === undefined || maxId === undefined || newestRead === undefined) return { entries: read, newestId: newestRead, resume: undefined };
-  context.logger.info({ feed: feed.key, pages: MAX_PAGES_PER_POLL }, 'mastodon search stopped at the page cap; the next poll goes on from there');
+  const newest = newestOf([cursor, standing?.catchUp?.next.mark, ...entries.keys()]);
+  if (newest === undefined) return { entries: [], standing: undefined };
   const bottom = maxId;
-  const seen = [...entries.keys()].filter((id) => compareIds(id, bottom) < 0);
-  return { entries: read, newestId: cursor, resume: { maxId: bottom, newestId: newestRead, seen } };
+  const goOnFrom = bottom === undefined ? undefined : { from: bottom, seen: [...entries.keys()].filter((id) => compareIds(id, bottom) < 0) };
+  const progress = settleSearch({ standing, next: { mark: newest, seen: [] }, stoppedAtPageCap: atPageCap, goOnFrom });
+  reportProgress(context.logger, feed.key, progress, MAX_PAGES_PER_POLL);
+  return { entries: [...entries.values()], standing: progress.standing };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape, fetchJson, type JsonAnswer } from './search-fetch.js';
-import { cursorAtNewestRead, knownIds, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
+import { cursorAtNewestRead, cursorToAdvance, knownIds, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import { SourceError } from './source-error.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
@@ -173,11 +173,11 @@ async function newPosts(
   const walk = await walkDown(search, since, catchUp?.from ?? null, client, context);
   const known = knownIds(standing);
   const read = walk.found.map((thing) => ({ id: thing.data.name, time: thing.data.created_utc }));
-  const base = catchUp?.next ?? { mark: standing?.cursor.mark ?? since, seen: [] };
   const progress = settleSearch({
     standing,
-    next: cursorAtNewestRead(base, read, (mark) => mark - OVERLAP_SECONDS),
-    end: walk.stoppedAt === null ? { atPageCap: false } : { atPageCap: true, goOnFrom: { from: walk.stoppedAt, seen: [] } },
+    next: cursorAtNewestRead(cursorToAdvance(standing, standing?.cursor.mark ?? since), read, (mark) => mark - OVERLAP_SECONDS),
+    stoppedAtPageCap: walk.stoppedAt !== null,
+    goOnFrom: walk.stoppedAt === null ? undefined : { from: walk.stoppedAt, seen: [] },
   });
   reportProgress(context.logger, search, progress, REDDIT_MAX_PAGES);
   return { things: walk.found.filter((thing) => !known.has(thing.data.name)), standing: progress.standing };

@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   SEEN_IDS_BOUND,
-  cursorAt,
+  cursorToAdvance,
+  cursorWithOverlap,
   cursorAtNewestRead,
   idsWithin,
   knownIds,
@@ -26,35 +27,35 @@ const next = { mark: 200, seen: ['z'] };
 
 describe('settleSearch', () => {
   it('moves the cursor to `next` when the read got down to it', () => {
-    expect(settleSearch({ standing: { cursor }, next, end: { atPageCap: false } })).toEqual({ outcome: 'caught-up', standing: { cursor: next } });
+    expect(settleSearch({ standing: { cursor }, next, stoppedAtPageCap: false })).toEqual({ outcome: 'caught-up', standing: { cursor: next } });
   });
 
   it("ends a first poll's backfill at the page cap: the cursor moves on and nothing is caught up", () => {
-    const progress = settleSearch({ standing: undefined, next, end: { atPageCap: true, goOnFrom: { from: 150, seen: ['m'] } } });
+    const progress = settleSearch({ standing: undefined, next, stoppedAtPageCap: true, goOnFrom: { from: 150, seen: ['m'] } });
     expect(progress).toEqual({ outcome: 'backfill-capped', standing: { cursor: next } });
   });
 
   it('keeps the cursor when the page cap stops a later read, and records where to go on and the cursor to take after', () => {
-    const progress = settleSearch({ standing: { cursor }, next, end: { atPageCap: true, goOnFrom: { from: 150, seen: ['m'] } } });
+    const progress = settleSearch({ standing: { cursor }, next, stoppedAtPageCap: true, goOnFrom: { from: 150, seen: ['m'] } });
     expect(progress).toEqual({ outcome: 'catching-up', standing: { cursor, catchUp: { from: 150, seen: ['m'], next } } });
   });
 
   it('finishes a catch-up once a read gets down to the cursor, dropping it', () => {
     const standing = { cursor, catchUp: { from: 150, seen: ['m'], next } };
-    expect(settleSearch({ standing, next, end: { atPageCap: false } })).toEqual({ outcome: 'caught-up', standing: { cursor: next } });
+    expect(settleSearch({ standing, next, stoppedAtPageCap: false })).toEqual({ outcome: 'caught-up', standing: { cursor: next } });
   });
 
   it('goes on below the last stop while a catch-up makes headway, and stops (stalled) when it does not', () => {
     const standing = { cursor, catchUp: { from: 150, seen: ['m'], next } };
     const isBelow = (position: number, previous: number) => position < previous;
-    const lower = settleSearch({ standing, next, isBelow, end: { atPageCap: true, goOnFrom: { from: 140, seen: ['l'] } } });
+    const lower = settleSearch({ standing, next, isBelow, stoppedAtPageCap: true, goOnFrom: { from: 140, seen: ['l'] } });
     expect(lower).toEqual({ outcome: 'catching-up', standing: { cursor, catchUp: { from: 140, seen: ['l'], next } } });
-    const same = settleSearch({ standing, next, isBelow, end: { atPageCap: true, goOnFrom: { from: 150, seen: ['m'] } } });
+    const same = settleSearch({ standing, next, isBelow, stoppedAtPageCap: true, goOnFrom: { from: 150, seen: ['m'] } });
     expect(same).toEqual({ outcome: 'stalled', standing: { cursor: next } });
   });
 
   it('gives up (stalled) when the page cap stopped a read with nowhere known to go on from', () => {
-    expect(settleSearch({ standing: { cursor }, next, end: { atPageCap: true, goOnFrom: undefined } })).toEqual({
+    expect(settleSearch({ standing: { cursor }, next, stoppedAtPageCap: true, goOnFrom: undefined })).toEqual({
       outcome: 'stalled',
       standing: { cursor: next },
     });
@@ -62,7 +63,7 @@ describe('settleSearch', () => {
 
   it('takes opaque positions and marks (listing tokens, status ids) as they are', () => {
     const standing = { cursor: { mark: '109', seen: [] }, catchUp: undefined };
-    const progress = settleSearch({ standing, next: { mark: '120', seen: [] }, end: { atPageCap: true, goOnFrom: { from: 't3_x', seen: [] } } });
+    const progress = settleSearch({ standing, next: { mark: '120', seen: [] }, stoppedAtPageCap: true, goOnFrom: { from: 't3_x', seen: [] } });
     expect(progress.standing).toEqual({ cursor: { mark: '109', seen: [] }, catchUp: { from: 't3_x', seen: [], next: { mark: '120', seen: [] } } });
   });
 });
@@ -110,9 +111,16 @@ describe('cursors', () => {
     expect(cursorAtNewestRead(undefined, [item('a', 3)], overlap)).toEqual({ mark: 3, seen: ['a'] });
   });
 
+  it('moves on from the cursor a catch-up carries, else from a fresh one at the given mark', () => {
+    const carried = { mark: 200, seen: ['c'] };
+    expect(cursorToAdvance({ cursor, catchUp: { from: 150, seen: [], next: carried } }, 300)).toBe(carried);
+    expect(cursorToAdvance({ cursor }, 300)).toEqual({ mark: 300, seen: [] });
+    expect(cursorToAdvance(undefined, 300)).toEqual({ mark: 300, seen: [] });
+  });
+
   it('keeps a fixed mark (when the search was made), adding the ids read in its overlap to those it has', () => {
     const read = [item('in', 95), item('edge', 90), item('out', 80)];
-    expect(cursorAt(100, ['earlier'], read, overlap)).toEqual({ mark: 100, seen: ['earlier', 'in', 'edge'] });
+    expect(cursorWithOverlap({ mark: 100, seen: ['earlier'] }, read, overlap)).toEqual({ mark: 100, seen: ['earlier', 'in', 'edge'] });
   });
 });
 
@@ -169,13 +177,13 @@ describe('a burst caught up over several polls', () => {
     const read = matching.slice(0, pageCap);
     const known = knownIds(standing);
     const fresh = read.filter((entry) => !known.has(entry.id)).map((entry) => entry.id);
-    const base = standing?.catchUp?.next ?? { mark: now, seen: [] };
     const oldest = oldestTime(read);
     const goOnFrom: Boundary<number> | undefined = oldest === undefined ? undefined : { from: oldest, seen: idsWithin(read, { from: oldest, to: oldest }) };
     const progress = settleSearch({
       standing,
-      next: cursorAt(base.mark, base.seen, read, repeatsFrom),
-      end: matching.length > pageCap ? { atPageCap: true, goOnFrom } : { atPageCap: false },
+      next: cursorWithOverlap(cursorToAdvance(standing, now), read, repeatsFrom),
+      stoppedAtPageCap: matching.length > pageCap,
+      goOnFrom,
     });
     return { fresh, progress };
   }

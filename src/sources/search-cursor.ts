@@ -1,8 +1,8 @@
 // Where each search of a search source stands between polls, and the rules every search kind shares: a cursor (how
 // far the search has read, and the ids it read in the overlap behind that, since search indexes add items late and
 // the next poll asks for the overlap again), and a catch-up when a poll's page cap stopped the search with more to
-// read, so that the next poll goes on from there instead of dropping the rest. Pure: the kinds make the requests and
-// keep their own stored shapes; this file decides what is new and where a search stands after a poll.
+// read, so that the next poll goes on from there instead of dropping the rest. The kinds make the requests and keep
+// their own stored shapes; this file (no I/O but a log line) decides what is new and where a search stands after a poll.
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Logger } from 'pino';
@@ -42,13 +42,6 @@ export interface SearchStanding<Position, Mark = number> {
   catchUp?: CatchUp<Position, Mark> | undefined;
 }
 
-/** How a poll's read of one search ended. */
-export type ReadEnd<Position> =
-  /** It got down to the cursor (or the backfill start, or the end of the results). */
-  | { atPageCap: false }
-  /** The page cap stopped it with more to read; where the rest begins, when the read can tell. */
-  | { atPageCap: true; goOnFrom: Boundary<Position> | undefined };
-
 export type SearchOutcome =
   /** The read got down to the cursor: the cursor moves on. */
   | 'caught-up'
@@ -69,7 +62,10 @@ export interface SearchPoll<Position, Mark = number> {
   standing: SearchStanding<Position, Mark> | undefined;
   /** The cursor once everything down to the present one is read. */
   next: SearchCursor<Mark>;
-  end: ReadEnd<Position>;
+  /** The page cap stopped the read with more to read (else it got down to the cursor, or to the results' end). */
+  stoppedAtPageCap: boolean;
+  /** Where the rest begins when the page cap stopped the read (undefined: the read cannot tell). */
+  goOnFrom?: Boundary<Position> | undefined;
   /**
    * Whether one position lies below another. Given, a catch-up whose read did not get below where it went on from
    * stops there (stalled) rather than asking for the same page at every poll.
@@ -83,21 +79,26 @@ export interface SearchPoll<Position, Mark = number> {
  * first poll's backfill (it has no cursor to keep) ends at the cap, leaving its oldest part out.
  */
 export function settleSearch<Position, Mark>(poll: SearchPoll<Position, Mark>): SearchProgress<Position, Mark> {
-  const { standing, next, end } = poll;
-  if (!end.atPageCap) return { outcome: 'caught-up', standing: { cursor: next } };
+  const { standing, next, goOnFrom } = poll;
+  if (!poll.stoppedAtPageCap) return { outcome: 'caught-up', standing: { cursor: next } };
   if (standing === undefined) return { outcome: 'backfill-capped', standing: { cursor: next } };
-  const { goOnFrom } = end;
+  if (goOnFrom === undefined) return { outcome: 'stalled', standing: { cursor: next } };
   const previous = standing.catchUp?.from;
-  const stuck = previous !== undefined && goOnFrom !== undefined && poll.isBelow !== undefined && !poll.isBelow(goOnFrom.from, previous);
-  if (goOnFrom === undefined || stuck) return { outcome: 'stalled', standing: { cursor: next } };
+  if (previous !== undefined && poll.isBelow?.(goOnFrom.from, previous) === false) return { outcome: 'stalled', standing: { cursor: next } };
   return { outcome: 'catching-up', standing: { cursor: standing.cursor, catchUp: { ...goOnFrom, next } } };
 }
 
-/** Says in the log when a search's page cap made a difference. */
-export function reportProgress(logger: Logger, search: unknown, progress: SearchProgress<unknown, unknown>, pageCap: number): void {
-  const fields = { search, pageCap };
+/** Says in the log when a search's page cap made a difference, with `details` the kind knows (how far it got). */
+export function reportProgress(
+  logger: Logger,
+  search: unknown,
+  progress: SearchProgress<unknown, unknown>,
+  pageCap: number,
+  details: Record<string, unknown> = {},
+): void {
+  const fields = { search, pageCap, ...details };
   if (progress.outcome === 'catching-up') logger.info(fields, 'search stopped at its page cap; the next poll goes on from there');
-  if (progress.outcome === 'backfill-capped') logger.warn(fields, "backfill stopped at the search's page cap; its oldest part is left out");
+  if (progress.outcome === 'backfill-capped') logger.warn(fields, 'search has more results than a first poll fetches; the oldest part of its backfill is left out');
   if (progress.outcome === 'stalled') {
     logger.warn(fields, 'search stopped at its page cap with nowhere further down to go on from; the rest of its window is left out');
   }
@@ -110,8 +111,24 @@ export function knownIds(standing: SearchStanding<unknown, unknown> | undefined)
 }
 
 /**
- * A cursor that marks the newest time read: `base` (undefined on a first poll) moved up to what a poll read, with the
- * ids read from `repeatsFrom(mark)` on, the first time the next poll asks for again. Undefined when there is neither.
+ * The cursor a poll's read moves on from: the one a catch-up carries (with the ids it read in the overlap over earlier
+ * polls), else one at `mark` without ids (the read is sent the whole overlap again, and its ids are taken anew).
+ */
+export function cursorToAdvance<Mark>(standing: SearchStanding<unknown, Mark> | undefined, mark: Mark): SearchCursor<Mark> {
+  return standing?.catchUp?.next ?? { mark, seen: [] };
+}
+
+/**
+ * For a cursor that marks when the search was made (the poll's time, or a catch-up's start): `base` with the ids read
+ * from `repeatsFrom(mark)` on, the first time the next poll asks for again, added to those it has.
+ */
+export function cursorWithOverlap(base: SearchCursor, read: readonly ReadItem[], repeatsFrom: (mark: number) => number): SearchCursor {
+  return { mark: base.mark, seen: rememberIds(base.seen, idsWithin(read, { from: repeatsFrom(base.mark) })) };
+}
+
+/**
+ * For a cursor that marks the newest time read: `base` (undefined on a first poll) moved up to what a poll read, never
+ * back, with the ids read in the overlap behind it added. Undefined when there is neither a base nor anything read.
  */
 export function cursorAtNewestRead(base: SearchCursor, read: readonly ReadItem[], repeatsFrom: (mark: number) => number): SearchCursor;
 export function cursorAtNewestRead(
@@ -126,15 +143,7 @@ export function cursorAtNewestRead(
 ): SearchCursor | undefined {
   const mark = read.reduce((newest, item) => Math.max(newest, item.time), base?.mark ?? -Infinity);
   if (mark === -Infinity) return undefined;
-  return cursorAt(mark, base?.seen ?? [], read, repeatsFrom);
-}
-
-/**
- * A cursor that marks when the search was made (the poll's time, or a catch-up's start), with the ids read from
- * `repeatsFrom(mark)` on added to those it has.
- */
-export function cursorAt(mark: number, seen: readonly string[], read: readonly ReadItem[], repeatsFrom: (mark: number) => number): SearchCursor {
-  return { mark, seen: rememberIds(seen, idsWithin(read, { from: repeatsFrom(mark) })) };
+  return cursorWithOverlap({ mark, seen: base?.seen ?? [] }, read, repeatsFrom);
 }
 
 /** The ids of the items read between `from` and `to` (both inclusive, either open), newest first, distinct, bounded. */

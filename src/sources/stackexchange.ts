@@ -9,7 +9,7 @@ import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
 import { backfillStart, expectShape, parseJson } from './search-fetch.js';
-import { cursorAt, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
+import { cursorToAdvance, cursorWithOverlap, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import { SourceError, httpStatusError } from './source-error.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
@@ -172,7 +172,7 @@ async function pollStackExchange(
     // A search cut short by a pause is asked for again from the same cursor (and catch-up) next poll (what it found
     // now is deduplicated then); the searches after it keep their cursors too.
     if (interrupted) break;
-    const progress = settleSearch({ standing, ...readEnd(standing, found, capped, nowSeconds), isBelow: (second, previous) => second < previous });
+    const progress = settleSearch({ standing, ...afterRead(standing, found, capped, nowSeconds), isBelow: (second, previous) => second < previous });
     reportProgress(context.logger, query, progress, SE_MAX_PAGES_PER_SEARCH);
     cursors[query] = storedCursor(progress.standing);
   }
@@ -208,14 +208,13 @@ function searchWindow(standing: Standing | undefined, firstSince: number): Searc
  * the page cap stopped it, where to go on: below the oldest result read. A catch-up that made no headway (over 500
  * results in two seconds) stops rather than asking for the same page forever.
  */
-function readEnd(standing: Standing | undefined, found: readonly SearchExcerpt[], capped: boolean, nowSeconds: number) {
+function afterRead(standing: Standing | undefined, found: readonly SearchExcerpt[], capped: boolean, nowSeconds: number) {
   const read = found.map((excerpt) => ({ id: String(postId(excerpt)), time: excerpt.creation_date }));
-  const base = standing?.catchUp?.next ?? { mark: nowSeconds, seen: [] };
   // fromdate is inclusive: the next search is answered again from the overlap's first second on.
-  const next = cursorAt(base.mark, base.seen, read, (mark) => mark - SE_OVERLAP_SECONDS);
+  const next = cursorWithOverlap(cursorToAdvance(standing, nowSeconds), read, (mark) => mark - SE_OVERLAP_SECONDS);
   const reached = oldestTime(read);
   const goOnFrom = reached === undefined ? undefined : { from: reached, seen: idsWithin(read, { to: reached + 1 }) };
-  return { next, end: capped ? ({ atPageCap: true, goOnFrom } as const) : ({ atPageCap: false } as const) };
+  return { next, stoppedAtPageCap: capped, goOnFrom };
 }
 
 function standingOf(stored: StoredCursor | undefined): Standing | undefined {

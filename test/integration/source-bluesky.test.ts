@@ -458,6 +458,39 @@ ${TEST_API_KEYS}`,
     ]);
   });
 
+
+  it('goes on from a state as the version before the shared search cursor stored it: a cut-short catch-up, a cursor without seen', async () => {
+    const at = (seconds: number) => new Date(T0 + seconds * 1000);
+    const iso = (time: Date) => time.toISOString();
+    const inOverlap = blueskyPost({ rkey: '3kstoredover', text: 'Acme in the overlap, read before', createdAt: at(-3700) });
+    const below = blueskyPost({ rkey: '3kstoredbelo', text: 'Acme below the stop', createdAt: at(-3000) });
+    const atStop = blueskyPost({ rkey: '3kstoredstop', text: 'Acme at the stop, read before', createdAt: at(-2400) });
+    const atStopToo = blueskyPost({ rkey: '3kstoredsto2', text: 'Acme at the stop too', createdAt: at(-2400) });
+    const aboveStop = blueskyPost({ rkey: '3kstoredabov', text: 'Acme above the stop, read before', createdAt: at(-1200) });
+    const posts = [inOverlap, below, atStop, atStopToo, aboveStop];
+    const fake = new FakeBluesky(fixtures, { identifier: IDENTIFIER, appPassword: APP_PASSWORD, did: DID, sessionPrefix: '/stored', searchPrefix: '/stored', posts: () => posts });
+    const config = parseConfig(`${BRAND_CONFIG}\nsources:\n  - { id: stored, type: bluesky, base_url: "${fixtures.baseUrl}/stored", identifier: ${IDENTIFIER}, app_password: ${APP_PASSWORD} }\n`, {});
+    const [sourceConfig] = config.sources;
+    if (sourceConfig === undefined) throw new Error('the config above has one source');
+    const source = blueskySourceKind.create(sourceConfig, { brands: config.brands });
+    const until = iso(new Date(at(-2400).getTime() + 1));
+    // Literally what that version wrote: a catch-up the page cap had cut short, and a cursor from before the overlap.
+    const stored = {
+      queries: { '"acme"': { since: iso(at(-3600)), seen: [inOverlap.uri] }, '"acme corp"': { since: iso(at(-1200)) } },
+      resume: { '"acme"': { until, seen: [atStop.uri], next: { since: iso(at(-1200)), seen: [aboveStop.uri] } } },
+    };
+    const result = await source.poll(stored, { http: createHttpClient(), logger: createLogger('silent'), now: at(0), throttle: localThrottle() });
+    const path = '/stored/xrpc/app.bsky.feed.searchPosts';
+    expect(fake.requestsTo('searchPosts').map(requestLine)).toEqual([
+      `GET ${path}?${search('"acme"', iso(new Date(at(-3600).getTime() - BLUESKY_OVERLAP_MS)), undefined, until)}`,
+      `GET ${path}?${search('"acme corp"', iso(new Date(at(-1200).getTime() - BLUESKY_OVERLAP_MS)))}`,
+    ]);
+    expect(result.items.map((item) => item.externalId)).toEqual([atStopToo.uri, below.uri]);
+    // The catch-up got down to the cursor: the query takes the cursor it carried.
+    expect(result.nextState).toEqual({
+      queries: { '"acme"': { since: iso(at(-1200)), seen: [aboveStop.uri] }, '"acme corp"': { since: iso(at(-1200)), seen: [] } },
+    });
+  });
   it('previews a source: it signs in, searches the backfill window and shows what each post would be stored as', async () => {
     const urls = `base_url: "${fixtures.baseUrl}/sky", search_url: "${fixtures.baseUrl}/sky-appview"`;
     const account = `identifier: ${IDENTIFIER}, app_password: "\${BLUESKY_APP_PASSWORD}"`;

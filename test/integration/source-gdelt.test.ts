@@ -40,7 +40,7 @@ type Script = Answer | ((request: RecordedRequest) => Answer);
 const json = (articles: readonly GdeltArticleFixture[]): Answer => ({ body: artlist(articles), headers: { 'content-type': 'application/json' } });
 
 /** Source ids of the config below; each has its own path on the fixture server. */
-const SOURCES = ['news', 'quiet', 'busy', 'flood', 'surge', 'limited', 'steady', 'blocked', 'garbled', 'silent', 'paced', 'preview', 'archive'];
+const SOURCES = ['news', 'quiet', 'busy', 'flood', 'surge', 'limited', 'steady', 'blocked', 'garbled', 'silent', 'paced', 'preview', 'archive', 'stored'];
 
 describe('gdelt source', () => {
   let gdelt: FixtureServer;
@@ -92,7 +92,7 @@ describe('gdelt source', () => {
     }
     gdelt.route('/silent/api/v2/doc/doc', neverAnswer);
     const sourceLines = SOURCES.map((sourceId) => {
-      const brands = ['busy', 'flood', 'surge', 'steady', 'paced', 'archive'].includes(sourceId) ? ', brands: [acme]' : '';
+      const brands = ['busy', 'flood', 'surge', 'steady', 'paced', 'archive', 'stored'].includes(sourceId) ? ', brands: [acme]' : '';
       const backfill = sourceId === 'archive' ? ', backfill: 120d' : '';
       return `  - { id: ${sourceId}, type: gdelt, base_url: "${gdelt.baseUrl}/${sourceId}", every: 10m${brands}${backfill} }`;
     });
@@ -296,7 +296,7 @@ describe('gdelt source', () => {
     expect(outcome).toMatchObject({ status: 'ok', items: 1000, mentions: 1000 });
     const warning = system.logLines.map((line) => JSON.parse(line)).find((entry) => entry.source === 'flood' && entry.level === 40);
     expect(warning).toMatchObject({
-      msg: 'gdelt search has more articles than a poll fetches; older ones are left out',
+      msg: 'search has more results than a first poll fetches; the oldest part of its backfill is left out',
       search: ACME_SEARCH,
       pages: 4,
       oldestFetched: new Date(oldest - 2_000).toISOString(),
@@ -355,6 +355,31 @@ describe('gdelt source', () => {
     answer('surge', fromList);
     expect(await poll('surge', at(4 * HOUR_MS + 20 * MINUTE_MS))).toMatchObject({ status: 'ok', items: 0, backfill: false });
     expect(requestsOf('surge').slice(6).map(paramsOf)).toEqual([searchParams(ACME_SEARCH, new Date(Date.parse(seenAt(1099)) - GDELT_OVERLAP_MS))]);
+  });
+
+  it('goes on from a state in PostgreSQL as the version before the shared search cursor stored it: a cut-short catch-up', async () => {
+    answer('stored', json([]));
+    expect(await poll('stored', at(-HOUR_MS))).toMatchObject({ status: 'ok', items: 0 });
+    const stamp = (minutes: number) => toGdeltTime(minutesBefore(minutes));
+    const inOverlap = gdeltArticle('/stored-overlap', 'Acme in the overlap, read before', minutesBefore(125));
+    const below = gdeltArticle('/stored-below', 'Acme below the stop', minutesBefore(110));
+    const atStop = gdeltArticle('/stored-stop', 'Acme at the stop, read before', minutesBefore(100));
+    const atStopToo = gdeltArticle('/stored-stop-too', 'Acme at the stop too', minutesBefore(100));
+    const aboveStop = gdeltArticle('/stored-above', 'Acme above the stop, read before', minutesBefore(60));
+    // Literally what that version wrote for a search whose catch-up the page cap had cut short.
+    const stored = {
+      newest: { [ACME_SEARCH]: stamp(120) },
+      recent: { [inOverlap.url]: stamp(125), [aboveStop.url]: stamp(60) },
+      resume: { [ACME_SEARCH]: { until: stamp(100), seen: [atStop.url], next: stamp(60) } },
+    };
+    await system.db.database.query("UPDATE sources SET state = $1 WHERE id = 'stored'", [stored]);
+    answer('stored', json([atStop, atStopToo, below, inOverlap]));
+    expect(await poll('stored', NOW)).toMatchObject({ status: 'ok', items: 2, mentions: 2, backfill: false });
+    const since = new Date(Date.parse(minutesBefore(120)) - GDELT_OVERLAP_MS);
+    expect(requestsOf('stored').slice(1).map(paramsOf)).toEqual([searchParams(ACME_SEARCH, since, minutesBefore(100))]);
+    expect((await storedRows('stored')).map((row) => row.url)).toEqual([below.url, atStopToo.url]);
+    // The catch-up got down to the cursor: the search takes the newest article it carried, and the overlap before it.
+    expect(await stateOf('stored')).toEqual({ newest: { [ACME_SEARCH]: stamp(60) }, recent: { [aboveStop.url]: stamp(60) } });
   });
 
   it('waits out a 429 with Retry-After as rate_limited, then succeeds on a later poll', async () => {

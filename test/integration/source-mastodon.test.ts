@@ -362,6 +362,25 @@ ${TEST_API_KEYS}`,
     expect(second.nextState).toEqual({ minIds: { 'search:"acme"': many[449]?.id } });
   });
 
+  it('goes on from a state as the version before the shared search cursor stored it: a cut-short search catch-up', async () => {
+    const start = Math.floor(T0 / 1000) * 1000 + 20_000;
+    const cursor = searchStatus('cursor', new Date(start - 600_000));
+    const statuses = Array.from({ length: 6 }, (_, index) => searchStatus(`stored${index}`, new Date(start + index * 1000)));
+    const idOf = (index: number) => statuses[index]?.id ?? '';
+    const source = searchingSource('stored', () => [cursor, ...statuses]);
+    // Literally what that version wrote: a search catch-up that had read down to status 2, the newest being 5.
+    const stored = {
+      minIds: { 'tag:acme': cursor.id, 'search:"acme"': cursor.id },
+      resume: { 'search:"acme"': { maxId: idOf(3), newestId: idOf(5), seen: [idOf(2)] } },
+    };
+    const result = await source.poll(stored, contextAt(new Date(start + 60_000)));
+    expect(acmeSearches('stored')).toEqual([acmeSearch('stored', { min_id: cursor.id, max_id: idOf(3) })]);
+    expect(fixtures.requestsTo('/stored/api/v1/timelines/tag/acme').map(requestLine)).toEqual([`/stored/api/v1/timelines/tag/acme?min_id=${cursor.id}&limit=40`]);
+    // Status 2 comes again (read before); 0 and 1 are new. The catch-up got down to the cursor, which moves to its newest.
+    expect(sortedIds(result.items)).toEqual(sortedUris(statuses.slice(0, 2)));
+    expect(result.nextState).toEqual({ minIds: { 'tag:acme': cursor.id, 'search:"acme"': idOf(5) } });
+  });
+
   it('waits as long as Retry-After says when rate limited (rate_limited meanwhile), and a later poll succeeds', async () => {
     expect(initial.get('fedi-limited')).toMatchObject({ status: 'failed', error: { kind: 'rate_limited' } });
     const limited = (await sourcesById())['fedi-limited'];

@@ -6,12 +6,14 @@ import { migrateCommand } from './migrate.js';
 import { previewCommand } from './preview.js';
 import { sentimentCommand } from './sentiment.js';
 import { startCommand } from './start.js';
+import { storiesCommand } from './stories.js';
 
 export const COMMANDS = [
   startCommand,
   migrateCommand,
   checkConfigCommand,
   sentimentCommand,
+  storiesCommand,
   previewCommand,
   backtestCommand,
 ] as const satisfies readonly CliCommand[];

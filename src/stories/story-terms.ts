@@ -1,0 +1,72 @@
+// What a mention says, as weighted terms for story similarity: the cleaned headline's words and word pairs count
+// most, the body's words and the URL's slug less (they repeat the headline or wander off it).
+import { wordTokens } from '../mentions/word-tokens.js';
+import { cleanHeadline } from './headline.js';
+import { STOP_WORDS } from './stop-words.js';
+
+export interface StoryText {
+  title: string | null;
+  text?: string | null;
+  url?: string | null;
+}
+
+/** Term → weight; a pair of adjacent headline words is one term "first second". */
+export type TermBag = Map<string, number>;
+
+export const TERM_WEIGHTS = {
+  titleWord: 1,
+  titlePair: 0.5,
+  bodyWord: 0.25,
+  slugWord: 0.25,
+};
+
+// Bodies can be whole articles: their first words are the lead, the rest adds cost rather than evidence.
+const MAX_BODY_WORDS = 120;
+const MAX_TITLE_WORDS = 40;
+
+export function storyTerms(text: StoryText, weights = TERM_WEIGHTS): TermBag {
+  const bag: TermBag = new Map();
+  const add = (term: string, weight: number) => bag.set(term, (bag.get(term) ?? 0) + weight);
+  const titleWords = contentWords(cleanHeadline(text.title ?? '')).slice(0, MAX_TITLE_WORDS);
+  for (const word of titleWords) add(word, weights.titleWord);
+  for (let at = 1; at < titleWords.length; at += 1) add(`${titleWords[at - 1]} ${titleWords[at]}`, weights.titlePair);
+  if (weights.bodyWord > 0 && text.text) {
+    for (const word of contentWords(text.text).slice(0, MAX_BODY_WORDS)) add(word, weights.bodyWord);
+  }
+  if (weights.slugWord > 0 && text.url) {
+    for (const word of slugWords(text.url)) add(word, weights.slugWord);
+  }
+  return bag;
+}
+
+export function contentWords(text: string): string[] {
+  const words: string[] = [];
+  for (const token of wordTokens(text)) {
+    const word = stem(token.word);
+    if (word.length < 2 || STOP_WORDS.has(word)) continue;
+    words.push(word);
+  }
+  return words;
+}
+
+/** Words of the URL's last path segment that reads like a headline ("mt-gox-files-for-bankruptcy"). */
+function slugWords(url: string): string[] {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return [];
+  }
+  const segments = path.split('/').filter((segment) => /[a-z]{3,}[-_][a-z]{2,}[-_]/i.test(segment));
+  const slug = segments.at(-1);
+  return slug === undefined ? [] : contentWords(slug.replace(/\.[a-z]{2,5}$/i, '').replace(/[-_]+/g, ' '));
+}
+
+/** Plural and possessive endings only: enough to meet "recalls"/"recall", cheap, and never wrong by much. */
+export function stem(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is')) {
+    return word.slice(0, -1);
+  }
+  return word;
+}

@@ -12,6 +12,7 @@ import { mentionRoutes } from './routes/mentions.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { silenceRoutes } from './routes/silences.js';
 import { sourceRoutes } from './routes/sources.js';
+import { storyRoutes } from './routes/stories.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppOptions {
@@ -39,6 +40,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
         await v1.register(sourceRoutes, { deps });
         await v1.register(alertRoutes, { deps });
         await v1.register(silenceRoutes, { deps });
+        await v1.register(storyRoutes, { deps });
       },
       { prefix: '/v1' },
     );

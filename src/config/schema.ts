@@ -70,6 +70,13 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     alerts: AlertsSchema,
+    stories: Type.Object(
+      {
+        // A story with no new mention for this long closes; a later mention of the same news starts a new story.
+        quiet_period: Duration({ default: '72h' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

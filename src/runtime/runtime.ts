@@ -12,6 +12,7 @@ import { redisThrottle, type Throttle } from '../queue/redis-throttle.js';
 import { createProducerConnection, pingRedis, waitForRedis } from '../queue/redis.js';
 import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
+import type { StoryOptions } from '../stories/story-options.js';
 import { createDatabase, type Database } from '../store/database.js';
 import { httpClientFor } from './http-for-config.js';
 import type { Settings } from './settings.js';
@@ -27,6 +28,8 @@ export interface Runtime {
   http: HttpClient;
   brandRules: BrandRule[];
   brandPhrases: Map<string, WordToken[][]>;
+  /** Story assignment settings for the scorer (config `stories:`). */
+  stories: Partial<StoryOptions>;
   sources: Map<string, Source>;
   /** Paces API calls across every poller process (see PollContext.throttle). */
   throttle: Throttle;
@@ -69,6 +72,7 @@ export async function createRuntime(
     http,
     brandRules: compileBrandRules(config.brands),
     brandPhrases: brandKeywordPhrases(config.brands),
+    stories: { quietPeriodMs: config.stories.quiet_period },
     sources,
     throttle: redisThrottle(redis, settings.queuePrefix),
     clock,

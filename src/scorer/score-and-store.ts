@@ -8,12 +8,16 @@ import type { WordToken } from '../mentions/word-tokens.js';
 import type { MentionsJobData } from '../queue/queues.js';
 import { scoreSentiment } from '../sentiment/score-sentiment.js';
 import { inTransaction, type Database } from '../store/database.js';
-import { insertMentions, type ScoredMention } from '../store/mention-store.js';
+import type { ScoredMention } from '../store/mention-store.js';
+import { insertMentionsWithStories } from '../store/story-store.js';
+import type { StoryOptions } from '../stories/story-options.js';
 
 export interface ScoreDeps {
   database: Database;
   /** Each brand's keywords as phrases, masked before scoring (see brandKeywordPhrases). */
   brandPhrases: ReadonlyMap<string, WordToken[][]>;
+  /** Story assignment settings (config `stories:`); the defaults when absent. */
+  stories?: Partial<StoryOptions>;
 }
 
 export interface RejectedMention {
@@ -45,7 +49,7 @@ export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<Sto
   const { valid, rejected } = validMentions(data);
   const scored = valid.map(({ mention }) => scoreMention(mention, deps.brandPhrases));
   try {
-    const { insertedIds } = await inTransaction(deps.database, (client) => insertMentions(client, scored));
+    const { insertedIds } = await inTransaction(deps.database, (client) => insertMentionsWithStories(client, scored, deps.stories));
     return { insertedIds, rejected };
   } catch (error) {
     if (!isRowDataError(error)) throw error; // connection trouble and the like: the whole batch is retried
@@ -53,7 +57,7 @@ export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<Sto
   const insertedIds: string[] = [];
   for (const [position, mention] of scored.entries()) {
     try {
-      const report = await inTransaction(deps.database, (client) => insertMentions(client, [mention]));
+      const report = await inTransaction(deps.database, (client) => insertMentionsWithStories(client, [mention], deps.stories));
       insertedIds.push(...report.insertedIds);
     } catch (error) {
       if (!isRowDataError(error)) throw error;

@@ -17,6 +17,8 @@ export interface MentionFilter {
   until?: Date;
   /** Full-text query (web search syntax: words, "phrases", OR, -word). */
   q?: string;
+  /** Mentions in this story. */
+  story?: string;
   limit: number;
   after?: MentionPosition;
 }
@@ -24,6 +26,8 @@ export interface MentionFilter {
 export interface StoredMention {
   id: string;
   brands: string[];
+  /** The mention's story for each of its brands, in the order of `brands` (null: not assigned). */
+  storyIds: Array<string | null>;
   sourceId: string;
   sourceType: string;
   url: string | null;
@@ -42,6 +46,7 @@ export interface StoredMention {
 interface MentionRow {
   id: string;
   brands: string[] | null;
+  story_ids: Array<string | null> | null;
   source_id: string;
   source_type: string;
   url: string | null;
@@ -60,12 +65,14 @@ interface MentionRow {
 
 const MENTION_COLUMNS = `m.id, m.source_id, m.source_type, m.url, m.title, m.content, m.author, m.lang, m.published_at,
   m.seen_at, m.occurred_at, m.backfill, m.reach, m.sentiment_label, m.sentiment_score,
-  ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS brands`;
+  ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS brands,
+  ARRAY(SELECT story_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS story_ids`;
 
 function toStoredMention(row: MentionRow): StoredMention {
   return {
     id: row.id,
     brands: row.brands ?? [],
+    storyIds: row.story_ids ?? [],
     sourceId: row.source_id,
     sourceType: row.source_type,
     url: row.url,
@@ -106,7 +113,7 @@ export async function listMentions(database: Database, filter: MentionFilter): P
       ? (await countMatchesUpTo(database, tsquery, RARE_QUERY_MATCHES)) < RARE_QUERY_MATCHES
         ? 'hits'
         : 'time'
-      : filter.brand !== undefined
+      : filter.brand !== undefined || filter.story !== undefined
         ? 'brand'
         : 'time';
   const params: unknown[] = [];
@@ -127,10 +134,15 @@ export async function listMentions(database: Database, filter: MentionFilter): P
     from = 'hits h JOIN mentions m ON m.id = h.id';
   }
   const conditions: string[] = [];
-  if (walk === 'brand') conditions.push(`mb.brand_id = ${param(filter.brand)}`);
-  else if (filter.brand !== undefined) {
+  if (walk === 'brand') {
+    if (filter.brand !== undefined) conditions.push(`mb.brand_id = ${param(filter.brand)}`);
+    if (filter.story !== undefined) conditions.push(`mb.story_id = ${param(filter.story)}`);
+  } else if (filter.brand !== undefined) {
     // An EXISTS on the walk: PostgreSQL plans it far better than a join of two filtered tables (bench:api).
     conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand_id = ${param(filter.brand)})`);
+  }
+  if (walk !== 'brand' && filter.story !== undefined) {
+    conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.story_id = ${param(filter.story)})`);
   }
   if (walk === 'time' && tsquery !== undefined) {
     conditions.push(`m.search @@ websearch_to_tsquery('simple', ${param(tsquery)})`);

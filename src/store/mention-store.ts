@@ -9,11 +9,19 @@ export type ScoredMention = Mention & { sentiment: Sentiment };
 export interface InsertReport {
   /** Ids of mentions that were new; the others were already stored. */
   insertedIds: string[];
+  /** (mention, brand) links that were new: what story assignment has to place. */
+  newLinks: NewLink[];
+}
+
+export interface NewLink {
+  mentionId: string;
+  brandId: string;
+  occurredAt: Date;
 }
 
 export async function insertMentions(client: DatabaseClient, batch: ScoredMention[]): Promise<InsertReport> {
   const mentions = mergeDuplicates(batch);
-  if (mentions.length === 0) return { insertedIds: [] };
+  if (mentions.length === 0) return { insertedIds: [], newLinks: [] };
   const inserted = await client.query<{ id: string; source_id: string; source_type: string; seen_at: Date }>(
     `INSERT INTO mentions (id, source_id, source_type, external_id, url, title, content, author, lang, published_at,
                            seen_at, occurred_at, backfill, reach, sentiment_label, sentiment_score, search)
@@ -54,18 +62,21 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
   );
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
   const links = mentions.flatMap((mention) => mention.brands.map((brandId) => [mention.id, brandId] as const));
-  const newLinks = await client.query<{ brand_id: string; occurred_at: Date }>(
+  const newLinks = await client.query<{ mention_id: string; brand_id: string; occurred_at: Date }>(
     `INSERT INTO mention_brands (mention_id, brand_id, occurred_at, sentiment_label, backfill)
      SELECT link.mention_id, link.brand_id, mentions.occurred_at, mentions.sentiment_label, mentions.backfill
        FROM unnest($1::text[], $2::text[]) AS link(mention_id, brand_id)
        JOIN mentions ON mentions.id = link.mention_id
      ON CONFLICT DO NOTHING
-     RETURNING brand_id, occurred_at`,
+     RETURNING mention_id, brand_id, occurred_at`,
     [links.map(([mentionId]) => mentionId), links.map(([, brandId]) => brandId)],
   );
   await addToBrandTotals(client, newLinks.rows);
   await addToSourceTotals(client, inserted.rows);
-  return { insertedIds: inserted.rows.map((row) => row.id) };
+  return {
+    insertedIds: inserted.rows.map((row) => row.id),
+    newLinks: newLinks.rows.map((row) => ({ mentionId: row.mention_id, brandId: row.brand_id, occurredAt: row.occurred_at })),
+  };
 }
 
 async function addToBrandTotals(client: DatabaseClient, links: Array<{ brand_id: string; occurred_at: Date }>): Promise<void> {

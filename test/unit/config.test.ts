@@ -111,6 +111,14 @@ describe('parseConfig on a valid file', () => {
     expect(tuned.queue).toEqual({ poll_concurrency: 8, score_concurrency: 2, stalled_after: 60_000 });
   });
 
+  it('closes stories after 72h by default, or after the quiet_period given', () => {
+    expect(config.stories).toEqual({ quiet_period: 72 * 3_600_000 });
+    expect(parseConfig(`${VALID_YAML}stories:\n  quiet_period: 24h\n`, ENV).stories).toEqual({ quiet_period: 24 * 3_600_000 });
+    expect(problemsOf(`${VALID_YAML}stories:\n  quiet_period: soon\n`)).toEqual([
+      { path: 'stories.quiet_period', message: expect.stringMatching(/^"soon" is not a duration/) },
+    ]);
+  });
+
   it('accepts a file without sources or api keys', () => {
     const minimal = parseConfig('brands:\n  - { id: acme, name: Acme, keywords: [acme] }\n', {});
     expect(minimal.sources).toEqual([]);
@@ -126,7 +134,7 @@ describe('parseConfig problems', () => {
   });
 
   it.each([
-    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, http, queue, alerts'],
+    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, http, queue, alerts, stories'],
     ['brand', withLine('    name: Globex', '    name: Globex\n    keywordz: [x]'), 'brands[1].keywordz', 'id, name, keywords, query, exclude, competitors'],
     ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, expect_every, url'],
     ['api key', withLine('scope: admin }', 'scope: admin, role: x }'), 'api.keys[0].role', 'name, key, scope'],

@@ -6,6 +6,7 @@ import { findMention, listMentions, type StoredMention } from '../../store/menti
 import type { ApiDeps } from '../api-deps.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
+import { checkStoryId } from '../story-id-parameter.js';
 import { parseTimeParameter } from '../time-parameter.js';
 
 const MentionsQuery = Type.Object(
@@ -20,16 +21,26 @@ const MentionsQuery = Type.Object(
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    story: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
 
 export type MentionsQuery = Static<typeof MentionsQuery>;
 
-export function serializeMention(mention: StoredMention) {
+/**
+ * A mention is in one story per brand. `story_id` is the story of the brand asked for (?brand=, ?story=), else of
+ * its first brand; `stories` maps each of its brands to its story.
+ */
+export function serializeMention(mention: StoredMention, focus: { brand?: string; story?: string } = {}) {
+  const stories = Object.fromEntries(mention.brands.map((brand, at) => [brand, mention.storyIds[at] ?? null]));
+  const focusBrand = focus.brand !== undefined && focus.brand in stories ? focus.brand : mention.brands[0];
+  const storyId = focus.story ?? (focusBrand === undefined ? null : (stories[focusBrand] ?? null));
   return {
     id: mention.id,
     brands: mention.brands,
+    story_id: storyId,
+    stories,
     source: { id: mention.sourceId, type: mention.sourceType },
     url: mention.url,
     title: mention.title,
@@ -55,6 +66,7 @@ export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     if (query.brand !== undefined && !brandIds.has(query.brand)) {
       throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${[...brandIds].join(', ')})`);
     }
+    if (query.story !== undefined) checkStoryId(query.story, 'story');
     const page = await listMentions(deps.database, {
       brand: query.brand,
       source: query.source,
@@ -62,11 +74,12 @@ export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
       since: parseTimeParameter('since', query.since),
       until: parseTimeParameter('until', query.until),
       q: query.q,
+      story: query.story,
       limit: query.limit,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
     });
     return {
-      data: page.mentions.map(serializeMention),
+      data: page.mentions.map((mention) => serializeMention(mention, { brand: query.brand, story: query.story })),
       next_cursor: page.next === null ? null : encodeCursor(page.next),
     };
   });

@@ -212,6 +212,8 @@ describe('migrations started together', () => {
       'mentions',
       'schema_migrations',
       'sources',
+      'stories',
+      'story_sites',
     ]);
   });
 

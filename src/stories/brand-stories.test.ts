@@ -77,6 +77,18 @@ describe('BrandStories', () => {
     expect(stories.openCount).toBe(1);
   });
 
+  it('still hands over a story that started and closed since the last drain, to be saved as closed', () => {
+    const stories = new BrandStories('acme', [], { quietPeriodMs: HOUR });
+    stories.assign(mention('a', 0, 'Acme opens plant in Ohio'));
+    stories.assign(mention('b', 2, 'Acme chief executive resigns'));
+    const { changed, closed } = stories.drainChanges();
+    expect(changed.map((snapshot) => [snapshot.id, snapshot.mentions])).toEqual([
+      [storyId('acme', 'a'), 1],
+      [storyId('acme', 'b'), 1],
+    ]);
+    expect(closed).toEqual([storyId('acme', 'a')]);
+  });
+
   it('closes the least recently seen stories past the cap of open stories', () => {
     const stories = new BrandStories('acme', [], { maxOpenStories: 2 });
     stories.assign(mention('a', 0, 'Acme opens plant in Ohio'));

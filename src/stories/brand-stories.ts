@@ -55,6 +55,8 @@ export class BrandStories {
   /** Stories changed or created since the last drain, and stories closed. */
   private readonly touched = new Set<string>();
   private readonly closed = new Set<string>();
+  /** Last states of stories that changed and then closed before the drain: they still have to be saved. */
+  private readonly closedChanged = new Map<string, StorySnapshot>();
 
   constructor(
     readonly brandId: string,
@@ -100,12 +102,16 @@ export class BrandStories {
     return { ...story, terms: [...story.terms] };
   }
 
-  /** What changed since the last call: stories to save (created or grown) and ids of stories that closed. */
+  /**
+   * What changed since the last call: stories to save (created or grown, including those that closed since) and ids
+   * of stories that closed.
+   */
   drainChanges(): { changed: StorySnapshot[]; closed: string[] } {
-    const changed = [...this.touched].flatMap((id) => this.snapshot(id) ?? []);
+    const changed = [...this.closedChanged.values(), ...[...this.touched].flatMap((id) => this.snapshot(id) ?? [])];
     const closed = [...this.closed];
     this.touched.clear();
     this.closed.clear();
+    this.closedChanged.clear();
     return { changed, closed };
   }
 
@@ -227,6 +233,7 @@ export class BrandStories {
     if (entry === undefined) return;
     const story = this.stories.get(entry.value);
     if (story === undefined || story.lastSeenAt !== entry.key) return;
+    if (this.touched.has(story.id)) this.closedChanged.set(story.id, this.snapshot(story.id) as StorySnapshot);
     this.stories.delete(story.id);
     for (const term of story.terms.keys()) this.unindex(term, story.id);
     this.touched.delete(story.id);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mention } from '../../src/mentions/mention.js';
 import { mentionId } from '../../src/mentions/mention-id.js';
 import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
+import { storyId } from '../../src/stories/story-id.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 
 const BRANDS = `
@@ -372,6 +373,9 @@ describe('mention filters, single mentions and brand totals', () => {
       data: {
         id: contract.id,
         brands: ['acme', 'globex'],
+        // The first mention of a contract story, for each of its brands.
+        story_id: storyId('acme', contract.id),
+        stories: { acme: storyId('acme', contract.id), globex: storyId('globex', contract.id) },
         source: { id: 'news-site', type: 'rss' },
         url: contract.url,
         title: contract.title,

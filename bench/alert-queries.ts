@@ -1,7 +1,11 @@
 // Benchmark: what one alerter tick asks PostgreSQL per rule and brand (window stats, the usual negative share, the
-// buckets a detector catches up on, the mentions that explain a message), over a large history, with the plans.
+// buckets a detector catches up on, the mentions that explain a message), over a large history; and one whole
+// negative_buzz evaluation per tick, with the usual share recounted every tick (as before) and cached per bucket.
 // Usage: npm run bench:alerts -- [--mentions=N] [--repeats=N]   (env: BENCH_ALERT_MENTIONS, BENCH_ALERT_REPEATS)
-import { sqlBrandHistory } from '../src/alerts/sql-brand-history.js';
+import { buildRule } from '../src/alerts/built-rule.js';
+import type { RuleConfig } from '../src/alerts/rules/rule-kind.js';
+import { parseConfig } from '../src/config/load-config.js';
+import { sqlBrandHistory } from '../src/store/sql-brand-history.js';
 import type { SentimentLabel } from '../src/sentiment/score-sentiment.js';
 import { inTransaction, type Database } from '../src/store/database.js';
 import { insertMentions, type ScoredMention } from '../src/store/mention-store.js';
@@ -48,13 +52,28 @@ async function main(): Promise<void> {
     const history = sqlBrandHistory(db.database);
     const now = newest.getTime();
     const cases: [string, () => Promise<unknown>][] = [
-      ['window stats, 1 h (negative filter, distinct sources)', () => history.windowStats('acme', now - HOUR, now, { sentiment: 'negative' })],
+      ['window stats, 1 h (negative filter, distinct sites and authors)', () => history.windowStats('acme', now - HOUR, now, { sentiment: 'negative' })],
       ['window totals, 7 days (the usual negative share)', () => history.windowTotals('acme', now - 7 * 24 * HOUR, now - HOUR)],
       ['bucket counts, one new bucket', () => history.bucketCounts('acme', now - 2 * BUCKET, now - BUCKET, BUCKET, true)],
       ['bucket counts, 7 days (a new rule warming up)', () => history.bucketCounts('acme', now - 7 * 24 * HOUR, now, BUCKET, false)],
       ['explaining mentions, 1 h, up to 1000', () => history.windowMentions('acme', now - HOUR, now, { sentiment: 'negative' }, 1000)],
       ['last mention (silence rule)', () => history.lastMentionAt('acme', now)],
     ];
+    // One negative_buzz evaluation as a tick does it, the detector warm: its state handed back each time.
+    const config = parseConfig(
+      'brands:\n  - { id: acme, name: Acme, keywords: [acme] }\nalerts:\n  rules:\n    - { id: buzz, type: negative_buzz, channels: [c] }\n' +
+        '  channels:\n    - { id: c, type: webhook, url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef0123" }\n',
+      {},
+    );
+    const rule = buildRule(config.alerts.rules[0] as RuleConfig, BUCKET);
+    const context = { brand: { id: 'acme', name: 'Acme' }, nowMs: now, bucketMs: BUCKET, warmupMs: 7 * 24 * HOUR, history, sources: [], watchingSinceMs: 0 };
+    const warm = (await rule.behaviour.evaluate(context, null)).state as { usual: { bucketStart: number } };
+    // As every tick did before: the week behind the usual share counted again (a cache for another bucket).
+    const recounting = { ...warm, usual: { ...warm.usual, bucketStart: warm.usual.bucketStart - BUCKET } };
+    cases.push(
+      ['negative_buzz tick, usual share recounted every tick (before)', () => rule.behaviour.evaluate(context, recounting)],
+      ['negative_buzz tick, usual share cached per bucket (after)', () => rule.behaviour.evaluate(context, warm)],
+    );
     const table: string[][] = [];
     for (const [name, run] of cases) {
       await run();

@@ -1,87 +1,102 @@
-// Turns an episode transition and the evaluation behind it into the AlertEvent every notifier formats.
-import { createHash } from 'node:crypto';
-import type { AlertEvent, AlertEventKind, AlertSampleMention } from './alert-event.js';
-import type { BrandHistory, WindowMention } from './brand-history.js';
+// Turns one message's decision (which alert, which rules, what kind) and the findings behind it into the AlertEvent
+// every notifier formats. Reads only through the rules' own explanations, so it runs on any BrandHistory.
+import type { AlertEvent, AlertEventKind, AlertSampleMention, RuleReport } from './alert-event.js';
+import type { WindowMention } from './brand-history.js';
 import type { BuiltRule } from './built-rule.js';
-import { alertSummary, spokenDuration } from './alert-wording.js';
-import { keywordMatches, type RuleEvaluation } from './rule-evaluator.js';
+import type { Explanation, RuleContext, RuleFinding } from './rules/rule-kind.js';
 
 const SAMPLE_COUNT = 3;
 const SNIPPET_LENGTH = 280;
 const TOP_COUNT = 5;
-/** Mentions read to rank sources, authors and samples for one message. */
-const EXPLAIN_SCAN_LIMIT = 1000;
 
-/** Stable per (rule, brand, start): the same episode gets the same id whichever alerter opens it. */
-export function episodeIdFor(ruleId: string, brandId: string, startedAtMs: number): string {
-  const digest = createHash('sha256').update(`${ruleId}\u0000${brandId}\u0000${startedAtMs}`).digest('hex');
-  return `ep_${digest.slice(0, 20)}`;
-}
-
-export function eventIdFor(episodeId: string, kind: AlertEventKind, reminderNumber: number): string {
-  return kind === 'reminder' ? `${episodeId}-reminder-${reminderNumber}` : `${episodeId}-${kind}`;
+/** One rule as a message names it. */
+export interface NamedRule {
+  rule: BuiltRule;
+  /** The finding to tell: the latest one while it fires, the one at its peak once calm. */
+  finding: RuleFinding;
+  status: 'firing' | 'resolved';
+  isNew: boolean;
+  startedAtMs: number;
+  resolvedAtMs: number | null;
 }
 
 export interface EventInput {
+  eventId: string;
+  alertId: string;
   kind: AlertEventKind;
-  episodeId: string;
-  reminderNumber: number;
-  nowMs: number;
+  /** The tick's context for the brand: its clock and history explain the firing rules. */
+  context: RuleContext;
+  /** When the buzz started (the earliest signal of the alert's rules). */
   startedAtMs: number;
-  rule: BuiltRule;
-  brand: { id: string; name: string };
-  evaluation: RuleEvaluation;
-  history: BrandHistory;
+  rules: NamedRule[];
+  inReplyTo: string | null;
 }
 
 export async function buildAlertEvent(input: EventInput): Promise<AlertEvent> {
-  const { rule, evaluation, nowMs } = input;
-  const explained = await explainingMentions(input);
-  const resolved = input.kind === 'resolved';
-  const durationMs = resolved ? nowMs - input.startedAtMs : null;
-  const summary = alertSummary({
-    type: rule.type,
-    windowMs: rule.windowMs,
-    counts: evaluation.counts,
-    matching: evaluation.matching,
-    terms: rule.terms.map((term) => term.text),
-    minMentions: rule.minMentions,
-    minReach: rule.minReach,
-    topReach: explained.reduce<number | null>((top, mention) => Math.max(top ?? 0, mention.reach ?? 0), null),
-    reasons: evaluation.reasons,
-    sentiment: rule.sentiment,
-  });
+  const { context, kind } = input;
+  const resolved = kind === 'resolved';
+  const rules = [...input.rules].sort((a, b) => statusRank(a) - statusRank(b));
+  // A resolved message tells how it went, not what is happening now: no samples from a calm window.
+  const explanations = resolved
+    ? []
+    : await Promise.all(
+        rules.filter((named) => named.status === 'firing').map((named) => named.rule.behaviour.explain(context, named.finding)),
+      );
+  const explained = distinctMentions(explanations);
+  // It ended when its last rule calmed down, not when the calm had lasted long enough to be sure (resolve_after).
+  const resolvedAtMs = resolved ? Math.max(...rules.map((named) => named.resolvedAtMs ?? context.nowMs)) : null;
   return {
-    eventId: eventIdFor(input.episodeId, input.kind, input.reminderNumber),
-    episodeId: input.episodeId,
-    kind: input.kind,
-    at: new Date(nowMs).toISOString(),
-    brand: input.brand,
-    rule: { id: rule.id, type: rule.type },
-    summary: resolved ? `Back to normal after ${spokenDuration(durationMs ?? 0)}: ${lowerFirst(summary)}` : summary,
-    windowMs: rule.windowMs,
-    counts: evaluation.counts,
-    topSources: topBy(explained, (mention) => mention.site),
-    topAuthors: topBy(explained.filter((mention) => mention.author !== null), (mention) => mention.author ?? ''),
-    samples: pickSamples(rule, explained).map(toSample),
+    eventId: input.eventId,
+    alertId: input.alertId,
+    kind,
+    at: new Date(context.nowMs).toISOString(),
+    brand: { id: context.brand.id, name: context.brand.name },
     startedAt: new Date(input.startedAtMs).toISOString(),
-    resolvedAt: resolved ? new Date(nowMs).toISOString() : null,
-    durationMs,
+    resolvedAt: resolvedAtMs === null ? null : new Date(resolvedAtMs).toISOString(),
+    durationMs: resolvedAtMs === null ? null : Math.max(0, resolvedAtMs - input.startedAtMs),
+    rules: rules.map(ruleReport),
+    topSites: topBy(explained, (mention) => mention.site),
+    topAuthors: topBy(explained.filter((mention) => mention.author !== null), (mention) => mention.author ?? ''),
+    samples: pickSamples(explanations).map(toSample),
+    inReplyTo: input.inReplyTo,
   };
 }
 
-async function explainingMentions(input: EventInput): Promise<WindowMention[]> {
-  const { rule, brand, nowMs, history, evaluation } = input;
-  if (rule.type === 'silence') return [];
-  if (rule.type === 'keyword') return keywordMatches(rule, brand.id, nowMs, history);
-  return history.windowMentions(brand.id, nowMs - rule.windowMs, nowMs + 1, evaluation.sampleFilter, EXPLAIN_SCAN_LIMIT);
+const statusRank = (named: NamedRule) => (named.status === 'firing' ? 0 : 1);
+
+function ruleReport(named: NamedRule): RuleReport {
+  const { rule, finding } = named;
+  return {
+    ruleId: rule.id,
+    ruleType: rule.type,
+    title: rule.title,
+    status: named.status,
+    isNew: named.isNew,
+    summary: finding.summary,
+    figures: finding.figures,
+    counts: finding.counts,
+    headline: finding.headline,
+    windowMs: rule.windowMs,
+    startedAt: new Date(named.startedAtMs).toISOString(),
+    resolvedAt: named.resolvedAtMs === null ? null : new Date(named.resolvedAtMs).toISOString(),
+  };
 }
 
-function pickSamples(rule: BuiltRule, mentions: WindowMention[]): WindowMention[] {
-  const byReach = (a: WindowMention, b: WindowMention) => (b.reach ?? 0) - (a.reach ?? 0) || a.sentimentScore - b.sentimentScore;
-  const mostNegative = (a: WindowMention, b: WindowMention) => a.sentimentScore - b.sentimentScore || (b.reach ?? 0) - (a.reach ?? 0);
-  const order = rule.type === 'negative_buzz' || rule.sentiment === 'negative' ? mostNegative : byReach;
-  return [...mentions].sort(order).slice(0, SAMPLE_COUNT);
+function distinctMentions(explanations: Explanation[]): WindowMention[] {
+  const byId = new Map<string, WindowMention>();
+  for (const explanation of explanations) for (const mention of explanation.mentions) byId.set(mention.id, mention);
+  return [...byId.values()];
+}
+
+const byReach = (a: WindowMention, b: WindowMention) =>
+  (b.reach ?? 0) - (a.reach ?? 0) || a.sentimentScore - b.sentimentScore || a.id.localeCompare(b.id);
+const mostNegative = (a: WindowMention, b: WindowMention) =>
+  a.sentimentScore - b.sentimentScore || (b.reach ?? 0) - (a.reach ?? 0) || a.id.localeCompare(b.id);
+
+/** The most telling mentions: the most negative ones when a rule is about negative talk, else the widest read. */
+function pickSamples(explanations: Explanation[]): WindowMention[] {
+  const order = explanations.some((explanation) => explanation.order === 'most-negative') ? mostNegative : byReach;
+  return distinctMentions(explanations).sort(order).slice(0, SAMPLE_COUNT);
 }
 
 function topBy(mentions: WindowMention[], keyOf: (mention: WindowMention) => string) {
@@ -94,12 +109,13 @@ function topBy(mentions: WindowMention[], keyOf: (mention: WindowMention) => str
 }
 
 function toSample(mention: WindowMention): AlertSampleMention {
-  const text = mention.content.replace(/\s+/g, ' ').trim();
+  // By code points, so an emoji is never cut in half.
+  const text = Array.from(mention.content.replace(/\s+/g, ' ').trim());
   return {
     mentionId: mention.id,
     url: mention.url,
     title: mention.title,
-    snippet: text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH - 1).trimEnd()}…` : text,
+    snippet: text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH - 1).join('').trimEnd()}…` : text.join(''),
     author: mention.author,
     sourceId: mention.sourceId,
     site: mention.site,
@@ -109,5 +125,3 @@ function toSample(mention: WindowMention): AlertSampleMention {
     publishedAt: mention.publishedAt?.toISOString() ?? null,
   };
 }
-
-const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text);

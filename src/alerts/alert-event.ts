@@ -1,16 +1,37 @@
-// The one model every notifier formats: what happened to which brand, in numbers a PR team can act on.
-export const RULE_TYPES = [
-  'volume_spike',
-  'negative_buzz',
-  'threshold',
-  'keyword',
-  'high_reach_negative',
-  'silence',
-] as const;
-export type RuleType = (typeof RULE_TYPES)[number];
+// The one model every notifier formats: one message to one channel about one alert (the rules firing for a brand),
+// in numbers a PR team can act on.
 
-/** The transitions of an episode: it starts firing, reminds while it holds, and resolves once. */
-export type AlertEventKind = 'firing' | 'reminder' | 'resolved';
+/**
+ * The messages of an alert, per channel: `firing` once, `update` when another rule joins, `reminder` every
+ * repeat_interval while it holds, `resolved` once when every rule is calm.
+ */
+export type AlertEventKind = 'firing' | 'update' | 'reminder' | 'resolved';
+
+export interface AlertFact {
+  label: string;
+  value: string;
+}
+
+/** The figures behind one rule's finding, as numbers (the webhook and the API carry them). */
+export interface RuleCounts {
+  /** Every mention of the brand in the rule's window. */
+  mentions: number;
+  negative: number;
+  /** Negative mentions over those with a known sentiment, 0..1; null without any. */
+  negativeShare: number | null;
+  /** The brand's usual negative share, 0..1; null when the rule does not compare it or history is too short. */
+  usualNegativeShare: number | null;
+  /** The mentions the rule counted: the negative ones, those with a term, those above the reach bar… */
+  matching: number;
+  /** What the baseline expected of the counted stream over the window; null without a baseline. */
+  baseline: number | null;
+  /** The counted stream over its baseline; null without one. */
+  ratio: number | null;
+  /** Distinct sites (hosts) of the counted mentions. */
+  sites: number;
+  /** Distinct authors of the counted mentions. */
+  authors: number;
+}
 
 export interface AlertSampleMention {
   mentionId: string;
@@ -22,64 +43,56 @@ export interface AlertSampleMention {
   sourceId: string;
   /** The host of the mention's URL, or the source id when it has none. */
   site: string;
-  sentiment: 'positive' | 'neutral' | 'negative';
+  sentiment: string;
   /** Normalised sentiment score (negative below 0). */
   sentimentScore: number;
   reach: number | null;
   publishedAt: string | null;
 }
 
-export interface AlertCounts {
-  /** Mentions of the brand in the rule's window (the negative ones for negative_buzz are in `negative`). */
-  mentions: number;
-  negative: number;
-  /** The count the baseline expected for the window; null when the rule has no baseline or too little history. */
-  baseline: number | null;
-  /** The counted stream over its baseline (mentions, or negative mentions for negative_buzz); null without one. */
-  ratio: number | null;
-  /** Negative mentions over all mentions in the window, 0..1; null with no mentions. */
-  negativeShare: number | null;
-  /** The brand's usual negative share, 0..1; null without history. */
-  usualNegativeShare: number | null;
-  /** Distinct sites or authors the counted mentions came from. */
-  sources: number;
+/** One rule of the alert as this message tells it. */
+export interface RuleReport {
+  ruleId: string;
+  ruleType: string;
+  /** The rule type in words ("Negative buzz"). */
+  title: string;
+  /** Firing, or calm again (in an alert other rules still hold, and in every resolved message). */
+  status: 'firing' | 'resolved';
+  /** Named in this channel for the first time by this message (an update says what joined). */
+  isNew: boolean;
+  /** The rule's sentence; for a calm rule, the figures at its peak. */
+  summary: string;
+  figures: AlertFact[];
+  counts: RuleCounts;
+  /** What a subject line leads with: "37 negative mentions". */
+  headline: string;
+  windowMs: number;
+  /** When its signal began (ISO 8601). */
+  startedAt: string;
+  /** When it calmed, for a calm rule. */
+  resolvedAt: string | null;
 }
 
 export interface AlertEvent {
-  /** Stable per transition (`<episodeId>:firing`, `<episodeId>:reminder:2`, `<episodeId>:resolved`). */
+  /** Stable per message: the same on every attempt, so receivers can deduplicate. */
   eventId: string;
-  episodeId: string;
+  /** The alert (GET /v1/alerts/:id, ack). */
+  alertId: string;
   kind: AlertEventKind;
-  /** When the transition happened (ISO 8601, UTC). */
+  /** When the message was decided (ISO 8601, UTC). */
   at: string;
   brand: { id: string; name: string };
-  rule: { id: string; type: RuleType };
-  /** One sentence: "37 negative mentions in the last hour, 6× the usual rate, from 9 sources". */
-  summary: string;
-  /** The rule's window ending at `at`, in milliseconds. */
-  windowMs: number;
-  counts: AlertCounts;
-  topSources: { name: string; count: number }[];
-  topAuthors: { name: string; count: number }[];
-  /** At most three: the most negative, or the highest-reach, mentions of the window. */
-  samples: AlertSampleMention[];
-  /** When the episode started firing (ISO 8601). */
+  /** When the buzz started: the earliest signal of the rules named (ISO 8601), not when the alert fired. */
   startedAt: string;
-  /** Set on resolved events. */
+  /** Set on resolved messages. */
   resolvedAt: string | null;
   durationMs: number | null;
-}
-
-const RULE_TITLES: Record<RuleType, string> = {
-  volume_spike: 'Volume spike',
-  negative_buzz: 'Negative buzz',
-  threshold: 'Mention threshold',
-  keyword: 'Keyword alert',
-  high_reach_negative: 'High-reach negative mention',
-  silence: 'Silence',
-};
-
-/** "Negative buzz", "Volume spike"…: the rule type in words, for titles and subjects. */
-export function ruleTitle(type: RuleType): string {
-  return RULE_TITLES[type];
+  /** The rules named, firing ones first; at least one. */
+  rules: RuleReport[];
+  topSites: { name: string; count: number }[];
+  topAuthors: { name: string; count: number }[];
+  /** At most three: the most negative, or the highest-reach, mentions behind the firing rules. */
+  samples: AlertSampleMention[];
+  /** The event id of this channel's firing message, which later ones answer (e-mail threads); null on the firing. */
+  inReplyTo: string | null;
 }

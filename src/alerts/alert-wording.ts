@@ -1,7 +1,9 @@
-// The sentence that says what happened, the same in every channel: "37 negative mentions in the last hour, 6× the
-// usual rate, from 9 sources".
-import type { AlertCounts, RuleType } from './alert-event.js';
+// Words for numbers, shared by the rule types' sentences and every channel, so that Slack, e-mail and a backtest say
+// the same thing in the same spelling ("6×", "1 h 20 min", "62%", "the last hour"). Pure.
 
+const MINUTE_MS = 60_000;
+
+/** "the last hour", "the last 6 h", "the last 30 min". */
 export function lastPeriod(windowMs: number): string {
   const units: [number, string, string][] = [
     [86_400_000, 'day', 'days'],
@@ -18,60 +20,58 @@ export function lastPeriod(windowMs: number): string {
   return `the last ${windowMs} ms`;
 }
 
-/** "1 h 20 min", "45 s", "2 days 3 h". */
-export function spokenDuration(durationMs: number): string {
-  const seconds = Math.round(durationMs / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  const restMinutes = minutes % 60;
-  if (hours < 24) return restMinutes === 0 ? `${hours} h` : `${hours} h ${restMinutes} min`;
-  const days = Math.floor(hours / 24);
-  const restHours = hours % 24;
-  return `${days} day${days === 1 ? '' : 's'}${restHours === 0 ? '' : ` ${restHours} h`}`;
+/** "45 s", "12 min", "1 h 20 min", "2 d 3 h": at most two units, the way people say how long something lasted. */
+export function durationInWords(durationMs: number): string {
+  if (durationMs < MINUTE_MS) return `${Math.max(0, Math.floor(durationMs / 1000))} s`;
+  const totalMinutes = Math.round(durationMs / MINUTE_MS);
+  const days = Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const minutes = totalMinutes % 60;
+  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  return `${minutes} min`;
 }
 
-/** 6.04 → "6×", 1.46 → "1.5×". */
-export function spokenRatio(ratio: number): string {
-  return `${ratio >= 10 ? Math.round(ratio) : Math.round(ratio * 10) / 10}×`;
+/** "6×", "2.5×", "14×": one decimal below 10, where it still tells something, whole numbers above. */
+export function ratioInWords(ratio: number): string {
+  const rounded = ratio >= 10 ? Math.round(ratio) : Math.round(ratio * 10) / 10;
+  return `${rounded}×`;
 }
 
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-
-export interface WordingInput {
-  type: RuleType;
-  windowMs: number;
-  counts: AlertCounts;
-  matching: number;
-  terms: string[];
-  minMentions: number;
-  minReach: number;
-  topReach: number | null;
-  reasons: string[];
-  sentiment: string | null;
+/** 0.623 → "62%". */
+export function percentInWords(share: number): string {
+  return `${Math.round(share * 100)}%`;
 }
 
-export function alertSummary(input: WordingInput): string {
-  const { counts } = input;
-  const period = lastPeriod(input.windowMs);
-  const rate = counts.ratio !== null && counts.ratio > 0 ? `, ${spokenRatio(counts.ratio)} the usual rate` : '';
-  const from = `from ${plural(counts.sources, 'source')}`;
-  switch (input.type) {
-    case 'negative_buzz':
-      return `${plural(counts.negative, 'negative mention')} in ${period}${rate}, ${from}`;
-    case 'volume_spike':
-      return `${plural(counts.mentions, 'mention')} in ${period}${rate}, ${from}`;
-    case 'threshold': {
-      const noun = input.sentiment === null ? 'mention' : `${input.sentiment} mention`;
-      return `${plural(input.matching, noun)} in ${period} (threshold ${input.minMentions}), ${from}`;
-    }
-    case 'keyword':
-      return `${plural(input.matching, 'mention')} in ${period} matching ${input.terms.map((term) => `"${term}"`).join(', ')}`;
-    case 'high_reach_negative':
-      return `${plural(input.matching, 'negative mention')} with reach of at least ${input.minReach} in ${period}` +
-        (input.topReach === null ? '' : ` (highest ${input.topReach})`);
-    case 'silence':
-      return input.reasons.length === 0 ? `Mentions are flowing again` : input.reasons.join('; ');
-  }
+/** 12000 → "12,000". */
+export function countInWords(count: number): string {
+  return count.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+/** An expected count: "6.2" (a decimal tells something for small counts), "140". */
+export function baselineInWords(baseline: number): string {
+  const rounded = baseline >= 10 ? Math.round(baseline) : Math.round(baseline * 10) / 10;
+  return rounded.toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+/** "1 site", "12,000 mentions". */
+export function countOf(count: number, noun: string): string {
+  return `${countInWords(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** "2024-05-01 14:20 UTC"; text that is not a timestamp is returned as it is. */
+export function utcTime(iso: string): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** ", 6× the usual rate" when there is a rate to compare with, else nothing. */
+export function usualRateClause(ratio: number | null): string {
+  return ratio !== null && ratio > 0 ? `, ${ratioInWords(ratio)} the usual rate` : '';
+}
+
+/** "from 9 sites" or "from 9 sites and 12 authors" when authors tell more than sites. */
+export function spreadClause(sites: number, authors: number): string {
+  return authors > sites ? `from ${countOf(sites, 'site')} and ${countOf(authors, 'author')}` : `from ${countOf(sites, 'site')}`;
 }

@@ -1,31 +1,29 @@
-// One evaluation of every rule for every brand it watches: advance the detectors, step the episodes, record each
-// transition with its deliveries in one transaction, then queue the notify jobs.
+// One evaluation of every rule for every brand: the rules' findings, then (brand-tick.ts) episodes, alerts and the
+// messages each channel gets, written per brand in one transaction with their deliveries; then the notify jobs.
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { notifyJobId, type NotifyJobData } from '../queue/queues.js';
-import { inTransaction, type Database } from '../store/database.js';
 import { sourceHealth } from '../sources/source-health.js';
-import { listSourceRecords } from '../store/source-store.js';
-import { buildAlertEvent, episodeIdFor } from './alert-event-builder.js';
 import {
   abandonDelivery,
-  activeSilenceId,
-  closeOrphanedEpisodes,
-  loadOpenEpisodes,
+  activeSilences,
+  closeOrphans,
+  loadOpenAlerts,
   loadRuleMemories,
-  openEpisodeOf,
-  recordCalm,
-  recordTransition,
   ruleMemoryOf,
-  saveRuleMemory,
   unfinishedDeliveries,
-} from './alert-store.js';
-import type { BrandHistory } from './brand-history.js';
-import { buildRule, ruleCoversBrand, type BuiltRule } from './built-rule.js';
-import { nextEpisodeStep } from './episode-step.js';
-import { evaluateRule, type SourceWatch } from './rule-evaluator.js';
-import { sqlBrandHistory } from './sql-brand-history.js';
+  writeBrandTick,
+  type RuleMemory,
+} from '../store/alert-store.js';
+import { inTransaction, type Database } from '../store/database.js';
+import { listSourceRecords } from '../store/source-store.js';
+import { withBrandSnapshot } from '../store/sql-brand-history.js';
+import type { AlertEvent, AlertEventKind } from './alert-event.js';
+import { buildAlertEvent } from './alert-event-builder.js';
+import { planBrandTick, type BrandTickPlan, type GroupingSettings, type MessageRule, type PlannedMessage } from './brand-tick.js';
+import { buildRule, ruleCoversBrand } from './built-rule.js';
+import type { RuleContext, RuleFinding, SourceWatch } from './rules/rule-kind.js';
 
 export interface AlerterDeps {
   config: Config;
@@ -37,8 +35,11 @@ export interface AlerterDeps {
 export interface TickReport {
   /** False when another alerter held the evaluation lock. */
   evaluated: boolean;
-  transitions: { ruleId: string; brandId: string; kind: 'firing' | 'reminder' | 'resolved'; eventId: string }[];
-  /** Notify jobs added for the transitions above. */
+  /** Rule episodes opened or resolved. */
+  episodes: { ruleId: string; brandId: string; kind: 'firing' | 'resolved'; episodeId: string }[];
+  /** Messages decided: at most one per alert and channel. */
+  messages: { alertId: string; channelId: string; kind: AlertEventKind; eventId: string; silenced: boolean }[];
+  /** Notify jobs added for the messages above. */
   queued: number;
   /** Deliveries written earlier but still pending, queued again in case their first enqueue was lost. */
   requeued: number;
@@ -55,18 +56,27 @@ const REQUEUE_PENDING_AFTER_MS = 60_000;
 /** An alert that could not be delivered for this long is stale news: it is marked failed instead. */
 const GIVE_UP_AFTER_MS = 24 * 3_600_000;
 
+export function groupingSettings(config: Config): GroupingSettings {
+  return {
+    groupBy: config.alerts.group_by,
+    groupWaitMs: config.alerts.group_wait,
+    groupIntervalMs: config.alerts.group_interval,
+    inhibit: config.alerts.inhibit,
+  };
+}
+
 export function createAlerter(deps: AlerterDeps): Alerter {
   const { config, database, logger } = deps;
   const rules = config.alerts.rules.map((rule) => buildRule(rule, config.alerts.bucket));
-  const history = sqlBrandHistory(database);
+  const grouping = groupingSettings(config);
   return {
     async tick(now = new Date()) {
       const client = await database.connect();
       try {
         const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ALERT_LOCK_KEY]);
-        if (rows[0]?.locked !== true) return { evaluated: false, transitions: [], queued: 0, requeued: 0 };
+        if (rows[0]?.locked !== true) return { evaluated: false, episodes: [], messages: [], queued: 0, requeued: 0 };
         try {
-          return await evaluateAll(deps, rules, history, now);
+          return await evaluateAll(now);
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [ALERT_LOCK_KEY]);
         }
@@ -76,58 +86,79 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     },
   };
 
-  async function evaluateAll(deps: AlerterDeps, rules: BuiltRule[], history: BrandHistory, now: Date): Promise<TickReport> {
+  async function evaluateAll(now: Date): Promise<TickReport> {
     const nowMs = now.getTime();
-    const report: TickReport = { evaluated: true, transitions: [], queued: 0, requeued: 0 };
-    const [memories, openEpisodes, sources] = await Promise.all([
+    const report: TickReport = { evaluated: true, episodes: [], messages: [], queued: 0, requeued: 0 };
+    const [memories, open, silences, sources] = await Promise.all([
       loadRuleMemories(database),
-      loadOpenEpisodes(database),
+      loadOpenAlerts(database),
+      activeSilences(database, now),
       sourceWatches(deps, now),
     ]);
-    const context = { nowMs, bucketMs: config.alerts.bucket, warmupMs: config.alerts.warmup_history, history, sources };
-    for (const rule of rules) {
-      for (const brand of config.brands.filter((candidate) => ruleCoversBrand(rule, candidate.id))) {
-        const memory = ruleMemoryOf(memories, rule.id, brand.id) ?? { watchingSinceMs: nowMs, spike: null };
-        const evaluation = await evaluateRule(rule, brand.id, context, memory.spike, memory.watchingSinceMs);
-        const openRecord = openEpisodeOf(openEpisodes, rule.id, brand.id);
-        // An episode that fired under a silence which has since ended is owed a notice while it still holds.
-        const owedNotice = openRecord !== null && openRecord.unheard && (await activeSilenceId(database, brand.id, rule.id, now)) === null;
-        const open = openRecord === null ? null : { ...openRecord, owedNotice };
-        const step = nextEpisodeStep(open, evaluation, rule, nowMs);
-        if (step.kind === 'hold' && open !== null) await recordCalm(database, open.id, step.calmSinceMs, evaluation.counts);
-        if (step.kind === 'firing' || step.kind === 'reminder' || step.kind === 'resolved') {
-          const startedAtMs = open?.startedAtMs ?? nowMs;
-          const event = await buildAlertEvent({
-            kind: step.kind,
-            episodeId: open?.id ?? episodeIdFor(rule.id, brand.id, startedAtMs),
-            reminderNumber: (open?.reminders ?? 0) + 1,
-            nowMs,
-            startedAtMs,
-            rule,
-            brand: { id: brand.id, name: brand.name },
-            evaluation,
-            history,
-          });
-          const channelIds = await inTransaction(database, (transaction) =>
-            recordTransition(transaction, { event, ruleType: rule.type, channelIds: rule.channelIds, latest: evaluation.counts }),
-          );
-          report.transitions.push({ ruleId: rule.id, brandId: brand.id, kind: step.kind, eventId: event.eventId });
-          report.queued += await enqueueDeliveries(channelIds.map((channelId) => ({ eventId: event.eventId, channelId })));
-          logger.info(
-            { rule: rule.id, brand: brand.id, kind: step.kind, eventId: event.eventId, channels: channelIds.length },
-            `alert ${step.kind}: ${event.summary}`,
-          );
+    for (const brand of config.brands) {
+      const brandRules = rules.filter((rule) => ruleCoversBrand(rule, brand.id));
+      const alerts = open.alerts.filter((alert) => alert.brandId === brand.id);
+      if (brandRules.length === 0 && alerts.length === 0) continue;
+      const nextMemories: { ruleId: string; memory: RuleMemory }[] = [];
+      // Every rule of the brand, and the messages' explanations, read one snapshot of its history.
+      const { plan, events } = await withBrandSnapshot(database, async (history) => {
+        const context: RuleContext = {
+          brand: { id: brand.id, name: brand.name },
+          nowMs,
+          bucketMs: config.alerts.bucket,
+          warmupMs: config.alerts.warmup_history,
+          history,
+          sources,
+          watchingSinceMs: nowMs,
+        };
+        const findings = new Map<string, RuleFinding[]>();
+        for (const rule of brandRules) {
+          const memory = ruleMemoryOf(memories, rule.id, brand.id) ?? { watchingSinceMs: nowMs, state: null };
+          const evaluation = await rule.behaviour.evaluate({ ...context, watchingSinceMs: memory.watchingSinceMs }, memory.state);
+          findings.set(rule.id, evaluation.findings);
+          nextMemories.push({ ruleId: rule.id, memory: { watchingSinceMs: memory.watchingSinceMs, state: evaluation.state } });
         }
-        await saveRuleMemory(database, rule.id, brand.id, { watchingSinceMs: memory.watchingSinceMs, spike: evaluation.memory });
-      }
+        const brandPlan = planBrandTick({
+          nowMs,
+          brandId: brand.id,
+          rules: brandRules,
+          findings,
+          episodes: open.episodes.filter((episode) => episode.brandId === brand.id),
+          alerts,
+          silences,
+          grouping,
+        });
+        return { plan: brandPlan, events: await eventsFor(brandPlan, context) };
+      });
+      const pending = await inTransaction(database, (transaction) =>
+        writeBrandTick(transaction, { brandId: brand.id, nowMs, plan, events, memories: nextMemories }),
+      );
+      record(report, plan, brand.id, events);
+      report.queued += await enqueueDeliveries(pending);
     }
     const configured = rules.flatMap((rule) =>
       config.brands.filter((brand) => ruleCoversBrand(rule, brand.id)).map((brand) => ({ ruleId: rule.id, brandId: brand.id })),
     );
-    const closed = await closeOrphanedEpisodes(database, configured, now);
+    const closed = await closeOrphans(database, configured, config.brands.map((brand) => brand.id), now);
     if (closed > 0) logger.info({ closed }, 'resolved episodes of rules or brands no longer configured');
     report.requeued = await requeueUnfinished(nowMs);
     return report;
+  }
+
+  function record(report: TickReport, plan: BrandTickPlan, brandId: string, events: Map<string, AlertEvent>): void {
+    for (const transition of plan.episodeTransitions) {
+      report.episodes.push({ ...transition, brandId });
+      logger.info({ rule: transition.ruleId, brand: brandId, episode: transition.episodeId }, `rule ${transition.kind}: ${transition.ruleId} on ${brandId}`);
+    }
+    for (const message of plan.messages) {
+      const silenced = message.silencedBy !== null;
+      report.messages.push({ alertId: message.alertId, channelId: message.channelId, kind: message.kind, eventId: message.eventId, silenced });
+      const event = events.get(message.eventId);
+      logger.info(
+        { alert: message.alertId, brand: brandId, channel: message.channelId, kind: message.kind, eventId: message.eventId, silenced },
+        `alert ${message.kind}${silenced ? ' (silenced)' : ''}: ${event?.rules.map((rule) => `${rule.title}: ${rule.summary}`).join('; ') ?? ''}`,
+      );
+    }
   }
 
   async function requeueUnfinished(nowMs: number): Promise<number> {
@@ -155,6 +186,39 @@ export function createAlerter(deps: AlerterDeps): Alerter {
     await deps.notifyQueue.addBulk(deliveries.map((data) => ({ name: 'notify', data, opts: { jobId: notifyJobId(data) } })));
     return deliveries.length;
   }
+}
+
+/** The event of every message a brand's plan decided, explained from this tick's history. */
+async function eventsFor(plan: BrandTickPlan, context: RuleContext): Promise<Map<string, AlertEvent>> {
+  const events = new Map<string, AlertEvent>();
+  for (const message of plan.messages) events.set(message.eventId, await eventFor(message, context));
+  return events;
+}
+
+export function eventFor(message: PlannedMessage, context: RuleContext): Promise<AlertEvent> {
+  return buildAlertEvent({
+    eventId: message.eventId,
+    alertId: message.alertId,
+    kind: message.kind,
+    context,
+    startedAtMs: message.startedAtMs,
+    rules: message.rules.map(namedRule),
+    inReplyTo: message.inReplyTo,
+  });
+}
+
+/** A firing rule is told by its latest finding (its peak while it calms down), a calm one by its peak. */
+function namedRule(told: MessageRule) {
+  const { episode } = told;
+  const finding = told.status === 'firing' && episode.latest.holds ? episode.latest : episode.peak;
+  return {
+    rule: told.rule,
+    finding,
+    status: told.status,
+    isNew: told.isNew,
+    startedAtMs: episode.signalStartedAtMs,
+    resolvedAtMs: told.status === 'resolved' ? (episode.calmSinceMs ?? episode.resolvedAtMs) : null,
+  };
 }
 
 async function sourceWatches(deps: AlerterDeps, now: Date): Promise<SourceWatch[]> {

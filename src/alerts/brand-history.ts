@@ -1,20 +1,41 @@
 // What rule evaluation reads about a brand's past: live it is PostgreSQL, in a backtest the same rows in memory,
 // so both run the very same rules.
-export type SentimentLabel = 'positive' | 'neutral' | 'negative';
+import type { SentimentLabel } from '../sentiment/score-sentiment.js';
+
+export type { SentimentLabel };
+
+/**
+ * The labels a sentiment scorer gives. A mention whose language has no scorer carries another label and is left out
+ * of every share (negative share = negative / mentions with one of these), so this list is the one place to extend.
+ */
+export const KNOWN_SENTIMENT_LABELS: readonly string[] = ['positive', 'neutral', 'negative'];
+
+export function hasKnownSentiment(label: string): boolean {
+  return KNOWN_SENTIMENT_LABELS.includes(label);
+}
 
 export interface WindowFilter {
   sentiment?: SentimentLabel;
   minReach?: number;
 }
 
-export interface WindowStats {
+export interface WindowTotals {
   /** All mentions of the brand in the window (backfill never counts). */
   total: number;
+  /** Those with a known sentiment label: the denominator of a negative share. */
+  known: number;
   negative: number;
+}
+
+export interface WindowStats extends WindowTotals {
   /** Mentions passing the filter. */
   matching: number;
-  /** Distinct sites-and-authors among the matching mentions: "spreads", not one angry account. */
-  matchingSources: number;
+  /** Distinct sites (hosts) the matching mentions came from: "spreads", not one site. */
+  matchingSites: number;
+  /** Distinct authors (per site) of the matching mentions; mentions without an author add none. */
+  matchingAuthors: number;
+  /** When the earliest matching mention occurred; null with none. */
+  firstMatchingAtMs: number | null;
 }
 
 export interface WindowMention {
@@ -25,7 +46,8 @@ export interface WindowMention {
   author: string | null;
   sourceId: string;
   site: string;
-  sentimentLabel: SentimentLabel;
+  /** As stored: one of the scorer's labels, or another (a language without a scorer), left out of shares. */
+  sentimentLabel: string;
   sentimentScore: number;
   reach: number | null;
   publishedAt: Date | null;
@@ -35,8 +57,8 @@ export interface WindowMention {
 export interface BrandHistory {
   /** Mentions per bucket in [fromMs, toMs), keyed by bucket start; `negativeOnly` counts the negative stream. */
   bucketCounts(brandId: string, fromMs: number, toMs: number, bucketMs: number, negativeOnly: boolean): Promise<Map<number, number>>;
-  /** All and negative mentions over [fromMs, toMs): the cheap count for long spans (a brand's usual share). */
-  windowTotals(brandId: string, fromMs: number, toMs: number): Promise<{ total: number; negative: number }>;
+  /** All, known-sentiment and negative mentions over [fromMs, toMs): the cheap count for long spans. */
+  windowTotals(brandId: string, fromMs: number, toMs: number): Promise<WindowTotals>;
   /** Counts over [fromMs, toMs). */
   windowStats(brandId: string, fromMs: number, toMs: number, filter: WindowFilter): Promise<WindowStats>;
   /** Mentions in [fromMs, toMs) passing the filter, newest first, at most `limit`. */
@@ -55,7 +77,19 @@ export function siteOf(url: string | null, sourceId: string): string {
   }
 }
 
-/** The key that makes two mentions "different sources": their site and their author. */
-export function sourceKeyOf(site: string, author: string | null): string {
-  return `${site}|${(author ?? '').toLowerCase()}`;
+/** The key that makes two mentions "different authors": the same name on two sites is two people. */
+export function authorKeyOf(site: string, author: string | null): string | null {
+  return author === null || author.trim() === '' ? null : `${site}|${author.toLowerCase()}`;
+}
+
+/** Distinct sites and authors among mentions, counted as the SQL history counts them. */
+export function distinctSitesAndAuthors(mentions: readonly WindowMention[]): { sites: number; authors: number } {
+  const authors = new Set(mentions.map((mention) => authorKeyOf(mention.site, mention.author)));
+  authors.delete(null);
+  return { sites: new Set(mentions.map((mention) => mention.site)).size, authors: authors.size };
+}
+
+/** The negative share of a window: null when no mention has a known sentiment. */
+export function negativeShareOf(totals: WindowTotals): number | null {
+  return totals.known > 0 ? totals.negative / totals.known : null;
 }

@@ -2,7 +2,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.js';
-import { findDelivery, recordAttempt } from './alert-store.js';
+import { findDelivery, recordAttempt } from '../store/alert-store.js';
 import { DeliveryError, type Notifier } from './notifiers/notifier.js';
 import type { NotifyJobData } from '../queue/queues.js';
 
@@ -21,6 +21,11 @@ export function notifyProcessor(deps: DeliveryDeps) {
     const delivery = await findDelivery(deps.database, eventId, channelId);
     // Sent, given up on or silenced: a re-queued job must never send a second time.
     if (delivery === null || !['pending', 'retrying'].includes(delivery.status)) return 'already-done';
+    // A message written before alerts were grouped has another shape; no channel can word it any more.
+    if (!Array.isArray(delivery.payload.rules)) {
+      await recordAttempt(deps.database, eventId, channelId, 'failed', 'written by an older buzzwatch in a format no longer sent');
+      return 'failed';
+    }
     const notifier = deps.notifiers.get(channelId);
     if (notifier === undefined) {
       await recordAttempt(deps.database, eventId, channelId, 'failed', `channel "${channelId}" is no longer in the config`);

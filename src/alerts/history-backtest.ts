@@ -1,29 +1,29 @@
 // `buzzwatch backtest --brand ID --rule ID --since 30d`: replays stored mentions through a configured rule, tick by
-// tick, with the same evaluation and episode logic as live alerting, and lists the alerts it would have sent.
+// tick, with the same rule code and episode logic as live alerting, and lists the episodes it would have opened.
+// Ticks fall on the bucket grid whatever --since says, and a detector starts at the brand's first mention of its
+// warm-up history, so any span containing an episode reports it alike.
 import type { Config } from '../config/schema.js';
 import type { Database } from '../store/database.js';
-import type { AlertCounts, AlertEventKind } from './alert-event.js';
-import { alertSummary, spokenDuration } from './alert-wording.js';
+import { sqlBrandHistory } from '../store/sql-brand-history.js';
+import type { RuleCounts } from './alert-event.js';
+import { durationInWords } from './alert-wording.js';
 import { buildRule } from './built-rule.js';
 import { nextEpisodeStep, type OpenEpisode } from './episode-step.js';
 import { memoryBrandHistory } from './memory-brand-history.js';
-import { evaluateRule, type RuleEvaluation } from './rule-evaluator.js';
-import type { SpikeMemory } from './spike-memory.js';
-import { sqlBrandHistory } from './sql-brand-history.js';
-
-export interface BacktestEvent {
-  kind: AlertEventKind;
-  at: string;
-  counts: AlertCounts;
-  summary: string;
-}
+import type { RuleFinding } from './rules/rule-kind.js';
 
 export interface BacktestEpisode {
+  /** When its signal began (what a message calls "since"). */
   startedAt: string;
+  /** The tick that opened it. */
+  firedAt: string;
   resolvedAt: string | null;
-  events: BacktestEvent[];
-  /** The evaluation with the most counted mentions during the episode. */
-  peak: AlertCounts;
+  /** The firing message and the reminders it would have sent on its own (every repeat_interval while it held). */
+  notifications: number;
+  /** The finding that opened it. */
+  summary: string;
+  /** The counts of the finding with the most counted mentions. */
+  peak: RuleCounts;
 }
 
 export interface HistoryBacktest {
@@ -59,7 +59,7 @@ export async function backtestHistory(
   const rule = buildRule(ruleConfig, bucketMs);
   const warmupMs = config.alerts.warmup_history;
   const loadFrom = options.sinceMs - warmupMs;
-  const mentions = await sqlBrandHistory(database).windowMentions(brand.id, loadFrom, options.nowMs, {}, MAX_BACKTEST_MENTIONS);
+  const mentions = await sqlBrandHistory(database).windowMentions(brand.id, loadFrom, options.nowMs + 1, {}, MAX_BACKTEST_MENTIONS);
   const history = memoryBrandHistory(mentions);
   const result: HistoryBacktest = {
     ruleId: rule.id,
@@ -70,50 +70,54 @@ export async function backtestHistory(
     mentions: mentions.filter((mention) => mention.occurredAt.getTime() >= options.sinceMs).length,
     episodes: [],
   };
-  let spike: SpikeMemory | null = null;
-  let open: (OpenEpisode & { record: BacktestEpisode }) | null = null;
-  // Live alerting ticks every `alerts.tick`; once per bucket sees every bucket the detector sees, at a cost a CLI
-  // can afford over 30 days.
+  let state: unknown = null;
+  const open = new Map<string, OpenEpisode & { record: BacktestEpisode; peakMatching: number; lastNotifiedMs: number }>();
+  // Live alerting ticks every `alerts.tick` and after new mentions; once per bucket sees every bucket the detector
+  // sees, at a cost a CLI can afford over 30 days.
   const firstTick = Math.ceil(options.sinceMs / bucketMs) * bucketMs;
   for (let tickMs = firstTick; tickMs <= options.nowMs; tickMs += bucketMs) {
     result.ticks += 1;
-    const context = { nowMs: tickMs, bucketMs, warmupMs, history, sources: [] };
-    const evaluation: RuleEvaluation = await evaluateRule(rule, brand.id, context, spike, options.sinceMs);
-    spike = evaluation.memory;
-    const step = nextEpisodeStep(open, evaluation, rule, tickMs);
-    if (open !== null && evaluation.holds && evaluation.counts.mentions > open.record.peak.mentions) open.record.peak = evaluation.counts;
-    if (step.kind === 'hold' && open !== null) open.calmSinceMs = step.calmSinceMs;
-    if (step.kind !== 'firing' && step.kind !== 'reminder' && step.kind !== 'resolved') continue;
-    const event: BacktestEvent = {
-      kind: step.kind,
-      at: new Date(tickMs).toISOString(),
-      counts: evaluation.counts,
-      summary: alertSummary({
-        type: rule.type,
-        windowMs: rule.windowMs,
-        counts: evaluation.counts,
-        matching: evaluation.matching,
-        terms: rule.terms.map((term) => term.text),
-        minMentions: rule.minMentions,
-        minReach: rule.minReach,
-        topReach: null,
-        reasons: evaluation.reasons,
-        sentiment: rule.sentiment,
-      }),
+    const context = {
+      brand: { id: brand.id, name: brand.name },
+      nowMs: tickMs,
+      bucketMs,
+      warmupMs,
+      history,
+      sources: [],
+      watchingSinceMs: loadFrom,
     };
-    if (step.kind === 'firing') {
-      const record: BacktestEpisode = { startedAt: event.at, resolvedAt: null, events: [event], peak: evaluation.counts };
-      result.episodes.push(record);
-      open = { id: event.at, startedAtMs: tickMs, lastNotifiedAtMs: tickMs, calmSinceMs: null, reminders: 0, acked: false, record };
-    } else if (open !== null) {
-      open.record.events.push(event);
-      if (step.kind === 'reminder') {
-        open.lastNotifiedAtMs = tickMs;
-        open.reminders += 1;
-        open.calmSinceMs = null;
-      } else {
-        open.record.resolvedAt = event.at;
-        open = null;
+    const evaluation = await rule.behaviour.evaluate(context, state);
+    state = evaluation.state;
+    const subjects = new Set([...evaluation.findings.map((finding) => finding.subject), ...open.keys()]);
+    for (const subject of subjects) {
+      const finding: Pick<RuleFinding, 'holds' | 'fresh'> & Partial<RuleFinding> =
+        evaluation.findings.find((candidate) => candidate.subject === subject) ?? { holds: false, fresh: true };
+      const episode = open.get(subject) ?? null;
+      const step = nextEpisodeStep(episode, finding, rule.resolveAfterMs, tickMs);
+      if (step.kind === 'firing' && finding.counts !== undefined) {
+        const record: BacktestEpisode = {
+          startedAt: new Date(Math.min(finding.signalStartMs ?? tickMs, tickMs)).toISOString(),
+          firedAt: new Date(tickMs).toISOString(),
+          resolvedAt: null,
+          notifications: 1,
+          summary: finding.summary ?? '',
+          peak: finding.counts,
+        };
+        result.episodes.push(record);
+        open.set(subject, { id: record.firedAt, calmSinceMs: null, record, peakMatching: finding.counts.matching, lastNotifiedMs: tickMs });
+      } else if (episode !== null && step.kind === 'hold') {
+        episode.calmSinceMs = step.calmSinceMs;
+        if (finding.holds && finding.counts !== undefined && finding.counts.matching >= episode.peakMatching) {
+          episode.record.peak = finding.counts;
+          episode.peakMatching = finding.counts.matching;
+        }
+        if (finding.holds && tickMs - episode.lastNotifiedMs >= rule.repeatIntervalMs) {
+          episode.record.notifications += 1;
+          episode.lastNotifiedMs = tickMs;
+        }
+      } else if (episode !== null && step.kind === 'resolved') {
+        episode.record.resolvedAt = new Date(tickMs).toISOString();
+        open.delete(subject);
       }
     }
   }
@@ -126,25 +130,27 @@ export function formatHistoryBacktest(result: HistoryBacktest): string {
       `${result.ticks} evaluations, ${result.episodes.length} alert episode${result.episodes.length === 1 ? '' : 's'}`,
   ];
   if (result.episodes.length > 0) {
-    lines.push('start,end,duration,notifications,mentions,negative,baseline,ratio,sources,summary');
+    lines.push('start,fired,end,duration,notifications,mentions,counted,negative,baseline,ratio,sites,authors,summary');
   }
   for (const episode of result.episodes) {
     const end = episode.resolvedAt ?? 'still firing';
-    const duration = episode.resolvedAt === null ? '' : spokenDuration(Date.parse(episode.resolvedAt) - Date.parse(episode.startedAt));
-    const firing = episode.events[0];
+    const duration = episode.resolvedAt === null ? '' : durationInWords(Date.parse(episode.resolvedAt) - Date.parse(episode.startedAt));
     const peak = episode.peak;
     lines.push(
       [
         episode.startedAt,
+        episode.firedAt,
         end,
         duration,
-        episode.events.filter((event) => event.kind !== 'resolved').length,
+        episode.notifications,
         peak.mentions,
+        peak.matching,
         peak.negative,
         peak.baseline === null ? '' : peak.baseline.toFixed(1),
         peak.ratio === null ? '' : peak.ratio.toFixed(1),
-        peak.sources,
-        csvField(firing?.summary ?? ''),
+        peak.sites,
+        peak.authors,
+        csvField(episode.summary),
       ].join(','),
     );
   }

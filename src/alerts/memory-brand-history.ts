@@ -1,15 +1,27 @@
 // BrandHistory over mentions held in memory, for backtests: one read from PostgreSQL, then thousands of ticks.
-import type { BrandHistory, WindowFilter, WindowMention, WindowStats } from './brand-history.js';
-import { sourceKeyOf } from './brand-history.js';
+import {
+  distinctSitesAndAuthors,
+  hasKnownSentiment,
+  type BrandHistory,
+  type WindowFilter,
+  type WindowMention,
+  type WindowStats,
+  type WindowTotals,
+} from './brand-history.js';
 
 /** Mentions of one brand, any order. */
 export function memoryBrandHistory(mentions: readonly WindowMention[]): BrandHistory {
-  const sorted = [...mentions].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const sorted = [...mentions].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id));
   const times = sorted.map((mention) => mention.occurredAt.getTime());
   const range = (fromMs: number, toMs: number) => sorted.slice(lowerBound(times, fromMs), lowerBound(times, toMs));
   const passes = (mention: WindowMention, filter: WindowFilter) =>
     (filter.sentiment === undefined || mention.sentimentLabel === filter.sentiment) &&
     (filter.minReach === undefined || (mention.reach !== null && mention.reach >= filter.minReach));
+  const totalsOf = (inWindow: WindowMention[]): WindowTotals => ({
+    total: inWindow.length,
+    known: inWindow.filter((mention) => hasKnownSentiment(mention.sentimentLabel)).length,
+    negative: inWindow.filter((mention) => mention.sentimentLabel === 'negative').length,
+  });
   return {
     async bucketCounts(_brandId, fromMs, toMs, bucketMs, negativeOnly) {
       const counts = new Map<number, number>();
@@ -21,17 +33,18 @@ export function memoryBrandHistory(mentions: readonly WindowMention[]): BrandHis
       return counts;
     },
     async windowTotals(_brandId, fromMs, toMs) {
-      const inWindow = range(fromMs, toMs);
-      return { total: inWindow.length, negative: inWindow.filter((mention) => mention.sentimentLabel === 'negative').length };
+      return totalsOf(range(fromMs, toMs));
     },
     async windowStats(_brandId, fromMs, toMs, filter): Promise<WindowStats> {
       const inWindow = range(fromMs, toMs);
       const matching = inWindow.filter((mention) => passes(mention, filter));
+      const { sites, authors } = distinctSitesAndAuthors(matching);
       return {
-        total: inWindow.length,
-        negative: inWindow.filter((mention) => mention.sentimentLabel === 'negative').length,
+        ...totalsOf(inWindow),
         matching: matching.length,
-        matchingSources: new Set(matching.map((mention) => sourceKeyOf(mention.site, mention.author))).size,
+        matchingSites: sites,
+        matchingAuthors: authors,
+        firstMatchingAtMs: matching[0]?.occurredAt.getTime() ?? null,
       };
     },
     async windowMentions(_brandId, fromMs, toMs, filter, limit) {

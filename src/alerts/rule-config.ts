@@ -1,84 +1,26 @@
-// The config of an alert rule: the fields every rule has, the fields each rule type reads, and their defaults.
-import { Type, type StaticDecode } from '@sinclair/typebox';
+// The `alerts:` config section: timing, delivery, channels and rules. Each rule entry is checked against the
+// schema of its type (rules/registry.ts), as channels are against their kind's.
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { ConfigProblem } from '../config/config-error.js';
+import { schemaProblems } from '../config/schema-problems.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
 import { Duration, Id, NonEmptyString } from '../config/schema-types.js';
-import { RULE_TYPES, type RuleType } from './alert-event.js';
+import { knownRuleTypes, ruleKindFor, ruleKinds } from './rules/registry.js';
+import { commonRuleFields, type RuleConfig, type RuleKind } from './rules/rule-kind.js';
 
-const Sentiment = Type.Union([Type.Literal('positive'), Type.Literal('neutral'), Type.Literal('negative')], {
-  errorMessage: '{value} is not a sentiment (use positive, neutral or negative)',
-});
+export type { RuleConfig };
 
-export const SensitivitySchema = Type.Union(
-  [Type.Literal('low'), Type.Literal('medium'), Type.Literal('high'), Type.Number({ minimum: 0.5, maximum: 10 })],
-  {
-    errorMessage:
-      '{value} is not a sensitivity (use low, medium or high, or the score threshold itself from 0.5 to 10: low is 2.2, medium 1.8, high 1.4)',
-  },
-);
-
-const Count = Type.Integer({ minimum: 1, errorMessage: 'must be a whole number of at least 1' });
-
-export const RuleSchema = Type.Object(
+const RuleEntrySchema = Type.Object(
   {
     id: Id(),
-    // Unsafe only names the static type: the union of literals still validates (a mapped array loses the literals).
-    type: Type.Unsafe<RuleType>(
-      Type.Union(
-        RULE_TYPES.map((type) => Type.Literal(type)),
-        { errorMessage: `{value} is not a rule type (use ${RULE_TYPES.join(', ')})` },
-      ),
+    type: Type.Union(
+      knownRuleTypes.map((type) => Type.Literal(type)),
+      { errorMessage: `{value} is not a rule type (use ${knownRuleTypes.join(', ')})` },
     ),
-    brands: Type.Optional(Type.Array(Id(), { minItems: 1 })),
-    channels: Type.Array(Id(), { minItems: 1, errorMessage: 'needs at least one channel id' }),
-    window: Duration({ default: '1h' }),
-    repeat_interval: Duration({ default: '4h' }),
-    /** How long the signal must be back to normal before the episode resolves (hysteresis). */
-    resolve_after: Type.Optional(Duration()),
-    sensitivity: Type.Optional(SensitivitySchema),
-    min_mentions: Type.Optional(Count),
-    min_sources: Type.Optional(Count),
-    min_negative_share: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 1, errorMessage: 'must be a share from 0 to 1 (0.35 is 35 %)' }),
-    ),
-    sentiment: Type.Optional(Sentiment),
-    terms: Type.Optional(Type.Array(NonEmptyString(), { minItems: 1, errorMessage: 'needs at least one term' })),
-    min_reach: Type.Optional(Type.Number({ minimum: 0, errorMessage: 'must be a number of at least 0' })),
-    period: Type.Optional(Duration()),
-    sources: Type.Optional(Type.Array(Id(), { minItems: 1 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: true },
 );
-
-export type RuleConfig = StaticDecode<typeof RuleSchema>;
-
-type RuleField = keyof typeof RuleSchema.properties;
-const COMMON_FIELDS = ['id', 'type', 'brands', 'channels', 'window', 'repeat_interval', 'resolve_after'] as const;
-
-/** The type-specific fields each rule type reads; the first list is required. Anything else is a config mistake. */
-export const RULE_TYPE_FIELDS: Record<RuleType, { required: RuleField[]; optional: RuleField[] }> = {
-  volume_spike: { required: [], optional: ['sensitivity', 'min_mentions', 'min_sources'] },
-  negative_buzz: { required: [], optional: ['sensitivity', 'min_mentions', 'min_sources', 'min_negative_share'] },
-  threshold: { required: ['min_mentions'], optional: ['sentiment', 'min_sources'] },
-  keyword: { required: ['terms'], optional: ['sentiment'] },
-  high_reach_negative: { required: ['min_reach'], optional: [] },
-  silence: { required: ['period'], optional: ['sources'] },
-};
-
-export function allowedRuleFields(type: RuleType): Set<string> {
-  const { required, optional } = RULE_TYPE_FIELDS[type];
-  return new Set<string>([...COMMON_FIELDS, ...required, ...optional]);
-}
-
-/** Defaults of the fields a rule type reads, applied when the rule is built (so the config echo stays as written). */
-export const RULE_DEFAULTS = {
-  sensitivity: 'medium',
-  volumeSpikeMinMentions: 10,
-  negativeBuzzMinMentions: 5,
-  minSources: 1,
-  negativeBuzzMinSources: 3,
-  minNegativeShare: 0.35,
-  /** Resolve after this many buckets of calm, at least: one quiet bucket inside a storm must not end the episode. */
-  resolveAfterBuckets: 3,
-} as const;
 
 export const ChannelEntrySchema = Type.Object(
   {
@@ -87,6 +29,22 @@ export const ChannelEntrySchema = Type.Object(
   },
   { additionalProperties: true },
 );
+
+/** A duration that may be zero ("0s": do not wait), decoded to milliseconds. */
+const WaitDuration = (defaultValue: string) =>
+  Type.Transform(
+    Type.String({ pattern: '^(?:\\d+(?:ms|s|m|h|d))+$', default: defaultValue, errorMessage: '{value} is not a duration (use 0s, 30s, 5m)' }),
+  )
+    .Decode(parseDuration)
+    .Encode(formatDuration);
+
+const RuleNames = Type.Array(NonEmptyString(), { minItems: 1, errorMessage: 'needs at least one rule type or rule id' });
+
+/** What Alertmanager calls inhibition: while a `source` rule fires for a brand, `target` rules are muted for it. */
+const InhibitSchema = Type.Object({ source: RuleNames, target: RuleNames }, { additionalProperties: false });
+
+/** A negative buzz or a high-reach negative mention already says what a volume spike would. */
+export const DEFAULT_INHIBIT = [{ source: ['negative_buzz', 'high_reach_negative'], target: ['volume_spike'] }];
 
 /** Shortest settings that still work: evaluating more often than every second only burns PostgreSQL. */
 export const MIN_ALERT_TICK = '1s';
@@ -107,8 +65,62 @@ export const AlertsSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    rules: Type.Array(RuleSchema, { default: [] }),
+    /** Episodes sharing these labels form one alert, told in one message per channel. `brand` is always one. */
+    group_by: Type.Array(Type.Union([Type.Literal('brand'), Type.Literal('rule')], { errorMessage: '{value} is not a label (use brand or rule)' }), {
+      default: ['brand'],
+      minItems: 1,
+    }),
+    /** How long a new alert waits for the other rules of the same incident before its first message. */
+    group_wait: WaitDuration('30s'),
+    /** At least this long between a message and an update naming a rule that joined. */
+    group_interval: Duration({ default: '5m' }),
+    inhibit: Type.Array(InhibitSchema, { default: DEFAULT_INHIBIT }),
+    rules: Type.Array(RuleEntrySchema, { default: [] }),
     channels: Type.Array(ChannelEntrySchema, { default: [] }),
   },
   { additionalProperties: false, default: {} },
 );
+
+const COMMON_FIELDS = Object.keys(commonRuleFields);
+// Every key some rule type reads: one another type does not read is a mistake worth naming as such.
+const ANY_RULE_FIELD = new Set<string>(Object.values(ruleKinds).flatMap((kind: RuleKind) => [...kind.requiredFields, ...kind.optionalFields]));
+
+/** The keys a rule of this type reads, in the order a reader wants them listed. */
+export function ruleFieldsOf(kind: RuleKind): string[] {
+  return [...COMMON_FIELDS, ...kind.requiredFields, ...kind.optionalFields];
+}
+
+/**
+ * Each entry checked against its type's schema, with defaults applied; problems are reported with their key path
+ * (`alerts.rules[2].terms`). Entries without a known type are left to the section's schema, which names them.
+ */
+export function decodeRules(entries: unknown[], report: (problems: ConfigProblem[]) => void): RuleConfig[] {
+  const rules: RuleConfig[] = [];
+  entries.forEach((entry, index) => {
+    const path = `alerts.rules[${index}]`;
+    if (entry === null || typeof entry !== 'object') return;
+    const fields = entry as Record<string, unknown>;
+    const kind = typeof fields.type === 'string' ? ruleKindFor(fields.type) : undefined;
+    if (kind === undefined) return;
+    const problems = fieldProblems(fields, String(fields.type), kind, path);
+    const withDefaults = Value.Default(kind.configSchema, Value.Convert(kind.configSchema, structuredClone(fields)));
+    problems.push(...schemaProblems(kind.configSchema, withDefaults, path));
+    if (problems.length > 0) report(problems);
+    else rules.push(Value.Decode(kind.configSchema, withDefaults) as RuleConfig);
+  });
+  return rules;
+}
+
+function fieldProblems(fields: Record<string, unknown>, type: string, kind: RuleKind, path: string): ConfigProblem[] {
+  const reads = ruleFieldsOf(kind);
+  const problems: ConfigProblem[] = [];
+  for (const field of Object.keys(fields)) {
+    if (!reads.includes(field) && ANY_RULE_FIELD.has(field)) {
+      problems.push({ path: `${path}.${field}`, message: `is not used by ${type} rules (they read: ${reads.join(', ')})` });
+    }
+  }
+  for (const field of kind.requiredFields) {
+    if (fields[field] === undefined) problems.push({ path: `${path}.${field}`, message: `is required for ${type} rules` });
+  }
+  return problems;
+}

@@ -1,11 +1,11 @@
-// Feeds a brand's finished buckets to its spike detector and remembers where it stopped, so that each bucket is
-// judged exactly once, live or in a backtest, and a restart continues instead of warming up again.
+// Feeds a brand's finished buckets to a spike detector and remembers where it stopped, so that each bucket is
+// judged exactly once, live or in a backtest, and a restart continues instead of warming up again. Used by the rule
+// types that watch a stream for spikes (volume_spike on all mentions, negative_buzz on the negative ones).
 import { createHash } from 'node:crypto';
-import { SpikeDetector, type SpikeDetectorState } from '../spikes/spike-detector.js';
+import { SpikeDetector, type Sensitivity, type SpikeDetectorState } from '../spikes/spike-detector.js';
 import { SpikeEpisodes } from '../spikes/spike-episodes.js';
 import { volumeSpikeEpisodeOptions } from '../spikes/volume-spike-defaults.js';
-import type { BrandHistory } from './brand-history.js';
-import { detectorStream, type BuiltRule } from './built-rule.js';
+import type { RuleContext } from './rules/rule-kind.js';
 
 export interface SpikeMemory {
   /** The settings the state was learnt with; other settings start over. */
@@ -21,13 +21,27 @@ export interface SpikeMemory {
   /** The detector's expected count per bucket at the last bucket. */
   expectedPerBucket: number;
   warmedUp: boolean;
+  /**
+   * False until a bucket with mentions has been fed. Until then every tick starts afresh at the brand's first mention
+   * in the warm-up history: days of zeros before a brand's first mention would teach the detector a silence the brand
+   * never had, and make the verdict depend on where a replay happened to start.
+   */
+  started: boolean;
+}
+
+/** Which stream a rule watches, and how. */
+export interface SpikeStream {
+  stream: 'all' | 'negative';
+  sensitivity: Sensitivity;
+  /** Anomalous buckets are remembered this far back (the rule's window). */
+  windowMs: number;
 }
 
 /** However long the process was down, no more than this many buckets are replayed from PostgreSQL in one tick. */
 export const MAX_REPLAY_BUCKETS = 4032;
 
-export function spikeSettingsKey(rule: BuiltRule, bucketMs: number): string {
-  const settings = JSON.stringify([detectorStream(rule.type), bucketMs, rule.sensitivity]);
+export function spikeSettingsKey(stream: SpikeStream, bucketMs: number): string {
+  const settings = JSON.stringify([stream.stream, bucketMs, stream.sensitivity]);
   return createHash('sha256').update(settings).digest('hex').slice(0, 16);
 }
 
@@ -35,29 +49,46 @@ export function bucketStartOf(timeMs: number, bucketMs: number): number {
   return Math.floor(timeMs / bucketMs) * bucketMs;
 }
 
+/** The saved memory if it has the shape of one (anything else, say from an older version, starts over). */
+export function readSpikeMemory(saved: unknown): SpikeMemory | null {
+  if (saved === null || typeof saved !== 'object') return null;
+  const memory = saved as Partial<Record<keyof SpikeMemory, unknown>>;
+  const shaped =
+    typeof memory.settingsKey === 'string' &&
+    typeof memory.lastBucketStart === 'number' &&
+    typeof memory.detector === 'object' &&
+    memory.detector !== null &&
+    typeof memory.episodes === 'object' &&
+    memory.episodes !== null &&
+    Array.isArray(memory.anomalousBuckets) &&
+    (memory.spikeFiringSince === null || typeof memory.spikeFiringSince === 'number') &&
+    typeof memory.expectedPerBucket === 'number' &&
+    typeof memory.warmedUp === 'boolean' &&
+    memory.started === true;
+  return shaped ? (saved as SpikeMemory) : null;
+}
+
 /**
- * Feeds every finished bucket after the memory's last one (a fresh memory starts at the brand's first mention
- * within the warm-up history, so a brand with no past is not "warmed up" on zeros it never had).
+ * Feeds every finished bucket after the memory's last one. A fresh memory replays the warm-up history before now,
+ * starting at the brand's first mention within it (a brand with no past is not "warmed up" on zeros it never had):
+ * where the replay starts is fixed by the data and `now`, never by when someone happened to ask, so live alerting
+ * and a backtest over any span agree once the detector has seen a full warm-up.
  */
 export async function advanceSpikeMemory(
-  rule: BuiltRule,
-  brandId: string,
-  nowMs: number,
-  bucketMs: number,
-  warmupMs: number,
-  history: BrandHistory,
+  stream: SpikeStream,
+  context: Pick<RuleContext, 'brand' | 'nowMs' | 'bucketMs' | 'warmupMs' | 'history'>,
   saved: SpikeMemory | null,
 ): Promise<SpikeMemory> {
-  const settingsKey = spikeSettingsKey(rule, bucketMs);
+  const { nowMs, bucketMs, warmupMs, history } = context;
+  const settingsKey = spikeSettingsKey(stream, bucketMs);
   const memory = saved !== null && saved.settingsKey === settingsKey ? saved : null;
   const currentBucket = bucketStartOf(nowMs, bucketMs);
   const replayBuckets = Math.min(MAX_REPLAY_BUCKETS, Math.max(1, Math.floor(warmupMs / bucketMs)));
   const earliest = currentBucket - replayBuckets * bucketMs;
   const from = memory === null ? earliest : Math.max(earliest, memory.lastBucketStart + bucketMs);
-  const negativeOnly = detectorStream(rule.type) === 'negative';
-  const counts = from < currentBucket ? await history.bucketCounts(brandId, from, currentBucket, bucketMs, negativeOnly) : new Map();
-  const detectorOptions = { bucketMs, sensitivity: rule.sensitivity };
-  const detector = new SpikeDetector(detectorOptions, memory?.detector);
+  const negativeOnly = stream.stream === 'negative';
+  const counts = from < currentBucket ? await history.bucketCounts(context.brand.id, from, currentBucket, bucketMs, negativeOnly) : new Map<number, number>();
+  const detector = new SpikeDetector({ bucketMs, sensitivity: stream.sensitivity }, memory?.detector);
   // The same episode settings as `buzzwatch backtest --csv`, so live alerts fall where the backtest puts them.
   const episodes = new SpikeEpisodes(volumeSpikeEpisodeOptions(bucketMs), memory?.episodes);
   const next: SpikeMemory = memory === null
@@ -70,6 +101,7 @@ export async function advanceSpikeMemory(
         spikeFiringSince: null,
         expectedPerBucket: 0,
         warmedUp: false,
+        started: false,
       }
     : { ...memory, anomalousBuckets: [...memory.anomalousBuckets] };
   let start = from;
@@ -77,6 +109,7 @@ export async function advanceSpikeMemory(
     const firstCounted = Math.min(...counts.keys());
     if (!Number.isFinite(firstCounted)) return next;
     start = firstCounted;
+    next.started = true;
   }
   for (let bucket = start; bucket < currentBucket; bucket += bucketMs) {
     const verdict = detector.update(bucket, counts.get(bucket) ?? 0);
@@ -90,12 +123,37 @@ export async function advanceSpikeMemory(
   }
   next.detector = detector.toJSON();
   next.episodes = episodes.toJSON();
-  next.anomalousBuckets = next.anomalousBuckets.filter((bucket) => bucket >= nowMs - rule.windowMs - bucketMs);
+  next.anomalousBuckets = next.anomalousBuckets.filter((bucket) => bucket >= nowMs - stream.windowMs - bucketMs);
   return next;
 }
 
 /** What the detector would say about the bucket still filling up, without learning from it. */
-export function peekCurrentBucket(memory: SpikeMemory, rule: BuiltRule, bucketMs: number, bucketStart: number, count: number) {
-  const detector = new SpikeDetector({ bucketMs, sensitivity: rule.sensitivity }, memory.detector);
+export function peekCurrentBucket(memory: SpikeMemory, stream: SpikeStream, bucketMs: number, bucketStart: number, count: number) {
+  const detector = new SpikeDetector({ bucketMs, sensitivity: stream.sensitivity }, memory.detector);
   return detector.update(bucketStart, count);
+}
+
+/**
+ * Where a spike began: walking back from its first anomalous bucket, the earliest of the buckets just before it that
+ * were already above normal (more than one Poisson deviation over the expected count), within one window. A burst
+ * builds up for a bucket or two before the detector is sure; "since" should say when it began, not when it was sure.
+ */
+export async function elevatedSince(
+  stream: SpikeStream,
+  context: Pick<RuleContext, 'brand' | 'bucketMs' | 'history'>,
+  memory: SpikeMemory,
+  anomalousFrom: number,
+): Promise<number> {
+  const { bucketMs } = context;
+  const lookback = anomalousFrom - Math.max(bucketMs, stream.windowMs);
+  const counts = await context.history.bucketCounts(context.brand.id, lookback, anomalousFrom, bucketMs, stream.stream === 'negative');
+  const above = memory.expectedPerBucket + Math.sqrt(memory.expectedPerBucket);
+  let start = anomalousFrom;
+  for (let bucket = anomalousFrom - bucketMs; bucket >= lookback && (counts.get(bucket) ?? 0) > above; bucket -= bucketMs) start = bucket;
+  return start;
+}
+
+/** The expected count of the stream over the window, once the detector knows the brand; null before. */
+export function expectedOverWindow(memory: SpikeMemory, windowMs: number, bucketMs: number): number | null {
+  return memory.warmedUp ? memory.expectedPerBucket * (windowMs / bucketMs) : null;
 }

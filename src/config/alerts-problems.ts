@@ -1,7 +1,8 @@
-// Checks on the `alerts:` section that a schema cannot express: fields per rule type, references to brands,
-// sources and channels, and duration floors. Runs on the raw document; malformed fields are schema problems.
-import { RULE_TYPES, type RuleType } from '../alerts/alert-event.js';
-import { allowedRuleFields, MIN_ALERT_BUCKET, MIN_ALERT_TICK, RULE_TYPE_FIELDS } from '../alerts/rule-config.js';
+// Checks on the `alerts:` section that a schema cannot express: references to brands, sources, channels and rules,
+// and duration floors (the keys each rule type reads are checked by decodeRules, against the type's schema). Runs on the
+// raw document; malformed fields are schema problems.
+import { MIN_ALERT_BUCKET, MIN_ALERT_TICK } from '../alerts/rule-config.js';
+import { knownRuleTypes } from '../alerts/rules/registry.js';
 import { compilePhrase } from '../mentions/brand-matcher.js';
 import type { ConfigProblem } from './config-error.js';
 import { isDuration, parseDuration } from './duration.js';
@@ -34,6 +35,23 @@ export function alertsProblems(alertsSection: unknown, known: KnownIds): ConfigP
   entries(alerts.rules).forEach((rule, index) => {
     problems.push(...ruleProblems(rule, `alerts.rules[${index}]`, { ...known, channels: channelIds }, bucketMs));
   });
+  const groupBy = strings(alerts.group_by);
+  if (Array.isArray(alerts.group_by) && groupBy.length > 0 && !groupBy.includes('brand')) {
+    problems.push({ path: 'alerts.group_by', message: 'must include brand: an alert is always about one brand' });
+  }
+  const ruleNames = new Set([...knownRuleTypes, ...entries(alerts.rules).map((rule) => rule.id).filter((id) => typeof id === 'string')]);
+  entries(alerts.inhibit).forEach((entry, index) => {
+    for (const side of ['source', 'target'] as const) {
+      strings(entry[side]).forEach((name, nameIndex) => {
+        if (name !== '' && !ruleNames.has(name)) {
+          problems.push({
+            path: `alerts.inhibit[${index}].${side}[${nameIndex}]`,
+            message: `"${name}" is neither a rule type (${knownRuleTypes.join(', ')}) nor a rule id`,
+          });
+        }
+      });
+    }
+  });
   return problems;
 }
 
@@ -57,18 +75,6 @@ function ruleProblems(
       }
     });
   }
-  const type = rule.type;
-  if (typeof type !== 'string' || !(RULE_TYPES as readonly string[]).includes(type)) return problems;
-  const ruleType = type as RuleType;
-  const allowed = allowedRuleFields(ruleType);
-  for (const field of Object.keys(rule)) {
-    if (!allowed.has(field) && field in asEntry(RULE_FIELD_NAMES)) {
-      problems.push({ path: `${path}.${field}`, message: `is not used by ${ruleType} rules (they read: ${[...allowed].join(', ')})` });
-    }
-  }
-  for (const field of RULE_TYPE_FIELDS[ruleType].required) {
-    if (rule[field] === undefined) problems.push({ path: `${path}.${field}`, message: `is required for ${ruleType} rules` });
-  }
   const windowMs = durationMs(rule.window ?? '1h');
   if (windowMs !== null && bucketMs !== null && windowMs < bucketMs) {
     problems.push({ path: `${path}.window`, message: `${JSON.stringify(rule.window)} is shorter than alerts.bucket; use at least one bucket` });
@@ -83,11 +89,6 @@ function ruleProblems(
   });
   return problems;
 }
-
-// Every field any rule type knows; a field outside this set is reported by the schema as unknown instead.
-const RULE_FIELD_NAMES: Entry = Object.fromEntries(
-  RULE_TYPES.flatMap((type) => [...allowedRuleFields(type)]).map((field) => [field, true]),
-);
 
 function duplicateIds(list: Entry[], listPath: string): ConfigProblem[] {
   const firstIndex = new Map<string, number>();

@@ -4,6 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
 import { knownChannelTypes, notifierKindFor } from '../alerts/notifiers/registry.js';
 import type { ChannelConfig } from '../alerts/notifiers/notifier.js';
+import { decodeRules } from '../alerts/rule-config.js';
 import { compilePhrase } from '../mentions/brand-matcher.js';
 import { parseQuery, QuerySyntaxError } from '../mentions/brand-query.js';
 import { knownSourceTypes, sourceKindFor } from '../sources/registry.js';
@@ -61,10 +62,12 @@ function validateConfig(raw: unknown, problems: ConfigProblem[]): Config | null 
   const sources = Array.isArray(rawSources) ? decodeSources(rawSources, addProblems) : [];
   const rawChannels = (withDefaults as { alerts?: { channels?: unknown } }).alerts?.channels;
   const channels = Array.isArray(rawChannels) ? decodeChannels(rawChannels, addProblems) : [];
+  const rawRules = (withDefaults as { alerts?: { rules?: unknown } }).alerts?.rules;
+  const rules = Array.isArray(rawRules) ? decodeRules(rawRules, addProblems) : [];
   addProblems(crossReferenceProblems(withDefaults));
   if (problems.length > 0) return null;
   const decoded = Value.Decode(ConfigSchema, withDefaults);
-  return { ...decoded, sources, alerts: { ...decoded.alerts, channels } };
+  return { ...decoded, sources, alerts: { ...decoded.alerts, channels, rules } };
 }
 
 function decodeChannels(entries: unknown[], addProblems: (found: ConfigProblem[]) => void): ChannelConfig[] {

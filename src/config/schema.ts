@@ -2,7 +2,7 @@
 // then against the schema of that source kind from the registry.
 import { Type, type StaticDecode } from '@sinclair/typebox';
 import type { ChannelConfig } from '../alerts/notifiers/notifier.js';
-import { AlertsSchema } from '../alerts/rule-config.js';
+import { AlertsSchema, type RuleConfig } from '../alerts/rule-config.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import { Duration, Id, NonEmptyString } from './schema-types.js';
 
@@ -85,8 +85,8 @@ export type BrandConfig = StaticDecode<typeof BrandSchema>;
 export type ApiKeyConfig = StaticDecode<typeof ApiKeySchema>;
 
 type DecodedConfig = StaticDecode<typeof ConfigSchema>;
-export type AlertsConfig = Omit<DecodedConfig['alerts'], 'channels'> & { channels: ChannelConfig[] };
+export type AlertsConfig = Omit<DecodedConfig['alerts'], 'channels' | 'rules'> & { channels: ChannelConfig[]; rules: RuleConfig[] };
 
-/** A loaded, valid configuration: defaults applied, durations in milliseconds, sources and channels checked by
- * their kind. */
+/** A loaded, valid configuration: defaults applied, durations in milliseconds, sources, channels and rules checked
+ * by their kind. */
 export type Config = Omit<DecodedConfig, 'sources' | 'alerts'> & { sources: SourceConfig[]; alerts: AlertsConfig };

@@ -1,5 +1,5 @@
-// Invariant 3 across a crash: the alerter process is SIGKILLed mid-episode and started again; the episode it
-// reopens from PostgreSQL sends no second "firing" message.
+// Invariant 3 across a crash: the alerter process is SIGKILLed mid-alert and started again; the alert it reopens
+// from PostgreSQL sends no second "firing" message.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ sources:
   - { id: hook, type: webhook, secret: "${HOOK_SECRET}" }
 alerts:
   tick: 1s
+  group_wait: 0s
   rules:
     - { id: acme-negative-buzz, type: negative_buzz, window: 1h, min_mentions: 5, min_sources: 3, channels: [pr-slack] }
   channels:
@@ -91,8 +92,8 @@ describe('an alerter killed mid-episode', () => {
     expect(slack.requestsTo(SLACK_PATH)).toHaveLength(1);
     const { body } = await system.api('/v1/alerts');
     expect(body.data).toHaveLength(1);
-    expect(body.data[0]).toMatchObject({ status: 'firing', rule_id: 'acme-negative-buzz' });
-    expect(body.data[0].events.map((event: { kind: string }) => event.kind)).toEqual(['firing']);
+    expect(body.data[0]).toMatchObject({ status: 'firing', rules: [{ rule_id: 'acme-negative-buzz', status: 'firing' }] });
+    expect(body.data[0].notifications.map((message: { kind: string }) => message.kind)).toEqual(['firing']);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
   });

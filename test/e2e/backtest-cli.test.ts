@@ -139,18 +139,38 @@ alerts:
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^rule acme-negative-buzz on brand acme, .* → .*: \d+ mentions, 1440 evaluations, 1 alert episode$/);
-    expect(lines[1]).toBe('start,end,duration,notifications,mentions,negative,baseline,ratio,sources,summary');
+    expect(lines[1]).toBe('start,fired,end,duration,notifications,mentions,counted,negative,baseline,ratio,sites,authors,summary');
     expect(lines).toHaveLength(3);
-    const [started, ended, , notifications, , negative, baseline, , sources, summary] = (lines[2] ?? '').split(',');
+    const [started, fired, ended, , notifications, , counted, negative, baseline, , sites, , summary] = (lines[2] ?? '').split(',');
     const startedMs = Date.parse(started ?? '');
-    expect(startedMs - burstStart).toBeGreaterThanOrEqual(0);
-    expect(startedMs - burstStart).toBeLessThanOrEqual(35 * MINUTE);
+    // Since: when the burst began, at most one bucket before its first mention, and before the tick that saw it.
+    expect(startedMs - burstStart).toBeGreaterThanOrEqual(-5 * MINUTE);
+    expect(startedMs - burstStart).toBeLessThanOrEqual(5 * MINUTE);
+    expect(Date.parse(fired ?? '')).toBeGreaterThanOrEqual(startedMs);
+    expect(Date.parse(fired ?? '') - burstStart).toBeLessThanOrEqual(35 * MINUTE);
     expect(Date.parse(ended ?? '')).toBeGreaterThan(startedMs);
     expect(notifications).toBe('1');
     expect(Number(negative)).toBeGreaterThanOrEqual(5);
+    expect(counted).toBe(negative);
     expect(Number(baseline)).toBeGreaterThan(0);
-    expect(Number(sources)).toBeGreaterThanOrEqual(3);
+    expect(Number(sites)).toBeGreaterThanOrEqual(3);
     expect(summary).toMatch(/^"\d+ negative mentions in the last hour/);
+  });
+
+  it('reports the same episode whatever span it replays, once past warm-up (backtest = live)', async () => {
+    const episodes = [];
+    for (const since of ['3d', '5d', '9d']) {
+      const run = await runCli(['backtest', '--brand', 'acme', '--rule', 'acme-negative-buzz', '--since', since], {
+        BUZZWATCH_CONFIG: configFile,
+        DATABASE_URL: db.url,
+      });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      // start, fired, end and the figures; the header line differs only in its span and counts.
+      episodes.push(run.stdout.trimEnd().split('\n').slice(2));
+    }
+    expect(episodes[0]).toHaveLength(1);
+    expect(episodes[1]).toEqual(episodes[0]);
+    expect(episodes[2]).toEqual(episodes[0]);
   });
 
   it('says which rule ids exist when asked for an unknown one', async () => {

@@ -141,14 +141,20 @@ describe('buzzwatch start with secrets from the environment', () => {
     expect(databaseExistedBefore).toBe(false);
     expect(await databaseExists(databaseName)).toBe(true);
     const applied = buzzwatch.logLines().find((line) => line.msg === 'migrations applied');
-    expect(applied?.applied).toEqual(['001_core.sql', '002_alerts.sql', '003_mention_brands_counts.sql', '004_stories.sql']);
+    expect(applied?.applied).toEqual(['001_core.sql', '002_alerts.sql', '003_mention_brands_counts.sql', '004_stories.sql', '005_alert_groups.sql']);
     const started = buzzwatch.logLines().find((line) => line.msg === 'buzzwatch started');
     expect(started).toMatchObject({ roles: ['api', 'poller', 'scorer', 'alerter'], brands: 1, sources: 1 });
     const client = new pg.Client({ connectionString: databaseUrlFor(databaseName) });
     await client.connect();
     try {
       const { rows } = await client.query('SELECT name FROM schema_migrations ORDER BY name');
-      expect(rows).toEqual([{ name: '001_core.sql' }, { name: '002_alerts.sql' }, { name: '003_mention_brands_counts.sql' }, { name: '004_stories.sql' }]);
+      expect(rows).toEqual([
+        { name: '001_core.sql' },
+        { name: '002_alerts.sql' },
+        { name: '003_mention_brands_counts.sql' },
+        { name: '004_stories.sql' },
+        { name: '005_alert_groups.sql' },
+      ]);
     } finally {
       await client.end();
     }
@@ -230,7 +236,7 @@ describe('buzzwatch migrate', () => {
   });
 
   it('creates and migrates a missing database, then says it is up to date', () => {
-    expect(runs[0]).toMatchObject({ code: 0, stdout: 'applied: 001_core.sql, 002_alerts.sql, 003_mention_brands_counts.sql, 004_stories.sql\n', stderr: '' });
+    expect(runs[0]).toMatchObject({ code: 0, stdout: 'applied: 001_core.sql, 002_alerts.sql, 003_mention_brands_counts.sql, 004_stories.sql, 005_alert_groups.sql\n', stderr: '' });
     expect(runs[1]).toMatchObject({ code: 0, stdout: 'database is up to date\n', stderr: '' });
   });
 });

@@ -1,10 +1,11 @@
-// Review of the alerter against invariant 3 (one firing, reminders, one resolved per channel, a retry never loses or
-// duplicates a message): the alerter tick and the notify processor on a real PostgreSQL and Redis, at chosen times.
+// Review of the alerter against invariant 3 (one firing, reminders, one resolved per alert and channel, a retry never
+// loses or duplicates a message, across restarts and two alerters): the alerter tick and the notify processor on a
+// real PostgreSQL and Redis, at chosen times.
 import { Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAlerter, type Alerter } from '../../src/alerts/alerter.js';
-import { createSilence } from '../../src/alerts/alert-store.js';
-import { endSilence } from '../../src/alerts/alert-queries.js';
+import { createSilence } from '../../src/store/alert-store.js';
+import { endSilence } from '../../src/store/alert-queries.js';
 import { notifyProcessor } from '../../src/alerts/deliver-notification.js';
 import { notifiersForConfig } from '../../src/alerts/notifiers-for-config.js';
 import { parseConfig } from '../../src/config/load-config.js';
@@ -33,6 +34,7 @@ alerts:
   tick: 1m
   bucket: 5m
   delivery: { attempts: 3, backoff: 10ms }
+  group_wait: 0s
   rules:
 ${rules}
   channels:
@@ -121,8 +123,8 @@ describe('alert delivery survives a PostgreSQL outage', () => {
     const { db, queues, config, alerter } = harness;
     await storeNegativeBurst(db.database, 12, 4, T0);
     const firing = await alerter.tick(new Date(T0));
-    expect(firing.transitions.map((transition) => transition.kind)).toEqual(['firing']);
-    const eventId = firing.transitions[0]?.eventId as string;
+    expect(firing.messages.map((message) => message.kind)).toEqual(['firing']);
+    const eventId = firing.messages[0]?.eventId as string;
     const jobId = notifyJobId({ eventId, channelId: 'pr-slack' });
 
     // The notify worker runs while PostgreSQL is unreachable for it: every attempt fails before anything is recorded.
@@ -147,7 +149,7 @@ describe('alert delivery survives a PostgreSQL outage', () => {
 });
 
 describe('silences', () => {
-  it('sends the resolved message of an episode whose reminder was delivered after its silence ended', async () => {
+  it('tells a channel that never heard of a silenced alert with a firing once the silence ends, then its resolution', async () => {
     harness = await startHarness();
     const { db, alerter } = harness;
     const silenceId = await createSilence(db.database, {
@@ -159,35 +161,52 @@ describe('silences', () => {
       createdBy: 'admin',
     });
     await storeNegativeBurst(db.database, 12, 4, T0);
-    expect((await alerter.tick(new Date(T0))).transitions.map((transition) => transition.kind)).toEqual(['firing']);
-    // The maintenance is over early; the storm goes on and the team hears of it at the next reminder.
+    expect((await alerter.tick(new Date(T0))).messages.map((message) => [message.kind, message.silenced])).toEqual([['firing', true]]);
+    // The maintenance is over early; the storm goes on and the team hears of it at the next tick, as a firing.
     expect(await endSilence(db.database, silenceId, new Date(T0 + MINUTE))).toBe(true);
-    expect((await alerter.tick(new Date(T0 + 31 * MINUTE))).transitions.map((transition) => transition.kind)).toEqual(['reminder']);
+    expect((await alerter.tick(new Date(T0 + 2 * MINUTE))).messages.map((message) => [message.kind, message.silenced])).toEqual([['firing', false]]);
     // The burst leaves the window, stays calm for resolve_after: resolved.
     await alerter.tick(new Date(T0 + 2 * HOUR));
     const resolved = await alerter.tick(new Date(T0 + 2 * HOUR + 16 * MINUTE));
-    expect(resolved.transitions.map((transition) => transition.kind)).toEqual(['resolved']);
-    // The team was told by the reminder, so it must be told that it is over.
+    expect(resolved.messages.map((message) => message.kind)).toEqual(['resolved']);
     expect(await deliveryStatuses(db.database)).toEqual([
       ['firing', 'pr-slack', 'silenced'],
-      ['reminder', 'pr-slack', 'pending'],
+      ['firing', 'pr-slack', 'pending'],
       ['resolved', 'pr-slack', 'pending'],
     ]);
     expect(resolved.queued).toBe(1);
   });
 });
 
+describe('restarts and a second alerter', () => {
+  it('sends one firing per channel when two alerters tick at the same moment, and none after a restart', async () => {
+    harness = await startHarness();
+    const { db, config, queues, alerter } = harness;
+    const second = createAlerter({ config, database: db.database, notifyQueue: queues.notify, logger });
+    await storeNegativeBurst(db.database, 12, 4, T0);
+    const [one, two] = await Promise.all([alerter.tick(new Date(T0)), second.tick(new Date(T0))]);
+    expect([...one.messages, ...two.messages].map((message) => message.kind)).toEqual(['firing']);
+    // A restarted alerter (a new instance on the same stores) carries the alert on: nothing new to say.
+    const restarted = createAlerter({ config, database: db.database, notifyQueue: queues.notify, logger });
+    for (const minutes of [1, 2, 10]) expect((await restarted.tick(new Date(T0 + minutes * MINUTE))).messages).toEqual([]);
+    expect(await deliveryStatuses(db.database)).toEqual([['firing', 'pr-slack', 'pending']]);
+    expect(await queues.notify.getWaitingCount()).toBe(1);
+  });
+});
+
 describe('rules that leave the config', () => {
-  it('does not keep an episode firing forever once its rule is removed', async () => {
+  it('does not keep an episode or its alert open forever once its rule is removed', async () => {
     harness = await startHarness();
     const { db, alerter, queues } = harness;
     await storeNegativeBurst(db.database, 12, 4, T0);
-    expect((await alerter.tick(new Date(T0))).transitions.map((transition) => transition.kind)).toEqual(['firing']);
+    expect((await alerter.tick(new Date(T0))).messages.map((message) => message.kind)).toEqual(['firing']);
     // The rule is renamed in the config and the alerter restarted.
     const renamed = parseConfig(configYaml(NEGATIVE_BUZZ_RULE.replace('id: acme-negative-buzz', 'id: acme-negative-buzz-v2')), {});
     const restarted = createAlerter({ config: renamed, database: db.database, notifyQueue: queues.notify, logger });
     for (let nowMs = T0 + 2 * HOUR; nowMs <= T0 + 3 * HOUR; nowMs += 10 * MINUTE) await restarted.tick(new Date(nowMs));
     const { rows } = await db.database.query<{ rule_id: string; status: string }>('SELECT rule_id, status FROM alert_episodes');
     expect(rows).toEqual([{ rule_id: 'acme-negative-buzz', status: 'resolved' }]);
+    const alerts = await db.database.query<{ status: string }>('SELECT status FROM alert_groups');
+    expect(alerts.rows).toEqual([{ status: 'resolved' }]);
   });
 });

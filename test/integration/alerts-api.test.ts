@@ -2,32 +2,106 @@
 // written by the alert store itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent, AlertEventKind } from '../../src/alerts/alert-event.js';
-import { recordTransition } from '../../src/alerts/alert-store.js';
-import { inTransaction } from '../../src/store/database.js';
+import type { AlertRecord, BrandTickPlan, EpisodeRecord } from '../../src/alerts/brand-tick.js';
+import { NEW_CHANNEL_STATE } from '../../src/alerts/channel-step.js';
+import type { RuleFinding } from '../../src/alerts/rules/rule-kind.js';
+import { writeBrandTick } from '../../src/store/alert-store.js';
+import { inTransaction, type Database } from '../../src/store/database.js';
 import { closedPort } from '../helpers/ports.js';
 import { ADMIN_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 8);
 
-function event(episodeId: string, kind: AlertEventKind, ruleId: string, brandId: string, atMs: number, startedAtMs: number): AlertEvent {
+const finding = (summary: string): RuleFinding => ({
+  subject: '',
+  holds: true,
+  fresh: true,
+  signalStartMs: null,
+  counts: { mentions: 10, negative: 8, negativeShare: 0.8, usualNegativeShare: 0.2, matching: 8, baseline: 2, ratio: 4, sites: 5, authors: 6 },
+  summary,
+  figures: [],
+  headline: summary,
+});
+
+function event(alertId: string, kind: AlertEventKind, brandId: string, atMs: number, startedAtMs: number): AlertEvent {
   return {
-    eventId: `${episodeId}-${kind}`,
-    episodeId,
+    eventId: `${alertId}-pr-slack-${kind === 'firing' ? 1 : 2}-${kind}`,
+    alertId,
     kind,
     at: new Date(atMs).toISOString(),
     brand: { id: brandId, name: brandId },
-    rule: { id: ruleId, type: 'negative_buzz' },
-    summary: `${kind} of ${episodeId}`,
-    windowMs: HOUR,
-    counts: { mentions: 10, negative: 8, baseline: 2, ratio: 4, negativeShare: 0.8, usualNegativeShare: 0.2, sources: 5 },
-    topSources: [],
-    topAuthors: [],
-    samples: [],
     startedAt: new Date(startedAtMs).toISOString(),
     resolvedAt: kind === 'resolved' ? new Date(atMs).toISOString() : null,
     durationMs: kind === 'resolved' ? atMs - startedAtMs : null,
+    rules: [],
+    topSites: [],
+    topAuthors: [],
+    samples: [],
+    inReplyTo: null,
   };
+}
+
+/** Writes an alert of one rule, firing since `openedAtMs` (resolved at `resolvedAtMs`), with the store's own writes. */
+async function seedAlert(database: Database, alertId: string, ruleId: string, brandId: string, openedAtMs: number, resolvedAtMs: number | null) {
+  const alert: AlertRecord = { id: alertId, key: `brand=${brandId},rule=${ruleId}`, brandId, openedAtMs, startedAtMs: openedAtMs - 600_000, acked: false, channels: new Map() };
+  const episode: EpisodeRecord = {
+    id: `ep-${alertId}`,
+    ruleId,
+    ruleType: 'negative_buzz',
+    brandId,
+    subject: '',
+    groupId: alertId,
+    status: 'firing',
+    firedAtMs: openedAtMs,
+    signalStartedAtMs: openedAtMs - 600_000,
+    calmSinceMs: null,
+    resolvedAtMs: null,
+    inhibitedBy: null,
+    latest: finding(`${ruleId} on ${brandId}`),
+    peak: finding(`${ruleId} on ${brandId}`),
+  };
+  const firing = event(alertId, 'firing', brandId, openedAtMs, alert.startedAtMs);
+  const write = async (nowMs: number, plan: BrandTickPlan, events: AlertEvent[]) =>
+    inTransaction(database, (client) => writeBrandTick(client, { brandId, nowMs, plan, events: new Map(events.map((item) => [item.eventId, item])), memories: [] }));
+  const message = (item: AlertEvent) => ({
+    eventId: item.eventId,
+    alertId,
+    channelId: 'pr-slack',
+    kind: item.kind,
+    silencedBy: null,
+    rules: [],
+    startedAtMs: alert.startedAtMs,
+    inReplyTo: null,
+  });
+  await write(
+    openedAtMs,
+    {
+      openedEpisodes: [episode],
+      changedEpisodes: [],
+      openedAlerts: [alert],
+      alertUpdates: [{ alert, resolvedAtMs: null }],
+      messages: [message(firing)],
+      channelStates: [{ alertId, channelId: 'pr-slack', state: { ...NEW_CHANNEL_STATE, heard: true, messages: 1 } }],
+      episodeTransitions: [],
+    },
+    [firing],
+  );
+  if (resolvedAtMs === null) return;
+  const resolved = event(alertId, 'resolved', brandId, resolvedAtMs, alert.startedAtMs);
+  await write(
+    resolvedAtMs,
+    {
+      openedEpisodes: [],
+      changedEpisodes: [{ ...episode, status: 'resolved', resolvedAtMs, calmSinceMs: resolvedAtMs - 900_000 }],
+      openedAlerts: [],
+      alertUpdates: [{ alert, resolvedAtMs }],
+      messages: [message(resolved)],
+      channelStates: [],
+      episodeTransitions: [],
+    },
+    [resolved],
+  );
 }
 
 /** What POST /v1/silences answers: the silence, or an error. */
@@ -57,21 +131,14 @@ ${TEST_API_KEYS}`,
       roles: ['api'],
     });
     // ep-1 acme/buzz resolved; ep-2 globex/buzz firing; ep-3 acme/crisis-words firing; ep-4 acme/buzz firing.
-    const episodes: [string, string, string, number, number | null][] = [
+    const alerts: [string, string, string, number, number | null][] = [
       ['ep-1', 'buzz', 'acme', T0, T0 + 2 * HOUR],
       ['ep-2', 'buzz', 'globex', T0 + HOUR, null],
       ['ep-3', 'crisis-words', 'acme', T0 + 3 * HOUR, null],
       ['ep-4', 'buzz', 'acme', T0 + 5 * HOUR, null],
     ];
-    for (const [episodeId, ruleId, brandId, startedAt, resolvedAt] of episodes) {
-      await inTransaction(system.db.database, (client) =>
-        recordTransition(client, { event: event(episodeId, 'firing', ruleId, brandId, startedAt, startedAt), ruleType: 'negative_buzz', channelIds: ['pr-slack'], latest: {} }),
-      );
-      if (resolvedAt !== null) {
-        await inTransaction(system.db.database, (client) =>
-          recordTransition(client, { event: event(episodeId, 'resolved', ruleId, brandId, resolvedAt, startedAt), ruleType: 'negative_buzz', channelIds: ['pr-slack'], latest: {} }),
-        );
-      }
+    for (const [alertId, ruleId, brandId, openedAt, resolvedAt] of alerts) {
+      await seedAlert(system.db.database, alertId, ruleId, brandId, openedAt, resolvedAt);
     }
   });
 
@@ -79,17 +146,72 @@ ${TEST_API_KEYS}`,
     await system?.stop();
   });
 
-  it('lists episodes newest first with their events and deliveries', async () => {
+  it('lists alerts newest first with their rules and every message with its delivery', async () => {
     const { status, body } = await system.api('/v1/alerts');
     expect(status).toBe(200);
     expect(ids(body)).toEqual(['ep-4', 'ep-3', 'ep-2', 'ep-1']);
     expect(body.next_cursor).toBeNull();
-    const resolved = body.data[3];
-    expect(resolved).toMatchObject({ id: 'ep-1', rule_id: 'buzz', brand_id: 'acme', status: 'resolved', resolved_at: new Date(T0 + 2 * HOUR).toISOString() });
-    expect(resolved.events.map((e: { kind: string; deliveries: { channel_id: string; status: string }[] }) => [e.kind, e.deliveries.map((d) => [d.channel_id, d.status])])).toEqual([
-      ['firing', [['pr-slack', 'pending']]],
-      ['resolved', [['pr-slack', 'pending']]],
-    ]);
+    expect(body.data[3]).toEqual({
+      id: 'ep-1',
+      brand_id: 'acme',
+      status: 'resolved',
+      started_at: new Date(T0 - 600_000).toISOString(),
+      opened_at: new Date(T0).toISOString(),
+      resolved_at: new Date(T0 + 2 * HOUR).toISOString(),
+      acked_at: null,
+      acked_by: null,
+      ack_comment: null,
+      rules: [
+        {
+          episode_id: 'ep-ep-1',
+          rule_id: 'buzz',
+          rule_type: 'negative_buzz',
+          subject: null,
+          status: 'resolved',
+          started_at: new Date(T0 - 600_000).toISOString(),
+          fired_at: new Date(T0).toISOString(),
+          calm_since: new Date(T0 + 2 * HOUR - 900_000).toISOString(),
+          resolved_at: new Date(T0 + 2 * HOUR).toISOString(),
+          inhibited_by: null,
+          latest: {
+            summary: 'buzz on acme',
+            counts: { mentions: 10, negative: 8, negative_share: 0.8, usual_negative_share: 0.2, matching: 8, baseline: 2, ratio: 4, sites: 5, authors: 6 },
+          },
+          peak: {
+            summary: 'buzz on acme',
+            counts: { mentions: 10, negative: 8, negative_share: 0.8, usual_negative_share: 0.2, matching: 8, baseline: 2, ratio: 4, sites: 5, authors: 6 },
+          },
+        },
+      ],
+      notifications: [
+        {
+          id: 'ep-1-pr-slack-1-firing',
+          channel_id: 'pr-slack',
+          kind: 'firing',
+          at: new Date(T0).toISOString(),
+          summary: '',
+          silenced_by: null,
+          status: 'pending',
+          attempts: 0,
+          last_error: null,
+          last_attempt_at: null,
+          sent_at: null,
+        },
+        {
+          id: 'ep-1-pr-slack-2-resolved',
+          channel_id: 'pr-slack',
+          kind: 'resolved',
+          at: new Date(T0 + 2 * HOUR).toISOString(),
+          summary: '',
+          silenced_by: null,
+          status: 'pending',
+          attempts: 0,
+          last_error: null,
+          last_attempt_at: null,
+          sent_at: null,
+        },
+      ],
+    });
   });
 
   it.each([
@@ -125,13 +247,27 @@ ${TEST_API_KEYS}`,
     expect(answer.body.error.code).toBe(code);
   });
 
-  it('acknowledges with an admin key only', async () => {
+  it('acknowledges with an admin key only, with or without a comment', async () => {
     expect((await system.api('/v1/alerts/ep-4/ack', { method: 'POST' })).status).toBe(403);
     expect((await system.api('/v1/alerts/ep-9/ack', { key: ADMIN_KEY, method: 'POST' })).status).toBe(404);
     const ack = await system.api('/v1/alerts/ep-4/ack', { key: ADMIN_KEY, method: 'POST' });
     expect(ack.status).toBe(200);
-    expect(ack.body.data).toMatchObject({ id: 'ep-4', acked_by: 'admin', status: 'firing' });
-    expect((await system.api('/v1/alerts/ep-4')).body.data.acked_at).not.toBeNull();
+    expect(ack.body.data).toMatchObject({ id: 'ep-4', acked_by: 'admin', ack_comment: null, status: 'firing' });
+    expect((await system.api('/v1/alerts/ep-4')).body.data.acked_at).toBe(ack.body.data.acked_at);
+    const withComment = await fetch(`${system.baseUrl}/v1/alerts/ep-3/ack`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: 'legal is looking at it' }),
+    });
+    expect(withComment.status).toBe(200);
+    expect(((await withComment.json()) as { data: unknown }).data).toMatchObject({ id: 'ep-3', acked_by: 'admin', ack_comment: 'legal is looking at it' });
+    const tooLong = await fetch(`${system.baseUrl}/v1/alerts/ep-2/ack`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: 'x'.repeat(2001) }),
+    });
+    expect(tooLong.status).toBe(400);
+    expect((await system.api('/v1/alerts/ep-2')).body.data.acked_at).toBeNull();
   });
 
   it('creates, lists and ends silences, refusing what cannot be one', async () => {

@@ -8,52 +8,28 @@ import { startRecordingSmtp, type RecordingSmtp } from '../helpers/recording-smt
 import { Value } from '@sinclair/typebox/value';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../src/alerts/alert-event.js';
-import { emailParts } from '../../src/alerts/notifiers/email.js';
+import { emailParts } from '../../src/alerts/notifiers/email-message.js';
 import { DeliveryError, type ChannelConfig, type Notifier, type NotifierDeps } from '../../src/alerts/notifiers/notifier.js';
 import { knownChannelTypes, notifierKindFor, notifierKinds } from '../../src/alerts/notifiers/registry.js';
-import { slackMessage } from '../../src/alerts/notifiers/slack.js';
-import { webhookPayload } from '../../src/alerts/notifiers/webhook.js';
+import { slackMessage } from '../../src/alerts/notifiers/slack-message.js';
+import { webhookPayload } from '../../src/alerts/notifiers/webhook-payload.js';
 import { schemaProblems } from '../../src/config/schema-problems.js';
 import { DEFAULT_HTTP_OPTIONS, createHttpClient } from '../../src/net/http-client.js';
 import { verifySignature } from '../../src/net/webhook-signature.js';
 import { neverAnswer, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 import { closedPort } from '../helpers/ports.js';
+import { fixtureMessages, messageTo } from '../fixtures/alert-events.js';
 
 const deps: NotifierDeps = { http: createHttpClient(), timeoutMs: 5_000 };
 
-function alertEvent(kind: AlertEvent['kind'] = 'firing'): AlertEvent {
-  return {
-    eventId: `ep-42:${kind}`,
-    episodeId: 'ep-42',
-    kind,
-    at: kind === 'resolved' ? '2026-03-04T15:40:00.000Z' : '2026-03-04T14:20:00.000Z',
-    brand: { id: 'acme', name: 'Acme <Corp> & Sons' },
-    rule: { id: 'acme-negative-buzz', type: 'negative_buzz' },
-    summary: '37 negative mentions in the last hour, 6× the usual rate, from 9 sources',
-    windowMs: 3_600_000,
-    counts: { mentions: 58, negative: 37, baseline: 6.2, ratio: 5.97, negativeShare: 0.638, usualNegativeShare: 0.18, sources: 9 },
-    topSources: [{ name: 'news.example', count: 12 }],
-    topAuthors: [{ name: 'Jane Doe', count: 4 }],
-    samples: [
-      {
-        mentionId: 'm1',
-        url: 'https://news.example/acme-recall?utm=1&x=2',
-        title: 'Acme recall <b>fiasco</b>',
-        snippet: 'Customers say the Acme kettle & toaster both caught fire',
-        author: 'Jane Doe',
-        sourceId: 'news-rss',
-        site: 'news.example',
-        sentiment: 'negative',
-        sentimentScore: -0.82,
-        reach: 12_000,
-        publishedAt: '2026-03-04T13:55:00.000Z',
-      },
-    ],
-    startedAt: '2026-03-04T14:20:00.000Z',
-    resolvedAt: kind === 'resolved' ? '2026-03-04T15:40:00.000Z' : null,
-    durationMs: kind === 'resolved' ? 4_800_000 : null,
-  };
+// Real messages of the fixture's alert (rules over mentions held in memory, buildAlertEvent): the firing to the e-mail
+// channel names one rule, the resolved message two.
+const messages = await fixtureMessages();
+function alertEvent(kind: 'firing' | 'resolved' = 'firing'): AlertEvent {
+  return messageTo(messages, kind, 'pr-email');
 }
+const FIRING_ID = 'al_40bb0d11dc51f8a3ef9e-pr-email-1-firing';
+const RESOLVED_ID = 'al_40bb0d11dc51f8a3ef9e-pr-email-4-resolved';
 
 /** The DeliveryError a send rejects with; fails the test when it resolves or rejects with anything else. */
 async function deliveryErrorOf(pending: Promise<void>): Promise<DeliveryError> {
@@ -258,9 +234,9 @@ describe('email notifier', () => {
     const expected = emailParts(event);
     expect(decodeEncodedWords(message.headers.get('subject') ?? '')).toBe(expected.subject);
     expect(decodeEncodedWords(message.headers.get('subject') ?? '')).toBe(
-      '[buzzwatch] Negative buzz: Acme <Corp> & Sons — 37 mentions (6×)',
+      '[buzzwatch] Negative buzz: Acme <script>& Co — 12 negative mentions',
     );
-    expect(message.headers.get('message-id')).toBe('<buzzwatch.ep-42.firing@acme.example>');
+    expect(message.headers.get('message-id')).toBe(`<buzzwatch.${FIRING_ID}@acme.example>`);
     const parts = alternativeParts(message);
     expect([...parts.keys()]).toEqual(['text/plain', 'text/html']);
     expect(parts.get('text/plain')).toBe(expected.text);
@@ -270,11 +246,11 @@ describe('email notifier', () => {
   it('threads the resolved message under the firing one', async () => {
     await emailNotifier().send(alertEvent('resolved'));
     const message = mimeEntity((smtp.received[0]?.raw ?? '').replace(/\r\n/g, '\n'));
-    expect(message.headers.get('message-id')).toBe('<buzzwatch.ep-42.resolved@acme.example>');
-    expect(message.headers.get('in-reply-to')).toBe('<buzzwatch.ep-42.firing@acme.example>');
-    expect(message.headers.get('references')).toBe('<buzzwatch.ep-42.firing@acme.example>');
+    expect(message.headers.get('message-id')).toBe(`<buzzwatch.${RESOLVED_ID}@acme.example>`);
+    expect(message.headers.get('in-reply-to')).toBe(`<buzzwatch.${FIRING_ID}@acme.example>`);
+    expect(message.headers.get('references')).toBe(`<buzzwatch.${FIRING_ID}@acme.example>`);
     expect(decodeEncodedWords(message.headers.get('subject') ?? '')).toBe(
-      '[buzzwatch] Resolved: Negative buzz: Acme <Corp> & Sons — lasted 1 h 20 min',
+      '[buzzwatch] Resolved: Negative buzz and Keyword alert: Acme <script>& Co — lasted 2 h 20 min',
     );
   });
 
@@ -368,9 +344,13 @@ describe('webhook notifier', () => {
     expect(request?.method).toBe('POST');
     expect(request?.url.searchParams.get('token')).toBe('tok-123456');
     expect(request?.headers['content-type']).toBe('application/json');
-    expect(request?.headers['x-buzzwatch-event-id']).toBe('ep-42:resolved');
+    expect(request?.headers['x-buzzwatch-event-id']).toBe(RESOLVED_ID);
     expect(request?.body.toString('utf8')).toBe(JSON.stringify(webhookPayload(event)));
-    expect(JSON.parse(request?.body.toString('utf8') ?? '')).toEqual({ type: 'buzzwatch.alert', version: 1, event });
+    expect(JSON.parse(request?.body.toString('utf8') ?? '')).toMatchObject({
+      type: 'buzzwatch.alert',
+      version: 2,
+      event: { event_id: RESOLVED_ID, alert_id: 'al_40bb0d11dc51f8a3ef9e', kind: 'resolved', duration_ms: 8_400_000 },
+    });
   });
 
   it('is refused by a receiver holding another secret (the signature covers the body)', async () => {

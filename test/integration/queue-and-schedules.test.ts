@@ -205,6 +205,8 @@ describe('migrations started together', () => {
       'alert_deliveries',
       'alert_episodes',
       'alert_events',
+      'alert_group_channels',
+      'alert_groups',
       'alert_rule_memory',
       'alert_silences',
       'brand_totals',

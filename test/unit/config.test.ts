@@ -530,8 +530,26 @@ describe('the alerts section', () => {
     const config = parseConfig(withAlerts('    - { id: buzz, type: negative_buzz, brands: [acme], channels: [pr-slack, pr-mail] }'), ENV);
     expect(config.alerts).toMatchObject({ tick: 60_000, bucket: 300_000, warmup_history: 7 * 86_400_000, delivery: { attempts: 8, backoff: 10_000 } });
     expect(config.alerts.rules).toEqual([
-      { id: 'buzz', type: 'negative_buzz', brands: ['acme'], channels: ['pr-slack', 'pr-mail'], window: 3_600_000, repeat_interval: 14_400_000 },
+      {
+        id: 'buzz',
+        type: 'negative_buzz',
+        brands: ['acme'],
+        channels: ['pr-slack', 'pr-mail'],
+        window: 3_600_000,
+        repeat_interval: 14_400_000,
+        // The defaults of its type, from the type's own schema.
+        sensitivity: 'medium',
+        min_mentions: 5,
+        min_sources: 3,
+        min_negative_share: 0.35,
+      },
     ]);
+    expect(config.alerts).toMatchObject({
+      group_by: ['brand'],
+      group_wait: 30_000,
+      group_interval: 300_000,
+      inhibit: [{ source: ['negative_buzz', 'high_reach_negative'], target: ['volume_spike'] }],
+    });
     expect(config.alerts.channels.map((channel) => channel.id)).toEqual(['pr-slack', 'pr-mail']);
   });
 
@@ -540,7 +558,9 @@ describe('the alerts section', () => {
       '"negative_buz" is not a rule type (use volume_spike, negative_buzz, threshold, keyword, high_reach_negative, silence)'],
     ['a field the type needs', '    - { id: r, type: keyword, channels: [pr-slack] }', 'alerts.rules[0].terms', 'is required for keyword rules'],
     ['a field the type does not read', '    - { id: r, type: threshold, min_mentions: 5, terms: [x], channels: [pr-slack] }', 'alerts.rules[0].terms',
-      'is not used by threshold rules (they read: id, type, brands, channels, window, repeat_interval, resolve_after, min_mentions, sentiment, min_sources)'],
+      'is not used by threshold rules (they read: id, type, brands, channels, window, repeat_interval, resolve_after, min_mentions, sentiment, min_sources, min_authors)'],
+    ['an unknown key', '    - { id: r, type: silence, period: 1h, min_sites: 2, channels: [pr-slack] }', 'alerts.rules[0].min_sites',
+      'is not a known key (known: id, type, brands, channels, window, repeat_interval, resolve_after, period, sources)'],
     ['an unknown channel id', '    - { id: r, type: volume_spike, channels: [pr-slak] }', 'alerts.rules[0].channels[0]',
       '"pr-slak" is not a channel id (known: pr-slack, pr-mail)'],
     ['an unknown brand id', '    - { id: r, type: volume_spike, brands: [acne], channels: [pr-slack] }', 'alerts.rules[0].brands[0]',
@@ -554,6 +574,29 @@ describe('the alerts section', () => {
     ['no channels', '    - { id: r, type: volume_spike, channels: [] }', 'alerts.rules[0].channels', 'needs at least one channel id'],
   ])('reports %s at its key path', (_case, rules, path, message) => {
     expect(problemsOf(withAlerts(rules))).toEqual([{ path, message }]);
+  });
+
+  it('groups by brand only, or by brand and rule, and waits 0s when told to', () => {
+    const rule = '    - { id: r, type: volume_spike, channels: [pr-slack] }';
+    const byRule = parseConfig(withAlerts(rule, CHANNELS, '\n  group_by: [brand, rule]\n  group_wait: 0s\n  group_interval: 1m'), ENV);
+    expect(byRule.alerts).toMatchObject({ group_by: ['brand', 'rule'], group_wait: 0, group_interval: 60_000 });
+    expect(problemsOf(withAlerts(rule, CHANNELS, '\n  group_by: [rule]'))).toEqual([
+      { path: 'alerts.group_by', message: 'must include brand: an alert is always about one brand' },
+    ]);
+    expect(problemsOf(withAlerts(rule, CHANNELS, '\n  group_wait: soon'))).toEqual([
+      { path: 'alerts.group_wait', message: '"soon" is not a duration (use 0s, 30s, 5m)' },
+    ]);
+  });
+
+  it('names an inhibit entry that is neither a rule type nor a rule id', () => {
+    const rules = '    - { id: buzz, type: negative_buzz, channels: [pr-slack] }\n    - { id: volume, type: volume_spike, channels: [pr-slack] }';
+    const inhibit = '\n  inhibit:\n    - { source: [buzz, keyword], target: [volume, volume_spik] }';
+    expect(problemsOf(withAlerts(rules, CHANNELS, inhibit))).toEqual([
+      {
+        path: 'alerts.inhibit[0].target[1]',
+        message: '"volume_spik" is neither a rule type (volume_spike, negative_buzz, threshold, keyword, high_reach_negative, silence) nor a rule id',
+      },
+    ]);
   });
 
   it('reports a duplicate rule id and an unknown channel type', () => {

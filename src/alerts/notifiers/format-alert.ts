@@ -1,50 +1,8 @@
-// Wording shared by every notifier (titles, durations, ratios, the facts of an alert), so Slack, e-mail and any
-// future channel say the same thing in the same words. Pure: plain text in, plain text out; escaping is the
-// channel's job.
-import { ruleTitle, type AlertEvent, type AlertSampleMention } from '../alert-event.js';
-
-const MINUTE_MS = 60_000;
-
-/** "45 s", "12 min", "1 h 20 min", "2 d 3 h": at most two units, the way people say how long something lasted. */
-export function durationInWords(durationMs: number): string {
-  if (durationMs < MINUTE_MS) return `${Math.max(0, Math.floor(durationMs / 1000))} s`;
-  const totalMinutes = Math.round(durationMs / MINUTE_MS);
-  const days = Math.floor(totalMinutes / 1440);
-  const hours = Math.floor((totalMinutes % 1440) / 60);
-  const minutes = totalMinutes % 60;
-  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
-  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
-  return `${minutes} min`;
-}
-
-/** "6×", "2.5×", "14×": one decimal below 10, where it still tells something, whole numbers above. */
-export function ratioInWords(ratio: number): string {
-  const rounded = ratio >= 10 ? Math.round(ratio) : Math.round(ratio * 10) / 10;
-  return `${rounded}×`;
-}
-
-/** 0.623 → "62%". */
-export function percentInWords(share: number): string {
-  return `${Math.round(share * 100)}%`;
-}
-
-/** 12000 → "12,000". */
-export function countInWords(count: number): string {
-  return count.toLocaleString('en-US', { maximumFractionDigits: 0 });
-}
-
-/** An expected count: "6.2" (a decimal tells something for small counts), "140". */
-export function baselineInWords(baseline: number): string {
-  const rounded = baseline >= 10 ? Math.round(baseline) : Math.round(baseline * 10) / 10;
-  return rounded.toLocaleString('en-US', { maximumFractionDigits: 1 });
-}
-
-/** "2024-05-01 14:20 UTC"; text that is not a timestamp is returned as it is. */
-export function utcTime(iso: string): string {
-  const time = new Date(iso);
-  if (Number.isNaN(time.getTime())) return iso;
-  return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+// Wording shared by every channel (titles, the status line, each rule's line, the facts of an alert), so Slack,
+// e-mail and any future channel say the same thing in the same words. Pure: plain text in, plain text out; escaping
+// is the channel's job.
+import type { AlertEvent, AlertFact, AlertSampleMention, RuleReport } from '../alert-event.js';
+import { countInWords, durationInWords, utcTime } from '../alert-wording.js';
 
 /** The first `maxChars` code points of `text`, ending in "…" when something was cut. */
 export function truncateText(text: string, maxChars: number): string {
@@ -58,76 +16,94 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** negative_buzz counts negative mentions; every other rule counts all mentions. */
-export function countsNegativeStream(event: AlertEvent): boolean {
-  return event.rule.type === 'negative_buzz';
+/** "a", "a and b", "a, b and c". */
+export function listInWords(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-/** The count the rule judged: negative mentions for negative_buzz, all mentions otherwise. */
-export function countedMentions(event: AlertEvent): number {
-  return countsNegativeStream(event) ? event.counts.negative : event.counts.mentions;
+/** The rules the message is about: those firing, or all of them once every one is calm. */
+export function headlineRules(event: AlertEvent): RuleReport[] {
+  const firing = event.rules.filter((rule) => rule.status === 'firing');
+  return firing.length > 0 ? firing : event.rules;
 }
 
-/** How long the episode has been (or was) firing when this event happened. */
-export function episodeDurationMs(event: AlertEvent): number {
+/** How long the alert has been (or was) going when this message was decided. */
+export function alertDurationMs(event: AlertEvent): number {
   if (event.durationMs !== null) return event.durationMs;
   const end = Date.parse(event.resolvedAt ?? event.at);
   const start = Date.parse(event.startedAt);
   return Number.isNaN(end) || Number.isNaN(start) ? 0 : Math.max(0, end - start);
 }
 
-/** "Negative buzz: Acme Corp", "Reminder: Negative buzz: Acme Corp", "Resolved: Negative buzz: Acme Corp". */
+/**
+ * "Negative buzz: Acme Corp", "Negative buzz and Volume spike: Acme Corp", with "Update: ", "Reminder: " or
+ * "Resolved: " in front of the later messages.
+ */
 export function alertTitle(event: AlertEvent, brandName = event.brand.name): string {
-  const title = `${ruleTitle(event.rule.type)}: ${oneLine(brandName)}`;
+  const title = `${listInWords(headlineRules(event).map((rule) => rule.title))}: ${oneLine(brandName)}`;
+  if (event.kind === 'update') return `Update: ${title}`;
   if (event.kind === 'reminder') return `Reminder: ${title}`;
   if (event.kind === 'resolved') return `Resolved: ${title}`;
   return title;
 }
 
-/** What changed, for reminders and resolved events ("Still firing after 4 h 10 min."); null for a firing event. */
+/** What changed since the last message ("Now also: Keyword alert.", "Resolved after 2 h 16 min."); null on a firing. */
 export function statusLine(event: AlertEvent): string | null {
-  const duration = durationInWords(episodeDurationMs(event));
+  const duration = durationInWords(alertDurationMs(event));
+  if (event.kind === 'update') {
+    const joined = event.rules.filter((rule) => rule.isNew).map((rule) => rule.title);
+    return joined.length > 0 ? `Now also: ${listInWords(joined)}.` : null;
+  }
   if (event.kind === 'reminder') return `Still firing after ${duration}.`;
   if (event.kind === 'resolved') return `Resolved after ${duration}.`;
   return null;
 }
 
-/** The event's one-sentence summary, ending with a full stop. */
-export function summarySentence(event: AlertEvent): string {
-  const summary = oneLine(event.summary);
-  return /[.!?]$/.test(summary) || summary === '' ? summary : `${summary}.`;
+/** A sentence with its full stop. */
+export function sentence(text: string): string {
+  const line = oneLine(text);
+  return /[.!?]$/.test(line) || line === '' ? line : `${line}.`;
 }
 
-/** What a reader needs before the details: the status line (when there is one), then the summary. */
+/**
+ * How one rule is introduced when a message names several: "Negative buzz (new)"; a rule calm again while others
+ * still fire, "Volume spike (calm since …, at its peak)"; in a resolved message every rule is calm, "(at its peak)".
+ */
+export function ruleHeading(rule: RuleReport, kind: AlertEvent['kind']): string {
+  if (rule.status === 'resolved') {
+    return kind === 'resolved' || rule.resolvedAt === null
+      ? `${rule.title} (at its peak)`
+      : `${rule.title} (calm since ${utcTime(rule.resolvedAt)}, at its peak)`;
+  }
+  return rule.isNew ? `${rule.title} (new)` : rule.title;
+}
+
+/** Each rule's sentence, prefixed by the rule when there are several: what a reader needs before the details. */
+export function ruleLines(event: AlertEvent): string[] {
+  if (event.rules.length === 1) {
+    const [rule] = event.rules as [RuleReport];
+    return [rule.status === 'resolved' ? `At its peak: ${sentence(rule.summary)}` : sentence(rule.summary)];
+  }
+  return event.rules.map((rule) => `${ruleHeading(rule, event.kind)}: ${sentence(rule.summary)}`);
+}
+
+/** The status line, then every rule's sentence, in one paragraph. */
 export function leadSentences(event: AlertEvent): string {
-  return [statusLine(event), summarySentence(event)].filter((part) => part !== null && part !== '').join(' ');
-}
-
-export interface AlertFact {
-  label: string;
-  value: string;
+  return [statusLine(event), ...ruleLines(event)].filter((part): part is string => part !== null && part !== '').join(' ');
 }
 
 const TOP_LIST_LENGTH = 5;
 const TOP_NAME_MAX_CHARS = 60;
 
-/** The numbers behind the alert, as label/value pairs (at most 8), in the order a reader wants them. */
+/** The facts of the alert as a whole: where it is coming from, and when it started (and ended). */
 export function alertFacts(event: AlertEvent): AlertFact[] {
-  const { counts } = event;
   const facts: AlertFact[] = [];
-  const counted = countInWords(countedMentions(event));
-  const usual = counts.baseline === null ? '' : ` (usual ≈ ${baselineInWords(counts.baseline)})`;
-  facts.push({ label: countsNegativeStream(event) ? 'Negative mentions' : 'Mentions', value: `${counted}${usual}` });
-  if (counts.ratio !== null) facts.push({ label: 'Versus usual', value: `${ratioInWords(counts.ratio)} the usual rate` });
-  if (countsNegativeStream(event)) facts.push({ label: 'All mentions', value: countInWords(counts.mentions) });
-  if (counts.negativeShare !== null) {
-    const usualShare = counts.usualNegativeShare === null ? '' : ` (usual ${percentInWords(counts.usualNegativeShare)})`;
-    facts.push({ label: 'Negative share', value: `${percentInWords(counts.negativeShare)}${usualShare}` });
-  }
-  facts.push({ label: 'Sources', value: countInWords(counts.sources) });
-  if (event.topSources.length > 0) facts.push({ label: 'Top sources', value: topList(event.topSources) });
+  if (event.topSites.length > 0) facts.push({ label: 'Top sites', value: topList(event.topSites) });
   if (event.topAuthors.length > 0) facts.push({ label: 'Top authors', value: topList(event.topAuthors) });
-  facts.push(timingFact(event));
+  // The duration is said once, in the status line; here only the times.
+  facts.push({ label: event.kind === 'resolved' ? 'Started' : 'Since', value: utcTime(event.startedAt) });
+  if (event.resolvedAt !== null) facts.push({ label: 'Resolved', value: utcTime(event.resolvedAt) });
   return facts;
 }
 
@@ -138,12 +114,10 @@ function topList(entries: { name: string; count: number }[]): string {
     .join(', ');
 }
 
-function timingFact(event: AlertEvent): AlertFact {
-  const since = utcTime(event.startedAt);
-  const duration = durationInWords(episodeDurationMs(event));
-  if (event.kind === 'resolved') return { label: 'Lasted', value: `${duration} (since ${since})` };
-  if (event.kind === 'reminder') return { label: 'Firing for', value: `${duration} (since ${since})` };
-  return { label: 'Since', value: since };
+/** "Rule acme-negative-buzz · alert al_… · 2024-05-01 14:20 UTC": where to look it up and acknowledge it. */
+export function footerLine(event: AlertEvent): string {
+  const rules = event.rules.map((rule) => rule.ruleId).join(', ');
+  return `${event.rules.length === 1 ? 'Rule' : 'Rules'} ${rules} · alert ${event.alertId} · ${utcTime(event.at)}`;
 }
 
 const SAMPLE_PART_MAX_CHARS = 100;

@@ -1,8 +1,8 @@
-// GET /v1/alerts (episodes with their events and deliveries), GET /v1/alerts/:id (with the sample mentions),
-// POST /v1/alerts/:id/ack (admin: someone is on it, stop the reminders).
+// GET /v1/alerts (alerts with their rules and every message with its delivery), GET /v1/alerts/:id (with the sample
+// mentions), POST /v1/alerts/:id/ack (admin: someone is on it, with an optional comment; stops the reminders).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { acknowledgeEpisode, findEpisode, listEpisodes } from '../../alerts/alert-queries.js';
+import { acknowledgeAlert, findAlert, listAlerts } from '../../store/alert-queries.js';
 import type { ApiDeps } from '../api-deps.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
@@ -20,37 +20,42 @@ const AlertsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const EpisodeParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const AlertParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+const AckBody = Type.Union([
+  Type.Object({ comment: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);
 
 export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get('/alerts', { schema: { querystring: AlertsQuery } }, async (request) => {
     const query = request.query;
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const page = await listEpisodes(deps.database, {
+    const page = await listAlerts(deps.database, {
       brandId: query.brand,
       ruleId: query.rule,
       status: query.status,
       since: parseTimeParameter('since', query.since),
-      after: cursor === undefined ? undefined : { startedAt: cursor.occurredAt, id: cursor.id },
+      after: cursor === undefined ? undefined : { openedAt: cursor.occurredAt, id: cursor.id },
       limit: query.limit,
     });
-    const last = page.episodes.at(-1);
+    const last = page.alerts.at(-1);
     return {
-      data: page.episodes,
-      next_cursor: page.more && last !== undefined ? encodeCursor({ occurredAt: new Date(last.started_at), id: last.id }) : null,
+      data: page.alerts,
+      next_cursor: page.more && last !== undefined ? encodeCursor({ occurredAt: new Date(last.opened_at), id: last.id }) : null,
     };
   });
 
-  app.get('/alerts/:id', { schema: { params: EpisodeParams } }, async (request) => {
-    const episode = await findEpisode(deps.database, request.params.id);
-    if (episode === null) throw new ApiError(ErrorCode.notFound, `no alert with id ${request.params.id}`);
-    return { data: episode };
+  app.get('/alerts/:id', { schema: { params: AlertParams } }, async (request) => {
+    const alert = await findAlert(deps.database, request.params.id);
+    if (alert === null) throw new ApiError(ErrorCode.notFound, `no alert with id ${request.params.id}`);
+    return { data: alert };
   });
 
-  app.post('/alerts/:id/ack', { schema: { params: EpisodeParams } }, async (request) => {
-    const found = await acknowledgeEpisode(deps.database, request.params.id, request.apiKeyName ?? 'unknown');
+  app.post('/alerts/:id/ack', { schema: { params: AlertParams, body: Type.Optional(AckBody) } }, async (request) => {
+    const comment = request.body?.comment ?? null;
+    const found = await acknowledgeAlert(deps.database, request.params.id, request.apiKeyName ?? 'unknown', comment, new Date());
     if (!found) throw new ApiError(ErrorCode.notFound, `no alert with id ${request.params.id}`);
-    const episode = await findEpisode(deps.database, request.params.id);
-    return { data: episode };
+    return { data: await findAlert(deps.database, request.params.id) };
   });
 };

@@ -1,8 +1,8 @@
 // POST /v1/silences, GET /v1/silences, DELETE /v1/silences/:id: a silenced episode is still recorded, not delivered.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createSilence } from '../../alerts/alert-store.js';
-import { endSilence, listSilences } from '../../alerts/alert-queries.js';
+import { createSilence } from '../../store/alert-store.js';
+import { endSilence, listSilences } from '../../store/alert-queries.js';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { parseTimeParameter } from '../time-parameter.js';

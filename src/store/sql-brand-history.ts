@@ -1,10 +1,10 @@
 // BrandHistory from PostgreSQL; every query walks mention_brands (brand_id, occurred_at) for one window.
-import type { Database } from '../store/database.js';
-import type { BrandHistory, SentimentLabel, WindowFilter, WindowMention, WindowStats } from './brand-history.js';
+import { KNOWN_SENTIMENT_LABELS, type BrandHistory, type WindowFilter, type WindowMention, type WindowStats } from '../alerts/brand-history.js';
+import type { Database, DatabaseClient } from './database.js';
 
-// Site as siteOf() computes it (host without "www."), falling back to the source id, joined with the author.
+// Site as siteOf() computes it (host without "www."), falling back to the source id; an author is one per site.
 const SITE_SQL = `coalesce(regexp_replace(lower(substring(m.url from '^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)')), '^www\\.', ''), m.source_id)`;
-const SOURCE_KEY_SQL = `${SITE_SQL} || '|' || lower(coalesce(m.author, ''))`;
+const AUTHOR_KEY_SQL = `CASE WHEN btrim(coalesce(m.author, '')) = '' THEN NULL ELSE ${SITE_SQL} || '|' || lower(m.author) END`;
 
 function filterSql(filter: WindowFilter, parameters: unknown[]): string {
   let sql = '';
@@ -25,7 +25,26 @@ const WINDOW_FROM = `FROM mention_brands mb JOIN mentions m ON m.id = mb.mention
 // week of a busy brand is one index-only range scan.
 const COUNTS_FROM = `FROM mention_brands mb WHERE mb.brand_id = $1 AND mb.occurred_at >= $2 AND mb.occurred_at < $3 AND NOT mb.backfill`;
 
-export function sqlBrandHistory(database: Database): BrandHistory {
+/**
+ * Runs `work` with a history that reads one snapshot of the database (a read-only REPEATABLE READ transaction), so
+ * every rule of a brand judges the same mentions even while the scorer stores more during the evaluation.
+ */
+export async function withBrandSnapshot<T>(database: Database, work: (history: BrandHistory) => Promise<T>): Promise<T> {
+  const client = await database.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await work(sqlBrandHistory(client));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export function sqlBrandHistory(database: Database | DatabaseClient): BrandHistory {
   return {
     async bucketCounts(brandId, fromMs, toMs, bucketMs, negativeOnly) {
       const { rows } = await database.query<{ bucket: number; count: number }>(
@@ -38,26 +57,37 @@ export function sqlBrandHistory(database: Database): BrandHistory {
     },
 
     async windowTotals(brandId, fromMs, toMs) {
-      const { rows } = await database.query<{ total: number; negative: number }>(
-        `SELECT count(*)::int AS total, count(*) FILTER (WHERE mb.sentiment_label = 'negative')::int AS negative ${COUNTS_FROM}`,
-        [brandId, new Date(fromMs), new Date(toMs)],
+      const { rows } = await database.query<{ total: number; known: number; negative: number }>(
+        `SELECT count(*)::int AS total,
+                count(*) FILTER (WHERE mb.sentiment_label = ANY($4))::int AS known,
+                count(*) FILTER (WHERE mb.sentiment_label = 'negative')::int AS negative
+           ${COUNTS_FROM}`,
+        [brandId, new Date(fromMs), new Date(toMs), KNOWN_SENTIMENT_LABELS],
       );
-      return rows[0] ?? { total: 0, negative: 0 };
+      return rows[0] ?? { total: 0, known: 0, negative: 0 };
     },
 
     async windowStats(brandId, fromMs, toMs, filter): Promise<WindowStats> {
-      const parameters: unknown[] = [brandId, new Date(fromMs), new Date(toMs)];
+      const parameters: unknown[] = [brandId, new Date(fromMs), new Date(toMs), KNOWN_SENTIMENT_LABELS];
       const matching = filterSql(filter, parameters).replace(/^ AND /, '');
       const condition = matching === '' ? 'true' : matching;
-      const { rows } = await database.query<WindowStats>(
+      const { rows } = await database.query<Omit<WindowStats, 'firstMatchingAtMs'> & { first_matching_at: Date | null }>(
         `SELECT count(*)::int AS total,
+                count(*) FILTER (WHERE m.sentiment_label = ANY($4))::int AS known,
                 count(*) FILTER (WHERE m.sentiment_label = 'negative')::int AS negative,
                 count(*) FILTER (WHERE ${condition})::int AS matching,
-                count(DISTINCT ${SOURCE_KEY_SQL}) FILTER (WHERE ${condition})::int AS "matchingSources"
+                count(DISTINCT ${SITE_SQL}) FILTER (WHERE ${condition})::int AS "matchingSites",
+                count(DISTINCT ${AUTHOR_KEY_SQL}) FILTER (WHERE ${condition})::int AS "matchingAuthors",
+                min(mb.occurred_at) FILTER (WHERE ${condition}) AS first_matching_at
            ${WINDOW_FROM}`,
         parameters,
       );
-      return rows[0] ?? { total: 0, negative: 0, matching: 0, matchingSources: 0 };
+      const row = rows[0];
+      if (row === undefined) {
+        return { total: 0, known: 0, negative: 0, matching: 0, matchingSites: 0, matchingAuthors: 0, firstMatchingAtMs: null };
+      }
+      const { first_matching_at: firstMatchingAt, ...counts } = row;
+      return { ...counts, firstMatchingAtMs: firstMatchingAt?.getTime() ?? null };
     },
 
     async windowMentions(brandId, fromMs, toMs, filter, limit) {
@@ -66,7 +96,7 @@ export function sqlBrandHistory(database: Database): BrandHistory {
       parameters.push(limit);
       const { rows } = await database.query<WindowMentionRow>(
         `SELECT m.id, m.url, m.title, m.content, m.author, m.source_id, ${SITE_SQL} AS site, m.sentiment_label,
-                m.sentiment_score, m.reach, m.published_at, m.occurred_at
+                m.sentiment_score, m.reach, m.published_at, mb.occurred_at
            ${WINDOW_FROM} ${condition}
           ORDER BY mb.occurred_at DESC, mb.mention_id DESC
           LIMIT $${parameters.length}`,
@@ -94,7 +124,7 @@ interface WindowMentionRow {
   author: string | null;
   source_id: string;
   site: string;
-  sentiment_label: SentimentLabel;
+  sentiment_label: string;
   sentiment_score: number;
   reach: number | null;
   published_at: Date | null;

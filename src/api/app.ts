@@ -1,10 +1,12 @@
 // The Fastify app factory: routes and error handling, no listening (see workers/api.ts), so tests inject requests.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps.js';
 import { requireApiKey } from './auth.js';
-import { registerErrorHandlers } from './error-handler.js';
+import { refuseRequestsWhileClosing } from './closing-guard.js';
+import { answerFrameworkError, registerErrorHandlers } from './error-handler.js';
+import { ApiError, ErrorCode } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
 import { healthRoutes } from './routes/health.js';
@@ -14,11 +16,14 @@ import { silenceRoutes } from './routes/silences.js';
 import { sourceRoutes } from './routes/sources.js';
 import { storyRoutes } from './routes/stories.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { findUnstorableInput } from './storable-input.js';
 
 export interface AppOptions {
   logger: Logger;
   /** "health" serves only /healthz, /readyz and /metrics (for poller and scorer processes). */
   routes?: 'all' | 'health';
+  /** Told about every route as it is registered (a fuzz test walks them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<FastifyInstance> {
@@ -27,8 +32,19 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
+    // A malformed URL (bad percent-encoding, an over-long parameter) is answered in the API's error shape too.
+    frameworkErrors: answerFrameworkError,
+    // Requests arriving while the server drains get our 503 (see closing-guard.ts), not Fastify's.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
+  refuseRequestsWhileClosing(app);
   registerErrorHandlers(app);
+  // After schema validation (and its type coercion), before any handler can pass a value to PostgreSQL.
+  app.addHook('preHandler', async (request) => {
+    const problem = findUnstorableInput(request);
+    if (problem !== null) throw new ApiError(ErrorCode.validation, problem);
+  });
   await app.register(healthRoutes, { deps });
   await app.register(metricsRoutes, { deps });
   if (options.routes !== 'health') {

@@ -3,6 +3,9 @@
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 // PostgreSQL SQLSTATEs for a server that is shutting down, starting up or out of connections.
 const POSTGRES_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006']);
+// ioredis gives up on a command whose connection died under it (the producer retries once) with this error; the
+// class is not exported, so it is known by name.
+const REDIS_GAVE_UP = new Set(['MaxRetriesPerRequestError']);
 const OUTAGE_MESSAGES = [
   /timeout exceeded when trying to connect/i,
   /Connection terminated/i,
@@ -14,6 +17,7 @@ export function isDependencyOutage(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || POSTGRES_UNAVAILABLE.has(code))) return true;
+  if (REDIS_GAVE_UP.has(error.name)) return true;
   if (OUTAGE_MESSAGES.some((pattern) => pattern.test(error.message))) return true;
   return error.cause !== undefined && error.cause !== error && isDependencyOutage(error.cause);
 }

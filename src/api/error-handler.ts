@@ -1,5 +1,5 @@
 // Maps whatever a route throws to the API's one error shape; unexpected errors are logged, never echoed.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDependencyOutage } from './dependency-outage.js';
 import { ApiError, ErrorCode, errorBody, type ErrorCodeValue } from './errors.js';
 
@@ -24,6 +24,17 @@ function describeIssue(context: string, issue: ValidationIssue): string {
     return `${path} must be one of ${params.allowedValues.join(', ')}`;
   }
   return `${path} ${issue.message ?? 'is invalid'}`;
+}
+
+/** Errors Fastify meets before routing (Fastify's `frameworkErrors` option): the URL itself is unusable. */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'a path parameter is longer than 100 characters'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'the URL path is not valid (malformed percent-encoding)'
+        : error.message;
+  void reply.status(400).send(errorBody(ErrorCode.validation, message));
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {

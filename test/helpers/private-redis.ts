@@ -15,6 +15,8 @@ export interface PrivateRedis {
   restart(): Promise<void>;
   /** Kills it with SIGKILL (no chance to write anything more) and waits for it to be gone. */
   kill(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, commands get no answer, as with a hung server. */
+  pause(): void;
   /** Stops it for good and removes its directory. */
   destroy(): Promise<void>;
 }
@@ -71,6 +73,9 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     stop,
     restart: start,
     kill: () => stopWith('SIGKILL'),
+    pause() {
+      child?.kill('SIGSTOP');
+    },
     async destroy() {
       await stop();
       rmSync(dir, { recursive: true, force: true });

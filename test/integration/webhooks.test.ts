@@ -3,7 +3,7 @@
 // batch is in Redis and a 503 means none of it is (invariant 2), and neither the secret nor a signature is ever
 // logged or echoed (invariant 5).
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { canonicalUrl } from '../../src/mentions/canonical-url.js';
@@ -423,5 +423,31 @@ describe('Redis unreachable', () => {
     expect((await storedRows(system)).map((row) => row.id)).toEqual([pressId('after-outage')]);
     // The refused request left no job behind: the only one Redis ever held is the later push's.
     expect(await jobsEverQueued(system.runtime.queues.mentions)).toBe(1);
+  });
+
+  it('answers 503, not 500, when Redis dies while the push is being written to it', async () => {
+    // Frozen, Redis takes the command and never answers; killed, it drops the connection under it, and the client
+    // gives up on the command (ioredis' MaxRetriesPerRequestError).
+    redis.pause();
+    const body = JSON.stringify({ id: 'mid-push', url: 'https://news.example/acme-mid-push', text: 'Acme, mid-push.' });
+    const answering = pushWebhook(system.baseUrl, 'press-hook', body, { secret: PRESS_SECRET });
+    // A frozen server's connections are reset, not closed: events.once would reject on that 'error'.
+    const closed = new Promise<void>((resolve) => system.runtime.redis.once('close', () => resolve()));
+    try {
+      // The command must be on the wire before the kill: wait until the producer has written it.
+      await vi.waitFor(() => expect(system.runtime.redis.commandQueue.length).toBeGreaterThan(0));
+      await redis.kill();
+      await closed;
+      const answer = await answering;
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({
+        error: { code: 'BUZZ_ERR_UNAVAILABLE', message: 'Redis is unreachable: nothing from this request was accepted; retry later' },
+      });
+    } finally {
+      const ready = new Promise<void>((resolve) => system.runtime.redis.once('ready', () => resolve()));
+      await redis.kill();
+      await redis.restart();
+      await ready;
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps.js';
 import { requireApiKey } from './auth.js';
 import { refuseRequestsWhileClosing } from './closing-guard.js';
-import { answerFrameworkError, registerErrorHandlers } from './error-handler.js';
+import { answerFrameworkError, clientErrorAnswer, registerErrorHandlers } from './error-handler.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
@@ -27,10 +27,17 @@ export interface AppOptions {
 }
 
 export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = deps.config.api.request_timeout;
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the wider type keeps plugin types at their defaults.
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Headers and body must arrive within api.request_timeout (Node checks every connection at the interval);
+    // a connection on which nothing moves for twice that (a client that stopped reading) is closed.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: 2 * requestTimeoutMs,
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs(requestTimeoutMs) },
+    clientErrorHandler: clientErrorAnswer(requestTimeoutMs),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
     // A malformed URL (bad percent-encoding, an over-long parameter) is answered in the API's error shape too.
     frameworkErrors: answerFrameworkError,
@@ -64,4 +71,9 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     await app.register(webhookRoutes, { deps, prefix: '/v1' });
   }
   return app;
+}
+
+/** Often enough that a timed-out request is cut off close to its deadline, rarely enough to cost nothing. */
+function connectionsCheckingIntervalMs(requestTimeoutMs: number): number {
+  return Math.min(Math.max(Math.floor(requestTimeoutMs / 4), 100), 2_000);
 }

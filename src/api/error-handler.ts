@@ -1,5 +1,8 @@
 // Maps whatever a route throws to the API's one error shape; unexpected errors are logged, never echoed.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatDuration } from '../config/duration.js';
 import { isDependencyOutage } from './dependency-outage.js';
 import { ApiError, ErrorCode, errorBody, type ErrorCodeValue } from './errors.js';
 
@@ -35,6 +38,35 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
         ? 'the URL path is not valid (malformed percent-encoding)'
         : error.message;
   void reply.status(400).send(errorBody(ErrorCode.validation, message));
+}
+
+/** What Node keeps on a socket while it answers on it: an answer under way cannot be interrupted by another. */
+type HttpSocket = Socket & { _httpMessage?: { headersSent?: boolean } | null };
+
+/**
+ * Answers errors Node meets on a connection before a request reaches Fastify (Fastify's `clientErrorHandler`):
+ * a request that did not arrive within `requestTimeoutMs` is a 408, malformed HTTP a 400, both in the API's error
+ * shape, and the connection is closed.
+ */
+export function clientErrorAnswer(requestTimeoutMs: number) {
+  return function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, body] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, errorBody(ErrorCode.requestTimeout, `the request did not arrive in full within ${formatDuration(requestTimeoutMs)}`)]
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, errorBody(ErrorCode.validation, 'the request headers are too large')]
+          : [400, errorBody(ErrorCode.validation, 'malformed HTTP request')];
+    const answering = (socket as HttpSocket)._httpMessage?.headersSent === true;
+    if (socket.writable && !answering) {
+      const json = JSON.stringify(body);
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+      );
+    }
+    socket.destroy();
+  };
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {

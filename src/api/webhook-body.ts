@@ -7,6 +7,7 @@ import { HttpUrl } from '../config/schema-types.js';
 import { MAX_TEXT_LENGTH, MAX_TITLE_LENGTH } from '../mentions/clean-item.js';
 import type { SourceItem } from '../mentions/mention.js';
 import { ApiError, ErrorCode } from './errors.js';
+import { decodeJsonBody } from './json-body-text.js';
 
 export const MAX_MENTIONS_PER_PUSH = 500;
 // The limits cleanSourceItem cuts at: a longer value is refused here so that nothing is cut without the sender knowing.
@@ -57,9 +58,12 @@ const PushedBatchSchema = Type.Object(
 
 const BODY_SHAPE = 'one mention object, or {"mentions": [...]}';
 
-/** The mentions in a raw body, as source items; throws a 400 ApiError naming every bad field (up to a limit). */
-export function readPushedMentions(rawBody: Buffer): SourceItem[] {
-  const body = parseJson(rawBody);
+/**
+ * The mentions in a raw body read in the charset `contentType` declares, as source items; throws a 400 ApiError
+ * naming every bad field (up to a limit), a 415 for a charset that cannot be read.
+ */
+export function readPushedMentions(rawBody: Buffer, contentType?: string): SourceItem[] {
+  const body = parseJson(decodeJsonBody(rawBody, contentType));
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ApiError(ErrorCode.validation, `the body must be a JSON object: ${BODY_SHAPE}`);
   }
@@ -71,13 +75,7 @@ export function readPushedMentions(rawBody: Buffer): SourceItem[] {
   return mentions.map(toSourceItem);
 }
 
-function parseJson(rawBody: Buffer): unknown {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(rawBody);
-  } catch {
-    throw new ApiError(ErrorCode.validation, 'the body is not valid UTF-8');
-  }
+function parseJson(text: string): unknown {
   if (text.trim() === '') throw new ApiError(ErrorCode.validation, `the body is empty; send ${BODY_SHAPE}`);
   try {
     return JSON.parse(text);

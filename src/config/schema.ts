@@ -44,13 +44,18 @@ const PositiveInteger = (defaultValue: number) =>
  * BullMQ hand live jobs to a second worker. */
 export const MIN_HTTP_TIMEOUT = '1s';
 export const MIN_STALLED_AFTER = '2s';
+export const MIN_REQUEST_TIMEOUT = '1s';
 
 export const ConfigSchema = Type.Object(
   {
     brands: Type.Array(BrandSchema, { minItems: 1, errorMessage: 'needs at least one brand to watch' }),
     sources: Type.Array(SourceEntrySchema, { default: [] }),
     api: Type.Object(
-      { keys: Type.Array(ApiKeySchema, { default: [] }) },
+      {
+        keys: Type.Array(ApiKeySchema, { default: [] }),
+        // A request (headers and body) must have arrived within this: a client trickling bytes is cut off.
+        request_timeout: Duration({ default: '30s' }),
+      },
       { additionalProperties: false, default: {} },
     ),
     http: Type.Object(

@@ -18,13 +18,11 @@ export function signBody(secret: string, rawBody: Buffer | string, now: Date = n
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
-/** Checks a header against the exact raw bytes received; the reason says what was wrong, never the expected value. */
-export function verifySignature(
-  header: string | undefined,
-  secret: string,
-  rawBody: Buffer,
-  now: Date = new Date(),
-): SignatureCheck {
+/** A header that reads right and is recent: what can be checked before the body has arrived. */
+export type SignatureHeaderCheck = { ok: true; timestampS: number; candidates: string[] } | { ok: false; reason: string };
+
+/** Checks the header's form and age, which need no body: a request failing this need not be read at all. */
+export function checkSignatureHeader(header: string | undefined, now: Date = new Date()): SignatureHeaderCheck {
   if (header === undefined || header.trim() === '') {
     return { ok: false, reason: 'missing X-Buzzwatch-Signature header' };
   }
@@ -44,9 +42,21 @@ export function verifySignature(
   if (Math.abs(now.getTime() / 1000 - timestampS) > SIGNATURE_TOLERANCE_S) {
     return { ok: false, reason: `signature timestamp is more than ${SIGNATURE_TOLERANCE_S} s from now` };
   }
-  const expected = Buffer.from(signatureDigest(secret, timestampS, rawBody), 'hex');
+  return { ok: true, timestampS, candidates };
+}
+
+/** Checks a header against the exact raw bytes received; the reason says what was wrong, never the expected value. */
+export function verifySignature(
+  header: string | undefined,
+  secret: string,
+  rawBody: Buffer,
+  now: Date = new Date(),
+): SignatureCheck {
+  const checked = checkSignatureHeader(header, now);
+  if (!checked.ok) return checked;
+  const expected = Buffer.from(signatureDigest(secret, checked.timestampS, rawBody), 'hex');
   // Several v1 values are allowed so a sender can sign with an old and a new secret while rotating.
-  const matches = candidates.some((candidate) => {
+  const matches = checked.candidates.some((candidate) => {
     if (!/^[0-9a-f]{64}$/i.test(candidate)) return false;
     return timingSafeEqual(Buffer.from(candidate, 'hex'), expected);
   });

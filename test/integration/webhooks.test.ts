@@ -2,13 +2,13 @@
 // bad bodies are refused naming the field, accepted mentions are stored exactly once (invariant 1), a 202 means the
 // batch is in Redis and a 503 means none of it is (invariant 2), and neither the secret nor a signature is ever
 // logged or echoed (invariant 5).
-import { once } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { canonicalUrl } from '../../src/mentions/canonical-url.js';
 import { mentionId } from '../../src/mentions/mention-id.js';
-import { signatureDigest, signBody } from '../../src/net/webhook-signature.js';
+import { SIGNATURE_HEADER, signatureDigest, signBody } from '../../src/net/webhook-signature.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { QueueName } from '../../src/queue/queues.js';
@@ -62,15 +62,15 @@ async function storedRows(system: TestSystem): Promise<StoredRow[]> {
   return rows;
 }
 
-/** Pushes a body and, when it queued a batch, waits until the scorer has stored it. */
+/** Pushes a body (JSON-encoded, or `rawBody` as given) and, when it queued a batch, waits until the scorer has stored it. */
 async function pushAndStore(
   system: TestSystem,
   sourceId: string,
   body: unknown,
-  options: PushOptions,
+  options: PushOptions & { rawBody?: Buffer },
 ): Promise<{ answer: PushAnswer; report: StoreReport | null }> {
   const storedBefore = new Set(system.stores.completed.map((job) => job.jobId));
-  const answer = await pushWebhook(system.baseUrl, sourceId, JSON.stringify(body), options);
+  const answer = await pushWebhook(system.baseUrl, sourceId, options.rawBody ?? JSON.stringify(body), options);
   if (answer.status !== 202 || answer.body.matched === 0) return { answer, report: null };
   const { result } = await system.stores.next((job) => !storedBefore.has(job.jobId));
   return { answer, report: result };
@@ -301,8 +301,11 @@ describe('POST /v1/webhooks/:sourceId', () => {
       expect(answer.status, contentType).toBe(415);
       expect(answer.body, contentType).toEqual({ error: { code: 'BUZZ_ERR_UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Media Type' } });
     }
-    // No body and no content type at all: nothing to verify, and not JSON either.
-    const bare = await fetch(`${system.baseUrl}/v1/webhooks/press-hook`, { method: 'POST' });
+    // No body and no content type at all (signed, or it would be a 401): not JSON.
+    const bare = await fetch(`${system.baseUrl}/v1/webhooks/press-hook`, {
+      method: 'POST',
+      headers: { [SIGNATURE_HEADER]: signBody(PRESS_SECRET, '') },
+    });
     expect(bare.status).toBe(415);
     expect(await bare.json()).toEqual({
       error: { code: 'BUZZ_ERR_UNSUPPORTED_MEDIA_TYPE', message: 'send the mentions as JSON, with Content-Type: application/json' },
@@ -311,6 +314,39 @@ describe('POST /v1/webhooks/:sourceId', () => {
     const json = JSON.stringify({ url: 'https://news.example/charset', text: 'No brand here.' });
     const withCharset = await push('press-hook', json, { secret: PRESS_SECRET, contentType: 'application/json; charset=utf-8' });
     expect(withCharset.status).toBe(202);
+  });
+
+  it('reads a body in the charset it declares: UTF-16 in either byte order, with or without a byte-order mark', async () => {
+    const text = 'Acme в Łodzi: świetne ☕ 😀';
+    const utf16le = (json: string) => Buffer.from(json, 'utf16le');
+    const utf16be = (json: string) => Buffer.from(json, 'utf16le').swap16();
+    const withBom = (bom: number[], body: Buffer) => Buffer.concat([Buffer.from(bom), body]);
+    const cases: Array<[string, (json: string) => Buffer]> = [
+      ['utf-16le', utf16le],
+      ['utf-16be', utf16be],
+      ['utf-16', (json) => withBom([0xff, 0xfe], utf16le(json))],
+      ['utf-16', (json) => withBom([0xfe, 0xff], utf16be(json))],
+      ['utf-16', utf16le],
+      ['utf-16', utf16be],
+    ];
+    for (const [index, [charset, encode]] of cases.entries()) {
+      const url = `https://news.example/utf16-${index}`;
+      const { answer, report } = await pushAndStore(system, 'press-hook', null, {
+        secret: PRESS_SECRET,
+        contentType: `application/json; charset=${charset}`,
+        rawBody: encode(JSON.stringify({ url, text })),
+      });
+      answers.push(answer);
+      expect(answer.status, `${index} ${charset}`).toBe(202);
+      expect(report?.insertedIds, `${index} ${charset}`).toEqual([urlId(url)]);
+      const stored = (await storedRows(system)).find((row) => row.id === urlId(url));
+      expect(stored?.content, `${index} ${charset}`).toBe(text);
+    }
+    const unreadable = await push('press-hook', Buffer.from('{}'), { secret: PRESS_SECRET, contentType: 'application/json; charset=utf-32' });
+    expect(unreadable.status).toBe(415);
+    expect(unreadable.body).toEqual({
+      error: { code: 'BUZZ_ERR_UNSUPPORTED_MEDIA_TYPE', message: 'charset "utf-32" is not one this API can read; send UTF-8 (or UTF-16)' },
+    });
   });
 
   it('answers 404 for an unknown source and for a source that is not a webhook, before looking at the signature', async () => {
@@ -378,6 +414,12 @@ sources:
   });
 });
 
+/**
+ * Resolves on the next `event`. Not events.once: that rejects on an 'error' event, and a connection to a Redis that
+ * is down reports a refused reconnect as one.
+ */
+const nextEvent = (emitter: EventEmitter, event: string) => new Promise<void>((resolve) => emitter.once(event, () => resolve()));
+
 describe('Redis unreachable', () => {
   let redis: PrivateRedis;
   let system: TestSystem;
@@ -394,7 +436,7 @@ describe('Redis unreachable', () => {
   });
 
   it('answers 503 while Redis is down, and nothing from that request is stored once it is back', async () => {
-    const closed = once(system.runtime.redis, 'close');
+    const closed = nextEvent(system.runtime.redis, 'close');
     await redis.kill();
     await closed;
     const lost = [1, 2, 3].map((index) => ({ id: `outage-${index}`, url: `https://news.example/acme-outage-${index}`, text: 'Acme, meanwhile.' }));
@@ -404,7 +446,7 @@ describe('Redis unreachable', () => {
       error: { code: 'BUZZ_ERR_UNAVAILABLE', message: 'Redis is unreachable: nothing from this request was accepted; retry later' },
     });
 
-    const ready = once(system.runtime.redis, 'ready');
+    const ready = nextEvent(system.runtime.redis, 'ready');
     await redis.restart();
     await ready;
     const later = { id: 'after-outage', url: 'https://news.example/acme-back', text: 'Acme is back.' };
@@ -431,8 +473,7 @@ describe('Redis unreachable', () => {
     redis.pause();
     const body = JSON.stringify({ id: 'mid-push', url: 'https://news.example/acme-mid-push', text: 'Acme, mid-push.' });
     const answering = pushWebhook(system.baseUrl, 'press-hook', body, { secret: PRESS_SECRET });
-    // A frozen server's connections are reset, not closed: events.once would reject on that 'error'.
-    const closed = new Promise<void>((resolve) => system.runtime.redis.once('close', () => resolve()));
+    const closed = nextEvent(system.runtime.redis, 'close');
     try {
       // The command must be on the wire before the kill: wait until the producer has written it.
       await vi.waitFor(() => expect(system.runtime.redis.commandQueue.length).toBeGreaterThan(0));
@@ -444,7 +485,7 @@ describe('Redis unreachable', () => {
         error: { code: 'BUZZ_ERR_UNAVAILABLE', message: 'Redis is unreachable: nothing from this request was accepted; retry later' },
       });
     } finally {
-      const ready = new Promise<void>((resolve) => system.runtime.redis.once('ready', () => resolve()));
+      const ready = nextEvent(system.runtime.redis, 'ready');
       await redis.kill();
       await redis.restart();
       await ready;

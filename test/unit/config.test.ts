@@ -122,7 +122,7 @@ describe('parseConfig on a valid file', () => {
   it('accepts a file without sources or api keys', () => {
     const minimal = parseConfig('brands:\n  - { id: acme, name: Acme, keywords: [acme] }\n', {});
     expect(minimal.sources).toEqual([]);
-    expect(minimal.api).toEqual({ keys: [] });
+    expect(minimal.api).toEqual({ keys: [], request_timeout: 30_000 });
   });
 });
 
@@ -356,6 +356,13 @@ describe('parseConfig duration minimums', () => {
       'http.timeout: "500ms" is too short (at least 1s)',
     );
     expect(parseConfig(durationsYaml('5m', 'http:\n  timeout: 1s\n'), {}).http.timeout).toBe(1_000);
+  });
+
+  it('refuses an api.request_timeout under 1s and accepts 1s', () => {
+    expect(formattedProblemsOf(durationsYaml('5m', 'api:\n  request_timeout: 500ms\n'))).toBe(
+      'api.request_timeout: "500ms" is too short (at least 1s)',
+    );
+    expect(parseConfig(durationsYaml('5m', 'api:\n  request_timeout: 1s\n'), {}).api.request_timeout).toBe(1_000);
   });
 
   it('refuses a stalled_after under 2s and accepts 2s', () => {

@@ -2,9 +2,10 @@
 // Registered beside the API-key scope, not in it: the HMAC signature over the raw body is the credential.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { compileBrandRules, rulesForSource } from '../../mentions/brand-rules.js';
 import type { Mention } from '../../mentions/mention.js';
-import { SIGNATURE_HEADER, verifySignature } from '../../net/webhook-signature.js';
+import { SIGNATURE_HEADER, checkSignatureHeader, verifySignature } from '../../net/webhook-signature.js';
 import { toPushedMentions } from '../../poller/pushed-mentions.js';
 import type { SourceConfig } from '../../sources/source-config.js';
 import { WEBHOOK_TYPE, webhookSecretOf } from '../../sources/webhook.js';
@@ -47,9 +48,18 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     {
       bodyLimit: WEBHOOK_BODY_LIMIT,
       schema: { params: Type.Object({ sourceId: Type.String() }) },
-      // Before the body is read: an unknown source (or one that is not a webhook) is a 404 whatever was sent.
-      onRequest: async (request) => {
-        webhookSourceOr404(request.params.sourceId);
+      // Before the body is read: an unknown source (or one that is not a webhook) is a 404 whatever was sent, and a
+      // missing, malformed or stale signature a 401. The connection is then closed rather than drained, so an
+      // unsigned sender cannot make the server read (or wait for) its body.
+      onRequest: async (request, reply) => {
+        try {
+          const source = webhookSourceOr404(request.params.sourceId);
+          const check = checkSignatureHeader(signatureHeader(request.headers[SIGNATURE_HEADER]));
+          if (!check.ok) refuseSignature(request, source, check.reason);
+        } catch (error) {
+          reply.header('connection', 'close');
+          throw error;
+        }
       },
     },
     async (request, reply) => {
@@ -59,11 +69,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
         throw new ApiError(ErrorCode.unsupportedMediaType, 'send the mentions as JSON, with Content-Type: application/json');
       }
       const check = verifySignature(signatureHeader(request.headers[SIGNATURE_HEADER]), source.secret, request.body);
-      if (!check.ok) {
-        request.log.warn({ source: sourceId, reason: check.reason }, 'webhook signature refused');
-        throw new ApiError(ErrorCode.invalidSignature, check.reason);
-      }
-      const items = readPushedMentions(request.body);
+      if (!check.ok) refuseSignature(request, source, check.reason);
+      const items = readPushedMentions(request.body, request.headers['content-type']);
       const receivedAt = new Date();
       const mentions = toPushedMentions(items, rulesForSource(brandRules, source.config.brands), {
         sourceId,
@@ -80,6 +87,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     },
   );
 };
+
+function refuseSignature(request: FastifyRequest, source: WebhookSource, reason: string): never {
+  request.log.warn({ source: source.config.id, reason }, 'webhook signature refused');
+  throw new ApiError(ErrorCode.invalidSignature, reason);
+}
 
 /** Node joins repeated headers with ", "; a list is only possible through unusual clients, and is read the same way. */
 function signatureHeader(value: string | string[] | undefined): string | undefined {

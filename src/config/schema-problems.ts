@@ -1,6 +1,7 @@
 // Turns TypeBox validation errors into ConfigProblems with readable key paths and messages.
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import { redactUrlsInText } from '../net/redact-url.js';
 import type { ConfigProblem } from './config-error.js';
 
 /** Problems with `value` against `schema`, at most one per key path, with paths prefixed by `basePath`. */
@@ -15,12 +16,16 @@ export function schemaProblems(schema: TSchema, value: unknown, basePath = ''): 
 
 function describe(error: ValueError): string {
   if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+    // A map whose names follow a pattern (such as headers) has no list of known keys, just bad names.
+    if ((error.schema as TObject).patternProperties !== undefined) return 'is not a valid name';
     const known = Object.keys((error.schema as TObject).properties ?? {});
     return `is not a known key${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`;
   }
   if (error.type === ValueErrorType.ObjectRequiredProperty) return 'is required';
   const custom = (error.schema as { errorMessage?: string }).errorMessage;
-  if (custom !== undefined) return custom.replace('{value}', JSON.stringify(error.value));
+  // A URL quoted back may hold a password or a token (`http://user:${PASS}@...`): never echo those.
+  const shown = typeof error.value === 'string' ? redactUrlsInText(error.value) : error.value;
+  if (custom !== undefined) return custom.replace('{value}', JSON.stringify(shown));
   return error.message.charAt(0).toLowerCase() + error.message.slice(1);
 }
 

@@ -1,5 +1,6 @@
 // The one HTTP client for outbound calls: every source and notifier goes through it, so limits are the same everywhere.
 import { OutboundError } from './outbound-error.js';
+import { redactUrl } from './redact-url.js';
 
 export interface HttpClientOptions {
   timeoutMs: number;
@@ -52,7 +53,8 @@ async function requestWithLimits(request: HttpRequest, options: HttpClientOption
   let url = parseHttpUrl(request.url);
   let method = request.method ?? 'GET';
   let body = request.body;
-  let headers = request.headers ?? {};
+  let headers = withUserinfoAsBasicAuth(url, request.headers ?? {});
+  url = withoutUserinfo(url);
   for (let redirects = 0; ; redirects++) {
     const response = await fetchOnce(url, method, body, headers, options, deadline, timeoutMs);
     const location = response.headers.get('location');
@@ -65,9 +67,11 @@ async function requestWithLimits(request: HttpRequest, options: HttpClientOption
       throw new OutboundError('redirects', `more than ${options.maxRedirects} redirects from ${url.host}`);
     }
     const nextUrl = parseHttpUrl(location, url);
-    // Credentials are for the origin they were given for: a redirect elsewhere must not carry them along.
+    // Credentials are for the origin they were given for: a redirect elsewhere must not carry them along (a
+    // Location with its own userinfo brings its own).
     if (nextUrl.origin !== url.origin) headers = withoutCredentials(headers);
-    url = nextUrl;
+    headers = withUserinfoAsBasicAuth(nextUrl, headers);
+    url = withoutUserinfo(nextUrl);
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
       method = 'GET';
       body = undefined;
@@ -76,6 +80,25 @@ async function requestWithLimits(request: HttpRequest, options: HttpClientOption
 }
 
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/**
+ * `http://user:password@host/` is HTTP Basic authentication written into the URL; fetch refuses such URLs (with an
+ * error quoting the password), so the userinfo becomes the Authorization header, unless one is given already.
+ */
+function withUserinfoAsBasicAuth(url: URL, headers: Record<string, string>): Record<string, string> {
+  if (url.username === '' && url.password === '') return headers;
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) return headers;
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { ...headers, authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
+}
+
+function withoutUserinfo(url: URL): URL {
+  if (url.username === '' && url.password === '') return url;
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  return bare;
+}
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
@@ -86,7 +109,7 @@ function parseHttpUrl(text: string, base?: URL): URL {
   try {
     url = new URL(text, base);
   } catch {
-    throw new OutboundError('invalid_url', `not a valid URL: ${text}`);
+    throw new OutboundError('invalid_url', `not a valid URL: ${redactUrl(text)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OutboundError('invalid_url', `only http and https URLs can be fetched, not ${url.protocol}`);

@@ -5,7 +5,7 @@ import { htmlToText } from '../mentions/html-text.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
-import { defineSourceKind, sourceConfigSchema } from './source-config.js';
+import { RequestHeaders, defineSourceKind, sourceConfigSchema } from './source-config.js';
 import { SourceError, httpStatusError } from './source-error.js';
 import { decodeXmlBody } from './xml-charset.js';
 
@@ -30,15 +30,24 @@ const parser = new Parser({ customFields: { feed: ['dc:language'] } });
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1';
 
 export const rssSourceKind = defineSourceKind({
-  configSchema: sourceConfigSchema({ url: HttpUrl() }),
-  create: (config) => ({
-    config,
-    poll: (state, context) => pollFeed(config.url, state as FeedState, context),
-  }),
+  // A private feed authenticates with userinfo in the URL (sent as HTTP Basic) or with headers.
+  configSchema: sourceConfigSchema({ url: HttpUrl(), headers: RequestHeaders() }),
+  create: (config) => {
+    const configHeaders = lowerCaseNames(config.headers ?? {});
+    return {
+      config,
+      poll: (state, context) => pollFeed(config.url, configHeaders, state as FeedState, context),
+    };
+  },
 });
 
-async function pollFeed(url: string, state: FeedState, context: PollContext): Promise<PollResult> {
-  const headers: Record<string, string> = { accept: ACCEPT };
+/** Header names are case-insensitive; one spelling each, so a configured Accept replaces ours instead of joining it. */
+function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+async function pollFeed(url: string, configHeaders: Record<string, string>, state: FeedState, context: PollContext): Promise<PollResult> {
+  const headers: Record<string, string> = { accept: ACCEPT, ...configHeaders };
   if (state.etag) headers['if-none-match'] = state.etag;
   if (state.lastModified) headers['if-modified-since'] = state.lastModified;
   const response = await context.http.request({ url, headers });

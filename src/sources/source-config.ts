@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Type, type StaticDecode, type TObject, type TProperties } from '@sinclair/typebox';
 import { Duration, HttpUrl, Id } from '../config/schema-types.js';
+import { isSecretName, redactUrl } from '../net/redact-url.js';
 import type { Source, SourceEnvironment, SourceKind } from './source.js';
 
 /** No source is polled more often than this: a typo such as "5ms" for "5m" must not hammer someone's server. */
@@ -35,6 +36,28 @@ export function searchSourceFields(defaultBaseUrl: string) {
   };
 }
 
+// RFC 9110 token characters; a value is one line (a line break would smuggle another header).
+const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
+const MAX_HEADER_VALUE_LENGTH = 8_192;
+
+/**
+ * `headers:` for a source that fetches over HTTP: sent with every request (to that origin: a redirect elsewhere drops
+ * credentials). Values may use ${VAR}, so a token stays in the environment.
+ */
+export const RequestHeaders = () =>
+  Type.Optional(
+    Type.Record(
+      Type.String({ pattern: HEADER_NAME }),
+      // No {value} in the message: a header value is often a secret.
+      Type.String({
+        pattern: '^[^\\r\\n\\u0000]*$',
+        maxLength: MAX_HEADER_VALUE_LENGTH,
+        errorMessage: `must be one line of at most ${MAX_HEADER_VALUE_LENGTH} characters`,
+      }),
+      { additionalProperties: false },
+    ),
+  );
+
 export function sourceConfigSchema<Fields extends TProperties>(fields: Fields) {
   return Type.Object({ ...sourceBaseFields, ...fields }, { additionalProperties: false });
 }
@@ -64,10 +87,24 @@ const CREDENTIAL_FIELD = /(secret|password|token|^key$)/;
 export function fetchFingerprint(config: SourceConfig, searchKey?: string): string {
   const { id: _id, every: _every, brands: _brands, expect_every: _expectEvery, backfill: _backfill, ...fetched } = config;
   // Credentials decide who asks, not what is fetched: a rotated password must not restart the source, and even a
-  // hash of a secret does not belong in the database.
-  const fetchFields = Object.fromEntries(Object.entries(fetched).filter(([field]) => !CREDENTIAL_FIELD.test(field)));
+  // hash of a secret does not belong in the database. That holds for credential fields, credential headers, and
+  // the userinfo and token-like query values of URLs.
+  const fetchFields = Object.fromEntries(
+    Object.entries(fetched)
+      .filter(([field]) => !CREDENTIAL_FIELD.test(field))
+      .map(([field, value]) => [field, field === 'headers' ? headersWithoutCredentials(value) : withoutUrlCredentials(value)]),
+  );
   const hashed = searchKey === undefined ? fetchFields : { ...fetchFields, '#search': searchKey };
   return createHash('sha256').update(stableJson(hashed)).digest('hex').slice(0, 16);
+}
+
+function withoutUrlCredentials(value: unknown): unknown {
+  return typeof value === 'string' && /^https?:\/\//i.test(value) ? redactUrl(value) : value;
+}
+
+function headersWithoutCredentials(headers: unknown): unknown {
+  if (headers === null || typeof headers !== 'object') return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !isSecretName(name)));
 }
 
 /** JSON with object keys sorted at every depth, so equal configs hash equally whatever their key order. */

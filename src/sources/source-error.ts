@@ -1,5 +1,7 @@
-// A poll failure with a kind the health model understands and a message specific enough for ops to act on.
+// A poll failure with a kind the health model understands and a message specific enough for ops to act on. The
+// message reaches the logs and GET /v1/sources (any read key), so any URL quoted in it is redacted.
 import { OutboundError } from '../net/outbound-error.js';
+import { redactUrlsInText } from '../net/redact-url.js';
 
 export type SourceErrorKind =
   | 'http'
@@ -22,7 +24,7 @@ export class SourceError extends Error {
     /** When the remote side said how long to wait (Retry-After and friends). */
     readonly retryAfterMs: number | null = null,
   ) {
-    super(message);
+    super(redactUrlsInText(message));
   }
 }
 

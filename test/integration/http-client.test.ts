@@ -233,6 +233,28 @@ describe('outbound HTTP client', () => {
     }
   });
 
+  it('sends the userinfo of a URL as HTTP Basic authentication, never in an error or the answered URL', async () => {
+    server.route('/private.xml', (request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end(request.headers.authorization ?? 'none');
+    });
+    const client = createHttpClient();
+    const url = new URL(`${server.baseUrl}/private.xml`);
+    url.username = 'feed user';
+    url.password = 'p@ss:wörd';
+    const response = await client.request({ url: url.toString() });
+    expect(response.body.toString('utf8')).toBe(`Basic ${Buffer.from('feed user:p@ss:wörd', 'utf8').toString('base64')}`);
+    expect(response.url).toBe(`${server.baseUrl}/private.xml`);
+    // An Authorization header given by the caller wins over the URL's userinfo.
+    const explicit = await client.request({ url: url.toString(), headers: { Authorization: 'Bearer given' } });
+    expect(explicit.body.toString('utf8')).toBe('Bearer given');
+
+    const port = await closedPort();
+    const refused = await outboundErrorOf(client.request({ url: `http://reader:hunter2-secret@127.0.0.1:${port}/feed.xml?token=tok-secret` }));
+    expect(refused.message).toBe(`cannot reach 127.0.0.1:${port}: ECONNREFUSED`);
+    const invalid = await outboundErrorOf(client.request({ url: 'http://reader:hunter2-secret@[bad/feed.xml?token=tok-secret' }));
+    expect(invalid.message).toBe('not a valid URL: http://***@[bad/feed.xml?token=***');
+  });
+
   it('reports a refused connection as a network error naming the host', async () => {
     const port = await closedPort();
     const error = await outboundErrorOf(createHttpClient().request({ url: `http://127.0.0.1:${port}/feed.xml` }));

@@ -33,6 +33,8 @@ describe('fetchFingerprint', () => {
     ['a rotated client_secret', { ...BASE, client_secret: 'new-secret' }],
     ['a rotated access_token', { ...BASE, access_token: 'new-token' }],
     ['a rotated API key', { ...BASE, key: 'new-key' }],
+    ['a rotated credential header', { ...BASE, headers: { ...HEADERS, 'x-token': 'xyz' } }],
+    ['an added Authorization header', { ...BASE, headers: { ...HEADERS, Authorization: 'Bearer abc' } }],
   ])('stays the same for %s', (_label, config) => {
     expect(fetchFingerprint(config)).toBe(baseFingerprint);
   });
@@ -52,11 +54,19 @@ describe('fetchFingerprint', () => {
   it.each<[string, SourceConfig]>([
     ['another URL', { ...BASE, url: 'https://news.example/feed.xml?page=2' }],
     ['another type', { ...BASE, type: 'atom' }],
-    ['another credential', { ...BASE, headers: { ...HEADERS, 'x-token': 'xyz' } }],
+    ['another Accept header', { ...BASE, headers: { ...HEADERS, accept: 'application/atom+xml' } }],
     ['a nested value changed', { ...BASE, headers: { ...HEADERS, nested: { a: 1, b: [1, { c: 2, d: 4 }] } } }],
     ['array items in another order', { ...BASE, headers: { ...HEADERS, nested: { a: 1, b: [{ c: 2, d: 3 }, 1] } } }],
   ])('changes for %s', (_label, config) => {
     expect(fetchFingerprint(config)).not.toBe(baseFingerprint);
+  });
+
+  it('ignores the password and token of a URL, not where it points', () => {
+    const withSecrets = (password: string, token: string) => ({ ...BASE, url: `https://reader:${password}@news.example/feed.xml?token=${token}&page=1` });
+    expect(fetchFingerprint(withSecrets('old-password', 'old-token'))).toBe(fetchFingerprint(withSecrets('new-password', 'new-token')));
+    expect(fetchFingerprint({ ...withSecrets('p', 't'), url: 'https://reader:p@news.example/feed.xml?token=t&page=2' })).not.toBe(
+      fetchFingerprint(withSecrets('p', 't')),
+    );
   });
 
   it('changes when what a search source asks for changes', () => {

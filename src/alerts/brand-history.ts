@@ -52,6 +52,8 @@ export interface WindowMention {
   reach: number | null;
   publishedAt: Date | null;
   occurredAt: Date;
+  /** The story it belongs to for this brand (stories/), null until assigned: what a rule about stories groups by. */
+  storyId: string | null;
 }
 
 export interface BrandHistory {

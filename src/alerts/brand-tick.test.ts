@@ -152,6 +152,28 @@ describe('one alert per incident', () => {
   });
 });
 
+describe('rules watching several things per brand (stories)', () => {
+  it('opens an episode per subject in the one alert, and calms a subject that no finding mentions any more', () => {
+    const config = parseConfig(configYaml('\n  group_wait: 0s'), {});
+    const rules = config.alerts.rules.map((rule) => buildRule(rule, config.alerts.bucket)).filter((rule) => rule.id === 'words');
+    const grouping = groupingSettings(config);
+    const story = (subject: string): RuleFinding => ({ ...finding('words', true, T0), subject, summary: `story ${subject} spreads` });
+    const first = planBrandTick({ nowMs: T0, brandId: 'acme', rules, findings: new Map([['words', [story('s1'), story('s2')]]]), episodes: [], alerts: [], silences: [], grouping });
+    expect(first.openedEpisodes.map((episode) => [episode.ruleId, episode.subject])).toEqual([['words', 's1'], ['words', 's2']]);
+    expect(first.openedAlerts).toHaveLength(1);
+    expect(first.messages.map((message) => message.rules.map((named) => named.episode.subject))).toEqual([['s1', 's2']]);
+    // s2 has left the window: no finding about it; its episode calms (and resolves after resolve_after).
+    const alerts = first.alertUpdates.map((update) => update.alert);
+    const later = planBrandTick({ nowMs: T0 + MINUTE, brandId: 'acme', rules, findings: new Map([['words', [story('s1')]]]), episodes: first.openedEpisodes, alerts, silences: [], grouping });
+    expect(later.changedEpisodes.map((episode) => [episode.subject, episode.calmSinceMs])).toEqual([
+      ['s1', null],
+      ['s2', T0 + MINUTE],
+    ]);
+    const resolved = planBrandTick({ nowMs: T0 + 20 * MINUTE, brandId: 'acme', rules, findings: new Map([['words', [story('s1')]]]), episodes: later.changedEpisodes, alerts, silences: [], grouping });
+    expect(resolved.episodeTransitions).toEqual([{ ruleId: 'words', kind: 'resolved', episodeId: first.openedEpisodes[1]?.id }]);
+  });
+});
+
 describe('inhibition', () => {
   it('leaves a volume spike out while a negative buzz fires for the brand, and tells of it once the buzz is over', () => {
     const { lines, episodes } = run([

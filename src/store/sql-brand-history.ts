@@ -96,7 +96,7 @@ export function sqlBrandHistory(database: Database | DatabaseClient): BrandHisto
       parameters.push(limit);
       const { rows } = await database.query<WindowMentionRow>(
         `SELECT m.id, m.url, m.title, m.content, m.author, m.source_id, ${SITE_SQL} AS site, m.sentiment_label,
-                m.sentiment_score, m.reach, m.published_at, mb.occurred_at
+                m.sentiment_score, m.reach, m.published_at, mb.occurred_at, mb.story_id
            ${WINDOW_FROM} ${condition}
           ORDER BY mb.occurred_at DESC, mb.mention_id DESC
           LIMIT $${parameters.length}`,
@@ -129,6 +129,7 @@ interface WindowMentionRow {
   reach: number | null;
   published_at: Date | null;
   occurred_at: Date;
+  story_id: string | null;
 }
 
 function toWindowMention(row: WindowMentionRow): WindowMention {
@@ -145,5 +146,6 @@ function toWindowMention(row: WindowMentionRow): WindowMention {
     reach: row.reach,
     publishedAt: row.published_at,
     occurredAt: row.occurred_at,
+    storyId: row.story_id,
   };
 }

@@ -9,6 +9,7 @@ import { pushWebhook } from '../helpers/webhook-push.js';
 import { rss2, type FeedEntry } from '../fixtures/feeds.js';
 import type { TickReport } from '../../src/alerts/alerter.js';
 import { backtestHistory } from '../../src/alerts/history-backtest.js';
+import { sqlBrandHistory } from '../../src/store/sql-brand-history.js';
 import { notifyJobId } from '../../src/queue/queues.js';
 
 const HOOK_SECRET = 'hook-secret-0123456789abcdef';
@@ -298,6 +299,21 @@ describe('negative buzz alerting', () => {
       ['acme-terrible', 'firing', 'acme-negative-buzz'],
       ['acme-volume-bar', 'firing', 'acme-negative-buzz'],
     ]);
+  });
+
+  it('gives rules each mention with its story, as the scorer assigned it (what a rule about stories groups by)', async () => {
+    harness = await startHarness();
+    const { system, clock } = harness;
+    await pushAndStore(system, negativeBurst(12, 4));
+    await system.stores.next(() => true);
+    const mentions = await sqlBrandHistory(system.db.database).windowMentions('acme', clock.nowMs - 60 * MINUTE, clock.nowMs + 1, {}, 100);
+    expect(mentions).toHaveLength(12);
+    const { rows } = await system.db.database.query<{ mention_id: string; story_id: string }>(
+      `SELECT mention_id, story_id FROM mention_brands WHERE brand_id = 'acme'`,
+    );
+    expect(rows.every((row) => typeof row.story_id === 'string')).toBe(true);
+    const stories = new Map(rows.map((row) => [row.mention_id, row.story_id]));
+    expect(mentions.map((mention) => mention.storyId)).toEqual(mentions.map((mention) => stories.get(mention.id)));
   });
 
   it('does not alert on the same burst from one site only (min_sources counts sites)', async () => {

@@ -37,6 +37,7 @@ function mention(timeMs: number, options: Partial<WindowMention> = {}): WindowMe
     reach: null,
     publishedAt: new Date(timeMs),
     occurredAt: new Date(timeMs),
+    storyId: null,
     ...options,
   };
 }

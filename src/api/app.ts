@@ -10,11 +10,16 @@ import { ApiError, ErrorCode } from './errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
 import { healthRoutes } from './routes/health.js';
+import { mentionExportRoutes } from './routes/mentions-export.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { reportRoutes } from './routes/reports.js';
+import { shareOfVoiceRoutes } from './routes/share-of-voice.js';
 import { silenceRoutes } from './routes/silences.js';
 import { sourceRoutes } from './routes/sources.js';
 import { storyRoutes } from './routes/stories.js';
+import { statsRoutes } from './routes/stats.js';
+import { topRoutes } from './routes/top.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { findUnstorableInput } from './storable-input.js';
 
@@ -59,11 +64,16 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
       async (v1) => {
         requireApiKey(v1, deps.config.api.keys);
         await v1.register(mentionRoutes, { deps });
+        await v1.register(mentionExportRoutes, { deps });
         await v1.register(brandRoutes, { deps });
         await v1.register(sourceRoutes, { deps });
         await v1.register(alertRoutes, { deps });
         await v1.register(silenceRoutes, { deps });
         await v1.register(storyRoutes, { deps });
+        await v1.register(statsRoutes, { deps });
+        await v1.register(shareOfVoiceRoutes, { deps });
+        await v1.register(topRoutes, { deps });
+        await v1.register(reportRoutes, { deps });
       },
       { prefix: '/v1' },
     );

@@ -4,6 +4,7 @@ import { checkConfigCommand } from './check-config.js';
 import type { CliCommand } from './command.js';
 import { migrateCommand } from './migrate.js';
 import { previewCommand } from './preview.js';
+import { reportCommand } from './report.js';
 import { sentimentCommand } from './sentiment.js';
 import { startCommand } from './start.js';
 import { storiesCommand } from './stories.js';
@@ -16,4 +17,5 @@ export const COMMANDS = [
   storiesCommand,
   previewCommand,
   backtestCommand,
+  reportCommand,
 ] as const satisfies readonly CliCommand[];

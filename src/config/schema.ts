@@ -3,6 +3,7 @@
 import { Type, type StaticDecode } from '@sinclair/typebox';
 import type { ChannelConfig } from '../alerts/notifiers/notifier.js';
 import { AlertsSchema, type RuleConfig } from '../alerts/rule-config.js';
+import { ReportsSchema } from '../analytics/reports-config.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import { Duration, Id, NonEmptyString } from './schema-types.js';
 
@@ -82,6 +83,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    reports: ReportsSchema,
   },
   { additionalProperties: false },
 );

@@ -19,6 +19,8 @@ export interface MentionFilter {
   q?: string;
   /** Mentions in this story. */
   story?: string;
+  /** False leaves out mentions found by a source's first poll (default: they are listed). */
+  includeBackfill?: boolean;
   limit: number;
   after?: MentionPosition;
 }
@@ -149,6 +151,7 @@ export async function listMentions(database: Database, filter: MentionFilter): P
   }
   if (filter.source !== undefined) conditions.push(`m.source_id = ${param(filter.source)}`);
   if (filter.sentiment !== undefined) conditions.push(`m.sentiment_label = ${param(filter.sentiment)}`);
+  if (filter.includeBackfill === false) conditions.push('NOT m.backfill');
   if (filter.since !== undefined) conditions.push(`${timeColumn} >= ${param(filter.since)}`);
   if (filter.until !== undefined) conditions.push(`${timeColumn} < ${param(filter.until)}`);
   if (filter.after !== undefined) {
@@ -179,16 +182,4 @@ async function countMatchesUpTo(database: Database, tsquery: string, cap: number
 export async function findMention(database: Database, mentionId: string): Promise<StoredMention | null> {
   const { rows } = await database.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = $1`, [mentionId]);
   return rows[0] ? toStoredMention(rows[0]) : null;
-}
-
-export interface BrandTotals {
-  mentionsTotal: number;
-  lastMentionAt: Date | null;
-}
-
-export async function brandTotals(database: Database): Promise<Map<string, BrandTotals>> {
-  const { rows } = await database.query<{ brand_id: string; total: number; last_at: Date | null }>(
-    'SELECT brand_id, mentions_total AS total, last_mention_at AS last_at FROM brand_totals',
-  );
-  return new Map(rows.map((row) => [row.brand_id, { mentionsTotal: row.total, lastMentionAt: row.last_at }]));
 }

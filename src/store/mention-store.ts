@@ -62,6 +62,7 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
   );
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
   const links = mentions.flatMap((mention) => mention.brands.map((brandId) => [mention.id, brandId] as const));
+  // The brand_stats rollups follow these rows by trigger (005_brand_stats.sql).
   const newLinks = await client.query<{ mention_id: string; brand_id: string; occurred_at: Date }>(
     `INSERT INTO mention_brands (mention_id, brand_id, occurred_at, sentiment_label, backfill)
      SELECT link.mention_id, link.brand_id, mentions.occurred_at, mentions.sentiment_label, mentions.backfill
@@ -71,32 +72,11 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
      RETURNING mention_id, brand_id, occurred_at`,
     [links.map(([mentionId]) => mentionId), links.map(([, brandId]) => brandId)],
   );
-  await addToBrandTotals(client, newLinks.rows);
   await addToSourceTotals(client, inserted.rows);
   return {
     insertedIds: inserted.rows.map((row) => row.id),
     newLinks: newLinks.rows.map((row) => ({ mentionId: row.mention_id, brandId: row.brand_id, occurredAt: row.occurred_at })),
   };
-}
-
-async function addToBrandTotals(client: DatabaseClient, links: Array<{ brand_id: string; occurred_at: Date }>): Promise<void> {
-  const totals = new Map<string, { count: number; latest: Date }>();
-  for (const link of links) {
-    const total = totals.get(link.brand_id) ?? { count: 0, latest: link.occurred_at };
-    total.count += 1;
-    if (link.occurred_at > total.latest) total.latest = link.occurred_at;
-    totals.set(link.brand_id, total);
-  }
-  if (totals.size === 0) return;
-  const brandIds = [...totals.keys()].sort(); // same lock order in every transaction
-  await client.query(
-    `INSERT INTO brand_totals (brand_id, mentions_total, last_mention_at)
-     SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[])
-     ON CONFLICT (brand_id) DO UPDATE
-       SET mentions_total = brand_totals.mentions_total + excluded.mentions_total,
-           last_mention_at = greatest(brand_totals.last_mention_at, excluded.last_mention_at)`,
-    [brandIds, brandIds.map((id) => totals.get(id)?.count), brandIds.map((id) => totals.get(id)?.latest)],
-  );
 }
 
 async function addToSourceTotals(

@@ -1,7 +1,7 @@
 // `buzzwatch start` as ops run it: secrets from ${ENV}, a database created and migrated on first start, the API and a
 // poll working end to end, a graceful SIGTERM, and no API key in any log line or response; plus `buzzwatch migrate`.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -16,6 +16,9 @@ import { serveFeed, startFixtureServer, type FixtureServer } from '../helpers/ht
 import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
 import { TEST_DATABASE_ADMIN_URL, TEST_REDIS_URL, uniqueName } from '../helpers/services.js';
 import { BRAND_CONFIG, RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
+
+// Every migration the project ships, in the order they apply.
+const MIGRATIONS = readdirSync(new URL('../../src/store/migrations/', import.meta.url)).filter((file) => file.endsWith('.sql')).sort();
 
 // Every secret comes from the environment, as docker-compose passes them from an .env file.
 const CONFIG_WITH_SECRETS = `${BRAND_CONFIG}
@@ -141,20 +144,14 @@ describe('buzzwatch start with secrets from the environment', () => {
     expect(databaseExistedBefore).toBe(false);
     expect(await databaseExists(databaseName)).toBe(true);
     const applied = buzzwatch.logLines().find((line) => line.msg === 'migrations applied');
-    expect(applied?.applied).toEqual(['001_core.sql', '002_alerts.sql', '003_mention_brands_counts.sql', '004_stories.sql', '005_alert_groups.sql']);
+    expect(applied?.applied).toEqual(MIGRATIONS);
     const started = buzzwatch.logLines().find((line) => line.msg === 'buzzwatch started');
     expect(started).toMatchObject({ roles: ['api', 'poller', 'scorer', 'alerter'], brands: 1, sources: 1 });
     const client = new pg.Client({ connectionString: databaseUrlFor(databaseName) });
     await client.connect();
     try {
       const { rows } = await client.query('SELECT name FROM schema_migrations ORDER BY name');
-      expect(rows).toEqual([
-        { name: '001_core.sql' },
-        { name: '002_alerts.sql' },
-        { name: '003_mention_brands_counts.sql' },
-        { name: '004_stories.sql' },
-        { name: '005_alert_groups.sql' },
-      ]);
+      expect(rows).toEqual(MIGRATIONS.map((name) => ({ name })));
     } finally {
       await client.end();
     }
@@ -236,7 +233,7 @@ describe('buzzwatch migrate', () => {
   });
 
   it('creates and migrates a missing database, then says it is up to date', () => {
-    expect(runs[0]).toMatchObject({ code: 0, stdout: 'applied: 001_core.sql, 002_alerts.sql, 003_mention_brands_counts.sql, 004_stories.sql, 005_alert_groups.sql\n', stderr: '' });
+    expect(runs[0]).toMatchObject({ code: 0, stdout: `applied: ${MIGRATIONS.join(', ')}\n`, stderr: '' });
     expect(runs[1]).toMatchObject({ code: 0, stdout: 'database is up to date\n', stderr: '' });
   });
 });

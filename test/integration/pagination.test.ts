@@ -296,7 +296,9 @@ describe('mention filters, single mentions and brand totals', () => {
     expect(await urlsFor('brand=globex')).toEqual([contract.url]);
     expect(await urlsFor('brand=acme')).toEqual([thread.url, lodz.url, contract.url, recall.url, skates.url]);
     expect(await urlsFor('source=news-site')).toEqual([contract.url, recall.url]);
-    expect(await urlsFor('source=nowhere')).toEqual([]);
+    const nowhere = await system.api('/v1/mentions?source=nowhere');
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body.error.message).toMatch(/^source: source "nowhere" is not configured/);
     expect(await urlsFor('sentiment=positive')).toEqual([skates.url]);
     expect(await urlsFor('sentiment=negative')).toEqual([recall.url]);
     expect(await urlsFor('sentiment=neutral')).toEqual([thread.url, lodz.url, contract.url]);
@@ -324,7 +326,9 @@ describe('mention filters, single mentions and brand totals', () => {
     expect(body).toEqual({
       error: {
         code: 'BUZZ_ERR_VALIDATION',
-        message: `${name} must be an ISO 8601 time with a zone, e.g. 2026-11-01T09:30:00Z or 2026-11-01 (got "${value}")`,
+        message:
+          `${name} must be an ISO 8601 time with a zone (2026-11-01T09:30:00Z), a date (2026-11-01) or a span back from ` +
+          `now (24h, 7d, 12w, 6mo, 1y) (got "${value}")`,
       },
     });
   });

@@ -6,6 +6,7 @@ import { acknowledgeAlert, findAlert, listAlerts } from '../../store/alert-queri
 import type { ApiDeps } from '../api-deps.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
+import { assertKnownRule, knownBrandIds } from '../known-ids.js';
 import { parseTimeParameter } from '../time-parameter.js';
 
 const AlertsQuery = Type.Object(
@@ -30,6 +31,8 @@ const AckBody = Type.Union([
 export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get('/alerts', { schema: { querystring: AlertsQuery } }, async (request) => {
     const query = request.query;
+    if (query.brand !== undefined) knownBrandIds('brand', query.brand, deps.config);
+    if (query.rule !== undefined) assertKnownRule('rule', query.rule, deps.config);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const page = await listAlerts(deps.database, {
       brandId: query.brand,

@@ -1,11 +1,17 @@
 // GET /v1/brands: the configured brands with how often each has been mentioned.
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { brandTotals } from '../../store/mention-queries.js';
+import { brandMentionTotals } from '../../store/stats-queries.js';
 import type { ApiDeps } from '../api-deps.js';
 
+const BrandsQuery = Type.Object(
+  { include_backfill: Type.Boolean({ default: false, description: "count mentions found by a source's first poll" }) },
+  { additionalProperties: false },
+);
+
 export const brandRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/brands', async () => {
-    const totals = await brandTotals(deps.database);
+  app.get('/brands', { schema: { querystring: BrandsQuery } }, async (request) => {
+    const totals = await brandMentionTotals(deps.database, request.query.include_backfill);
     return {
       data: deps.config.brands.map((brand) => ({
         id: brand.id,
@@ -15,8 +21,8 @@ export const brandRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
         exclude: brand.query === undefined ? brand.exclude : null,
         query: brand.query ?? null,
         competitors: brand.competitors,
-        mentions_total: totals.get(brand.id)?.mentionsTotal ?? 0,
-        last_mention_at: totals.get(brand.id)?.lastMentionAt?.toISOString() ?? null,
+        mentions_total: totals.get(brand.id)?.total ?? 0,
+        last_mention_at: totals.get(brand.id)?.lastAt?.toISOString() ?? null,
       })),
     };
   });

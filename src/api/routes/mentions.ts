@@ -2,31 +2,62 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { SentimentLabel } from '../../sentiment/score-sentiment.js';
-import { findMention, listMentions, type StoredMention } from '../../store/mention-queries.js';
+import { findMention, listMentions, type MentionFilter, type StoredMention } from '../../store/mention-queries.js';
 import type { ApiDeps } from '../api-deps.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { checkStoryId } from '../story-id-parameter.js';
+import { assertKnownSource } from '../known-ids.js';
 import { parseTimeParameter } from '../time-parameter.js';
+import { zoneOf } from '../time-scope.js';
+
+/** The filters of GET /v1/mentions, which GET /v1/mentions/export takes as well. */
+export const MentionFilterParameters = {
+  brand: Type.Optional(Type.String({ minLength: 1 })),
+  source: Type.Optional(Type.String({ minLength: 1 })),
+  sentiment: Type.Optional(
+    Type.Unsafe<SentimentLabel>({ type: 'string', enum: ['positive', 'neutral', 'negative'] satisfies SentimentLabel[] }),
+  ),
+  since: Type.Optional(Type.String()),
+  until: Type.Optional(Type.String()),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  tz: Type.Optional(Type.String({ description: 'IANA zone a since/until date (2026-11-01) is read in; default reports.timezone' })),
+  include_backfill: Type.Boolean({ default: true, description: "false leaves out mentions found by a source's first poll" }),
+  story: Type.Optional(Type.String()),
+};
 
 const MentionsQuery = Type.Object(
   {
-    brand: Type.Optional(Type.String({ minLength: 1 })),
-    source: Type.Optional(Type.String({ minLength: 1 })),
-    sentiment: Type.Optional(
-      Type.Unsafe<SentimentLabel>({ type: 'string', enum: ['positive', 'neutral', 'negative'] satisfies SentimentLabel[] }),
-    ),
-    since: Type.Optional(Type.String()),
-    until: Type.Optional(Type.String()),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    ...MentionFilterParameters,
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    story: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
 
 export type MentionsQuery = Static<typeof MentionsQuery>;
+type MentionFilterQuery = Static<ReturnType<typeof Type.Object<typeof MentionFilterParameters>>>;
+
+/** The filter a query asks for, every id checked (an unknown brand or source is a 400). */
+export async function readMentionFilter(query: MentionFilterQuery, deps: ApiDeps): Promise<Omit<MentionFilter, 'limit' | 'after'>> {
+  const brandIds = deps.config.brands.map((brand) => brand.id);
+  if (query.brand !== undefined && !brandIds.includes(query.brand)) {
+    throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${brandIds.join(', ')})`);
+  }
+  if (query.source !== undefined) await assertKnownSource('source', query.source, deps.config, deps.database);
+  if (query.story !== undefined) checkStoryId(query.story, 'story');
+  const zone = zoneOf(query.tz, deps.config);
+  return {
+    brand: query.brand,
+    source: query.source,
+    sentiment: query.sentiment,
+    since: parseTimeParameter('since', query.since, { zone }),
+    until: parseTimeParameter('until', query.until, { zone }),
+    q: query.q,
+    includeBackfill: query.include_backfill,
+    story: query.story,
+  };
+}
 
 /**
  * A mention is in one story per brand. `story_id` is the story of the brand asked for (?brand=, ?story=), else of
@@ -59,22 +90,10 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
 }
 
 export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  const brandIds = new Set(deps.config.brands.map((brand) => brand.id));
-
   app.get('/mentions', { schema: { querystring: MentionsQuery } }, async (request) => {
     const query = request.query;
-    if (query.brand !== undefined && !brandIds.has(query.brand)) {
-      throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${[...brandIds].join(', ')})`);
-    }
-    if (query.story !== undefined) checkStoryId(query.story, 'story');
     const page = await listMentions(deps.database, {
-      brand: query.brand,
-      source: query.source,
-      sentiment: query.sentiment,
-      since: parseTimeParameter('since', query.since),
-      until: parseTimeParameter('until', query.until),
-      q: query.q,
-      story: query.story,
+      ...(await readMentionFilter(query, deps)),
       limit: query.limit,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
     });

@@ -62,7 +62,7 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
   );
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
   const links = mentions.flatMap((mention) => mention.brands.map((brandId) => [mention.id, brandId] as const));
-  // The brand_stats rollups follow these rows by trigger (005_brand_stats.sql).
+  // The brand_stats rollups follow these rows by trigger (006_brand_stats.sql).
   const newLinks = await client.query<{ mention_id: string; brand_id: string; occurred_at: Date }>(
     `INSERT INTO mention_brands (mention_id, brand_id, occurred_at, sentiment_label, backfill)
      SELECT link.mention_id, link.brand_id, mentions.occurred_at, mentions.sentiment_label, mentions.backfill

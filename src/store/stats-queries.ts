@@ -1,4 +1,4 @@
-// Counts of brand mentions per calendar bucket, from the rollups of 005_brand_stats.sql where whole rollup rows fit
+// Counts of brand mentions per calendar bucket, from the rollups of 006_brand_stats.sql where whole rollup rows fit
 // the range and the buckets, and from mention_brands for the rest (the edges of the range, or zones whose midnight
 // falls between rollup rows).
 import type { Interval } from '../analytics/buckets.js';

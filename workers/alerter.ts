@@ -1,12 +1,16 @@
 // The alerter role: evaluates the alert rules every tick (and soon after new mentions), and delivers notifications.
-import { Worker } from 'bullmq';
-import { createAlerter, type TickReport } from '../src/alerts/alerter.js';
+// Its tick scheduler is checked periodically and on every Redis reconnect, so a Redis that lost its data gets it back.
+import { Worker, type Job } from 'bullmq';
+import { createAlerter, type Alerter, type TickReport } from '../src/alerts/alerter.js';
 import { notifyProcessor, type DeliveryOutcome } from '../src/alerts/deliver-notification.js';
 import { notifiersForConfig } from '../src/alerts/notifiers-for-config.js';
+import type { Config } from '../src/config/schema.js';
+import { keepSchedules, schedulerNeedsRepair } from '../src/queue/job-schedulers.js';
 import { NOTIFY_BACKOFF, QueueName, notifyBackoff, type AlertsJobData, type NotifyJobData } from '../src/queue/queues.js';
 import { closeWorker } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
+import { alerterLastTick, alerterTickDuration, deliveryLatency, scheduleRepairs, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
@@ -14,35 +18,79 @@ export const ALERT_TICK_SCHEDULER = 'alerts-tick';
 
 export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
   const logger = moduleLogger(runtime.logger, 'alerter');
-  const { config, settings } = runtime;
-  const alerter = createAlerter({ config, database: runtime.database, notifyQueue: runtime.queues.notify, logger });
-  await runtime.queues.alerts.upsertJobScheduler(ALERT_TICK_SCHEDULER, { every: config.alerts.tick }, { name: 'evaluate', data: {} });
+  const { settings } = runtime;
+  const build = (config: Config) => ({
+    alerter: createAlerter({ config, database: runtime.database, notifyQueue: runtime.queues.notify, logger }),
+    notify: notifyProcessor({ database: runtime.database, notifiers: notifiersForConfig(config, runtime.http), logger }),
+  });
+  // Replaced whole on a config reload: the next tick evaluates the new rules, the next delivery uses the new channels.
+  let current: { alerter: Alerter; notify: (job: Job<NotifyJobData>) => Promise<DeliveryOutcome> } = build(runtime.config);
+
+  const ensureTickScheduler = async (): Promise<boolean> => {
+    const wanted = { id: ALERT_TICK_SCHEDULER, everyMs: runtime.config.alerts.tick };
+    if (!(await schedulerNeedsRepair(runtime.queues.alerts, wanted))) return false;
+    await runtime.queues.alerts.upsertJobScheduler(ALERT_TICK_SCHEDULER, { every: wanted.everyMs }, { name: 'evaluate', data: {} });
+    return true;
+  };
+  await ensureTickScheduler();
+
+  const tick = async (): Promise<TickReport> => {
+    const started = performance.now();
+    const report = await current.alerter.tick(runtime.clock());
+    if (report.evaluated) {
+      alerterTickDuration.observe(secondsSince(started));
+      alerterLastTick.set(Date.now() / 1000);
+    }
+    return report;
+  };
   const evaluateConnection = createWorkerConnection(settings.redisUrl);
-  const evaluator = new Worker<AlertsJobData, TickReport>(QueueName.alerts, () => alerter.tick(runtime.clock()), {
+  const evaluator = new Worker<AlertsJobData, TickReport>(QueueName.alerts, tick, {
     connection: evaluateConnection,
     prefix: settings.queuePrefix,
     concurrency: 1,
   });
   const notifyConnection = createWorkerConnection(settings.redisUrl);
-  const backoffMs = config.alerts.delivery.backoff;
-  const notifier = new Worker<NotifyJobData, DeliveryOutcome>(
-    QueueName.notify,
-    notifyProcessor({ database: runtime.database, notifiers: notifiersForConfig(config, runtime.http), logger }),
-    {
-      connection: notifyConnection,
-      prefix: settings.queuePrefix,
-      concurrency: 4,
-      settings: {
-        backoffStrategy: (attemptsMade: number, type?: string) => (type === NOTIFY_BACKOFF ? notifyBackoff(attemptsMade, backoffMs) : 0),
-      },
+  const notifier = new Worker<NotifyJobData, DeliveryOutcome>(QueueName.notify, (job) => current.notify(job), {
+    connection: notifyConnection,
+    prefix: settings.queuePrefix,
+    concurrency: 4,
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string) =>
+        type === NOTIFY_BACKOFF ? notifyBackoff(attemptsMade, runtime.config.alerts.delivery.backoff) : 0,
     },
-  );
+  });
+  const observeDelivery = (job: Job<NotifyJobData> | undefined, outcome: 'sent' | 'failed') => {
+    if (job !== undefined) deliveryLatency.observe({ channel: job.data.channelId, outcome }, Math.max(0, Date.now() - job.timestamp) / 1000);
+  };
+  notifier.on('completed', (job, outcome) => {
+    if (outcome === 'sent' || outcome === 'failed') observeDelivery(job, outcome);
+  });
+  notifier.on('failed', (job) => {
+    // Only the last attempt ends the delivery; earlier ones are retried.
+    if (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1)) observeDelivery(job, 'failed');
+  });
   evaluator.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error.message }, 'alert evaluation failed'));
   for (const worker of [evaluator, notifier]) worker.on('error', (error) => logger.error({ err: error.message }, 'alerter worker error'));
+  const keeper = keepSchedules({
+    what: 'alert tick schedule',
+    redis: runtime.redis,
+    everyMs: runtime.config.queue.check_schedules_every,
+    logger,
+    async reconcile() {
+      if (!(await ensureTickScheduler())) return;
+      scheduleRepairs.inc({ queue: QueueName.alerts });
+      logger.warn({ scheduler: ALERT_TICK_SCHEDULER }, 'the alert tick schedule was missing or out of date in Redis: repaired');
+    },
+  });
   await Promise.all([evaluator.waitUntilReady(), notifier.waitUntilReady()]);
   return {
     name: 'alerter',
+    async reload(config) {
+      current = build(config);
+      await ensureTickScheduler();
+    },
     close: async () => {
+      keeper.stop();
       await closeWorker(evaluator, evaluateConnection, SHUTDOWN_GRACE_MS);
       await closeWorker(notifier, notifyConnection, SHUTDOWN_GRACE_MS);
     },

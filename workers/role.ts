@@ -1,4 +1,6 @@
 // The roles a buzzwatch process can run, and a running role as the process sees it.
+import type { Config } from '../src/config/schema.js';
+
 export const ROLES = ['api', 'poller', 'scorer', 'alerter'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -7,5 +9,7 @@ export const SHUTDOWN_GRACE_MS = 25_000;
 
 export interface RunningRole {
   name: string;
+  /** Takes up a new, valid config (the runtime already holds it); roles without one read the runtime at each job. */
+  reload?(config: Config): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,9 +1,10 @@
 // The scorer role: takes mention batches off the queue, tags sentiment and stores them.
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { QueueName, mentionsWorkerSettings, type MentionsJobData } from '../src/queue/queues.js';
 import { closeWorker } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
+import { scorerBatchDuration, scorerMentions, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { mentionsProcessor, type StoreReport } from '../src/scorer/score-and-store.js';
 import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
@@ -13,7 +14,24 @@ const EVALUATE_AFTER_MENTIONS_MS = 1000;
 export async function startScorer(runtime: Runtime): Promise<RunningRole> {
   const logger = moduleLogger(runtime.logger, 'scorer');
   const connection = createWorkerConnection(runtime.settings.redisUrl);
-  const worker = new Worker<MentionsJobData, StoreReport>(QueueName.mentions, mentionsProcessor(runtime, logger), {
+  // The processor reads the runtime's brand phrases at each batch, so a reloaded config applies to the next one.
+  const storeBatch = mentionsProcessor(runtime, logger);
+  const timedStoreBatch = async (job: Job<MentionsJobData>): Promise<StoreReport> => {
+    const started = performance.now();
+    try {
+      const report = await storeBatch(job);
+      scorerBatchDuration.observe({ outcome: 'ok' }, secondsSince(started));
+      const received = Array.isArray(job.data.mentions) ? job.data.mentions.length : 0;
+      scorerMentions.inc({ outcome: 'inserted' }, report.insertedIds.length);
+      scorerMentions.inc({ outcome: 'rejected' }, report.rejected.length);
+      scorerMentions.inc({ outcome: 'duplicate' }, Math.max(0, received - report.insertedIds.length - report.rejected.length));
+      return report;
+    } catch (error) {
+      scorerBatchDuration.observe({ outcome: 'failed' }, secondsSince(started));
+      throw error;
+    }
+  };
+  const worker = new Worker<MentionsJobData, StoreReport>(QueueName.mentions, timedStoreBatch, {
     connection,
     prefix: runtime.settings.queuePrefix,
     concurrency: runtime.config.queue.score_concurrency,
@@ -23,20 +41,21 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
     logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'mentions batch failed'),
   );
   worker.on('error', (error) => logger.error({ err: error.message }, 'scorer worker error'));
-  if (runtime.config.alerts.rules.length > 0) {
-    // New mentions are evaluated soon rather than at the next tick: a crisis should not wait a minute. One job per
-    // second at most, however many batches land.
-    worker.on('completed', (_job, report) => {
-      if (report.insertedIds.length === 0) return;
-      runtime.queues.alerts
-        .add('evaluate', {}, { delay: EVALUATE_AFTER_MENTIONS_MS, deduplication: { id: 'after-new-mentions', ttl: EVALUATE_AFTER_MENTIONS_MS } })
-        .catch((error: Error) => logger.debug({ err: error.message }, 'could not queue an alert evaluation'));
-    });
-  }
+  // New mentions are evaluated soon rather than at the next tick: a crisis should not wait a minute. One job per
+  // second at most, however many batches land.
+  worker.on('completed', (_job, report) => {
+    if (report.insertedIds.length === 0 || runtime.config.alerts.rules.length === 0) return;
+    runtime.queues.alerts
+      .add('evaluate', {}, { delay: EVALUATE_AFTER_MENTIONS_MS, deduplication: { id: 'after-new-mentions', ttl: EVALUATE_AFTER_MENTIONS_MS } })
+      .catch((error: Error) => logger.debug({ err: error.message }, 'could not queue an alert evaluation'));
+  });
   // Started means connected: a stop right after start must not find BullMQ still opening its connections.
   await worker.waitUntilReady();
   return {
     name: 'scorer',
+    async reload(config) {
+      worker.concurrency = config.queue.score_concurrency;
+    },
     close: () => closeWorker(worker, connection, SHUTDOWN_GRACE_MS),
   };
 }

@@ -1,4 +1,7 @@
-// Starts the requested roles in one process and stops them in reverse order.
+// Starts the requested roles in one process, reloads their config on request, and stops them in reverse order.
+import { loadConfigFile } from '../src/config/load-config.js';
+import type { Config } from '../src/config/schema.js';
+import { createConfigReloader, type ReloadOutcome } from '../src/runtime/config-reload.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { startAlerter } from './alerter.js';
 import { startHttp } from './api.js';
@@ -12,28 +15,41 @@ export interface RunningProcess {
   roles: RunningRole[];
   /** The port the HTTP server listens on (useful when PORT=0). */
   port: number;
+  /** Re-reads the config file and puts it in force, or refuses it with its problems (see config-reload.ts). */
+  reload(trigger: string): Promise<ReloadOutcome>;
   stop(): Promise<void>;
 }
 
-export async function startRoles(runtime: Runtime, roles: readonly Role[]): Promise<RunningProcess> {
+export interface StartOptions {
+  /** How a reload reads the config (default: the file named by BUZZWATCH_CONFIG, with this process's environment). */
+  loadConfig?: () => Config;
+}
+
+export async function startRoles(runtime: Runtime, roles: readonly Role[], options: StartOptions = {}): Promise<RunningProcess> {
   const running: RunningRole[] = [];
   const stop = async () => {
-    for (const role of running.reverse()) {
+    for (const role of [...running].reverse()) {
       await role.close().then(
         () => runtime.logger.info({ role: role.name }, 'role stopped'),
         (error: Error) => runtime.logger.error({ role: role.name, err: error.message }, 'stop failed'),
       );
     }
   };
+  const reloader = createConfigReloader({
+    runtime,
+    roles: () => running,
+    load: options.loadConfig ?? (() => loadConfigFile(runtime.settings.configFile)),
+    logger: runtime.logger,
+  });
   try {
     // Consumers first, so that nothing the poller queues at start waits for a scorer that is still starting.
     if (roles.includes('scorer')) running.push(await startScorer(runtime));
     if (roles.includes('alerter')) running.push(await startAlerter(runtime));
     if (roles.includes('poller')) running.push(await startPoller(runtime));
-    // Every process answers /healthz; only the api role serves /v1.
-    const http = await startHttp(runtime, roles.includes('api') ? 'all' : 'health');
+    // Every process answers /healthz, /readyz and /metrics; only the api role serves /v1 (and binds PORT).
+    const http = await startHttp(runtime, roles, { reloadConfig: () => reloader.reload('POST /v1/admin/reload') });
     running.push(http);
-    return { roles: running, port: http.port, stop };
+    return { roles: running, port: http.port, reload: (trigger) => reloader.reload(trigger), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,11 +1,15 @@
 // What the API needs from the running process; tests build it from real connections the same way.
 import type { Config } from '../config/schema.js';
 import type { Mention } from '../mentions/mention.js';
+import type { QueueStats } from '../queue/queue-stats.js';
+import type { ReloadOutcome } from '../runtime/config-reload.js';
 import type { Database } from '../store/database.js';
 
 export interface ApiDeps {
   config: Config;
   database: Database;
+  /** Where the API's read-only queries go (DATABASE_READ_URL, a replica); `database` when not set. */
+  readDatabase?: Database;
   /** Resolves when Redis answers, rejects with the reason otherwise. */
   pingRedis(): Promise<void>;
   /** Queues an immediate poll of a source; resolves with the job id. */
@@ -15,6 +19,8 @@ export interface ApiDeps {
    * once Redis holds it; rejects at once when Redis is unreachable. Callers keep a batch well under MAX_JOB_BYTES.
    */
   enqueueMentionBatch(mentions: Mention[]): Promise<string>;
-  /** Jobs per queue and state (waiting, active, delayed, failed, completed), for /metrics. */
-  queueCounts(): Promise<Record<string, Record<string, number>>>;
+  /** Re-reads and applies the config file (POST /v1/admin/reload); absent where the process cannot reload. */
+  reloadConfig?(): Promise<ReloadOutcome>;
+  /** Jobs per queue and state, and the oldest waiting job's age, for /metrics. */
+  queueStats(): Promise<QueueStats[]>;
 }

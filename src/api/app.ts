@@ -1,5 +1,5 @@
 // The Fastify app factory: routes and error handling, no listening (see workers/api.ts), so tests inject requests.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps.js';
@@ -7,6 +7,8 @@ import { requireApiKey } from './auth.js';
 import { refuseRequestsWhileClosing } from './closing-guard.js';
 import { answerFrameworkError, clientErrorAnswer, registerErrorHandlers } from './error-handler.js';
 import { ApiError, ErrorCode } from './errors.js';
+import { isProbeRequest } from './probe-requests.js';
+import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
 import { healthRoutes } from './routes/health.js';
@@ -22,6 +24,7 @@ import { statsRoutes } from './routes/stats.js';
 import { topRoutes } from './routes/top.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { findUnstorableInput } from './storable-input.js';
+import { countWebhookResponses } from './webhook-metrics.js';
 
 export interface AppOptions {
   logger: Logger;
@@ -29,6 +32,8 @@ export interface AppOptions {
   routes?: 'all' | 'health';
   /** Told about every route as it is registered (a fuzz test walks them all). */
   onRoute?: (route: RouteOptions) => void;
+  /** For an app that takes over a running server's requests after a config reload (see workers/api.ts). */
+  serverFactory?: FastifyServerFactory;
 }
 
 export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<FastifyInstance> {
@@ -36,6 +41,8 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the wider type keeps plugin types at their defaults.
     loggerInstance: options.logger as FastifyBaseLogger,
+    disableRequestLogging: isProbeRequest,
+    ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
     bodyLimit: 1024 * 1024,
     // Headers and body must arrive within api.request_timeout (Node checks every connection at the interval);
     // a connection on which nothing moves for twice that (a client that stopped reading) is closed.
@@ -57,8 +64,9 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     const problem = findUnstorableInput(request);
     if (problem !== null) throw new ApiError(ErrorCode.validation, problem);
   });
+  app.addHook('onResponse', countWebhookResponses(deps.config));
   await app.register(healthRoutes, { deps });
-  await app.register(metricsRoutes, { deps });
+  await app.register(metricsRoutes, { deps, sharedState: options.routes !== 'health' });
   if (options.routes !== 'health') {
     await app.register(
       async (v1) => {
@@ -74,6 +82,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
         await v1.register(shareOfVoiceRoutes, { deps });
         await v1.register(topRoutes, { deps });
         await v1.register(reportRoutes, { deps });
+        await v1.register(adminRoutes, { deps });
       },
       { prefix: '/v1' },
     );

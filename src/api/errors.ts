@@ -11,6 +11,7 @@ export const ErrorCode = {
   unsupportedMediaType: 'BUZZ_ERR_UNSUPPORTED_MEDIA_TYPE',
   notReady: 'BUZZ_ERR_NOT_READY',
   unavailable: 'BUZZ_ERR_UNAVAILABLE',
+  invalidConfig: 'BUZZ_ERR_INVALID_CONFIG',
   internal: 'BUZZ_ERR_INTERNAL',
 } as const;
 
@@ -28,6 +29,7 @@ const STATUS_OF: Record<ErrorCodeValue, number> = {
   BUZZ_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   BUZZ_ERR_NOT_READY: 503,
   BUZZ_ERR_UNAVAILABLE: 503,
+  BUZZ_ERR_INVALID_CONFIG: 422,
   BUZZ_ERR_INTERNAL: 500,
 };
 

@@ -11,6 +11,7 @@ export const startCommand: CliCommand = {
   synopsis: '[--role all|api|poller|scorer|alerter]',
   summary: 'run roles (default all; several: --role api,scorer)',
   details: `Runs until SIGTERM or SIGINT, then finishes the jobs it holds (a second signal exits at once).
+SIGHUP re-reads the config file and puts it in force without a restart (an invalid file is refused and logged).
 Exits 1 when the config is invalid or PostgreSQL or Redis does not answer within 30 s.`,
   run: start,
 };
@@ -32,14 +33,18 @@ async function start(args: string[]): Promise<number> {
   const roles = parseRoles(args);
   const config = loadConfigOrReport(settings.configFile);
   if (config === null) return 1;
-  const { createLogger } = await import('../runtime/logger.js');
-  const logger = createLogger(settings.logLevel);
+  const { createLogger, routeConsoleToLogger } = await import('../runtime/logger.js');
+  const logger = createLogger(settings.logLevel, undefined, { repeatWindowMs: settings.logRepeatWindowMs });
+  routeConsoleToLogger(logger);
   // Until every role runs there is no work to finish: a signal during start-up simply ends the process.
   const exitDuringStartUp = (signal: string) => {
     logger.info({ signal }, 'stopped during start-up');
     process.exit(0);
   };
   process.on('SIGTERM', exitDuringStartUp).on('SIGINT', exitDuringStartUp);
+  // Until the roles run, a reload has nothing to reload (and must not end the process, SIGHUP's default).
+  const reloadLater = () => logger.warn('SIGHUP during start-up: ignored (the config is being read now)');
+  process.on('SIGHUP', reloadLater);
 
   const applied = await prepareDatabase(settings);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -51,7 +56,8 @@ async function start(args: string[]): Promise<number> {
     throw error;
   });
   logger.info({ roles, port: running.port, brands: config.brands.length, sources: config.sources.length }, 'buzzwatch started');
-  process.off('SIGTERM', exitDuringStartUp).off('SIGINT', exitDuringStartUp);
+  process.off('SIGTERM', exitDuringStartUp).off('SIGINT', exitDuringStartUp).off('SIGHUP', reloadLater);
+  process.on('SIGHUP', () => void running.reload('SIGHUP'));
 
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -46,6 +46,7 @@ const PositiveInteger = (defaultValue: number) =>
 export const MIN_HTTP_TIMEOUT = '1s';
 export const MIN_STALLED_AFTER = '2s';
 export const MIN_REQUEST_TIMEOUT = '1s';
+export const MIN_CHECK_SCHEDULES_EVERY = '1s';
 
 export const ConfigSchema = Type.Object(
   {
@@ -72,6 +73,8 @@ export const ConfigSchema = Type.Object(
         score_concurrency: PositiveInteger(2),
         // How long a job whose worker died stays locked before another worker takes it over.
         stalled_after: Duration({ default: '30s' }),
+        // How often each poller and alerter checks that its job schedulers are still in Redis (also on reconnect).
+        check_schedules_every: Duration({ default: '1m' }),
       },
       { additionalProperties: false, default: {} },
     ),

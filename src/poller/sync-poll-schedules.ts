@@ -1,6 +1,8 @@
 // Keeps exactly one BullMQ job scheduler per configured source. One process does it at a time (a Redis lock), so
-// replicas starting together do not remove each other's schedulers.
+// replicas starting together do not remove each other's schedulers. Run at start, after a config reload, and
+// periodically and on every Redis reconnect (see job-schedulers.ts): intact schedulers are left as they are.
 import type { Redis } from 'ioredis';
+import { schedulerNeedsRepair } from '../queue/job-schedulers.js';
 import type { Queues } from '../queue/queues.js';
 import { tryLock } from '../queue/redis-lock.js';
 import { sourceKindFor } from '../sources/registry.js';
@@ -11,6 +13,7 @@ const LOCK_TTL_MS = 30_000;
 export interface ScheduleSyncReport {
   /** False when another process held the lock and did the work. */
   synced: boolean;
+  /** Sources whose scheduler was missing, had another interval, or had lost its next job. */
   upserted: string[];
   removed: string[];
 }
@@ -34,10 +37,13 @@ export async function syncPollSchedules(
         removed.push(scheduler.key);
       }
     }
+    const upserted: string[] = [];
     for (const source of polled) {
+      if (!(await schedulerNeedsRepair(queue, { id: source.id, everyMs: source.every }))) continue;
       await queue.upsertJobScheduler(source.id, { every: source.every }, { name: 'poll', data: { sourceId: source.id } });
+      upserted.push(source.id);
     }
-    return { synced: true, upserted: polled.map((source) => source.id), removed };
+    return { synced: true, upserted, removed };
   } finally {
     await lock.release();
   }

@@ -79,7 +79,9 @@ const pollJobOptions: DefaultJobOptions = {
 const mentionsJobOptions: DefaultJobOptions = {
   attempts: 200,
   backoff: { type: CAPPED_BACKOFF },
-  removeOnComplete: { count: 1000 },
+  // A stored batch is in PostgreSQL; its payload (up to 4 MiB) is only worth keeping briefly, for inspection. A
+  // thousand kept batches were most of 371 MB of Redis after a drained ingest of a million mentions.
+  removeOnComplete: { age: 3600, count: 50 },
   // Failed batches stay a week for inspection and manual retry; they hold mentions someone has seen.
   removeOnFail: { age: KEEP_FAILED_SECONDS },
 };
@@ -115,10 +117,20 @@ export interface Queues {
   notify: Queue<NotifyJobData>;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string, notifyAttempts = 8): Queues {
-  return {
+// Each queue's event stream (what QueueEvents listeners read) keeps this many events; completed events carry the
+// job's return value, so BullMQ's default of 10,000 would hold megabytes for nobody.
+const EVENTS_KEPT = 1_000;
+
+/** `onError` hears each queue's connection errors (without a listener BullMQ prints them to stderr). */
+export function createQueues(connection: ConnectionOptions, prefix: string, notifyAttempts = 8, onError?: (error: Error) => void): Queues {
+  const queues: Queues = {
     poll: new Queue<PollJobData>(QueueName.poll, { connection, prefix, defaultJobOptions: pollJobOptions }),
-    mentions: new Queue<MentionsJobData>(QueueName.mentions, { connection, prefix, defaultJobOptions: mentionsJobOptions }),
+    mentions: new Queue<MentionsJobData>(QueueName.mentions, {
+      connection,
+      prefix,
+      defaultJobOptions: mentionsJobOptions,
+      streams: { events: { maxLen: EVENTS_KEPT } },
+    }),
     alerts: new Queue<AlertsJobData>(QueueName.alerts, { connection, prefix, defaultJobOptions: alertsJobOptions }),
     notify: new Queue<NotifyJobData>(QueueName.notify, {
       connection,
@@ -126,6 +138,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, noti
       defaultJobOptions: notifyJobOptions(notifyAttempts),
     }),
   };
+  if (onError !== undefined) for (const queue of Object.values(queues) as Queue[]) queue.on('error', onError);
+  return queues;
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

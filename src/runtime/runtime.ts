@@ -7,6 +7,8 @@ import type { BrandRule } from '../mentions/brand-matcher.js';
 import { brandKeywordPhrases, compileBrandRules } from '../mentions/brand-rules.js';
 import type { WordToken } from '../mentions/word-tokens.js';
 import type { HttpClient } from '../net/http-client.js';
+import { queueStats } from '../queue/queue-stats.js';
+import { resolveQueuePrefix } from '../queue/queue-prefix.js';
 import { closeQueues, createQueues, type Queues } from '../queue/queues.js';
 import { redisThrottle, type Throttle } from '../queue/redis-throttle.js';
 import { createProducerConnection, pingRedis, waitForRedis } from '../queue/redis.js';
@@ -19,9 +21,12 @@ import type { Settings } from './settings.js';
 
 export interface Runtime {
   settings: Settings;
+  /** The config in force; replaced as a whole (with what is compiled from it) by `applyConfig` on a reload. */
   config: Config;
   logger: Logger;
   database: Database;
+  /** For the API's read-only queries: a pool on DATABASE_READ_URL (a replica), or `database` itself. */
+  readDatabase: Database;
   /** The producer connection: queues, locks, readiness checks. Workers open their own. */
   redis: Redis;
   queues: Queues;
@@ -35,6 +40,8 @@ export interface Runtime {
   throttle: Throttle;
   /** The time alert evaluation takes as "now": the wall clock, or a test's clock. */
   clock: () => Date;
+  /** Puts a new, valid config in force: the fields above derived from it are rebuilt. Roles read them at each job. */
+  applyConfig(config: Config): void;
   close(): Promise<void>;
 }
 
@@ -42,45 +49,71 @@ const REDIS_START_TIMEOUT_MS = 30_000;
 
 /** Opens connections (waiting for Redis to answer) and compiles the config into what roles use. */
 export async function createRuntime(
-  settings: Settings,
+  requestedSettings: Settings,
   config: Config,
   logger: Logger,
   clock: () => Date = () => new Date(),
 ): Promise<Runtime> {
-  const database = createDatabase(settings.databaseUrl);
-  const redis = createProducerConnection(settings.redisUrl);
+  const database = createDatabase(requestedSettings.databaseUrl);
+  const readDatabase = requestedSettings.databaseReadUrl === undefined ? database : createDatabase(requestedSettings.databaseReadUrl);
+  const endDatabases = async () => {
+    await database.end();
+    if (readDatabase !== database) await readDatabase.end();
+  };
+  const redis = createProducerConnection(requestedSettings.redisUrl);
   // Without a listener ioredis reports every failed reconnect as an unhandled error; readiness reports the outage.
   redis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+  let resolved: Awaited<ReturnType<typeof resolveQueuePrefix>>;
   try {
-    await waitForRedis(redis, settings.redisUrl, REDIS_START_TIMEOUT_MS);
+    await waitForRedis(redis, requestedSettings.redisUrl, REDIS_START_TIMEOUT_MS);
+    resolved = await resolveQueuePrefix(redis, requestedSettings.queuePrefix);
   } catch (error) {
     redis.disconnect();
-    await database.end();
+    await endDatabases();
     throw error;
   }
-  const queues = createQueues(redis, settings.queuePrefix, config.alerts.delivery.attempts);
-  const http = httpClientFor(config);
-  const sources = new Map(config.sources.map((sourceConfig) => [sourceConfig.id, createSource(sourceConfig, config.brands)] as const));
+  const { prefix, legacy } = resolved;
+  if (legacy) {
+    logger.warn(
+      { prefix, wanted: requestedSettings.queuePrefix },
+      'queues found under the old Redis key prefix: still using it (set BUZZWATCH_QUEUE_PREFIX to choose; see README "Scaling out")',
+    );
+  }
+  const settings: Settings = { ...requestedSettings, queuePrefix: prefix };
+  // Without a listener BullMQ prints a queue's connection errors to stderr (stack traces, not JSON); the connection's
+  // own listener above already reports them.
+  const queues = createQueues(redis, settings.queuePrefix, config.alerts.delivery.attempts, () => undefined);
 
-  return {
+  const runtime: Runtime = {
     settings,
-    config,
+    ...compiledFrom(config),
     logger,
     database,
+    readDatabase,
     redis,
     queues,
-    http,
-    brandRules: compileBrandRules(config.brands),
-    brandPhrases: brandKeywordPhrases(config.brands),
-    stories: { quietPeriodMs: config.stories.quiet_period },
-    sources,
     throttle: redisThrottle(redis, settings.queuePrefix),
     clock,
+    applyConfig(next) {
+      Object.assign(runtime, compiledFrom(next));
+    },
     async close() {
       await closeQueues(queues);
       redis.disconnect();
-      await database.end();
+      await endDatabases();
     },
+  };
+  return runtime;
+}
+
+function compiledFrom(config: Config): Pick<Runtime, 'config' | 'http' | 'brandRules' | 'brandPhrases' | 'stories' | 'sources'> {
+  return {
+    config,
+    http: httpClientFor(config),
+    brandRules: compileBrandRules(config.brands),
+    brandPhrases: brandKeywordPhrases(config.brands),
+    stories: { quietPeriodMs: config.stories.quiet_period },
+    sources: new Map(config.sources.map((sourceConfig) => [sourceConfig.id, createSource(sourceConfig, config.brands)] as const)),
   };
 }
 
@@ -88,6 +121,7 @@ export function apiDepsOf(runtime: Runtime): ApiDeps {
   return {
     config: runtime.config,
     database: runtime.database,
+    readDatabase: runtime.readDatabase,
     pingRedis: () => pingRedis(runtime.redis),
     async pollNow(sourceId) {
       // Forced: someone who just fixed a feed wants it polled now, not after the back-off. Deduplicated: a second
@@ -104,14 +138,6 @@ export function apiDepsOf(runtime: Runtime): ApiDeps {
       const job = await runtime.queues.mentions.add('store', { mentions });
       return job.id as string;
     },
-    async queueCounts() {
-      const entries = await Promise.all(
-        Object.values(runtime.queues).map(async (queue: Queues[keyof Queues]) => {
-          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
-          return [queue.name, counts] as const;
-        }),
-      );
-      return Object.fromEntries(entries);
-    },
+    queueStats: () => queueStats(runtime.queues, new Date()),
   };
 }

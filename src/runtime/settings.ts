@@ -1,30 +1,53 @@
 // Process settings from the environment (the config file holds everything else).
+import { isDuration, parseDuration } from '../config/duration.js';
+
 export interface Settings {
   configFile: string;
   databaseUrl: string;
+  /** PostgreSQL for the API's reads (a replica); the primary (databaseUrl) when not set. */
+  databaseReadUrl?: string;
   redisUrl: string;
+  /** The API's port. */
   port: number;
+  /** Where a process without the API serves /healthz, /readyz and /metrics; null: PORT + 1 (poller), 2 (scorer), 3 (alerter). */
+  healthPort?: number | null;
   host: string;
   logLevel: string;
+  /** A warning or error repeated within this long is logged once, then counted (see logger.ts). */
+  logRepeatWindowMs?: number;
   /** Prefix of every Redis key, so several installations (or test runs) can share one Redis. */
   queuePrefix: string;
 }
+
+/** The key prefix of installations from before Redis Cluster support (see resolveQueuePrefix). */
+export const LEGACY_QUEUE_PREFIX = 'buzzwatch';
+/** In braces, a Redis Cluster hash tag: every key of an installation lands in one slot, as BullMQ needs. */
+export const DEFAULT_QUEUE_PREFIX = '{buzzwatch}';
 
 export function settingsFromEnv(env: Record<string, string | undefined> = process.env): Settings {
   return {
     configFile: env.BUZZWATCH_CONFIG || 'config/buzzwatch.yaml',
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/buzzwatch',
+    ...(env.DATABASE_READ_URL ? { databaseReadUrl: env.DATABASE_READ_URL } : {}),
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
-    port: parsePort(env.PORT),
+    port: parsePort('PORT', env.PORT) ?? 8080,
+    healthPort: parsePort('HEALTH_PORT', env.HEALTH_PORT),
     host: env.HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
-    queuePrefix: env.BUZZWATCH_QUEUE_PREFIX || 'buzzwatch',
+    logRepeatWindowMs: parseWindow(env.LOG_REPEAT_WINDOW),
+    queuePrefix: env.BUZZWATCH_QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX,
   };
 }
 
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return 8080;
+function parsePort(name: string, value: string | undefined): number | null {
+  if (value === undefined || value === '') return null;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, not "${value}"`);
   return port;
+}
+
+function parseWindow(value: string | undefined): number {
+  if (value === undefined || value === '') return 60_000;
+  if (!isDuration(value)) throw new Error(`LOG_REPEAT_WINDOW must be a duration such as 60s or 5m, not "${value}"`);
+  return parseDuration(value);
 }

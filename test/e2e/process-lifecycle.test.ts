@@ -1,5 +1,6 @@
-// `buzzwatch start` processes as ops run them: several scorers on one host share PORT (the health endpoints of the
-// later ones move), a process whose Redis died stops cleanly on SIGTERM, and SIGTERM lets a running batch finish.
+// `buzzwatch start` processes as ops run them: roles started separately on one host with one PORT (only the API binds
+// it; the others serve health on HEALTH_PORT or PORT + n, and a second scorer moves to a free port), a process whose
+// Redis died stops cleanly on SIGTERM, and SIGTERM lets a running batch finish.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ brands:
 `;
 const BATCH_SIZE = 20;
 const SOURCE_ID = 'lifecycle-feed';
+// Processes start side by side on a busy machine (each compiles the sources through tsx).
+const START_TIMEOUT_MS = 60_000;
 // A stack trace line as Node prints it.
 const STACK_FRAME = /^ {4}at /m;
 
@@ -56,44 +59,60 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
       await obliterateQueues(cleanup);
       await closeQueues(cleanup);
     });
-    const startScorer = (port: number): CliProcess =>
-      spawnCli(['start', '--role', 'scorer'], {
+    const startRole = (role: string, env: Record<string, string>): CliProcess =>
+      spawnCli(['start', '--role', role], {
         BUZZWATCH_CONFIG: configFile,
         DATABASE_URL: db.url,
         REDIS_URL: redisUrl,
         BUZZWATCH_QUEUE_PREFIX: prefix,
-        PORT: String(port),
         LOG_LEVEL: 'info',
+        ...env,
       });
-    return { db, prefix, startScorer };
+    const startScorer = (port: number): CliProcess => startRole('scorer', { PORT: String(port) });
+    return { db, prefix, startRole, startScorer };
   }
 
-  it('runs a second scorer on a taken PORT, its health endpoints moved to a port it logs', async ({ expect }) => {
+  it('gives PORT to the API alone, whichever role starts first; the others serve health on PORT + n', async ({ expect }) => {
     const port = await closedPort();
     const scenario = await newScenario(TEST_REDIS_URL);
-    const first = scenario.startScorer(port);
-    const firstStarted = await first.waitForLog((line) => line.msg === 'buzzwatch started');
-    expect(firstStarted.port).toBe(port);
+    // The alerter first: before, it took PORT and the API then exited with EADDRINUSE.
+    const started = (role: CliProcess) => role.waitForLog((line) => line.msg === 'buzzwatch started', START_TIMEOUT_MS);
+    const alerter = scenario.startRole('alerter', { PORT: String(port) });
+    expect(await started(alerter)).toMatchObject({ roles: ['alerter'], port: port + 3 });
+    const api = scenario.startRole('api', { PORT: String(port) });
+    const scorer = scenario.startRole('scorer', { PORT: String(port) });
+    expect(await started(api)).toMatchObject({ roles: ['api'], port });
+    expect(await started(scorer)).toMatchObject({ roles: ['scorer'], port: port + 2 });
+    // A second scorer on the same host finds its health port taken and moves to a free one, which it logs.
+    const secondScorer = scenario.startRole('scorer', { PORT: String(port) });
+    const moved = await secondScorer.waitForLog((line) => line.msg === 'health port is taken: health endpoints moved', START_TIMEOUT_MS);
+    expect(moved).toMatchObject({ level: 40, wanted: port + 2 });
+    expect(moved.port).not.toBe(port + 2);
+    expect(await started(secondScorer)).toMatchObject({ port: moved.port });
 
-    const second = scenario.startScorer(port);
-    const moved = await second.waitForLog((line) => line.msg === 'PORT is taken: health endpoints moved');
-    expect(moved).toMatchObject({ level: 40, wanted: port });
-    expect(moved.port).toEqual(expect.any(Number));
-    expect(moved.port).not.toBe(port);
-    const secondStarted = await second.waitForLog((line) => line.msg === 'buzzwatch started');
-    expect(secondStarted).toMatchObject({ roles: ['scorer'], port: moved.port });
-
-    for (const healthPort of [port, moved.port]) {
+    expect((await fetch(`http://127.0.0.1:${port}/v1/sources`)).status).toBe(401);
+    for (const healthPort of [port, port + 2, port + 3, Number(moved.port)]) {
       const response = await fetch(`http://127.0.0.1:${String(healthPort)}/healthz`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: 'ok' });
     }
-    expect(first.isRunning() && second.isRunning()).toBe(true);
+    // Only the API has /v1.
+    expect((await fetch(`http://127.0.0.1:${port + 3}/v1/sources`)).status).toBe(404);
+    for (const role of [alerter, api, scorer, secondScorer]) role.child.kill('SIGTERM');
+    for (const role of [alerter, api, scorer, secondScorer]) expect(await exitWithin(role, 15_000)).toMatchObject({ code: 0, signal: null });
+  }, 120_000);
 
-    first.child.kill('SIGTERM');
-    second.child.kill('SIGTERM');
-    expect(await exitWithin(first, 15_000)).toMatchObject({ code: 0, signal: null });
-    expect(await exitWithin(second, 15_000)).toMatchObject({ code: 0, signal: null });
+  it('serves the health endpoints of a role on HEALTH_PORT when it is set', async ({ expect }) => {
+    const [port, healthPort] = [await closedPort(), await closedPort()];
+    const scenario = await newScenario(TEST_REDIS_URL);
+    const poller = scenario.startRole('poller', { PORT: String(port), HEALTH_PORT: String(healthPort) });
+    expect(await poller.waitForLog((line) => line.msg === 'buzzwatch started', START_TIMEOUT_MS)).toMatchObject({
+      roles: ['poller'],
+      port: healthPort,
+    });
+    expect((await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status).toBe(200);
+    poller.child.kill('SIGTERM');
+    expect(await exitWithin(poller, 15_000)).toMatchObject({ code: 0, signal: null });
   });
 
   it('stops with exit code 0 and no stack trace when SIGTERM comes after its Redis died', async ({ expect }) => {
@@ -102,7 +121,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     const scenario = await newScenario(privateRedis.url);
     const admin = new Redis(privateRedis.url);
     const scorer = scenario.startScorer(0);
-    await scorer.waitForLog((line) => line.msg === 'buzzwatch started');
+    await scorer.waitForLog((line) => line.msg === 'buzzwatch started', START_TIMEOUT_MS);
     // A scorer at work: its worker connected and blocked on Redis waiting for batches.
     await until('the scorer waits for batches on Redis', async () => {
       const clients = (await admin.call('CLIENT', 'LIST')) as string;
@@ -141,7 +160,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     events.on('stalled', ({ jobId }) => failed.push(`stalled ${jobId}`));
 
     const scorer = scenario.startScorer(0);
-    await scorer.waitForLog((line) => line.msg === 'buzzwatch started');
+    await scorer.waitForLog((line) => line.msg === 'buzzwatch started', START_TIMEOUT_MS);
     const lock = await lockMentionsTable(scenario.db.url);
     closers.push(() => lock.release());
     const batch = acmeMentionsBatch(SOURCE_ID, BATCH_SIZE);

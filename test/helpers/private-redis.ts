@@ -1,6 +1,7 @@
 // A private redis-server on a free loopback port, for tests that need Redis to go away and come back without
 // touching the shared instance.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,11 @@ export interface PrivateRedis {
 export interface PrivateRedisOptions {
   /** Persist every write to an append-only file, as docker-compose runs Redis (there with a sync every second). */
   appendOnly?: boolean;
+  /**
+   * A Redis Cluster of one node holding every slot: plain clients work, and a command or script touching keys of
+   * different slots fails with CROSSSLOT, exactly as on a real cluster.
+   */
+  cluster?: boolean;
 }
 
 export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
@@ -34,7 +40,8 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   const start = async () => {
     // appendfsync always: the test kills Redis right after a write and must find it again, deterministically.
     const persistence = options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence], {
+    const cluster = options.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')] : [];
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence, ...cluster], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = server;
@@ -54,6 +61,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     // Keep draining its output so a chatty server never blocks on a full pipe.
     server.stdout?.resume();
     server.stderr?.resume();
+    if (options.cluster) await claimAllSlots(port);
   };
 
   const stopWith = async (signal: NodeJS.Signals) => {
@@ -81,4 +89,20 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Makes a fresh cluster node own all 16384 slots (a restarted one still does), then waits for the cluster to be ok. */
+async function claimAllSlots(port: number): Promise<void> {
+  const admin = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+  try {
+    await admin.connect();
+    const assigned = (await admin.call('CLUSTER', 'INFO')) as string;
+    if (!/cluster_slots_assigned:16384/.test(assigned)) await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    // The node turns its state to ok on its next cron run (every 100 ms); nothing announces it.
+    while (!/cluster_state:ok/.test((await admin.call('CLUSTER', 'INFO')) as string)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    admin.disconnect();
+  }
 }

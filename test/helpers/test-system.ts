@@ -2,7 +2,7 @@
 // PostgreSQL, isolated by its own database and queue prefix.
 import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
-import { parseConfig } from '../../src/config/load-config.js';
+import { loadConfigFile, parseConfig } from '../../src/config/load-config.js';
 import type { TickReport } from '../../src/alerts/alerter.js';
 import type { DeliveryOutcome } from '../../src/alerts/deliver-notification.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
@@ -12,7 +12,7 @@ import { createLogger } from '../../src/runtime/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import type { Settings } from '../../src/runtime/settings.js';
 import type { StoreReport } from '../../src/scorer/score-and-store.js';
-import { startRoles, type Role } from '../../workers/start-roles.js';
+import { startRoles, type Role, type RunningProcess } from '../../workers/start-roles.js';
 import { watchQueue, type QueueWatch } from './queue-watch.js';
 import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from './services.js';
 
@@ -29,6 +29,8 @@ api:
 
 export interface TestSystem {
   runtime: Runtime;
+  /** Reloads the config as SIGHUP does. */
+  reload: RunningProcess['reload'];
   baseUrl: string;
   db: TestDatabase;
   prefix: string;
@@ -63,14 +65,21 @@ export async function startTestSystem(options: {
   databaseUrlFor?: (directUrl: string) => string;
   /** What alert evaluation takes as "now" (default: the wall clock). */
   clock?: () => Date;
+  /** The file a config reload reads (with `env`); without it a reload reads `configYaml` again. */
+  configFile?: string;
+  /** The Redis key prefix (default: a unique one). */
+  queuePrefix?: string;
+  /** DATABASE_READ_URL: where the API's reads go. */
+  databaseReadUrl?: string;
 }): Promise<TestSystem> {
   const db = await createTestDatabase();
-  const prefix = uniqueName('bwq');
+  const prefix = options.queuePrefix ?? uniqueName('bwq');
   const config = parseConfig(options.configYaml, options.env ?? {});
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const settings: Settings = {
     configFile: 'inline',
     databaseUrl: options.databaseUrlFor?.(db.url) ?? db.url,
+    ...(options.databaseReadUrl === undefined ? {} : { databaseReadUrl: options.databaseReadUrl }),
     redisUrl,
     port: 0,
     host: '127.0.0.1',
@@ -89,7 +98,10 @@ export async function startTestSystem(options: {
   const evaluations = await watchQueue<TickReport>(QueueName.alerts, prefix, redisUrl);
   const deliveries = await watchQueue<DeliveryOutcome>(QueueName.notify, prefix, redisUrl);
   const runtime = await createRuntime(settings, config, createLogger(settings.logLevel, sink), options.clock);
-  const running = await startRoles(runtime, options.roles ?? ['api', 'poller', 'scorer']);
+  const reloadEnv = options.env ?? {};
+  const running = await startRoles(runtime, options.roles ?? ['api', 'poller', 'scorer'], {
+    loadConfig: () => (options.configFile === undefined ? parseConfig(options.configYaml, reloadEnv) : loadConfigFile(options.configFile, reloadEnv)),
+  });
   const baseUrl = `http://127.0.0.1:${running.port}`;
 
   const api: TestSystem['api'] = async (path, { key = READ_KEY, method = 'GET' } = {}) => {
@@ -106,6 +118,7 @@ export async function startTestSystem(options: {
 
   return {
     runtime,
+    reload: (trigger) => running.reload(trigger),
     baseUrl,
     db,
     prefix,

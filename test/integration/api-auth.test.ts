@@ -161,7 +161,7 @@ describe('readiness when a dependency is unreachable', () => {
       pingRedis: () => pingRedis(redis),
       pollNow: () => Promise.reject(new Error('not used by these tests')),
       enqueueMentionBatch: () => Promise.reject(new Error('not used by these tests')),
-      queueCounts: () => Promise.reject(new Error('not used by these tests')),
+      queueStats: () => Promise.reject(new Error('not used by these tests')),
     };
     const app: FastifyInstance = await buildApp(deps, { logger: createLogger('silent') });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -91,9 +91,12 @@ describe('queues in Redis', () => {
       }
     });
 
-    it('removes the scheduler of a source dropped from the config and updates a changed interval', async () => {
+    it('removes the scheduler of a source dropped from the config and updates a changed interval, leaving the others be', async () => {
+      const alphaBefore = await queues.poll.getJobScheduler('alpha');
       const report = await syncPollSchedules(queues.poll, redis, [rssSource('alpha', 60_000), rssSource('gamma', 1_800_000)]);
-      expect(report).toEqual({ synced: true, upserted: ['alpha', 'gamma'], removed: ['beta'] });
+      expect(report).toEqual({ synced: true, upserted: ['gamma'], removed: ['beta'] });
+      // Rewriting an intact scheduler would move its next run: alpha keeps its own.
+      expect((await queues.poll.getJobScheduler('alpha'))?.next).toBe(alphaBefore?.next);
       expect(await schedulers()).toEqual([
         { key: 'alpha', every: 60_000, name: 'poll' },
         { key: 'gamma', every: 1_800_000, name: 'poll' },
@@ -124,6 +127,30 @@ describe('queues in Redis', () => {
       expect(later.synced).toBe(true);
     });
 
+    it('puts back schedulers Redis lost, and a scheduler whose next job is gone, without touching intact ones', async () => {
+      const wanted = [rssSource('alpha', 120_000), rssSource('delta', 60_000)];
+      const delta = await queues.poll.getJobScheduler('delta');
+      // As after a Redis restart without persistence: alpha's scheduler is gone; delta's next job is lost.
+      await queues.poll.removeJobScheduler('alpha');
+      const lostJobId = `repeat:delta:${delta?.next}`;
+      const keyOf = (suffix: string) => `${prefix}:${QueueName.poll}:${suffix}`;
+      await redis.del(keyOf(lostJobId));
+      await redis.lrem(keyOf('wait'), 0, lostJobId);
+      await redis.zrem(keyOf('delayed'), lostJobId);
+      expect(await queues.poll.getJob(lostJobId)).toBeUndefined();
+      expect(await syncPollSchedules(queues.poll, redis, wanted)).toEqual({ synced: true, upserted: ['alpha', 'delta'], removed: [] });
+      expect(await schedulers()).toEqual([
+        { key: 'alpha', every: 120_000, name: 'poll' },
+        { key: 'delta', every: 60_000, name: 'poll' },
+      ]);
+      for (const id of ['alpha', 'delta']) {
+        const scheduler = await queues.poll.getJobScheduler(id);
+        expect((await queues.poll.getJob(`repeat:${id}:${scheduler?.next}`))?.data).toEqual({ sourceId: id });
+      }
+      // Intact now: a second check changes nothing.
+      expect(await syncPollSchedules(queues.poll, redis, wanted)).toEqual({ synced: true, upserted: [], removed: [] });
+    });
+
     it('keeps the schedulers of a queue under another prefix apart', async () => {
       const otherPrefix = uniqueName('bwq');
       const other = new Queue<PollJobData>(QueueName.poll, { connection: redis, prefix: otherPrefix });
@@ -152,7 +179,7 @@ describe('queues in Redis', () => {
       const [jobId] = await enqueueMentions(queues.mentions, [sampleMention(0)]);
       const job = await queues.mentions.getJob(jobId as string);
       expect(job?.name).toBe('store');
-      expect(job?.opts.removeOnComplete).toEqual({ count: 1000 });
+      expect(job?.opts.removeOnComplete).toEqual({ age: 3600, count: 50 });
       expect(job?.opts.removeOnFail).toEqual({ age: 7 * 24 * 3600 });
       expect(job?.opts.attempts).toBe(200);
       expect(job?.opts.backoff).toEqual({ type: CAPPED_BACKOFF });

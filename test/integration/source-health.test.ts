@@ -1,6 +1,7 @@
 // Source health as GET /v1/sources and GET /metrics report it, driven by RSS sources on a loopback feed server:
-// new → ok; failing, auth_failed and rate_limited with their reasons; silent once `expect_every` has passed since the
-// last mention (polls are run at chosen times instead of sleeping), and ok again when mentions arrive.
+// new → ok; failing, auth_failed and rate_limited with their reasons; stale while the last poll is over twice the
+// interval old; silent once `expect_every` has passed since the last mention (polls are run at chosen times instead
+// of sleeping), and ok again when mentions arrive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/config/duration.js';
 import { pollSource, type PollOutcome } from '../../src/poller/poll-source.js';
@@ -30,7 +31,7 @@ const NEW_STORY: FeedEntry = {
   date: 'Thu, 26 Nov 2026 09:00:00 GMT',
 };
 
-type Status = 'new' | 'ok' | 'failing' | 'auth_failed' | 'rate_limited' | 'silent';
+type Status = 'new' | 'ok' | 'failing' | 'auth_failed' | 'rate_limited' | 'silent' | 'stale';
 
 interface Answer {
   status: number;
@@ -246,31 +247,37 @@ ${TEST_API_KEYS}`,
       expect(silentForMs).toBeLessThanOrEqual(Date.now() - quietSince.getTime());
     };
 
-    it('reports silent, with silent_for, once expect_every has passed since the last mention (or since a first poll that found none)', async () => {
+    it('reports stale, not silent, while the last poll is over twice the interval old: nothing is polling it', async () => {
       hoursAgo = new Date(Date.now() - 7 * HOUR_MS);
       answerNext('fading-feed', feedAnswer(FADING_ENTRIES));
       answerNext('quiet-feed', feedAnswer(UNRELATED_ONLY));
       expect(await pollAt('fading-feed', hoursAgo)).toMatchObject({ status: 'ok', mentions: 3 });
       expect(await pollAt('quiet-feed', hoursAgo)).toMatchObject({ status: 'ok', items: 1, mentions: 0 });
-      expected['fading-feed'] = 'silent';
-      expected['quiet-feed'] = 'silent';
-      const requestedAt = Date.now();
+      expected['fading-feed'] = 'stale';
+      expected['quiet-feed'] = 'stale';
       const sources = await expectStatuses();
-      expect(sources['fading-feed']).toMatchObject({ expect_every: '6h', last_mention_seen_at: hoursAgo.toISOString(), mentions_total: 3 });
-      expectSilentFor(sources['fading-feed']?.silent_for, hoursAgo, requestedAt);
-      expect(sources['quiet-feed']).toMatchObject({ last_mention_seen_at: null, mentions_total: 0, last_ok_at: hoursAgo.toISOString() });
-      expectSilentFor(sources['quiet-feed']?.silent_for, hoursAgo, requestedAt);
-      // The feed with a mention within the last 6 hours is not silent.
+      expect(sources['fading-feed']).toMatchObject({
+        expect_every: '6h',
+        silent_for: null,
+        last_polled_at: hoursAgo.toISOString(),
+        last_mention_seen_at: hoursAgo.toISOString(),
+        mentions_total: 3,
+      });
+      expect(sources['quiet-feed']).toMatchObject({ silent_for: null, last_mention_seen_at: null, mentions_total: 0, last_ok_at: hoursAgo.toISOString() });
+      // The feed polled on time is not stale.
       expect(sources['steady-feed']).toMatchObject({ status: 'ok', silent_for: null });
     });
 
-    it('stays silent after good polls that find nothing new: answering is not the same as having mentions', async () => {
+    it('reports silent, with silent_for, once polled again and expect_every has passed since the last mention (or since a first poll that found none)', async () => {
       answerNext('fading-feed', feedAnswer(FADING_ENTRIES));
       answerNext('quiet-feed', feedAnswer(UNRELATED_ONLY));
       const now = new Date();
-      // The same three stories again: queued, but stored once already, so no new mention.
+      // The same three stories again: queued, but stored once already, so no new mention: answering is not the same
+      // as having mentions.
       expect(await pollAt('fading-feed', now)).toMatchObject({ status: 'ok', mentions: 3 });
       expect(await pollAt('quiet-feed', now)).toMatchObject({ status: 'ok', mentions: 0 });
+      expected['fading-feed'] = 'silent';
+      expected['quiet-feed'] = 'silent';
       const requestedAt = Date.now();
       const sources = await expectStatuses();
       expect(sources['fading-feed']).toMatchObject({
@@ -279,6 +286,7 @@ ${TEST_API_KEYS}`,
         mentions_total: 3,
       });
       expectSilentFor(sources['fading-feed']?.silent_for, hoursAgo, requestedAt);
+      expect(sources['quiet-feed']).toMatchObject({ last_mention_seen_at: null, mentions_total: 0, last_ok_at: now.toISOString() });
       expectSilentFor(sources['quiet-feed']?.silent_for, hoursAgo, requestedAt);
     });
 

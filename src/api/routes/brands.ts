@@ -11,7 +11,7 @@ const BrandsQuery = Type.Object(
 
 export const brandRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get('/brands', { schema: { querystring: BrandsQuery } }, async (request) => {
-    const totals = await brandMentionTotals(deps.database, request.query.include_backfill);
+    const totals = await brandMentionTotals(deps.readDatabase ?? deps.database, request.query.include_backfill);
     return {
       data: deps.config.brands.map((brand) => ({
         id: brand.id,

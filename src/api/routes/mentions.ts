@@ -92,7 +92,7 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
 export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get('/mentions', { schema: { querystring: MentionsQuery } }, async (request) => {
     const query = request.query;
-    const page = await listMentions(deps.database, {
+    const page = await listMentions(deps.readDatabase ?? deps.database, {
       ...(await readMentionFilter(query, deps)),
       limit: query.limit,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
@@ -104,7 +104,7 @@ export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
   });
 
   app.get('/mentions/:id', { schema: { params: Type.Object({ id: Type.String() }) } }, async (request) => {
-    const mention = await findMention(deps.database, request.params.id);
+    const mention = await findMention(deps.readDatabase ?? deps.database, request.params.id);
     if (mention === null) throw new ApiError(ErrorCode.notFound, `no mention with id ${request.params.id}`);
     return { data: serializeMention(mention) };
   });

@@ -1,0 +1,83 @@
+// The process's own Prometheus metrics (prom-client): what this process did (polls, batches, ticks, deliveries,
+// webhook requests) and the Node.js process metrics. Every role serves them on /metrics; the gauges read from
+// PostgreSQL and Redis (the same for every process) are added by the API role only (see shared-state-metrics.ts).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const processMetrics = new Registry();
+collectDefaultMetrics({ register: processMetrics });
+
+// Polls take from milliseconds (a 304) to minutes (a search source paging at its API's pace).
+const POLL_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const BATCH_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+// Delivery latency includes retries with back-off, up to hours.
+const DELIVERY_SECONDS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14_400];
+
+export const pollDuration = new Histogram({
+  name: 'buzzwatch_poll_duration_seconds',
+  help: 'Time one poll of a source took, by outcome (ok, failed, skipped).',
+  labelNames: ['source', 'outcome'] as const,
+  buckets: POLL_SECONDS,
+  registers: [processMetrics],
+});
+
+export const pollErrors = new Counter({
+  name: 'buzzwatch_poll_errors_total',
+  help: 'Failed polls of a source, by error kind, counted by this process.',
+  labelNames: ['source', 'kind'] as const,
+  registers: [processMetrics],
+});
+
+export const webhookRequests = new Counter({
+  name: 'buzzwatch_webhook_requests_total',
+  help: 'Webhook pushes answered by this process: accepted, or rejected with the reason.',
+  labelNames: ['source', 'outcome', 'reason'] as const,
+  registers: [processMetrics],
+});
+
+export const scorerBatchDuration = new Histogram({
+  name: 'buzzwatch_scorer_batch_duration_seconds',
+  help: 'Time to score and store one mention batch, by outcome (ok, failed).',
+  labelNames: ['outcome'] as const,
+  buckets: BATCH_SECONDS,
+  registers: [processMetrics],
+});
+
+export const scorerMentions = new Counter({
+  name: 'buzzwatch_scorer_mentions_total',
+  help: 'Mentions in the batches this process stored: inserted (new), duplicate (already stored) or rejected.',
+  labelNames: ['outcome'] as const,
+  registers: [processMetrics],
+});
+
+export const alerterLastTick = new Gauge({
+  name: 'buzzwatch_alerter_last_tick_timestamp_seconds',
+  help: 'When this process last finished evaluating the alert rules (0: not yet).',
+  registers: [processMetrics],
+});
+
+export const alerterTickDuration = new Histogram({
+  name: 'buzzwatch_alerter_tick_duration_seconds',
+  help: 'Time one evaluation of every alert rule took.',
+  buckets: BATCH_SECONDS,
+  registers: [processMetrics],
+});
+
+export const deliveryLatency = new Histogram({
+  name: 'buzzwatch_delivery_latency_seconds',
+  help: 'From an alert notification being queued to its delivery ending, by channel and outcome (sent, failed).',
+  labelNames: ['channel', 'outcome'] as const,
+  buckets: DELIVERY_SECONDS,
+  registers: [processMetrics],
+});
+
+export const scheduleRepairs = new Counter({
+  name: 'buzzwatch_schedule_repairs_total',
+  help: 'Job schedulers found missing or changed in Redis and put back by this process (poll, alerts).',
+  labelNames: ['queue'] as const,
+  registers: [processMetrics],
+});
+
+/** Seconds since `startMs`, for histograms. */
+export function secondsSince(startMs: number): number {
+  return (performance.now() - startMs) / 1000;
+}

@@ -1,0 +1,75 @@
+// SIGHUP reloads the config of a running `buzzwatch start`: an invalid file is refused (logged with its problems)
+// and the process goes on with the config in force; a valid one is put in force without a restart.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitWithin, killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
+import { closeQueues, createQueues } from '../../src/queue/queues.js';
+import { TEST_REDIS_URL, createTestDatabase, obliterateQueues, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
+
+const FIRST_KEY = 'first-read-key-0123456789';
+const SECOND_KEY = 'second-read-key-0123456789';
+const configWithKey = (key: string) => `
+brands:
+  - { id: acme, name: Acme Corp, keywords: [acme] }
+api:
+  keys:
+    - { name: reader, key: "${key}", scope: read }
+`;
+
+describe('SIGHUP', () => {
+  let db: TestDatabase;
+  let directory: string;
+  let configFile: string;
+  let buzzwatch: CliProcess;
+  let baseUrl: string;
+  const prefix = uniqueName('bwq');
+
+  const statusWith = async (key: string) =>
+    (await fetch(`${baseUrl}/v1/brands`, { headers: { authorization: `Bearer ${key}` } })).status;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    directory = mkdtempSync(join(tmpdir(), 'buzzwatch-sighup-'));
+    configFile = join(directory, 'buzzwatch.yaml');
+    writeFileSync(configFile, configWithKey(FIRST_KEY));
+    buzzwatch = spawnCli(['start', '--role', 'api'], {
+      BUZZWATCH_CONFIG: configFile,
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      BUZZWATCH_QUEUE_PREFIX: prefix,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    const started = await buzzwatch.waitForLog((line) => line.msg === 'buzzwatch started', 60_000);
+    baseUrl = `http://127.0.0.1:${String(started.port)}`;
+  });
+
+  afterAll(async () => {
+    await killAllCliProcesses();
+    const queues = createQueues(redisConnectionOf(TEST_REDIS_URL), prefix);
+    await obliterateQueues(queues);
+    await closeQueues(queues);
+    await db?.drop();
+    if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('refuses an invalid file and keeps running, then puts a valid one in force', async () => {
+    writeFileSync(configFile, 'brands: []\n');
+    buzzwatch.child.kill('SIGHUP');
+    const refused = await buzzwatch.waitForLog((line) => line.msg === 'config reload refused: the config in force keeps running');
+    expect(refused).toMatchObject({ level: 40, trigger: 'SIGHUP', problems: [{ path: 'brands', message: 'needs at least one brand to watch' }] });
+    expect(await statusWith(FIRST_KEY)).toBe(200);
+
+    writeFileSync(configFile, configWithKey(SECOND_KEY));
+    buzzwatch.child.kill('SIGHUP');
+    expect(await buzzwatch.waitForLog((line) => line.msg === 'config reloaded')).toMatchObject({ trigger: 'SIGHUP', brands: 1 });
+    expect(await statusWith(SECOND_KEY)).toBe(200);
+    expect(await statusWith(FIRST_KEY)).toBe(401);
+    expect(buzzwatch.isRunning()).toBe(true);
+
+    buzzwatch.child.kill('SIGTERM');
+    expect(await exitWithin(buzzwatch, 15_000)).toMatchObject({ code: 0, signal: null });
+  }, 90_000);
+});

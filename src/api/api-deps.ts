@@ -10,6 +10,8 @@ export interface ApiDeps {
   database: Database;
   /** Where the API's read-only queries go (DATABASE_READ_URL, a replica); `database` when not set. */
   readDatabase?: Database;
+  /** "Now" for judging source health: the wall clock, or a test's clock (the runtime's). */
+  clock?: () => Date;
   /** Resolves when Redis answers, rejects with the reason otherwise. */
   pingRedis(): Promise<void>;
   /** Queues an immediate poll of a source; resolves with the job id. */

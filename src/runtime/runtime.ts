@@ -38,7 +38,7 @@ export interface Runtime {
   sources: Map<string, Source>;
   /** Paces API calls across every poller process (see PollContext.throttle). */
   throttle: Throttle;
-  /** The time alert evaluation takes as "now": the wall clock, or a test's clock. */
+  /** The time alert evaluation and source health take as "now": the wall clock, or a test's clock. */
   clock: () => Date;
   /** Puts a new, valid config in force: the fields above derived from it are rebuilt. Roles read them at each job. */
   applyConfig(config: Config): void;
@@ -122,6 +122,7 @@ export function apiDepsOf(runtime: Runtime): ApiDeps {
     config: runtime.config,
     database: runtime.database,
     readDatabase: runtime.readDatabase,
+    clock: () => runtime.clock(),
     pingRedis: () => pingRedis(runtime.redis),
     async pollNow(sourceId) {
       // Forced: someone who just fixed a feed wants it polled now, not after the back-off. Deduplicated: a second

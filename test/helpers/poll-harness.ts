@@ -101,6 +101,8 @@ export async function pollSystemAt(
   options: { throttle: Throttle; force?: boolean },
 ): Promise<PollOutcome> {
   const { throttle, ...pollOptions } = options;
+  // The whole process lives at that time: GET /v1/sources judges health (stale, silent) as of the poll.
+  system.runtime.clock = () => now;
   const deps: PollDeps = { ...system.runtime, lockPrefix: system.prefix, throttle, now: () => now };
   const outcome = await pollSource(sourceId, deps, pollOptions);
   if (outcome.status === 'ok') await Promise.all(outcome.jobIds.map((id) => system.stores.next((job) => job.jobId === id)));

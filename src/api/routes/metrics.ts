@@ -7,7 +7,7 @@ import { logProbeAtDebug } from '../probe-requests.js';
 import { readSharedState, sharedStateRegistry } from '../shared-state-metrics.js';
 
 export interface MetricsRouteOptions {
-  deps: Pick<ApiDeps, 'config' | 'database' | 'readDatabase' | 'queueStats'>;
+  deps: Pick<ApiDeps, 'config' | 'database' | 'readDatabase' | 'queueStats' | 'clock'>;
   /** Add the PostgreSQL and Redis gauges: true for the API role only. */
   sharedState: boolean;
 }
@@ -16,7 +16,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
   // Scraped every few seconds: logged at debug only (see probe-requests.ts).
   app.get('/metrics', { onResponse: logProbeAtDebug }, async (_request, reply) => {
     const own = await processMetrics.metrics();
-    const shared = sharedState ? await sharedStateRegistry(await readSharedState(deps, new Date())).metrics() : '';
+    const shared = sharedState ? await sharedStateRegistry(await readSharedState(deps, deps.clock?.() ?? new Date())).metrics() : '';
     return reply.type(processMetrics.contentType).send(`${own}\n${shared}`);
   });
 };

@@ -13,7 +13,7 @@ const iso = (time: Date | null | undefined) => time?.toISOString() ?? null;
 export const sourceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get('/sources', async () => {
     const records = await listSourceRecords(deps.readDatabase ?? deps.database);
-    const now = new Date();
+    const now = deps.clock?.() ?? new Date();
     return {
       data: deps.config.sources.map((source) => {
         const record = records.get(source.id);

@@ -34,7 +34,7 @@ describe('an API shutting down', () => {
       pingRedis: () => Promise.reject(new Error('not used by this test')),
       pollNow: () => Promise.reject(new Error('not used by this test')),
       enqueueMentionBatch: () => Promise.reject(new Error('not used by this test')),
-      queueCounts: () => Promise.reject(new Error('not used by this test')),
+      queueStats: () => Promise.reject(new Error('not used by this test')),
     };
     app = await buildApp(deps, { logger: createLogger('silent') });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -84,7 +84,7 @@ async function measureRequests(database: Database): Promise<string[][]> {
   const config = parseConfig(JSON.stringify(CONFIG), {});
   const unused = () => Promise.reject(new Error('not used by this benchmark'));
   const app = await buildApp(
-    { config, database, pingRedis: () => Promise.resolve(), pollNow: unused, enqueueMentionBatch: unused, queueCounts: () => Promise.resolve({}) },
+    { config, database, pingRedis: () => Promise.resolve(), pollNow: unused, enqueueMentionBatch: unused, queueStats: () => Promise.resolve([]) },
     { logger: pino({ level: 'silent' }) },
   );
   const lastMonth = DateTime.now().setZone(ZONE).startOf('month').minus({ months: 1 }).toFormat('yyyy-MM');

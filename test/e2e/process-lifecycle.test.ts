@@ -25,6 +25,7 @@ const BATCH_SIZE = 20;
 const SOURCE_ID = 'lifecycle-feed';
 // Processes start side by side on a busy machine (each compiles the sources through tsx).
 const START_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 150_000;
 // A stack trace line as Node prints it.
 const STACK_FRAME = /^ {4}at /m;
 
@@ -100,7 +101,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     expect((await fetch(`http://127.0.0.1:${port + 3}/v1/sources`)).status).toBe(404);
     for (const role of [alerter, api, scorer, secondScorer]) role.child.kill('SIGTERM');
     for (const role of [alerter, api, scorer, secondScorer]) expect(await exitWithin(role, 15_000)).toMatchObject({ code: 0, signal: null });
-  }, 120_000);
+  }, TEST_TIMEOUT_MS);
 
   it('serves the health endpoints of a role on HEALTH_PORT when it is set', async ({ expect }) => {
     const [port, healthPort] = [await closedPort(), await closedPort()];
@@ -113,7 +114,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     expect((await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status).toBe(200);
     poller.child.kill('SIGTERM');
     expect(await exitWithin(poller, 15_000)).toMatchObject({ code: 0, signal: null });
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('stops with exit code 0 and no stack trace when SIGTERM comes after its Redis died', async ({ expect }) => {
     const privateRedis = await startPrivateRedis();
@@ -143,7 +144,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
       // Redis comes back for the cleanup of the scenario's queue, which would otherwise wait for it for ever.
       await privateRedis.restart();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('finishes the batch it is storing before it stops on SIGTERM: stored once, job completed', async ({ expect }) => {
     const scenario = await newScenario(TEST_REDIS_URL);
@@ -192,5 +193,5 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
       [SOURCE_ID],
     );
     expect(rows[0]).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -1,5 +1,5 @@
 // The Fastify app factory: routes and error handling, no listening (see workers/api.ts), so tests inject requests.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { ApiDeps } from './api-deps.js';
@@ -41,7 +41,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the wider type keeps plugin types at their defaults.
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: isProbeRequest,
+    logController: new LogController({ disableRequestLogging: isProbeRequest }),
     ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
     bodyLimit: 1024 * 1024,
     // Headers and body must arrive within api.request_timeout (Node checks every connection at the interval);

@@ -81,7 +81,7 @@ const mentionsJobOptions: DefaultJobOptions = {
   backoff: { type: CAPPED_BACKOFF },
   // A stored batch is in PostgreSQL; its payload (up to 4 MiB) is only worth keeping briefly, for inspection. A
   // thousand kept batches were most of 371 MB of Redis after a drained ingest of a million mentions.
-  removeOnComplete: { age: 3600, count: 50 },
+  removeOnComplete: { age: 3600, count: 20 },
   // Failed batches stay a week for inspection and manual retry; they hold mentions someone has seen.
   removeOnFail: { age: KEEP_FAILED_SECONDS },
 };
@@ -123,19 +123,16 @@ const EVENTS_KEPT = 1_000;
 
 /** `onError` hears each queue's connection errors (without a listener BullMQ prints them to stderr). */
 export function createQueues(connection: ConnectionOptions, prefix: string, notifyAttempts = 8, onError?: (error: Error) => void): Queues {
+  const streams = { events: { maxLen: EVENTS_KEPT } };
   const queues: Queues = {
-    poll: new Queue<PollJobData>(QueueName.poll, { connection, prefix, defaultJobOptions: pollJobOptions }),
-    mentions: new Queue<MentionsJobData>(QueueName.mentions, {
-      connection,
-      prefix,
-      defaultJobOptions: mentionsJobOptions,
-      streams: { events: { maxLen: EVENTS_KEPT } },
-    }),
-    alerts: new Queue<AlertsJobData>(QueueName.alerts, { connection, prefix, defaultJobOptions: alertsJobOptions }),
+    poll: new Queue<PollJobData>(QueueName.poll, { connection, prefix, defaultJobOptions: pollJobOptions, streams }),
+    mentions: new Queue<MentionsJobData>(QueueName.mentions, { connection, prefix, defaultJobOptions: mentionsJobOptions, streams }),
+    alerts: new Queue<AlertsJobData>(QueueName.alerts, { connection, prefix, defaultJobOptions: alertsJobOptions, streams }),
     notify: new Queue<NotifyJobData>(QueueName.notify, {
       connection,
       prefix,
       defaultJobOptions: notifyJobOptions(notifyAttempts),
+      streams,
     }),
   };
   if (onError !== undefined) for (const queue of Object.values(queues) as Queue[]) queue.on('error', onError);

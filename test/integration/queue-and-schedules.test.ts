@@ -179,7 +179,9 @@ describe('queues in Redis', () => {
       const [jobId] = await enqueueMentions(queues.mentions, [sampleMention(0)]);
       const job = await queues.mentions.getJob(jobId as string);
       expect(job?.name).toBe('store');
-      expect(job?.opts.removeOnComplete).toEqual({ age: 3600, count: 50 });
+      expect(job?.opts.removeOnComplete).toEqual({ age: 3600, count: 20 });
+      // Completed events carry the scorer's report: the event stream keeps 1,000 of them, not BullMQ's 10,000.
+      expect(await redis.hget(`${prefix}:${QueueName.mentions}:meta`, 'opts.maxLenEvents')).toBe('1000');
       expect(job?.opts.removeOnFail).toEqual({ age: 7 * 24 * 3600 });
       expect(job?.opts.attempts).toBe(200);
       expect(job?.opts.backoff).toEqual({ type: CAPPED_BACKOFF });

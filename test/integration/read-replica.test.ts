@@ -55,6 +55,9 @@ ${TEST_API_KEYS}`,
     expect(list.body.data.map((mention: { url: string }) => mention.url)).toEqual([REPLICA_URL]);
     const one = await system.api(`/v1/mentions/${mentionId(REPLICA_URL, 'rss', null)}`);
     expect(one.status).toBe(200);
+    const brands = await system.api('/v1/brands');
+    expect(brands.status).toBe(200);
+    expect(JSON.stringify(brands.body)).toContain('"mentions_total":1');
     const { rows } = await system.db.database.query<{ count: number }>('SELECT count(*)::int AS count FROM mentions');
     expect(rows[0]?.count).toBe(0);
   });

@@ -20,11 +20,11 @@ export const mentionExportRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> =
       return reply
         .type('application/x-ndjson; charset=utf-8')
         .header('content-disposition', `attachment; filename="mentions-${stamp}.ndjson"`)
-        .send(mentionsNdjson(deps.database, filter, (mention) => serializeMention(mention, { brand: filter.brand, story: filter.story })));
+        .send(mentionsNdjson(deps.readDatabase ?? deps.database, filter, (mention) => serializeMention(mention, { brand: filter.brand, story: filter.story })));
     }
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="mentions-${stamp}.csv"`)
-      .send(mentionsCsv(deps.database, filter));
+      .send(mentionsCsv(deps.readDatabase ?? deps.database, filter));
   });
 };

@@ -44,7 +44,7 @@ export async function readMentionFilter(query: MentionFilterQuery, deps: ApiDeps
   if (query.brand !== undefined && !brandIds.includes(query.brand)) {
     throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${brandIds.join(', ')})`);
   }
-  if (query.source !== undefined) await assertKnownSource('source', query.source, deps.config, deps.database);
+  if (query.source !== undefined) await assertKnownSource('source', query.source, deps.config, deps.readDatabase ?? deps.database);
   if (query.story !== undefined) checkStoryId(query.story, 'story');
   const zone = zoneOf(query.tz, deps.config);
   return {

@@ -39,7 +39,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async 
     if (brandId === undefined || more !== undefined) throw new ApiError(ErrorCode.validation, 'brand: one brand id');
     const zone = zoneOf(query.tz, deps.config);
     const month = query.month ?? lastCompleteMonth(new Date(), zone);
-    const report = await reportForConfig(deps.database, deps.config, brandId, month, zone);
+    const report = await reportForConfig(deps.readDatabase ?? deps.database, deps.config, brandId, month, zone);
     const format = query.format ?? formatFromAccept(request.headers.accept);
     const fileName = `buzzwatch-${brandId}-${month}`;
     if (format === 'html') return reply.type('text/html; charset=utf-8').send(reportHtml(report));

@@ -29,7 +29,7 @@ export const shareOfVoiceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = 
     const brandIds = comparedBrands(query.brand, query.brands, deps);
     const scope = readTimeScope(query, deps.config, DEFAULT_SPAN_DAYS);
     return withinBucketLimit(() =>
-      shareOfVoice(deps.database, {
+      shareOfVoice(deps.readDatabase ?? deps.database, {
         brandIds,
         since: scope.since,
         until: scope.until,

@@ -29,7 +29,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     const brandIds = knownBrandIds('brand', query.brand, deps.config);
     const scope = readTimeScope(query, deps.config, DEFAULT_SPAN_DAYS);
     return withinBucketLimit(() =>
-      brandStatistics(deps.database, {
+      brandStatistics(deps.readDatabase ?? deps.database, {
         brandIds,
         since: scope.since,
         until: scope.until,

@@ -80,7 +80,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     if (query.brand !== undefined && !brandIds.has(query.brand)) {
       throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${[...brandIds].join(', ')})`);
     }
-    const page = await listStories(deps.database, {
+    const page = await listStories(deps.readDatabase ?? deps.database, {
       brand: query.brand,
       since: parseTimeParameter('since', query.since),
       until: parseTimeParameter('until', query.until),
@@ -97,11 +97,11 @@ export const storyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
 
   app.get('/stories/:id', { schema: { params: Type.Object({ id: Type.String() }) } }, async (request) => {
     const storyId = checkStoryId(request.params.id, 'story id');
-    const story = await findStory(deps.database, storyId);
+    const story = await findStory(deps.readDatabase ?? deps.database, storyId);
     if (story === null) throw new ApiError(ErrorCode.notFound, `no story with id ${storyId}`);
     const [spread, latest] = await Promise.all([
-      storySpread(deps.database, storyId),
-      listMentions(deps.database, { story: storyId, limit: DETAIL_MENTIONS }),
+      storySpread(deps.readDatabase ?? deps.database, storyId),
+      listMentions(deps.readDatabase ?? deps.database, { story: storyId, limit: DETAIL_MENTIONS }),
     ]);
     return {
       data: {

@@ -27,7 +27,7 @@ export const topRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (ap
     const [brandId, more] = knownBrandIds('brand', query.brand, deps.config);
     if (brandId === undefined || more !== undefined) throw new ApiError(ErrorCode.validation, 'brand: one brand id');
     const scope = readTimeScope(query, deps.config, DEFAULT_SPAN_DAYS);
-    return topOfBrand(deps.database, {
+    return topOfBrand(deps.readDatabase ?? deps.database, {
       brandId,
       since: scope.since,
       until: scope.until,

@@ -2,6 +2,7 @@
 import { loadConfigFile } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
 import { createConfigReloader, type ReloadOutcome } from '../src/runtime/config-reload.js';
+import { listenForReloads, type ReloadAnnouncements } from '../src/runtime/reload-announcements.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { startAlerter } from './alerter.js';
 import { startHttp } from './api.js';
@@ -27,7 +28,9 @@ export interface StartOptions {
 
 export async function startRoles(runtime: Runtime, roles: readonly Role[], options: StartOptions = {}): Promise<RunningProcess> {
   const running: RunningRole[] = [];
+  let announcements: ReloadAnnouncements | undefined;
   const stop = async () => {
+    announcements?.close();
     for (const role of [...running].reverse()) {
       await role.close().then(
         () => runtime.logger.info({ role: role.name }, 'role stopped'),
@@ -47,8 +50,24 @@ export async function startRoles(runtime: Runtime, roles: readonly Role[], optio
     if (roles.includes('alerter')) running.push(await startAlerter(runtime));
     if (roles.includes('poller')) running.push(await startPoller(runtime));
     // Every process answers /healthz, /readyz and /metrics; only the api role serves /v1 (and binds PORT).
-    const http = await startHttp(runtime, roles, { reloadConfig: () => reloader.reload('POST /v1/admin/reload') });
+    // A reload asked of the API is announced to every other process of the installation (other roles, other hosts),
+    // which then re-read their own copy of the file; SIGHUP reloads only the process that receives it.
+    const reloadAndAnnounce = async () => {
+      const outcome = await reloader.reload('POST /v1/admin/reload');
+      if (outcome.ok) {
+        await announcements?.announce().catch((error: Error) => runtime.logger.warn({ err: error.message }, 'could not announce the reload'));
+      }
+      return outcome;
+    };
+    const http = await startHttp(runtime, roles, { reloadConfig: reloadAndAnnounce });
     running.push(http);
+    announcements = await listenForReloads({
+      redisUrl: runtime.settings.redisUrl,
+      publisher: runtime.redis,
+      queuePrefix: runtime.settings.queuePrefix,
+      logger: runtime.logger,
+      onAnnounced: () => void reloader.reload('announced by another process'),
+    });
     return { roles: running, port: http.port, reload: (trigger) => reloader.reload(trigger), stop };
   } catch (error) {
     await stop();

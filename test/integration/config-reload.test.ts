@@ -1,12 +1,14 @@
 // Config reload without downtime (POST /v1/admin/reload, as SIGHUP does): the API keeps answering throughout and
 // swaps its keys and sources, the poller resyncs its schedules, the alerter evaluates the new rules; an invalid file
-// is refused with its problems while the config in force keeps running.
+// is refused with its problems while the config in force keeps running; the reload is announced to the installation's
+// other processes, which reload too.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
 import { serveFeed, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
+import { uniqueName } from '../helpers/services.js';
 import { ADMIN_KEY, READ_KEY, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 
 const NEW_READ_KEY = 'reloaded-read-key-0123456789';
@@ -102,5 +104,44 @@ describe('config reload', () => {
     expect(await system.evaluateAlerts()).toMatchObject({ evaluated: true });
     const { rows } = await system.db.database.query<{ rule_id: string; brand_id: string }>('SELECT rule_id, brand_id FROM alert_rule_memory');
     expect(rows).toEqual([{ rule_id: 'acme-volume', brand_id: 'acme' }]);
+  });
+});
+
+describe('a reload asked of the API', () => {
+  let feeds: FixtureServer;
+  let directory: string;
+  let configFile: string;
+  let api: TestSystem;
+  let poller: TestSystem;
+
+  beforeAll(async () => {
+    feeds = await startFixtureServer();
+    feeds.route('/feed.xml', serveFeed(rss2(RSS_ENTRIES), 'application/rss+xml; charset=utf-8'));
+    directory = mkdtempSync(join(tmpdir(), 'buzzwatch-reload-announced-'));
+    configFile = join(directory, 'buzzwatch.yaml');
+    const initial = configYaml({ feedUrl: feeds.baseUrl, sources: ['news'], readKey: READ_KEY, withRule: false });
+    writeFileSync(configFile, initial);
+    // Two processes of one installation (one Redis prefix), each reading the same file, as on two hosts.
+    const queuePrefix = uniqueName('bwq');
+    api = await startTestSystem({ configYaml: initial, configFile, roles: ['api'], queuePrefix });
+    poller = await startTestSystem({ configYaml: initial, configFile, roles: ['poller'], queuePrefix });
+  });
+
+  afterAll(async () => {
+    await poller?.stop();
+    await api?.stop();
+    await feeds?.close();
+    if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('is announced to the other processes, which reload their own copy: the poller schedules the new source', async () => {
+    writeFileSync(configFile, configYaml({ feedUrl: feeds.baseUrl, sources: ['news', 'wire'], readKey: READ_KEY, withRule: false }));
+    const reloaded = await api.api('/v1/admin/reload', { key: ADMIN_KEY, method: 'POST' });
+    expect(reloaded.status).toBe(200);
+    const firstPoll = await poller.polls.next((job) => job.jobId.startsWith('repeat:wire:'));
+    expect(firstPoll.result).toMatchObject({ status: 'ok' });
+    const pollerReload = poller.logLines.map((line) => JSON.parse(line) as { msg: string; trigger?: string }).find((line) => line.msg === 'config reloaded');
+    expect(pollerReload).toMatchObject({ trigger: 'announced by another process', sources: 2 });
+    expect(api.logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain('config reload announced to the other processes');
   });
 });

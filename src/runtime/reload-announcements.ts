@@ -1,0 +1,48 @@
+// A config reload asked of one process (POST /v1/admin/reload reaches one API) announced to every other process of
+// the installation through Redis pub/sub, so that pollers, scorers and alerters on other hosts re-read their config
+// too. Each process reads its own copy of the file: the announcement carries no config, only who sent it.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createWorkerConnection } from '../queue/redis.js';
+
+export interface ReloadAnnouncements {
+  /** Tells the other processes to reload (after this one reloaded successfully). */
+  announce(): Promise<void>;
+  close(): void;
+}
+
+export function reloadChannel(queuePrefix: string): string {
+  return `${queuePrefix}:config-reload`;
+}
+
+/**
+ * Subscribes to the installation's reload channel (its own connection: a subscribed connection can do nothing else)
+ * and calls `onAnnounced` for every announcement another process makes.
+ */
+export async function listenForReloads(options: {
+  redisUrl: string;
+  publisher: Redis;
+  queuePrefix: string;
+  logger: Logger;
+  onAnnounced: () => void;
+}): Promise<ReloadAnnouncements> {
+  const self = randomUUID();
+  const channel = reloadChannel(options.queuePrefix);
+  const subscriber = createWorkerConnection(options.redisUrl);
+  // Reconnects (and resubscribes) by itself; its errors are the same outage every other connection reports.
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', (_channel: string, sender: string) => {
+    if (sender !== self) options.onAnnounced();
+  });
+  await subscriber.subscribe(channel);
+  return {
+    async announce() {
+      const listeners = await options.publisher.publish(channel, self);
+      options.logger.info({ processes: Math.max(0, listeners - 1) }, 'config reload announced to the other processes');
+    },
+    close() {
+      subscriber.disconnect();
+    },
+  };
+}

@@ -2,9 +2,8 @@
 // the installation through Redis pub/sub, so that pollers, scorers and alerters on other hosts re-read their config
 // too. Each process reads its own copy of the file: the announcement carries no config, only who sent it.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createWorkerConnection } from '../queue/redis.js';
 
 export interface ReloadAnnouncements {
   /** Tells the other processes to reload (after this one reloaded successfully). */
@@ -29,11 +28,16 @@ export async function listenForReloads(options: {
 }): Promise<ReloadAnnouncements> {
   const self = randomUUID();
   const channel = reloadChannel(options.queuePrefix);
-  const subscriber = createWorkerConnection(options.redisUrl);
-  // Reconnects (and resubscribes) by itself; its errors are the same outage every other connection reports.
+  // ioredis's own resubscription after a reconnect leaves its promise unhandled (an unhandled rejection when the
+  // connection drops again meanwhile): this connection resubscribes itself, on every 'ready'.
+  const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectTimeout: 5_000, autoResubscribe: false });
+  // Its errors are the same outage every other connection reports.
   subscriber.on('error', () => undefined);
   subscriber.on('message', (_channel: string, sender: string) => {
     if (sender !== self) options.onAnnounced();
+  });
+  subscriber.on('ready', () => {
+    subscriber.subscribe(channel).catch(() => undefined);
   });
   await subscriber.subscribe(channel);
   return {

@@ -6,7 +6,7 @@ import { buildRule } from '../src/alerts/built-rule.js';
 import type { RuleConfig } from '../src/alerts/rules/rule-kind.js';
 import { parseConfig } from '../src/config/load-config.js';
 import { sqlBrandHistory } from '../src/store/sql-brand-history.js';
-import type { SentimentLabel } from '../src/sentiment/score-sentiment.js';
+import type { SentimentLabel } from '../src/sentiment/sentiment-label.js';
 import { inTransaction, type Database } from '../src/store/database.js';
 import { insertMentions, type ScoredMention } from '../src/store/mention-store.js';
 import { createBenchDatabase, formatCount, makeMentions, median, percentile, printTable, seededRandom, sizeOption, timed } from './bench-support.js';

@@ -2,7 +2,7 @@
 // keyset pages, and the plans PostgreSQL picks, checked against the indexes 001_core.sql made for them.
 // Usage: npm run bench:api -- [--mentions=N] [--repeats=N]   (env: BENCH_API_MENTIONS, BENCH_API_REPEATS)
 import { performance } from 'node:perf_hooks';
-import type { SentimentLabel } from '../src/sentiment/score-sentiment.js';
+import type { SentimentLabel } from '../src/sentiment/sentiment-label.js';
 import { inTransaction, type Database } from '../src/store/database.js';
 import { listMentions, type MentionFilter, type MentionPosition } from '../src/store/mention-queries.js';
 import { insertMentions, type ScoredMention } from '../src/store/mention-store.js';

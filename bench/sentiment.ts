@@ -1,65 +1,50 @@
-// Benchmark: how well and how fast scoreSentiment labels human-rated texts, against plain wink-sentiment with the same
-// neutral band. Reads every *.tsv (columns id, human_mean, gold, text; gold pos/neu/neg) in the data directory.
-// Usage: npm run bench:sentiment [-- DIR]   (env: SENTIMENT_DATA_DIR; default ../shared/data/sentiment-dev from the
-// repository root). The data is read where it lies, never copied into the repository.
+// Benchmark: how well and how fast buzzwatch labels human-rated texts, in English and Polish. Every figure is on text
+// the shipped models did not learn from: the English *.test.tsv files, and k-fold cross-validation (models retrained
+// on the other folds with the shipped training code) over the *.dev.tsv files and PolEmo. VADER (the JavaScript
+// port) is the reference: its own compound score with its ±0.05 neutral band.
+// Usage: npm run bench:sentiment [-- [--folds 5] [--no-cv] [DATA_ROOT]]   (default ../shared/data from the repository
+// root; env SENTIMENT_DATA_ROOT). The data is read where it lies, never copied into the repository.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import winkSentiment from 'wink-sentiment';
-import { NEUTRAL_BAND, labelFor, scoreSentiment, type SentimentLabel } from '../src/sentiment/score-sentiment.js';
+import { parseArgs } from 'node:util';
+import vader from 'vader-sentiment';
+import { ENGLISH_TRAINING, englishExamples, type RatedText } from '../src/sentiment/english/english-training.js';
+import { parseRatedTexts } from '../src/sentiment/english/rated-texts.js';
+import { predict, type ModelClass } from '../src/sentiment/linear-model.js';
+import { detokenizePolish } from '../src/sentiment/polish/detokenize.js';
+import { foldPolish } from '../src/sentiment/polish/polish-fold.js';
+import { POLISH_TRAINING, parsePolEmo, polishExamples, polishTextFeatures, type LabelledSentence } from '../src/sentiment/polish/polish-training.js';
+import { scoreSentiment } from '../src/sentiment/score-sentiment.js';
+import { trainLinearModel, type TrainingExample, type TrainingOptions } from '../src/sentiment/train-linear-model.js';
 import { formatCount, printTable } from './bench-support.js';
 
-type GoldLabel = 'pos' | 'neu' | 'neg';
-const CLASSES: readonly GoldLabel[] = ['pos', 'neu', 'neg'];
-const TO_GOLD: Record<SentimentLabel, GoldLabel> = { positive: 'pos', neutral: 'neu', negative: 'neg' };
-
-interface RatedText {
-  humanMean: number;
-  gold: GoldLabel;
-  text: string;
-}
-
-interface Scorer {
-  name: string;
-  score(text: string): number;
-}
-
-const SCORERS: readonly Scorer[] = [
-  { name: 'scoreSentiment', score: (text) => scoreSentiment(text).score },
-  { name: 'wink normalizedScore', score: (text) => winkSentiment(text).normalizedScore },
-];
-
+const CLASSES: readonly ModelClass[] = ['positive', 'neutral', 'negative'];
+const TIMING_PASSES = 3;
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
-function dataDirectory(): string {
-  const chosen = process.argv[2] ?? process.env.SENTIMENT_DATA_DIR;
-  return chosen !== undefined && chosen !== '' ? resolve(chosen) : resolve(repositoryRoot, '../shared/data/sentiment-dev');
+interface Judged {
+  gold: ModelClass;
+  predicted: ModelClass;
+  score: number;
+  humanMean?: number;
 }
 
-function readRatedTexts(file: string): { texts: RatedText[]; skipped: number } {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((line) => line !== '');
-  const header = (lines[0] ?? '').split('\t');
-  const column = (name: string) => header.indexOf(name);
-  const [meanAt, goldAt, textAt] = [column('human_mean'), column('gold'), column('text')];
-  if (meanAt < 0 || goldAt < 0 || textAt < 0) {
-    throw new Error(`${file}: header must name human_mean, gold and text columns, got ${JSON.stringify(header)}`);
-  }
-  const texts: RatedText[] = [];
-  let skipped = 0;
-  for (const line of lines.slice(1)) {
-    const cells = line.split('\t');
-    const humanMean = Number(cells[meanAt]);
-    const gold = cells[goldAt] as GoldLabel;
-    // The text is the last column; a stray tab inside it must not cut it short.
-    const text = cells.slice(textAt).join('\t');
-    if (!Number.isFinite(humanMean) || !CLASSES.includes(gold)) {
-      skipped += 1;
-      continue;
+function macroF1(judged: readonly Judged[]): number {
+  const f1s = CLASSES.map((label) => {
+    let truePositives = 0;
+    let falsePositives = 0;
+    let falseNegatives = 0;
+    for (const { gold, predicted } of judged) {
+      if (predicted === label && gold === label) truePositives += 1;
+      else if (predicted === label) falsePositives += 1;
+      else if (gold === label) falseNegatives += 1;
     }
-    texts.push({ humanMean, gold, text });
-  }
-  return { texts, skipped };
+    const precision = truePositives + falsePositives === 0 ? 0 : truePositives / (truePositives + falsePositives);
+    const recall = truePositives + falseNegatives === 0 ? 0 : truePositives / (truePositives + falseNegatives);
+    return precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  });
+  return f1s.reduce((sum, f1) => sum + f1, 0) / CLASSES.length;
 }
 
 function pearson(xs: readonly number[], ys: readonly number[]): number {
@@ -79,94 +64,155 @@ function pearson(xs: readonly number[], ys: readonly number[]): number {
   return varianceX === 0 || varianceY === 0 ? Number.NaN : covariance / Math.sqrt(varianceX * varianceY);
 }
 
-function macroF1(gold: readonly GoldLabel[], predicted: readonly GoldLabel[]): number {
-  const f1s = CLASSES.map((label) => {
-    let truePositives = 0;
-    let falsePositives = 0;
-    let falseNegatives = 0;
-    gold.forEach((goldLabel, index) => {
-      const predictedLabel = predicted[index];
-      if (predictedLabel === label && goldLabel === label) truePositives += 1;
-      else if (predictedLabel === label) falsePositives += 1;
-      else if (goldLabel === label) falseNegatives += 1;
-    });
-    const precision = truePositives + falsePositives === 0 ? 0 : truePositives / (truePositives + falsePositives);
-    const recall = truePositives + falseNegatives === 0 ? 0 : truePositives / (truePositives + falseNegatives);
-    return precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  });
-  return f1s.reduce((sum, f1) => sum + f1, 0) / CLASSES.length;
+function figures(name: string, scorer: string, judged: readonly Judged[], textsPerSecond?: number): string[] {
+  const correct = judged.filter((item) => item.gold === item.predicted).length;
+  const rated = judged.filter((item) => item.humanMean !== undefined);
+  const r = rated.length === judged.length ? pearson(rated.map((item) => item.score), rated.map((item) => item.humanMean as number)).toFixed(3) : '';
+  return [
+    name,
+    scorer,
+    judged.length.toLocaleString('en-US'),
+    `${((correct / judged.length) * 100).toFixed(1)}%`,
+    macroF1(judged).toFixed(3),
+    r,
+    textsPerSecond === undefined ? '' : formatCount(textsPerSecond),
+  ];
 }
 
-interface Evaluation {
-  accuracy: number;
-  macroF1: number;
-  pearson: number;
-  textsPerSecond: number;
-}
-
-// Speed is the best of a few passes: on a shared machine one pass can lose a slice to garbage collection or a neighbour.
-const TIMING_PASSES = 3;
-
-function evaluate(scorer: Scorer, texts: readonly RatedText[]): Evaluation {
-  let scores: number[] = [];
+/**
+ * Labels every text; the speed is texts per second of CPU time (this process, one thread), best of TIMING_PASSES
+ * passes, so that neighbours on a shared machine do not count against it.
+ */
+function timed<T>(texts: readonly T[], label: (text: T) => { predicted: ModelClass; score: number }): { results: Array<{ predicted: ModelClass; score: number }>; textsPerSecond: number } {
+  let results: Array<{ predicted: ModelClass; score: number }> = [];
   let ms = Number.POSITIVE_INFINITY;
   for (let pass = 0; pass < TIMING_PASSES; pass++) {
-    const started = performance.now();
-    scores = texts.map((rated) => scorer.score(rated.text));
-    ms = Math.min(ms, performance.now() - started);
+    const started = process.cpuUsage();
+    results = texts.map(label);
+    const used = process.cpuUsage(started);
+    ms = Math.min(ms, (used.user + used.system) / 1000);
   }
-  const predicted = scores.map((score) => TO_GOLD[labelFor(score)]);
-  const gold = texts.map((rated) => rated.gold);
-  const correct = predicted.filter((label, index) => label === gold[index]).length;
-  return {
-    accuracy: correct / texts.length,
-    macroF1: macroF1(gold, predicted),
-    pearson: pearson(scores, texts.map((rated) => rated.humanMean)),
-    textsPerSecond: (texts.length * 1000) / ms,
+  return { results, textsPerSecond: (texts.length * 1000) / ms };
+}
+
+function vaderLabel(text: string): { predicted: ModelClass; score: number } {
+  const compound = vader.SentimentIntensityAnalyzer.polarity_scores(text).compound;
+  return { predicted: compound >= 0.05 ? 'positive' : compound <= -0.05 ? 'negative' : 'neutral', score: compound };
+}
+
+function shippedLabel(language: string): (text: string) => { predicted: ModelClass; score: number } {
+  return (text) => {
+    const { label, score } = scoreSentiment(text, { language });
+    return { predicted: label === 'unknown' ? 'neutral' : label, score: score ?? 0 };
   };
 }
 
-function main(): void {
-  const directory = dataDirectory();
-  if (!existsSync(directory)) {
-    console.log(`sentiment bench skipped: no data directory at ${directory} (pass a directory or set SENTIMENT_DATA_DIR)`);
-    return;
+/** k-fold cross-validation: each fold is labelled by a model trained (with `options`) on the other folds. */
+function crossValidate(examples: readonly TrainingExample[], evaluated: readonly TrainingExample[][], folds: number, options: TrainingOptions): Array<Array<{ predicted: ModelClass; score: number }>> {
+  const out = evaluated.map((set) => new Array<{ predicted: ModelClass; score: number }>(set.length));
+  for (let fold = 0; fold < folds; fold++) {
+    const model = trainLinearModel(examples.filter((_, index) => index % folds !== fold), options);
+    evaluated.forEach((set, which) => {
+      set.forEach((example, index) => {
+        if (index % folds !== fold) return;
+        const { label, score } = predict(model, example.features);
+        (out[which] as Array<{ predicted: ModelClass; score: number }>)[index] = { predicted: label, score };
+      });
+    });
   }
-  const files = readdirSync(directory).filter((name) => name.endsWith('.tsv')).sort();
-  if (files.length === 0) {
-    console.log(`sentiment bench skipped: no .tsv files in ${directory}`);
-    return;
-  }
-  console.log(`sentiment: ${files.length} files in ${directory}; labels from the score with neutral band |score| <= ${NEUTRAL_BAND}`);
-  console.log('accuracy and macro-F1 over pos/neu/neg against gold; r = Pearson correlation of score with human_mean;');
-  console.log(`texts/s = best of ${TIMING_PASSES} single-threaded passes\n`);
-
-  const datasets = files.map((name) => ({ name, ...readRatedTexts(join(directory, name)) }));
-  // Warm-up so that the first file's speed is not the JIT's (and wink's lexicon loading).
-  for (const scorer of SCORERS) for (const rated of datasets[0]?.texts.slice(0, 500) ?? []) scorer.score(rated.text);
-
-  const rows: string[][] = [];
-  const allTexts: RatedText[] = [];
-  for (const dataset of datasets) {
-    allTexts.push(...dataset.texts);
-    if (dataset.skipped > 0) console.log(`${dataset.name}: ${dataset.skipped} malformed lines skipped`);
-    for (const scorer of SCORERS) rows.push(row(dataset.name, dataset.texts, scorer));
-  }
-  for (const scorer of SCORERS) rows.push(row('all files', allTexts, scorer));
-  printTable(['file', 'scorer', 'n', 'accuracy', 'macro-F1', 'r', 'texts/s'], rows);
+  return out;
 }
 
-function row(name: string, texts: readonly RatedText[], scorer: Scorer): string[] {
-  const result = evaluate(scorer, texts);
-  return [
-    name,
-    scorer.name,
-    texts.length.toLocaleString('en-US'),
-    `${(result.accuracy * 100).toFixed(1)}%`,
-    result.macroF1.toFixed(3),
-    result.pearson.toFixed(3),
-    formatCount(result.textsPerSecond),
-  ];
+function english(directory: string, folds: number, crossValidation: boolean, rows: string[][]): RatedText[] {
+  const read = (suffix: string) =>
+    readdirSync(directory)
+      .filter((name) => name.endsWith(suffix))
+      .sort()
+      .map((name) => ({ name, texts: parseRatedTexts(readFileSync(join(directory, name), 'utf8'), name).texts }));
+  const heldOut = read('.test.tsv');
+  const dev = read('.dev.tsv');
+  for (const { name, texts } of heldOut) {
+    for (const [scorer, label] of [['buzzwatch en', shippedLabel('en')], ['VADER', vaderLabel]] as const) {
+      const { results, textsPerSecond } = timed(texts.map((rated) => rated.text), label);
+      rows.push(figures(`${name} (not learnt from)`, scorer, texts.map((rated, index) => ({ gold: rated.label, humanMean: rated.humanMean, ...(results[index] as { predicted: ModelClass; score: number }) })), textsPerSecond));
+    }
+  }
+  const all = dev.flatMap((file) => file.texts);
+  if (crossValidation && all.length > 0) {
+    const examples = englishExamples(all);
+    const [predictions] = crossValidate(examples, [examples], folds, ENGLISH_TRAINING);
+    for (const { name, texts } of dev) {
+      const judged = all.flatMap((rated, index) => (rated.set === name ? [{ gold: rated.label, humanMean: rated.humanMean, ...(predictions?.[index] as { predicted: ModelClass; score: number }) }] : []));
+      rows.push(figures(`${name} (${folds}-fold CV)`, 'buzzwatch en', judged));
+      rows.push(figures(`${name}`, 'VADER', texts.map((rated) => ({ gold: rated.label, humanMean: rated.humanMean, ...vaderLabel(rated.text) }))));
+    }
+  }
+  return [...all, ...heldOut.flatMap((file) => file.texts)];
+}
+
+function withoutDiacritics(sentence: LabelledSentence): LabelledSentence {
+  return { ...sentence, text: foldPolish(sentence.text.toLowerCase()) };
+}
+
+function polish(file: string, folds: number, crossValidation: boolean, rows: string[][]): LabelledSentence[] {
+  const content = readFileSync(file, 'utf8');
+  const { sentences } = parsePolEmo(content);
+  const tokenised = parsePolEmo(content, true).sentences;
+  if (crossValidation) {
+    // Trained on detokenised folds; judged on the held-out fold as detokenised, as tokenised and without diacritics.
+    const examples = polishExamples(sentences);
+    const variants = [
+      ['detokenised', examples],
+      ['as tokenised in PolEmo', tokenised.map((sentence) => ({ features: polishTextFeatures(sentence.text), label: sentence.label }))],
+      ['detokenised, no diacritics', sentences.map(withoutDiacritics).map((sentence) => ({ features: polishTextFeatures(sentence.text), label: sentence.label }))],
+    ] as const;
+    const predictions = crossValidate(examples, variants.map(([, set]) => [...set]), folds, POLISH_TRAINING);
+    variants.forEach(([variant], which) => {
+      const judged = sentences.map((sentence, index) => ({ gold: sentence.label, ...(predictions[which]?.[index] as { predicted: ModelClass; score: number }) }));
+      rows.push(figures(`polemo-medicine.dev (${folds}-fold CV, ${variant})`, 'buzzwatch pl', judged));
+    });
+  }
+  const neutral = sentences.map((sentence) => ({ gold: sentence.label, predicted: 'neutral' as const, score: 0 }));
+  rows.push(figures('polemo-medicine.dev', 'all neutral', neutral));
+  return sentences;
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    options: { folds: { type: 'string', default: '5' }, 'no-cv': { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
+  const root = resolve(positionals[0] ?? process.env.SENTIMENT_DATA_ROOT ?? resolve(repositoryRoot, '../shared/data'));
+  const folds = Number(values.folds);
+  const crossValidation = values['no-cv'] !== true;
+  const englishDirectory = join(root, 'sentiment-dev');
+  const polishFile = join(root, 'sentiment-pl', 'polemo-medicine.dev.tsv');
+  if (!existsSync(englishDirectory) && !existsSync(polishFile)) {
+    console.log(`sentiment bench skipped: neither ${englishDirectory} nor ${polishFile} exists (pass DATA_ROOT)`);
+    return;
+  }
+  console.log('accuracy and macro-F1 over positive/neutral/negative; r = Pearson correlation of the score with human_mean;');
+  console.log(`texts/s = per second of CPU time, best of ${TIMING_PASSES} single-threaded passes. "(k-fold CV)": each fold labelled by a model`);
+  console.log('trained on the other folds, never on itself. VADER rows: the vader-sentiment package, compound ±0.05.\n');
+  // Warm-up, so that the first file's speed is not the JIT's.
+  for (let index = 0; index < 2000; index++) scoreSentiment(`warm up ${index} good bad`, { language: index % 2 === 0 ? 'en' : 'pl' });
+  const rows: string[][] = [];
+  const englishTexts = existsSync(englishDirectory) ? english(englishDirectory, folds, crossValidation, rows) : [];
+  const polishSentences = existsSync(polishFile) ? polish(polishFile, folds, crossValidation, rows) : [];
+  printTable(['set', 'scorer', 'n', 'accuracy', 'macro-F1', 'r', 'texts/s'], rows);
+
+  console.log('\nthroughput per core (scoreSentiment, whole pipeline: language, tokens, rules, model):');
+  const speed: string[][] = [];
+  const measure = (name: string, texts: readonly string[], language: string) => {
+    if (texts.length === 0) return;
+    const { textsPerSecond } = timed(texts, (text) => ({ predicted: 'neutral', score: scoreSentiment(text, { language }).score ?? 0 }));
+    speed.push([name, language, texts.length.toLocaleString('en-US'), formatCount(textsPerSecond)]);
+  };
+  measure('English texts', englishTexts.map((rated) => rated.text), 'en');
+  measure('English texts', englishTexts.map((rated) => rated.text), 'auto');
+  measure('Polish sentences', polishSentences.map((sentence) => detokenizePolish(sentence.text)), 'pl');
+  measure('Polish sentences', polishSentences.map((sentence) => sentence.text), 'auto');
+  printTable(['texts', 'language', 'n', 'texts/s'], speed);
 }
 
 main();

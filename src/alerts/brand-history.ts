@@ -1,6 +1,6 @@
 // What rule evaluation reads about a brand's past: live it is PostgreSQL, in a backtest the same rows in memory,
 // so both run the very same rules.
-import type { SentimentLabel } from '../sentiment/score-sentiment.js';
+import type { ScoredLabel as SentimentLabel } from '../sentiment/sentiment-label.js';
 
 export type { SentimentLabel };
 

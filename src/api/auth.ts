@@ -1,4 +1,5 @@
-// Bearer API keys for /v1: a missing or unknown key is 401, a read key may only read.
+// Bearer API keys for /v1: a missing or unknown key is 401, a read key may only read, a write key may also do what a
+// route marks `config: { scope: 'write' }` (correcting a mention's sentiment), an admin key everything.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeyConfig } from '../config/schema.js';
@@ -7,6 +8,10 @@ import { ApiError, ErrorCode } from './errors.js';
 declare module 'fastify' {
   interface FastifyRequest {
     apiKeyName?: string;
+  }
+  interface FastifyContextConfig {
+    /** The least scope a key needs for this route; by default read for GET/HEAD and admin for the rest. */
+    scope?: ApiKeyConfig['scope'];
   }
 }
 
@@ -25,8 +30,11 @@ export function requireApiKey(scope: FastifyInstance, keys: readonly ApiKeyConfi
   const hashed: HashedKey[] = keys.map((key) => ({ name: key.name, scope: key.scope, digest: digestOf(key.key) }));
   scope.addHook('onRequest', async (request) => {
     const key = findKey(request, hashed);
-    if (!READ_METHODS.has(request.method) && key.scope !== 'admin') {
-      throw new ApiError(ErrorCode.forbidden, `the key "${key.name}" is read-only; ${request.method} needs an admin key`);
+    const needed = request.routeOptions.config?.scope ?? (READ_METHODS.has(request.method) ? 'read' : 'admin');
+    if (needed !== 'read' && key.scope !== 'admin' && key.scope !== needed) {
+      const which = needed === 'write' ? 'a write or admin key' : 'an admin key';
+      const keyIs = key.scope === 'read' ? 'read-only' : 'a write key';
+      throw new ApiError(ErrorCode.forbidden, `the key "${key.name}" is ${keyIs}; ${request.method} needs ${which}`);
     }
     request.apiKeyName = key.name;
   });

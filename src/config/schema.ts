@@ -31,8 +31,8 @@ const ApiKeySchema = Type.Object(
   {
     name: NonEmptyString(),
     key: Type.String({ minLength: 16, errorMessage: 'must be at least 16 characters (a guessable key is no key)' }),
-    scope: Type.Union([Type.Literal('read'), Type.Literal('admin')], {
-      errorMessage: '{value} is not a scope (use read or admin)',
+    scope: Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')], {
+      errorMessage: '{value} is not a scope (use read, write or admin)',
     }),
   },
   { additionalProperties: false },

@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { MentionSchema, type Mention } from '../mentions/mention.js';
 import type { WordToken } from '../mentions/word-tokens.js';
 import type { MentionsJobData } from '../queue/queues.js';
+import { mentionLanguage } from '../sentiment/mention-language.js';
 import { scoreSentiment } from '../sentiment/score-sentiment.js';
+import { SCORER_VERSION } from '../sentiment/scorer-version.js';
 import { inTransaction, type Database } from '../store/database.js';
 import type { ScoredMention } from '../store/mention-store.js';
 import { insertMentionsWithStories } from '../store/story-store.js';
@@ -39,10 +41,13 @@ export class InvalidJobError extends Error {
   override readonly name = 'InvalidJobError';
 }
 
+/** Tells the mention's language once (the source's declaration wins) and scores it in that language. */
 export function scoreMention(mention: Mention, brandPhrases: ReadonlyMap<string, WordToken[][]>): ScoredMention {
-  const masked = mention.brands.flatMap((brandId) => brandPhrases.get(brandId) ?? []);
-  const sentiment = scoreSentiment(`${mention.title ?? ''}\n${mention.text}`, masked);
-  return { ...mention, sentiment };
+  const maskedPhrases = mention.brands.flatMap((brandId) => brandPhrases.get(brandId) ?? []);
+  const text = `${mention.title ?? ''}\n${mention.text}`;
+  const lang = mentionLanguage(mention.lang, text);
+  const { label, score } = scoreSentiment(text, { language: lang, maskedPhrases });
+  return { ...mention, lang, sentiment: { label, score }, sentimentVersion: SCORER_VERSION };
 }
 
 export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<StoreReport> {

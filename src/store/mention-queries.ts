@@ -1,6 +1,6 @@
 // Reads mention history newest first with keyset pagination: (occurred_at, id) strictly after the cursor, so pages
 // neither skip nor repeat while new mentions arrive.
-import type { SentimentLabel } from '../sentiment/score-sentiment.js';
+import type { ScoredLabel, SentimentLabel } from '../sentiment/sentiment-label.js';
 import { searchQuery } from '../mentions/search-text.js';
 import type { Database } from './database.js';
 
@@ -13,6 +13,8 @@ export interface MentionFilter {
   brand?: string;
   source?: string;
   sentiment?: SentimentLabel;
+  /** ISO 639-1 language code. */
+  lang?: string;
   since?: Date;
   until?: Date;
   /** Full-text query (web search syntax: words, "phrases", OR, -word). */
@@ -42,7 +44,11 @@ export interface StoredMention {
   occurredAt: Date;
   backfill: boolean;
   reach: number | null;
-  sentiment: { label: SentimentLabel; score: number };
+  /** The effective label (a manual override when there is one) and the model's score. */
+  sentiment: { label: SentimentLabel; score: number | null };
+  sentimentSource: 'model' | 'manual';
+  modelSentiment: { label: SentimentLabel; version: number };
+  override: { label: ScoredLabel; by: string; at: Date } | null;
 }
 
 interface MentionRow {
@@ -62,11 +68,17 @@ interface MentionRow {
   backfill: boolean;
   reach: number | null;
   sentiment_label: SentimentLabel;
-  sentiment_score: number;
+  sentiment_score: number | null;
+  model_sentiment_label: SentimentLabel;
+  sentiment_version: number;
+  sentiment_override: ScoredLabel | null;
+  sentiment_override_by: string | null;
+  sentiment_override_at: Date | null;
 }
 
 const MENTION_COLUMNS = `m.id, m.source_id, m.source_type, m.url, m.title, m.content, m.author, m.lang, m.published_at,
-  m.seen_at, m.occurred_at, m.backfill, m.reach, m.sentiment_label, m.sentiment_score,
+  m.seen_at, m.occurred_at, m.backfill, m.reach, m.sentiment_label, m.sentiment_score, m.model_sentiment_label,
+  m.sentiment_version, m.sentiment_override, m.sentiment_override_by, m.sentiment_override_at,
   ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS brands,
   ARRAY(SELECT story_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS story_ids`;
 
@@ -88,6 +100,12 @@ function toStoredMention(row: MentionRow): StoredMention {
     backfill: row.backfill,
     reach: row.reach,
     sentiment: { label: row.sentiment_label, score: row.sentiment_score },
+    sentimentSource: row.sentiment_override === null ? 'model' : 'manual',
+    modelSentiment: { label: row.model_sentiment_label, version: row.sentiment_version },
+    override:
+      row.sentiment_override === null
+        ? null
+        : { label: row.sentiment_override, by: row.sentiment_override_by ?? '', at: row.sentiment_override_at ?? new Date(0) },
   };
 }
 
@@ -152,6 +170,7 @@ export async function listMentions(database: Database, filter: MentionFilter): P
   if (filter.source !== undefined) conditions.push(`m.source_id = ${param(filter.source)}`);
   if (filter.sentiment !== undefined) conditions.push(`m.sentiment_label = ${param(filter.sentiment)}`);
   if (filter.includeBackfill === false) conditions.push('NOT m.backfill');
+  if (filter.lang !== undefined) conditions.push(`m.lang = ${param(filter.lang)}`);
   if (filter.since !== undefined) conditions.push(`${timeColumn} >= ${param(filter.since)}`);
   if (filter.until !== undefined) conditions.push(`${timeColumn} < ${param(filter.until)}`);
   if (filter.after !== undefined) {

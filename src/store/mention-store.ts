@@ -1,10 +1,15 @@
 // Writes scored mentions in batches: one statement per table for the whole batch, idempotent by mention id.
 import type { Mention } from '../mentions/mention.js';
 import { searchableText } from '../mentions/search-text.js';
-import type { Sentiment } from '../sentiment/score-sentiment.js';
+import type { Sentiment } from '../sentiment/sentiment-label.js';
+import { SCORER_VERSION } from '../sentiment/scorer-version.js';
 import type { DatabaseClient } from './database.js';
 
-export type ScoredMention = Mention & { sentiment: Sentiment };
+/**
+ * A mention with its model sentiment; `lang` is the language it was scored as (declared, else detected), and
+ * `sentimentVersion` the scorer version that labelled it (SCORER_VERSION when absent).
+ */
+export type ScoredMention = Mention & { sentiment: Sentiment; sentimentVersion?: number };
 
 export interface InsertReport {
   /** Ids of mentions that were new; the others were already stored. */
@@ -24,15 +29,16 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
   if (mentions.length === 0) return { insertedIds: [], newLinks: [] };
   const inserted = await client.query<{ id: string; source_id: string; source_type: string; seen_at: Date }>(
     `INSERT INTO mentions (id, source_id, source_type, external_id, url, title, content, author, lang, published_at,
-                           seen_at, occurred_at, backfill, reach, sentiment_label, sentiment_score, search)
+                           seen_at, occurred_at, backfill, reach, sentiment_label, model_sentiment_label,
+                           sentiment_score, sentiment_version, search)
      SELECT id, source_id, source_type, external_id, url, title, content, author, lang, published_ms,
-            seen_ms, least(coalesce(published_ms, seen_ms), seen_ms), backfill, reach, sentiment_label, sentiment_score,
-            to_tsvector('simple', search_text)
+            seen_ms, least(coalesce(published_ms, seen_ms), seen_ms), backfill, reach, sentiment_label, sentiment_label,
+            sentiment_score, sentiment_version, to_tsvector('simple', search_text)
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                    $9::text[], $10::timestamptz[], $11::timestamptz[], $12::boolean[], $13::float8[], $14::text[],
-                   $15::real[], $16::text[])
+                   $15::real[], $16::text[], $17::integer[])
          AS input(id, source_id, source_type, external_id, url, title, content, author, lang, published_at, seen_at,
-                  backfill, reach, sentiment_label, sentiment_score, search_text),
+                  backfill, reach, sentiment_label, sentiment_score, search_text, sentiment_version),
        -- Millisecond precision, as JavaScript and the API's cursors have it: a microsecond tail would make keyset
        -- pages skip rows.
        LATERAL (SELECT date_trunc('milliseconds', published_at) AS published_ms,
@@ -58,6 +64,7 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
       mentions.map((mention) => mention.sentiment.label),
       mentions.map((mention) => mention.sentiment.score),
       mentions.map((mention) => searchableText(`${mention.title ?? ''} ${mention.text}`)),
+      mentions.map((mention) => mention.sentimentVersion ?? SCORER_VERSION),
     ],
   );
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.

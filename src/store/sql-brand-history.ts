@@ -125,7 +125,7 @@ interface WindowMentionRow {
   source_id: string;
   site: string;
   sentiment_label: string;
-  sentiment_score: number;
+  sentiment_score: number | null;
   reach: number | null;
   published_at: Date | null;
   occurred_at: Date;
@@ -142,7 +142,8 @@ function toWindowMention(row: WindowMentionRow): WindowMention {
     sourceId: row.source_id,
     site: row.site,
     sentimentLabel: row.sentiment_label,
-    sentimentScore: row.sentiment_score,
+    // A mention in a language without a scorer has no score; for ordering samples it counts as neither.
+    sentimentScore: row.sentiment_score ?? 0,
     reach: row.reach,
     publishedAt: row.published_at,
     occurredAt: row.occurred_at,

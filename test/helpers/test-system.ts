@@ -44,7 +44,7 @@ export interface TestSystem {
   /** Runs one alert evaluation now (through the queue, as the scheduler does) and answers what it did. */
   evaluateAlerts(): Promise<TickReport>;
   /** GET/POST against the API with a key (the read key unless given). */
-  api(path: string, options?: { key?: string | null; method?: string }): Promise<{ status: number; body: any }>;
+  api(path: string, options?: { key?: string | null; method?: string; body?: unknown }): Promise<{ status: number; body: any }>;
   /** Asks the API to poll a source now, then waits until the poll and the batches it queued are stored. */
   pollAndStore(sourceId: string): Promise<PollOutcome>;
   /** Queues a poll as the scheduler does (not forced: a source backing off skips it) and waits for it. */
@@ -104,10 +104,11 @@ export async function startTestSystem(options: {
   });
   const baseUrl = `http://127.0.0.1:${running.port}`;
 
-  const api: TestSystem['api'] = async (path, { key = READ_KEY, method = 'GET' } = {}) => {
+  const api: TestSystem['api'] = async (path, { key = READ_KEY, method = 'GET', body } = {}) => {
     const headers: Record<string, string> = {};
     if (key !== null) headers.authorization = `Bearer ${key}`;
-    const response = await fetch(`${baseUrl}${path}`, { method, headers });
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     return { status: response.status, body: text === '' ? null : JSON.parse(text) };
   };

@@ -5,6 +5,8 @@ import type { Mention } from '../../src/mentions/mention.js';
 import { mentionId } from '../../src/mentions/mention-id.js';
 import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
 import { storyId } from '../../src/stories/story-id.js';
+import { scoreMention } from '../../src/scorer/score-and-store.js';
+import { SCORER_VERSION } from '../../src/sentiment/scorer-version.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 
 const BRANDS = `
@@ -373,6 +375,8 @@ describe('mention filters, single mentions and brand totals', () => {
   it('returns one mention by id in the documented shape, and 404 for an unknown id', async () => {
     const { status, body } = await system.api(`/v1/mentions/${contract.id}`);
     expect(status).toBe(200);
+    const { sentiment } = scoreMention(contract, system.runtime.brandPhrases);
+    expect(sentiment.label).toBe('neutral');
     expect(body).toEqual({
       data: {
         id: contract.id,
@@ -391,7 +395,10 @@ describe('mention filters, single mentions and brand totals', () => {
         occurred_at: '2026-03-03T12:00:00.000Z',
         backfill: false,
         reach: null,
-        sentiment: { label: 'neutral', score: 0 },
+        sentiment: { label: 'neutral', score: sentiment.score },
+        sentiment_source: 'model',
+        sentiment_override: null,
+        model_sentiment: { label: 'neutral', scorer_version: SCORER_VERSION },
       },
     });
     const missing = await system.api('/v1/mentions/0123456789abcdef0123456789abcdef');

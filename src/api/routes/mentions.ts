@@ -1,8 +1,10 @@
-// GET /v1/mentions (filtered, newest first, keyset-paged) and GET /v1/mentions/:id.
+// GET /v1/mentions (filtered, newest first, keyset-paged), GET /v1/mentions/:id, and PATCH /v1/mentions/:id to
+// correct a mention's sentiment by hand (write or admin key).
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { SentimentLabel } from '../../sentiment/score-sentiment.js';
+import { SCORED_LABELS, SENTIMENT_LABELS, type ScoredLabel, type SentimentLabel } from '../../sentiment/sentiment-label.js';
 import { findMention, listMentions, type MentionFilter, type StoredMention } from '../../store/mention-queries.js';
+import { setSentimentOverride } from '../../store/mention-sentiment-store.js';
 import type { ApiDeps } from '../api-deps.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
@@ -15,9 +17,9 @@ import { zoneOf } from '../time-scope.js';
 export const MentionFilterParameters = {
   brand: Type.Optional(Type.String({ minLength: 1 })),
   source: Type.Optional(Type.String({ minLength: 1 })),
-  sentiment: Type.Optional(
-    Type.Unsafe<SentimentLabel>({ type: 'string', enum: ['positive', 'neutral', 'negative'] satisfies SentimentLabel[] }),
-  ),
+  sentiment: Type.Optional(Type.Unsafe<SentimentLabel>({ type: 'string', enum: [...SENTIMENT_LABELS] })),
+  // ISO 639-1, as stored: en, pl.
+  lang: Type.Optional(Type.String({ pattern: '^[a-z]{2}$' })),
   since: Type.Optional(Type.String()),
   until: Type.Optional(Type.String()),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
@@ -51,6 +53,7 @@ export async function readMentionFilter(query: MentionFilterQuery, deps: ApiDeps
     brand: query.brand,
     source: query.source,
     sentiment: query.sentiment,
+    lang: query.lang,
     since: parseTimeParameter('since', query.since, { zone }),
     until: parseTimeParameter('until', query.until, { zone }),
     q: query.q,
@@ -58,6 +61,14 @@ export async function readMentionFilter(query: MentionFilterQuery, deps: ApiDeps
     story: query.story,
   };
 }
+
+const SentimentPatch = Type.Object(
+  {
+    // null returns to the model's label.
+    sentiment: Type.Union([Type.Unsafe<ScoredLabel>({ type: 'string', enum: [...SCORED_LABELS] }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * A mention is in one story per brand. `story_id` is the story of the brand asked for (?brand=, ?story=), else of
@@ -86,6 +97,13 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
     backfill: mention.backfill,
     reach: mention.reach,
     sentiment: mention.sentiment,
+    // "manual" while an override decides the label; the model's own label and the scorer version that gave it.
+    sentiment_source: mention.sentimentSource,
+    sentiment_override:
+      mention.override === null
+        ? null
+        : { label: mention.override.label, set_by: mention.override.by, set_at: mention.override.at.toISOString() },
+    model_sentiment: { label: mention.modelSentiment.label, scorer_version: mention.modelSentiment.version },
   };
 }
 
@@ -108,4 +126,21 @@ export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     if (mention === null) throw new ApiError(ErrorCode.notFound, `no mention with id ${request.params.id}`);
     return { data: serializeMention(mention) };
   });
+
+  app.patch(
+    '/mentions/:id',
+    { schema: { params: Type.Object({ id: Type.String() }), body: SentimentPatch }, config: { scope: 'write' } },
+    async (request) => {
+      const { id } = request.params;
+      const found = await setSentimentOverride(deps.database, id, {
+        label: request.body.sentiment,
+        by: request.apiKeyName ?? 'unknown',
+        at: new Date(),
+      });
+      if (!found) throw new ApiError(ErrorCode.notFound, `no mention with id ${id}`);
+      const mention = await findMention(deps.database, id);
+      if (mention === null) throw new ApiError(ErrorCode.notFound, `no mention with id ${id}`);
+      return { data: serializeMention(mention) };
+    },
+  );
 };

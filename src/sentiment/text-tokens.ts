@@ -1,0 +1,176 @@
+// Splits a text into the tokens sentiment scoring reads, in one linear pass whatever the input: at most
+// MAX_SCORED_CHARS are read, no token is longer than MAX_TOKEN_CHARS (a longer run of letters is cut into pieces), and
+// emoji become tokens of their own even when written against a word ("great😀").
+
+/** What a scorer reads of one text; the rest of a longer text is left out (its opening carries its tone). */
+export const MAX_SCORED_CHARS = 10_000;
+/** No word in any lexicon is longer; a longer run (a URL, a hash, 100k repeated letters) is cut at this length. */
+export const MAX_TOKEN_CHARS = 48;
+
+export interface TextToken {
+  /** The token as written, leading and trailing punctuation removed (emoticons keep theirs). */
+  text: string;
+  /** Lower-case, with typographic apostrophes made plain. */
+  lower: string;
+  /** Written in capitals: at least two letters and none of them lower-case ("GREAT", "WTF"). */
+  shouted: boolean;
+  emoji: boolean;
+  /** Punctuation after the token closes a clause (, ; :) or a sentence (. ! ?). */
+  clauseEnd: boolean;
+  sentenceEnd: boolean;
+}
+
+export interface TokenizedText {
+  tokens: TextToken[];
+  exclamations: number;
+  questions: number;
+  /** Some but not all word tokens are shouted: only then do capitals add emphasis (VADER's rule). */
+  mixedCase: boolean;
+  /** How many @handles, #hashtags and links the text holds (social-media text, or a news link). */
+  markers: { handles: number; hashtags: number; links: number };
+  /** Characters left out by the MAX_SCORED_CHARS cap. */
+  charsLeftOut: number;
+}
+
+const EMOJI = /\p{Extended_Pictographic}/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+// Joiners, variation selectors and skin tones belong to the emoji before them.
+function isEmojiModifier(codePoint: number): boolean {
+  return codePoint === 0x200d || codePoint === 0xfe0f || (codePoint >= 0x1f3fb && codePoint <= 0x1f3ff);
+}
+
+/** How often (in characters) the tokenizer asks whether its time budget is spent. */
+const BUDGET_CHECK_CHARS = 1024;
+
+/**
+ * `outOfTime`, asked every BUDGET_CHECK_CHARS characters, ends tokenisation early (the text read so far is scored):
+ * the per-mention time budget, for a machine so loaded that even the capped work takes too long.
+ */
+export function tokenizeText(input: string, outOfTime: () => boolean = () => false): TokenizedText {
+  let text = input.length > MAX_SCORED_CHARS ? input.slice(0, MAX_SCORED_CHARS) : input;
+  const tokens: TextToken[] = [];
+  let exclamations = 0;
+  let questions = 0;
+  let chunkStart = -1;
+  const markers = { handles: 0, hashtags: 0, links: 0 };
+  for (let index = 0; index <= text.length; index++) {
+    if (index % BUDGET_CHECK_CHARS === BUDGET_CHECK_CHARS - 1 && index < text.length - 1 && outOfTime()) text = text.slice(0, index);
+    const code = index < text.length ? text.charCodeAt(index) : 32;
+    if (code === 33) exclamations += 1;
+    else if (code === 63) questions += 1;
+    const isSpace = code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000;
+    if (!isSpace) {
+      if (chunkStart < 0) chunkStart = index;
+      continue;
+    }
+    if (chunkStart >= 0) {
+      const first = text.charCodeAt(chunkStart);
+      // Handles and links name things; they say nothing about them ("@happyfeet", ".../best-deals").
+      if (first === 64) markers.handles += 1;
+      else if (isLink(text, chunkStart)) markers.links += 1;
+      else {
+        if (first === 35) markers.hashtags += 1;
+        addChunk(text.slice(chunkStart, index), tokens);
+      }
+    }
+    chunkStart = -1;
+  }
+  let shouted = 0;
+  let words = 0;
+  for (const token of tokens) {
+    if (token.emoji) continue;
+    words += 1;
+    if (token.shouted) shouted += 1;
+  }
+  return {
+    tokens,
+    exclamations,
+    questions,
+    mixedCase: shouted > 0 && shouted < words,
+    markers,
+    charsLeftOut: input.length - text.length,
+  };
+}
+
+function isLink(text: string, start: number): boolean {
+  return text.startsWith('http://', start) || text.startsWith('https://', start) || text.startsWith('www.', start);
+}
+
+/** One whitespace-delimited chunk: emoji split out, punctuation stripped, over-long runs cut. */
+function addChunk(chunk: string, tokens: TextToken[]): void {
+  let pieceStart = 0;
+  let index = 0;
+  while (index < chunk.length) {
+    const codePoint = chunk.codePointAt(index) as number;
+    const width = codePoint > 0xffff ? 2 : 1;
+    if (codePoint >= 0x2000 && EMOJI.test(String.fromCodePoint(codePoint))) {
+      addPiece(chunk.slice(pieceStart, index), tokens);
+      let end = index + width;
+      while (end < chunk.length && isEmojiModifier(chunk.codePointAt(end) as number)) {
+        end += (chunk.codePointAt(end) as number) > 0xffff ? 2 : 1;
+      }
+      const emoji = String.fromCodePoint(codePoint);
+      tokens.push({ text: emoji, lower: emoji, shouted: false, emoji: true, clauseEnd: false, sentenceEnd: false });
+      index = end;
+      pieceStart = end;
+      continue;
+    }
+    index += width;
+  }
+  addPiece(chunk.slice(pieceStart), tokens);
+}
+
+function addPiece(piece: string, tokens: TextToken[]): void {
+  if (piece === '') return;
+  let start = 0;
+  let end = piece.length;
+  while (start < end && !isWordChar(piece, start)) start += 1;
+  while (end > start && !isWordChar(piece, end - 1)) end -= 1;
+  const trailing = piece.slice(end);
+  const clauseEnd = /[,;:)—–-]/.test(trailing);
+  const sentenceEnd = /[.!?]/.test(trailing);
+  if (end === start) {
+    // Punctuation only (":)", "...", "!!"): kept whole for the lexicon to judge.
+    tokens.push(makeToken(piece, /[,;]/.test(piece), /[.!?]/.test(piece)));
+    return;
+  }
+  if (start > 0 && end - start <= 2 && piece.length <= 4) {
+    // An emoticon with letters in it: ":D", ";P", ":-o".
+    tokens.push(makeToken(piece, false, false));
+    return;
+  }
+  const word = piece.slice(start, end);
+  for (let cut = 0; cut < word.length; cut += MAX_TOKEN_CHARS) {
+    const last = cut + MAX_TOKEN_CHARS >= word.length;
+    tokens.push(makeToken(word.slice(cut, cut + MAX_TOKEN_CHARS), last && clauseEnd, last && sentenceEnd));
+  }
+}
+
+function makeToken(text: string, clauseEnd: boolean, sentenceEnd: boolean): TextToken {
+  const lower = text.toLowerCase().replace(/[’‘`]/g, "'");
+  return { text, lower, shouted: isShouted(text), emoji: false, clauseEnd, sentenceEnd };
+}
+
+function isWordChar(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57)) return true;
+  if (code < 128) return false;
+  return LETTER_OR_DIGIT.test(text[index] as string);
+}
+
+function isShouted(text: string): boolean {
+  let letters = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index] as string;
+    const code = char.charCodeAt(0);
+    if (code >= 97 && code <= 122) return false;
+    if (code >= 65 && code <= 90) letters += 1;
+    else if (code >= 128) {
+      if (LOWER.test(char)) return false;
+      if (UPPER.test(char)) letters += 1;
+    }
+  }
+  return letters >= 2;
+}

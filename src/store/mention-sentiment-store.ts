@@ -1,0 +1,118 @@
+// Writes to a stored mention's sentiment after it was first stored: a manual override (or clearing it), and the
+// relabelling `buzzwatch rescore` does. Both keep the effective label in mentions and mention_brands in step, since
+// filters read the one and alert counts the other.
+import type { ScoredLabel, SentimentLabel } from '../sentiment/sentiment-label.js';
+import { inTransaction, type Database, type DatabaseClient } from './database.js';
+
+export interface SentimentOverride {
+  /** The label to use from now on, or null to return to the model's. */
+  label: ScoredLabel | null;
+  /** The API key's name. */
+  by: string;
+  at: Date;
+}
+
+/** Records (or clears) the override; false when there is no such mention. */
+export async function setSentimentOverride(database: Database, mentionId: string, override: SentimentOverride): Promise<boolean> {
+  return inTransaction(database, async (client) => {
+    const { rows } = await client.query<{ sentiment_label: SentimentLabel }>(
+      `UPDATE mentions
+          SET sentiment_override = $2::text,
+              sentiment_override_by = CASE WHEN $2::text IS NULL THEN NULL ELSE $3 END,
+              sentiment_override_at = CASE WHEN $2::text IS NULL THEN NULL ELSE $4::timestamptz END,
+              sentiment_label = coalesce($2::text, model_sentiment_label)
+        WHERE id = $1
+      RETURNING sentiment_label`,
+      [mentionId, override.label, override.by, override.at],
+    );
+    const effective = rows[0]?.sentiment_label;
+    if (effective === undefined) return false;
+    await client.query('UPDATE mention_brands SET sentiment_label = $2 WHERE mention_id = $1 AND sentiment_label <> $2', [mentionId, effective]);
+    return true;
+  });
+}
+
+export interface MentionToRescore {
+  id: string;
+  title: string | null;
+  text: string;
+  lang: string | null;
+  brands: string[];
+  occurredAt: Date;
+}
+
+export interface RescoreSelection {
+  /** Mentions labelled by any other version are selected. */
+  version: number;
+  since?: Date;
+  brand?: string;
+  /** Keyset position: (occurred_at, id) strictly after this. */
+  after?: { occurredAt: Date; id: string };
+  limit: number;
+}
+
+/** The next mentions not labelled by `version`, oldest first (the mentions_by_sentiment_version index). */
+export async function mentionsToRescore(database: Database, selection: RescoreSelection): Promise<MentionToRescore[]> {
+  const params: unknown[] = [selection.version];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const conditions = ['m.sentiment_version <> $1'];
+  if (selection.since !== undefined) conditions.push(`m.occurred_at >= ${param(selection.since)}`);
+  if (selection.brand !== undefined) {
+    conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand_id = ${param(selection.brand)})`);
+  }
+  if (selection.after !== undefined) {
+    conditions.push(`(m.occurred_at, m.id) > (${param(selection.after.occurredAt)}, ${param(selection.after.id)})`);
+  }
+  const { rows } = await database.query<{ id: string; title: string | null; content: string; lang: string | null; brands: string[]; occurred_at: Date }>(
+    `SELECT m.id, m.title, m.content, m.lang, m.occurred_at,
+            ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS brands
+       FROM mentions m
+      WHERE ${conditions.join(' AND ')}
+      ORDER BY m.occurred_at, m.id
+      LIMIT ${param(selection.limit)}`,
+    params,
+  );
+  return rows.map((row) => ({ id: row.id, title: row.title, text: row.content, lang: row.lang, brands: row.brands, occurredAt: row.occurred_at }));
+}
+
+export interface RescoredMention {
+  id: string;
+  lang: string | null;
+  label: SentimentLabel;
+  score: number | null;
+}
+
+/**
+ * Stores the new model labels of a batch, all labelled by `version`; a manual override stays the effective label.
+ * Answers how many mentions' effective label changed.
+ */
+export async function storeRescored(client: DatabaseClient, rescored: readonly RescoredMention[], version: number): Promise<number> {
+  if (rescored.length === 0) return 0;
+  const sorted = [...rescored].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // one lock order for all
+  const { rows } = await client.query<{ id: string; sentiment_label: SentimentLabel; changed: boolean }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::real[]) AS input(id, lang, label, score)),
+     before AS (
+       SELECT m.id, m.sentiment_label FROM mentions m JOIN input USING (id) FOR UPDATE OF m)
+     UPDATE mentions m
+        SET model_sentiment_label = input.label, sentiment_score = input.score, sentiment_version = $5,
+            lang = input.lang, sentiment_label = coalesce(m.sentiment_override, input.label)
+       FROM input JOIN before USING (id)
+      WHERE m.id = input.id
+    RETURNING m.id, m.sentiment_label, m.sentiment_label IS DISTINCT FROM before.sentiment_label AS changed`,
+    [sorted.map((mention) => mention.id), sorted.map((mention) => mention.lang), sorted.map((mention) => mention.label), sorted.map((mention) => mention.score), version],
+  );
+  const changed = rows.filter((row) => row.changed);
+  if (changed.length > 0) {
+    await client.query(
+      `UPDATE mention_brands mb SET sentiment_label = changed.label
+         FROM unnest($1::text[], $2::text[]) AS changed(id, label)
+        WHERE mb.mention_id = changed.id`,
+      [changed.map((row) => row.id), changed.map((row) => row.sentiment_label)],
+    );
+  }
+  return changed.length;
+}

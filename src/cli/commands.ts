@@ -5,6 +5,7 @@ import type { CliCommand } from './command.js';
 import { migrateCommand } from './migrate.js';
 import { previewCommand } from './preview.js';
 import { reportCommand } from './report.js';
+import { rescoreCommand } from './rescore.js';
 import { sentimentCommand } from './sentiment.js';
 import { startCommand } from './start.js';
 import { storiesCommand } from './stories.js';
@@ -15,6 +16,7 @@ export const COMMANDS = [
   checkConfigCommand,
   sentimentCommand,
   storiesCommand,
+  rescoreCommand,
   previewCommand,
   backtestCommand,
   reportCommand,

@@ -14,7 +14,7 @@ const CONFIDENT = 0.5;
 // Frequent short words that give a language away in a text too short for a detector.
 const CUES: ReadonlyArray<readonly [string, ReadonlySet<string>]> = [
   ['pl', new Set(['nie', 'jest', 'się', 'sie', 'że', 'ze', 'na', 'do', 'to', 'ale', 'jak', 'bardzo', 'polecam', 'mi', 'już', 'juz', 'tak', 'co', 'czy', 'był', 'byl', 'była', 'byla', 'tylko', 'dla', 'od', 'po', 'sklep', 'obsługa', 'obsluga', 'dobry', 'super', 'zle', 'źle'])],
-  ['en', new Set(['the', 'is', 'and', 'not', 'it', 'this', 'that', 'was', 'my', 'i', 'you', 'for', 'with', 'but', 'are', 'have', 'of', 'to', 'so', 'just', 'great', 'very', 'love', 'hate', 'worst', 'best'])],
+  ['en', new Set(['the', 'is', 'and', 'not', 'it', 'this', 'that', 'was', 'my', 'i', 'you', 'for', 'with', 'but', 'are', 'have', 'of', 'to', 'so', 'just', 'great', 'very', 'love', 'hate', 'worst', 'best', 'in', 'on', 'at', 'by', 'from', 'its', 'has', 'will', 'an'])],
 ];
 const POLISH_LETTERS = /[ąćęłńśźż]/i;
 
@@ -40,7 +40,8 @@ const DECISIVE_CUES = 3;
 function cueVotes(text: string): { winner: string | null; winnerVotes: number; otherVotes: number } {
   const words = text.toLowerCase().split(/[^\p{L}]+/u);
   const votes = CUES.map(([language, cues]) => {
-    let count = language === 'pl' && POLISH_LETTERS.test(text) ? 2 : 0;
+    // Polish letters count once: a Polish place name in English text ("opens in Łódź") is no Polish sentence.
+    let count = language === 'pl' && POLISH_LETTERS.test(text) ? 1 : 0;
     for (const word of words) if (cues.has(word)) count += 1;
     return [language, count] as const;
   }).sort((a, b) => b[1] - a[1]);

@@ -113,7 +113,7 @@ ${TEST_API_KEYS}`,
   it('masks a brand’s own name before scoring: "Happy Socks" is not a happy word', async () => {
     const byUrl = Object.fromEntries((await mentionsOf('brand=happy-socks')).map((mention) => [mention.url, mention]));
     expect(Object.keys(byUrl).sort()).toEqual(['https://socks.example/berlin', 'https://socks.example/quality']);
-    expect(byUrl['https://socks.example/berlin'].sentiment).toEqual({ label: 'neutral', score: 0 });
+    expect(byUrl['https://socks.example/berlin'].sentiment.label).toBe('neutral');
     expect(byUrl['https://socks.example/quality'].sentiment.label).toBe('negative');
     expect(byUrl['https://socks.example/quality'].sentiment.score).toBeLessThan(0);
   });

@@ -211,8 +211,8 @@ describe('parseConfig problems', () => {
   });
 
   it('reports a bad scope', () => {
-    expect(problemsOf(withLine('scope: admin', 'scope: write'))).toEqual([
-      { path: 'api.keys[0].scope', message: '"write" is not a scope (use read or admin)' },
+    expect(problemsOf(withLine('scope: admin', 'scope: owner'))).toEqual([
+      { path: 'api.keys[0].scope', message: '"owner" is not a scope (use read, write or admin)' },
     ]);
   });
 
@@ -240,10 +240,10 @@ describe('parseConfig problems', () => {
   });
 
   it('reports several schema problems at once, sorted by path', () => {
-    const yaml = withLine('    every: 30s', '    every: 5 minutes').replace('scope: admin', 'scope: write').replace('    name: Globex\n', '');
+    const yaml = withLine('    every: 30s', '    every: 5 minutes').replace('scope: admin', 'scope: owner').replace('    name: Globex\n', '');
     expect(problemsOf(yaml, { OPS_API_KEY: 'short' })).toEqual([
       { path: 'api.keys[0].key', message: 'must be at least 16 characters (a guessable key is no key)' },
-      { path: 'api.keys[0].scope', message: '"write" is not a scope (use read or admin)' },
+      { path: 'api.keys[0].scope', message: '"owner" is not a scope (use read, write or admin)' },
       { path: 'brands[1].name', message: 'is required' },
       { path: 'sources[2].every', message: '"5 minutes" is not a duration (use 30s, 5m, 1h)' },
     ]);
@@ -375,7 +375,7 @@ describe('parseConfig duration minimums', () => {
   it('reports too-short durations together with schema problems, in one error for the file', () => {
     const yaml = `${durationsYaml('5ms', 'http:\n  timeout: 500ms\nqueue:\n  stalled_after: 1s\n')}`
       .replace('sources:\n', 'sources:\n  - { id: blog, type: rss, url: "https://blog.example/feed", every: 5 minutes }\n')
-      .concat('api:\n  keys:\n    - { name: ops, key: "ops-key-0123456789abcdef", scope: write }\n');
+      .concat('api:\n  keys:\n    - { name: ops, key: "ops-key-0123456789abcdef", scope: owner }\n');
     let caught: unknown;
     try {
       parseConfig(yaml, {}, 'buzzwatch.yaml');
@@ -386,7 +386,7 @@ describe('parseConfig duration minimums', () => {
     expect((caught as ConfigError).message).toBe(
       [
         'buzzwatch.yaml: 5 problems',
-        'api.keys[0].scope: "write" is not a scope (use read or admin)',
+        'api.keys[0].scope: "owner" is not a scope (use read, write or admin)',
         'http.timeout: "500ms" is too short (at least 1s)',
         'queue.stalled_after: "1s" is too short (at least 2s)',
         'sources[0].every: "5 minutes" is not a duration (use 30s, 5m, 1h)',

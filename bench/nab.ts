@@ -1,4 +1,4 @@
-// Benchmark: the default volume_spike rule (backtestCsv, exactly as live alerting decides) on the NAB development set,
+// Benchmark: the default volume_spike rule (the detector and episodes of backtestCsv, as live alerting decides) on the NAB development set,
 // scored with the NAB v1.1 scorer per folder (standard, low-FP, low-FN) and per file for diagnosis.
 // Usage: npm run bench:nab [-- --data DIR] [-- --sensitivity low|medium|high|NUMBER] [-- --scale K] [-- --leave-one-out]
 // (env: NAB_DATA; default ../shared/data/nab-dev from the repository root). The labels (windows.json) are read where
@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { backtestCsv } from '../src/spikes/csv-backtest.js';
+import { alertsAtSensitivity, scoreCsv } from '../src/spikes/csv-backtest.js';
 import {
   NAB_PROFILES,
   NAB_PROFILE_LIST,
@@ -20,6 +20,7 @@ import {
   type NabFileInput,
 } from '../src/spikes/nab-scorer.js';
 import type { Sensitivity } from '../src/spikes/spike-detector.js';
+import { DEFAULT_VOLUME_SPIKE } from '../src/spikes/volume-spike-defaults.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -91,7 +92,8 @@ function scaledCsv(csvText: string, factor: number, seed: number): string {
     .join('\n');
 }
 
-const LEAVE_ONE_OUT_THRESHOLDS = Array.from({ length: 21 }, (_, index) => Math.round((1 + index * 0.1) * 10) / 10);
+/** Candidate thresholds (scores are −log10 tail probabilities): 3 to 10 in steps of 0.25. */
+const LEAVE_ONE_OUT_THRESHOLDS = Array.from({ length: 29 }, (_, index) => 3 + index * 0.25);
 
 /** Per held-out file: the threshold best on the others, then that file scored with it; pooled like a folder. */
 function leaveOneOut(inputsByThreshold: Map<number, NabFileInput[]>): { score: number; picks: number[] } {
@@ -133,31 +135,26 @@ function main(): void {
   const scaled = scale === 1 ? '' : `, values scaled by ${scale}`;
   console.log(`NAB v1.1 scores of the default volume_spike rule (sensitivity ${sensitivity ?? 'medium'}${scaled}), ${dataDir}`);
   for (const [folder, relativePaths] of filesByFolder(labels)) {
-    const inputs: NabFileInput[] = relativePaths.map((relativePath) => {
-      const rows = backtestCsv(readSeries(relativePath), { sensitivity });
-      rowCount += rows.length;
-      return {
-        name: relativePath.slice(folder.length + 1),
-        timestamps: rows.map((row) => row.timestamp),
-        alerts: rows.map((row) => row.alert),
-        windows: labels[relativePath] ?? [],
-      };
-    });
+    const scoredFiles = relativePaths.map((relativePath) => scoreCsv(readSeries(relativePath)));
+    const inputsAt = (chosen: Sensitivity | undefined): NabFileInput[] =>
+      scoredFiles.map((scored, index) => {
+        const relativePath = relativePaths[index] as string;
+        return {
+          name: relativePath.slice(folder.length + 1),
+          timestamps: scored.timestamps,
+          alerts: alertsAtSensitivity(scored, chosen ?? DEFAULT_VOLUME_SPIKE.sensitivity),
+          windows: labels[relativePath] ?? [],
+        };
+      });
+    const inputs = inputsAt(sensitivity);
+    rowCount += scoredFiles.reduce((sum, scored) => sum + scored.timestamps.length, 0);
     const folderScores = NAB_PROFILE_LIST.map((profile) => scoreNab(inputs, profile).score);
     console.log(
       `\n${folder}: standard ${folderScores[0]?.toFixed(1)}  low-FP ${folderScores[1]?.toFixed(1)}  ` +
         `low-FN ${folderScores[2]?.toFixed(1)}`,
     );
     if (withLeaveOneOut && inputs.length > 1) {
-      const inputsByThreshold = new Map(
-        LEAVE_ONE_OUT_THRESHOLDS.map((threshold) => [
-          threshold,
-          relativePaths.map((relativePath): NabFileInput => {
-            const rows = backtestCsv(readSeries(relativePath), { sensitivity: threshold });
-            return { name: relativePath, timestamps: rows.map((row) => row.timestamp), alerts: rows.map((row) => row.alert), windows: labels[relativePath] ?? [] };
-          }),
-        ]),
-      );
+      const inputsByThreshold = new Map(LEAVE_ONE_OUT_THRESHOLDS.map((threshold) => [threshold, inputsAt(threshold)]));
       const { score, picks } = leaveOneOut(inputsByThreshold);
       console.log(`  leave-one-file-out (standard): ${score.toFixed(1)}  (thresholds picked: ${picks.join(', ')})`);
     }

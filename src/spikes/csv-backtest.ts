@@ -1,6 +1,6 @@
 // Replays a NAB-format CSV through the live volume_spike rule: the same detector, default settings and episodes.
 import { parseCsvSeries } from './csv-series.js';
-import { SpikeDetector, type Sensitivity } from './spike-detector.js';
+import { SpikeDetector, sensitivityThreshold, type Sensitivity, type SpikeVerdict } from './spike-detector.js';
 import { SpikeEpisodes } from './spike-episodes.js';
 import { DEFAULT_VOLUME_SPIKE, volumeSpikeEpisodeOptions, type VolumeSpikeSettings } from './volume-spike-defaults.js';
 
@@ -31,6 +31,38 @@ export function backtestCsv(csvText: string, options: BacktestOptions = {}): Bac
     const transition = episodes.step(verdict.anomalous);
     return { timestamp: row.timestamp, value: row.value, score: verdict.score, alert: transition === 'firing' ? 1 : 0 };
   });
+}
+
+/** A series' rows with the detector's verdict on each: what a benchmark re-thresholds without replaying the detector. */
+export interface ScoredSeries {
+  bucketMs: number;
+  timestamps: string[];
+  verdicts: Pick<SpikeVerdict, 'score' | 'warmedUp'>[];
+}
+
+export function scoreCsv(csvText: string): ScoredSeries {
+  const series = parseCsvSeries(csvText);
+  const detector = new SpikeDetector({ bucketMs: series.bucketMs });
+  return {
+    bucketMs: series.bucketMs,
+    timestamps: series.rows.map((row) => row.timestamp),
+    verdicts: series.rows.map((row) => {
+      const { score, warmedUp } = detector.update(row.bucketStart, row.value);
+      return { score, warmedUp };
+    }),
+  };
+}
+
+/**
+ * The alert flags of the default episodes at another sensitivity: the same as backtestCsv with that sensitivity,
+ * because the threshold only decides `anomalous` (warmed up and score ≥ threshold), never what the detector learns.
+ */
+export function alertsAtSensitivity(scored: ScoredSeries, sensitivity: Sensitivity): (0 | 1)[] {
+  const threshold = sensitivityThreshold(sensitivity);
+  const episodes = new SpikeEpisodes(volumeSpikeEpisodeOptions(scored.bucketMs));
+  return scored.verdicts.map((verdict) =>
+    episodes.step(verdict.warmedUp && verdict.score >= threshold) === 'firing' ? 1 : 0,
+  );
 }
 
 /** Rounds a score for print: enough digits to compare runs, no float noise. */

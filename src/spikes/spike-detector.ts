@@ -1,109 +1,122 @@
-// Streaming spike detector for one count series (a brand's mentions per bucket): pure, O(1) state, serialisable.
+// Streaming spike detector for one count series (a brand's mentions per bucket): pure, bounded, serialisable.
 //
-// Method, and why each part is there:
-// 1. Counts go through the Anscombe transform 2·sqrt(x + 3/8): Poisson noise becomes roughly unit-variance whatever
-//    the rate, so 3 → 12 mentions and 300 → 1200 are judged on one scale.
-// 2. The baseline is a level plus an hour-of-day profile (mention volume follows the working day). Both learn from
-//    Huber-clipped residuals: a spike moves them by at most `clip` spreads times a small rate, so it cannot raise the
-//    baseline that judges the next spike, while a lasting step change is still absorbed within hours.
-// 3. The residual is divided by a robust spread (mean absolute residual, clipped the same way) kept per hour of day:
-//    real counts are over-dispersed, more so at busy hours, and one global spread would make every afternoon peak.
-//    The daily cycle is multiplicative: the hour-of-day profile is kept in proportion to the level, and the level
-//    learns each residual divided by that hour's share of it. A brand whose volume doubles doubles at every hour (√2
-//    in transformed units), so a lasting step change is absorbed by the level alone within hours, instead of waiting
-//    days for each hour's profile to learn it (which made the next day's busy hours alert again).
-// 4. Three smoothings of the standardised residual: 15 minutes (a burst), one hour (a surge that builds up) and six
-//    hours (a slow, lasting rise). The six-hour evidence is the smaller of its mean and the one-hour mean, so it
-//    only speaks while the rise is still going on, and an hour-long burst cannot keep it up for six hours.
-// 5. Calibration: each is divided by an upper quantile of the series' own daily peaks of that same quantity over the
-//    last two weeks. A brand whose ordinary days already hold wild peaks needs a wilder one to alert; a quiet brand
-//    alerts on less. The score is therefore unit-free: 1 = as unusual as one of the busier recent days. A mean over
-//    k buckets is less noisy than one over the short window, so the floor under its reference shrinks as
-//    √(short / k) (the six-hour scale; the two shorter ones keep the plain floor, as tuned on NAB).
+// Method (README "The spike detector" says the same for users):
+// 1. Memory is the last week only (W = 7 days): hourly totals of the last 168 hours and the bucket counts of the last
+//    six hours. Every hour the baseline is fitted afresh from that week (seasonal-baseline.ts): the level of the
+//    last day × an hour-of-day profile × a day-of-week factor, all Huber estimates, so a spike's hours cannot pull
+//    the baseline up, while a lasting step is the new level within half a day. Nothing older than the week has any
+//    effect, so a replay that starts anywhere more than a week back gives the same verdicts (backtest = live).
+// 2. The dispersion is measured on the same week: φ, how clumped mentions are within an hour, and per time scale c²,
+//    how far counts stray from what the day before predicted — fitted to the week's own tail (the c² that leaves 2 %
+//    of its hours beyond the matching quantile), because real bursts are heavier-tailed than the bulk says. Counts
+//    are a negative binomial with variance φ·M + c²·M² (count-tail.ts): exact at 0–5 mentions, wide for wild brands.
+// 3. The evidence is the tail probability of the mentions of the last 15 min, 30 min, 1 h, 2 h and 6 h (in buckets
+//    of the series' size) given their expected sum; below an hour the window's largest bucket is left out (one
+//    burst bucket is noise) and busy windows pay SHORT_SCALE_PENALTY. The score is −log10 of the smallest
+//    probability, so 5 means "one chance in 100 000 under the baseline". A scale counts only when its rise is also
+//    large in effect: at least MIN_RISE_FACTOR times the expected count and MIN_EXTRA_MENTIONS more mentions.
+// 4. Cold start: alerting starts after WARMUP_MS of history, on a baseline pulled towards flat by its priors; for the
+//    first COLD_SPAN_MS the expected count is raised by up to COLD_MARGIN (an hour never seen yet may be a busy one).
 //
-// Missing buckets (a gap in bucketStart) are treated as "no data", not as zero mentions: they are skipped, and a gap
-// longer than the smoothing window empties it. The live caller feeds every bucket, zero counts included. A bucket
-// at or before the last one learnt (late or repeated) is scored but not learnt from.
+// Missing buckets (a gap in bucketStart) are "no data", not zero mentions: they add nothing to a window's count nor
+// to its expectation. The live caller feeds every bucket, zero counts included. A bucket at or before the last one
+// learnt (late or repeated) is scored but not learnt from.
+import { MAX_SURPRISE, MIN_RISE_FACTOR, riseSurprise } from './count-tail.js';
+import { dayRise, fitBaseline, type Baseline, type HistorySlot, type ScaleSpan } from './seasonal-baseline.js';
+
+/** Mentions over a time scale ending with the current bucket. */
+interface TimeWindow {
+  observed: number;
+  expected: number;
+  /** The largest single bucket count. */
+  largest: number;
+  /** Buckets observed. */
+  buckets: number;
+}
 
 export type Sensitivity = 'low' | 'medium' | 'high' | number;
 
 export interface SpikeDetectorOptions {
   bucketMs: number;
-  /**
-   * The score an alert needs. 'medium' (1.8, the production default scored on NAB), 'low' (2.2, fewer alerts),
-   * 'high' (1.4, more alerts); a number is that threshold itself on the same scale (score 1 = one of the busier
-   * recent days; higher numbers alert less).
-   */
+  /** The score an alert needs; see SENSITIVITY_HELP. */
   sensitivity?: Sensitivity;
 }
 
 export interface SpikeVerdict {
-  /** Calibrated anomaly score: 1 = as unusual as one of the busier days of the last two weeks. */
+  /** −log10 of the tail probability of the most telling time scale whose rise is large enough (0: none is). */
   score: number;
   anomalous: boolean;
   /** The count the baseline expected for this bucket. */
   expected: number;
-  /** False until a day of history has been learnt; live rules use their absolute floors alone until then. */
+  /** False until WARMUP_MS of history has been seen; live rules use their absolute floors alone until then. */
   warmedUp: boolean;
+  /** The time scale behind the score (0 when no scale counts). */
+  windowMs: number;
+  /** Mentions over that time scale, and how many were expected there. */
+  observed: number;
+  expectedInWindow: number;
 }
 
-/** Plain JSON, bounded: a few scalars, three 24-slot hour-of-day arrays, ≤ 6 hours of residuals, ≤ 42 daily peaks. */
+/**
+ * Plain JSON, bounded by the bucket size: three arrays of one week of slots (168 for hourly slots), the bucket counts
+ * of the last six hours, and the baseline fitted from them (a function of those arrays, kept to save refitting).
+ */
 export interface SpikeDetectorState {
-  version: 2;
-  updates: number;
+  version: 3;
   lastBucketStart: number | null;
-  level: number;
-  season: number[];
-  seasonUpdates: number[];
-  spread: number;
-  hourSpread: number[];
-  /** Standardised residuals of the last hour, oldest first. */
-  recent: number[];
-  /** Standardised residuals of the five hours before `recent`, oldest first (the six-hour smoothing's remainder). */
-  earlier: number[];
-  dayIndex: number | null;
-  shortDayPeak: number | null;
-  longDayPeak: number | null;
-  surgeDayPeak: number | null;
-  shortDayPeaks: number[];
-  longDayPeaks: number[];
-  surgeDayPeaks: number[];
+  /** Absolute index (bucketStart / slot length) of the slot being filled; the ring holds the week up to it. */
+  currentSlot: number | null;
+  /** Per slot of the week, at position (absolute index mod length): mentions, observed buckets, squared counts. */
+  slotCounts: number[];
+  slotBuckets: number[];
+  slotSquares: number[];
+  /** Per time scale shorter than a slot, per slot: the largest count over that scale ending in the slot. */
+  slotPeaks: number[][];
+  /** Bucket starts and counts of the last six hours, oldest first. */
+  recentStarts: number[];
+  recentCounts: number[];
+  baseline: Baseline | null;
+  /** Observed buckets in the completed slots of the week. */
+  historyBuckets: number;
 }
 
-/** The state saved before the six-hour scale existed; it is upgraded on load, keeping what it had learnt. */
-export type SpikeDetectorStateV1 = Omit<SpikeDetectorState, 'version' | 'earlier' | 'surgeDayPeak' | 'surgeDayPeaks'> & {
-  version: 1;
-};
+/** States saved by earlier versions (exponential averages without the week of counts); they are not continued. */
+export interface LegacySpikeDetectorState {
+  version: 1 | 2;
+}
 
-export const SENSITIVITY_THRESHOLDS = { low: 2.2, medium: 1.8, high: 1.4 } as const;
+export const SPIKE_DETECTOR_STATE_VERSION = 3;
+
+/** Scores an alert needs, in −log10 of the tail probability (5: one chance in 100 000). */
+export const SENSITIVITY_THRESHOLDS = { low: 7, medium: 5, high: 4 } as const;
+
+export const SENSITIVITY_HELP =
+  'low, medium or high, or the score itself: −log10 of how likely the rise is under the baseline (low 7, medium 5, high 4; higher alerts less)';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
+/** The detector's whole memory: nothing older than this before the current slot has any effect (W). */
+export const MEMORY_MS = 7 * DAY_MS;
+const LEVEL_WINDOW_MS = DAY_MS;
+/**
+ * The time scales of the evidence. No 5-minute scale of its own: single-bucket bursts (a retweet storm, a bot) are
+ * the commonest unlabelled event in real mention series; the 15-minute scale, which leaves out the window's largest
+ * bucket, reacts to a real rise from its second bucket on.
+ */
+const SCALES_MS = [15 * MINUTE_MS, 30 * MINUTE_MS, HOUR_MS, 2 * HOUR_MS, 6 * HOUR_MS] as const;
+/**
+ * Scales shorter than a slot lose up to this much surprise, in proportion M / (M + SHORT_PENALTY_HALF_COUNT) of
+ * their expected count M: where many mentions are expected, bursts of minutes are far more heavy-tailed than any
+ * count model fitted on the week (NAB's busy tweet series: most false alarms were 10–15-minute bursts), while at a
+ * few mentions the Poisson part dominates and the model is exact, so quiet brands keep their short-scale alerts.
+ */
+const SHORT_SCALE_PENALTY = 3;
+const SHORT_PENALTY_HALF_COUNT = 20;
+const WARMUP_MS = 6 * HOUR_MS;
+const COLD_SPAN_MS = 2 * DAY_MS;
+const COLD_MARGIN = 2;
 const HOURS_PER_DAY = 24;
-
-/** The method's few constants, in time units so that any bucket size behaves alike. */
-const LEVEL_HALF_LIFE_MS = 6 * HOUR_MS;
-const GLOBAL_SPREAD_HALF_LIFE_MS = DAY_MS;
-const SEASON_HALF_LIFE_DAYS = 3;
-const HOUR_SPREAD_HALF_LIFE_DAYS = 7;
-const SHORT_SMOOTHING_MS = 15 * MINUTE_MS;
-const LONG_SMOOTHING_MS = HOUR_MS;
-const SURGE_SMOOTHING_MS = 6 * HOUR_MS;
-/** Residuals beyond this many spreads are clipped before they teach the baseline. */
-const CLIP_SPREADS = 2.5;
-/** Spread floor in transformed units (Poisson noise is 1): near-constant series must not divide by ~0. */
-const MIN_SPREAD = 0.5;
-const PEAK_DAYS = 14;
-const PEAK_QUANTILE = 0.75;
-/** Daily peaks of the standardised residual below this are not trusted as a reference (an eerily calm fortnight). */
-const PEAK_FLOOR = 2;
-/** Transformed levels below this (about half a mention per bucket) count as this in the profile's proportions. */
-const MIN_SCALING_LEVEL = 2;
-/** The reference before any full day has been seen (unused for alerting, which waits for warm-up). */
-const DEFAULT_PEAK = 4;
-/** Mean absolute deviation → standard deviation for normal noise. */
-const MAD_TO_SD = Math.sqrt(Math.PI / 2);
 
 export function sensitivityThreshold(sensitivity: Sensitivity | undefined): number {
   if (sensitivity === undefined) return SENSITIVITY_THRESHOLDS.medium;
@@ -116,128 +129,55 @@ export function sensitivityThreshold(sensitivity: Sensitivity | undefined): numb
   return SENSITIVITY_THRESHOLDS[sensitivity];
 }
 
-function anscombe(count: number): number {
-  return 2 * Math.sqrt(Math.max(count, 0) + 0.375);
-}
-
-function inverseAnscombe(transformed: number): number {
-  return Math.max(0, (transformed / 2) ** 2 - 0.375);
-}
-
-/** The exponential-average rate whose weights halve every `halfLife` steps. */
-function rateForHalfLife(halfLife: number): number {
-  return 1 - 0.5 ** (1 / Math.max(halfLife, 1));
-}
-
-/** The q-quantile, interpolating between order statistics. */
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = q * (sorted.length - 1);
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  const fraction = position - below;
-  return (sorted[below] as number) * (1 - fraction) + (sorted[above] as number) * fraction;
-}
-
-function meanOfLast(values: readonly number[], count: number): number {
-  const tail = values.slice(-count);
-  return tail.reduce((sum, value) => sum + value, 0) / tail.length;
-}
-
-function clamp(value: number, limit: number): number {
-  return Math.max(-limit, Math.min(limit, value));
-}
-
-function initialState(): SpikeDetectorState {
-  return {
-    version: 2,
-    updates: 0,
-    lastBucketStart: null,
-    level: 0,
-    season: new Array<number>(HOURS_PER_DAY).fill(0),
-    seasonUpdates: new Array<number>(HOURS_PER_DAY).fill(0),
-    spread: MIN_SPREAD,
-    hourSpread: new Array<number>(HOURS_PER_DAY).fill(MIN_SPREAD),
-    recent: [],
-    earlier: [],
-    dayIndex: null,
-    shortDayPeak: null,
-    longDayPeak: null,
-    surgeDayPeak: null,
-    shortDayPeaks: [],
-    longDayPeaks: [],
-    surgeDayPeaks: [],
-  };
-}
-
-function upgradedState(state: SpikeDetectorState | SpikeDetectorStateV1): SpikeDetectorState {
-  if (state.version === 2) return structuredClone(state);
-  return { ...structuredClone(state), version: 2, earlier: [], surgeDayPeak: null, surgeDayPeaks: [] };
+function positiveModulo(value: number, modulus: number): number {
+  return ((value % modulus) + modulus) % modulus;
 }
 
 export class SpikeDetector {
   readonly bucketMs: number;
   readonly threshold: number;
-  private readonly bucketsPerDay: number;
-  private readonly bucketsPerHourSlot: number;
-  private readonly shortBuckets: number;
-  private readonly longBuckets: number;
-  private readonly surgeBuckets: number;
+  private readonly slotMs: number;
+  private readonly slots: number;
+  private readonly bins: number;
+  private readonly scaleBuckets: number[];
+  /** The scales shorter than a slot (a prefix of scaleBuckets). */
+  private readonly shortScales: number[];
+  private readonly scaleSpans: ScaleSpan[];
+  /** The scales and the recent halves of those of a slot or more, ascending: the windows summed per bucket. */
+  private readonly windowBuckets: number[];
+  private readonly recentSpanMs: number;
   private state: SpikeDetectorState;
 
-  constructor(options: SpikeDetectorOptions, state?: SpikeDetectorState | SpikeDetectorStateV1) {
+  constructor(options: SpikeDetectorOptions, state?: SpikeDetectorState | LegacySpikeDetectorState) {
     if (!(options.bucketMs > 0)) throw new Error(`bucketMs must be positive, got ${options.bucketMs}`);
     this.bucketMs = options.bucketMs;
     this.threshold = sensitivityThreshold(options.sensitivity);
-    this.bucketsPerDay = Math.max(1, Math.round(DAY_MS / options.bucketMs));
-    this.bucketsPerHourSlot = Math.max(1, this.bucketsPerDay / HOURS_PER_DAY);
-    this.shortBuckets = Math.max(1, Math.round(SHORT_SMOOTHING_MS / options.bucketMs));
-    this.longBuckets = Math.max(this.shortBuckets, Math.round(LONG_SMOOTHING_MS / options.bucketMs));
-    this.surgeBuckets = Math.max(this.longBuckets, Math.round(SURGE_SMOOTHING_MS / options.bucketMs));
-    this.state = state ? upgradedState(state) : initialState();
+    this.slotMs = Math.max(HOUR_MS, options.bucketMs);
+    this.slots = Math.max(2, Math.round(MEMORY_MS / this.slotMs));
+    this.bins = this.slotMs < DAY_MS ? Math.min(HOURS_PER_DAY, Math.round(DAY_MS / this.slotMs)) : 1;
+    this.scaleBuckets = [...new Set(SCALES_MS.map((scale) => Math.max(1, Math.round(scale / options.bucketMs))))];
+    this.shortScales = this.scaleBuckets.filter((buckets) => buckets * options.bucketMs < this.slotMs);
+    this.scaleSpans = this.scaleBuckets.map((buckets, index): ScaleSpan =>
+      index < this.shortScales.length
+        ? { kind: 'peak', peak: index, buckets }
+        : { kind: 'slots', slots: Math.max(1, Math.round((buckets * options.bucketMs) / this.slotMs)) },
+    );
+    this.recentSpanMs = Math.max(...this.scaleBuckets) * options.bucketMs;
+    const halves = this.scaleBuckets.slice(this.shortScales.length).map((buckets) => Math.max(1, Math.round(buckets / 2)));
+    this.windowBuckets = [...new Set([...this.scaleBuckets, ...halves])].sort((a, b) => a - b);
+    this.state = this.loadedState(state);
   }
 
-  /** A day of buckets learnt, and one day's peak recorded to calibrate against. */
   get warmedUp(): boolean {
-    return this.state.updates >= this.bucketsPerDay && this.state.shortDayPeaks.length > 0;
+    return this.state.baseline !== null && this.state.historyBuckets * this.bucketMs >= WARMUP_MS;
   }
 
   update(bucketStart: number, count: number): SpikeVerdict {
     const state = this.state;
-    const transformed = anscombe(count);
-    const hour = Math.floor((((bucketStart % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
-    if (state.updates === 0) state.level = transformed;
-    const expectedTransformed = state.level + (state.season[hour] as number);
-    const residual = transformed - expectedTransformed;
-    const spreadSd = Math.max(this.spreadAt(hour), MIN_SPREAD) * MAD_TO_SD;
-    const standardised = residual / spreadSd;
-
     const late = state.lastBucketStart !== null && bucketStart <= state.lastBucketStart;
-    const stored = [...state.earlier, ...state.recent];
-    const window = late ? [...stored.slice(1), standardised] : this.withNewest(bucketStart, stored, standardised);
-    const shortSmoothed = meanOfLast(window, this.shortBuckets);
-    const longSmoothed = meanOfLast(window, this.longBuckets);
-    const surgeSmoothed = Math.min(meanOfLast(window, this.surgeBuckets), longSmoothed);
-    const score = Math.max(
-      shortSmoothed / peakReference(state.shortDayPeaks, PEAK_FLOOR),
-      longSmoothed / peakReference(state.longDayPeaks, PEAK_FLOOR),
-      surgeSmoothed / peakReference(state.surgeDayPeaks, PEAK_FLOOR * Math.sqrt(this.shortBuckets / this.surgeBuckets)),
-    );
-    const warmedUp = this.warmedUp;
-    const verdict: SpikeVerdict = {
-      score,
-      anomalous: warmedUp && score >= this.threshold,
-      expected: inverseAnscombe(expectedTransformed),
-      warmedUp,
-    };
-    if (!late) {
-      state.recent = window.slice(-this.longBuckets);
-      state.earlier = window.slice(0, -this.longBuckets);
-      this.learnBaseline(hour, residual, spreadSd);
-      this.trackDayPeaks(bucketStart, shortSmoothed, longSmoothed, surgeSmoothed);
-      state.updates += 1;
-      state.lastBucketStart = bucketStart;
-    }
+    if (!late) this.enterSlot(Math.floor(bucketStart / this.slotMs));
+    const verdict = this.judge(bucketStart, count);
+    if (!late) this.remember(bucketStart, count);
     return verdict;
   }
 
@@ -245,77 +185,178 @@ export class SpikeDetector {
     return structuredClone(this.state);
   }
 
-  /** The last six hours of standardised residuals with this one appended; a gap of an hour or more starts afresh. */
-  private withNewest(bucketStart: number, stored: readonly number[], standardised: number): number[] {
-    const state = this.state;
-    const missing =
-      state.lastBucketStart === null ? 0 : Math.round((bucketStart - state.lastBucketStart) / this.bucketMs) - 1;
-    const kept = missing >= this.longBuckets ? [] : stored;
-    return [...kept, standardised].slice(-this.surgeBuckets);
-  }
-
-  /** The hour's own spread once it has two days of visits, blended in from the global spread before that. */
-  private spreadAt(hour: number): number {
-    const state = this.state;
-    const weight = Math.min(1, (state.seasonUpdates[hour] as number) / (2 * this.bucketsPerHourSlot));
-    return weight * (state.hourSpread[hour] as number) + (1 - weight) * state.spread;
-  }
-
-  private learnBaseline(hour: number, residual: number, spreadSd: number): void {
-    const state = this.state;
-    const clipped = clamp(residual, CLIP_SPREADS * spreadSd);
-    const absolute = Math.abs(clipped);
-    const visits = state.seasonUpdates[hour] as number;
-    // Early on the rates are 1/n (plain running means), so the baseline is usable within the first day.
-    const levelRate = Math.max(rateForHalfLife(LEVEL_HALF_LIFE_MS / this.bucketMs), 1 / (state.updates + 1));
-    const seasonRate = Math.max(rateForHalfLife(SEASON_HALF_LIFE_DAYS * this.bucketsPerHourSlot), 1 / (visits + 2));
-    const globalSpreadRate = Math.max(
-      rateForHalfLife(GLOBAL_SPREAD_HALF_LIFE_MS / this.bucketMs),
-      1 / (state.updates + 1),
-    );
-    const hourSpreadRate = Math.max(
-      rateForHalfLife(HOUR_SPREAD_HALF_LIFE_DAYS * this.bucketsPerHourSlot),
-      1 / (visits + 1),
-    );
-    // The baseline is the level times this hour's share of it, so a residual r here means the level is off by
-    // r / share: a busy hour moves the level less than its raw residual, a quiet one more.
-    const levelShare =
-      Math.max(state.level, MIN_SCALING_LEVEL) / Math.max(state.level + (state.season[hour] as number), MIN_SCALING_LEVEL);
-    const levelStep = levelRate * levelShare;
-    const level = state.level + levelStep * clipped;
-    // The profile scales with the level (a multiplicative daily cycle), so a lasting change moves every hour at once.
-    const profileScale = Math.max(level, MIN_SCALING_LEVEL) / Math.max(state.level, MIN_SCALING_LEVEL);
-    state.season = state.season.map((offset) => offset * profileScale);
-    state.level = level;
-    // The level already took its share of this residual; the hour's profile learns what is left.
-    state.season[hour] = (state.season[hour] as number) + seasonRate * (1 - levelStep) * clipped;
-    state.seasonUpdates[hour] = visits + 1;
-    state.spread += globalSpreadRate * (absolute - state.spread);
-    const hourSpread = state.hourSpread[hour] as number;
-    state.hourSpread[hour] = hourSpread + hourSpreadRate * (absolute - hourSpread);
-  }
-
-  /** Keeps each UTC day's highest short, long and surge smoothed residual, and the last PEAK_DAYS of them. */
-  private trackDayPeaks(bucketStart: number, shortSmoothed: number, longSmoothed: number, surgeSmoothed: number): void {
-    const state = this.state;
-    const dayIndex = Math.floor(bucketStart / DAY_MS);
-    if (state.dayIndex !== null && dayIndex !== state.dayIndex && state.shortDayPeak !== null) {
-      state.shortDayPeaks = [...state.shortDayPeaks, state.shortDayPeak].slice(-PEAK_DAYS);
-      state.longDayPeaks = [...state.longDayPeaks, state.longDayPeak ?? state.shortDayPeak].slice(-PEAK_DAYS);
-      state.surgeDayPeaks = [...state.surgeDayPeaks, state.surgeDayPeak ?? state.shortDayPeak].slice(-PEAK_DAYS);
-      state.shortDayPeak = null;
-      state.longDayPeak = null;
-      state.surgeDayPeak = null;
+  private loadedState(state: SpikeDetectorState | LegacySpikeDetectorState | undefined): SpikeDetectorState {
+    // Versions 1 and 2 kept exponential averages, not the week of counts this method fits from: there is nothing to
+    // convert, so learning starts over (live alerting replays its warm-up history into a fresh detector).
+    if (state !== undefined && state.version === SPIKE_DETECTOR_STATE_VERSION) {
+      const current = state as SpikeDetectorState;
+      const sameShape = current.slotCounts.length === this.slots && current.slotPeaks.length === this.shortScales.length;
+      if (sameShape) return structuredClone(current);
     }
-    state.dayIndex = dayIndex;
-    state.shortDayPeak = Math.max(state.shortDayPeak ?? Number.NEGATIVE_INFINITY, shortSmoothed);
-    state.longDayPeak = Math.max(state.longDayPeak ?? Number.NEGATIVE_INFINITY, longSmoothed);
-    state.surgeDayPeak = Math.max(state.surgeDayPeak ?? Number.NEGATIVE_INFINITY, surgeSmoothed);
+    return {
+      version: 3,
+      lastBucketStart: null,
+      currentSlot: null,
+      slotCounts: new Array<number>(this.slots).fill(0),
+      slotBuckets: new Array<number>(this.slots).fill(0),
+      slotSquares: new Array<number>(this.slots).fill(0),
+      slotPeaks: this.shortScales.map(() => new Array<number>(this.slots).fill(0)),
+      recentStarts: [],
+      recentCounts: [],
+      baseline: null,
+      historyBuckets: 0,
+    };
   }
-}
 
-/** An upper quantile of the recent daily peaks, never below `floor` (the noise level of that smoothing). */
-function peakReference(dayPeaks: readonly number[], floor: number): number {
-  const peak = dayPeaks.length > 0 ? quantile(dayPeaks, PEAK_QUANTILE) : DEFAULT_PEAK;
-  return Math.max(peak, floor);
+  /** Moves the ring to `slot`, emptying the slots it passes; a new slot means the last one is complete: refit. */
+  private enterSlot(slot: number): void {
+    const state = this.state;
+    if (state.currentSlot !== null && slot <= state.currentSlot) return;
+    const first = state.currentSlot === null ? slot : Math.max(state.currentSlot + 1, slot - this.slots + 1);
+    for (let cleared = first; cleared <= slot; cleared += 1) {
+      const position = positiveModulo(cleared, this.slots);
+      state.slotCounts[position] = 0;
+      state.slotBuckets[position] = 0;
+      state.slotSquares[position] = 0;
+      for (const peaks of state.slotPeaks) peaks[position] = 0;
+    }
+    const completedBefore = state.currentSlot !== null;
+    state.currentSlot = slot;
+    if (completedBefore) this.refit();
+  }
+
+  private refit(): void {
+    const history = this.completedSlots();
+    this.state.historyBuckets = history.reduce((sum, slot) => sum + slot.buckets, 0);
+    this.state.baseline =
+      history.length === 0
+        ? null
+        : fitBaseline(history, {
+            bins: this.bins,
+            scales: this.scaleSpans,
+            levelSlots: Math.max(1, Math.round(LEVEL_WINDOW_MS / this.slotMs)) });
+  }
+
+  /** The week's completed slots that hold data, oldest first. */
+  private completedSlots(): HistorySlot[] {
+    const state = this.state;
+    const current = state.currentSlot as number;
+    const slots: HistorySlot[] = [];
+    for (let slot = current - this.slots + 1; slot < current; slot += 1) {
+      const position = positiveModulo(slot, this.slots);
+      const buckets = state.slotBuckets[position] as number;
+      if (buckets === 0) continue;
+      const slotStart = slot * this.slotMs;
+      slots.push({
+        count: state.slotCounts[position] as number,
+        buckets,
+        squares: state.slotSquares[position] as number,
+        bin: this.binOf(slotStart),
+        day: positiveModulo(Math.floor(slotStart / DAY_MS), 7),
+        peaks: state.slotPeaks.map((peaks) => peaks[position] as number),
+      });
+    }
+    return slots;
+  }
+
+  private binOf(time: number): number {
+    return Math.min(this.bins - 1, Math.floor((positiveModulo(time, DAY_MS) / DAY_MS) * this.bins));
+  }
+
+  /** The baseline's expected count for the bucket starting at `bucketStart`. */
+  private expectedAt(baseline: Baseline, bucketStart: number): number {
+    const day = positiveModulo(Math.floor(bucketStart / DAY_MS), 7);
+    return baseline.level * (baseline.profile[this.binOf(bucketStart)] as number) * dayRise(baseline, day);
+  }
+
+  private judge(bucketStart: number, count: number): SpikeVerdict {
+    const state = this.state;
+    const baseline = state.baseline;
+    const warmedUp = this.warmedUp;
+    const expected = baseline === null ? 0 : this.expectedAt(baseline, bucketStart);
+    const verdict: SpikeVerdict = { score: 0, anomalous: false, expected, warmedUp, windowMs: 0, observed: 0, expectedInWindow: 0 };
+    if (baseline === null) return verdict;
+    const margin = 1 + COLD_MARGIN * Math.max(0, 1 - (state.historyBuckets * this.bucketMs) / COLD_SPAN_MS);
+    const windows = this.windowsAt(baseline, bucketStart, count);
+    this.scaleBuckets.forEach((buckets, scale) => {
+      const window = windows.get(buckets) as TimeWindow;
+      // Below a slot, the window's largest bucket is left out: one 5-minute burst is the brand's ordinary noise
+      // (a retweet storm); a rise that matters fills several buckets.
+      const trimmed = scale < this.shortScales.length;
+      if (trimmed && window.buckets < 2) return;
+      const observed = trimmed ? window.observed - window.largest : window.observed;
+      const expectedSum = trimmed ? (window.expected * (window.buckets - 1)) / window.buckets : window.expected;
+      const judgedAgainst = expectedSum * margin;
+      const rateVariance = baseline.scaleRateVariances[scale] ?? baseline.rateVariance;
+      const surprise = riseSurprise(observed, judgedAgainst, { clumping: baseline.clumping, rateVariance });
+      const penalty = trimmed ? (SHORT_SCALE_PENALTY * judgedAgainst) / (judgedAgainst + SHORT_PENALTY_HALF_COUNT) : 0;
+      // A scale of an hour or more speaks only while its recent half is still risen: an hour-long burst must not
+      // keep the six-hour scale alerting for six hours (and re-open an episode that has resolved).
+      const recentHalf = trimmed ? null : (windows.get(Math.max(1, Math.round(buckets / 2))) as TimeWindow);
+      if (recentHalf !== null && recentHalf.observed < MIN_RISE_FACTOR * recentHalf.expected * margin) return;
+      const score = surprise - penalty;
+      if (score > verdict.score) {
+        verdict.score = score;
+        verdict.windowMs = buckets * this.bucketMs;
+        verdict.observed = observed;
+        verdict.expectedInWindow = expectedSum;
+      }
+    });
+    verdict.score = Math.min(verdict.score, MAX_SURPRISE);
+    verdict.anomalous = warmedUp && verdict.score >= this.threshold;
+    return verdict;
+  }
+
+  /**
+   * Per time scale, the mentions, their expectation and the largest bucket count of the buckets of that scale ending
+   * with this one (one pass back over the recent buckets; the scales are in increasing order).
+   */
+  private windowsAt(baseline: Baseline | null, bucketStart: number, count: number): Map<number, TimeWindow> {
+    const state = this.state;
+    const running: TimeWindow = {
+      observed: count,
+      expected: baseline === null ? 0 : this.expectedAt(baseline, bucketStart),
+      largest: count,
+      buckets: 1,
+    };
+    const windows = new Map<number, TimeWindow>();
+    let index = state.recentStarts.length - 1;
+    for (const buckets of this.windowBuckets) {
+      const since = bucketStart - buckets * this.bucketMs;
+      for (; index >= 0; index -= 1) {
+        const start = state.recentStarts[index] as number;
+        if (start <= since) break;
+        if (start >= bucketStart) continue;
+        const earlier = state.recentCounts[index] as number;
+        running.observed += earlier;
+        running.largest = Math.max(running.largest, earlier);
+        running.buckets += 1;
+        if (baseline !== null) running.expected += this.expectedAt(baseline, start);
+      }
+      windows.set(buckets, { ...running });
+    }
+    return windows;
+  }
+
+  private remember(bucketStart: number, count: number): void {
+    const state = this.state;
+    const position = positiveModulo(state.currentSlot as number, this.slots);
+    state.slotCounts[position] = (state.slotCounts[position] as number) + count;
+    state.slotBuckets[position] = (state.slotBuckets[position] as number) + 1;
+    state.slotSquares[position] = (state.slotSquares[position] as number) + count * count;
+    const windows = this.windowsAt(null, bucketStart, count);
+    this.shortScales.forEach((buckets, scale) => {
+      const peaks = state.slotPeaks[scale] as number[];
+      const window = windows.get(buckets) as TimeWindow;
+      peaks[position] = Math.max(peaks[position] as number, window.observed - window.largest);
+    });
+    const keepAfter = bucketStart - this.recentSpanMs;
+    state.recentStarts.push(bucketStart);
+    state.recentCounts.push(count);
+    while ((state.recentStarts[0] as number) <= keepAfter) {
+      state.recentStarts.shift();
+      state.recentCounts.shift();
+    }
+    state.lastBucketStart = bucketStart;
+  }
 }

@@ -8,7 +8,7 @@ import {
   scoreNab,
   scoreNabFile,
   type NabFileInput,
-} from '../../src/spikes/nab-scorer.js';
+} from './nab-scorer.js';
 
 const START = Date.UTC(2015, 2, 1);
 

@@ -1,10 +1,11 @@
 // The CSV backtest: NAB-format parsing, bucket inference, output format, and one alert per episode.
 import { describe, expect, it } from 'vitest';
-import { backtestCsv, formatBacktestCsv } from '../../src/spikes/csv-backtest.js';
-import { CsvSeriesError, inferBucketMs, parseCsvSeries, parseSeriesTimestamp } from '../../src/spikes/csv-series.js';
-import { SpikeDetector } from '../../src/spikes/spike-detector.js';
-import { SpikeEpisodes } from '../../src/spikes/spike-episodes.js';
-import { DEFAULT_VOLUME_SPIKE, volumeSpikeEpisodeOptions } from '../../src/spikes/volume-spike-defaults.js';
+import { MAX_SURPRISE } from './count-tail.js';
+import { alertsAtSensitivity, backtestCsv, formatBacktestCsv, scoreCsv } from './csv-backtest.js';
+import { CsvSeriesError, inferBucketMs, parseCsvSeries, parseSeriesTimestamp } from './csv-series.js';
+import { SpikeDetector } from './spike-detector.js';
+import { SpikeEpisodes } from './spike-episodes.js';
+import { DEFAULT_VOLUME_SPIKE, volumeSpikeEpisodeOptions } from './volume-spike-defaults.js';
 
 const BUCKET_MS = 300_000;
 const START = Date.UTC(2015, 1, 26);
@@ -148,7 +149,7 @@ describe('backtestCsv', () => {
     expect(alertRows[0]).toBeGreaterThanOrEqual(burstFrom);
     expect(alertRows[0]).toBeLessThanOrEqual(burstFrom + 2);
     // Many buckets of the burst are anomalous; the episode still sends one alert.
-    expect(rows.slice(burstFrom, burstFrom + 24).filter((row) => row.score >= 1.8).length).toBeGreaterThan(5);
+    expect(rows.slice(burstFrom, burstFrom + 24).filter((row) => row.score >= 5).length).toBeGreaterThan(5);
   });
 
   it('alerts exactly where the live detector and episodes with the default settings fire', () => {
@@ -163,12 +164,20 @@ describe('backtestCsv', () => {
     expect(backtestCsv(csv).map((row) => row.alert)).toEqual(live);
   });
 
-  it('takes a sensitivity: the burst still alerts at low, nothing alerts at a threshold of 100', () => {
+  it('takes a sensitivity: the burst still alerts at low, nothing alerts above the largest possible score', () => {
     const { csv } = nabCsv(8, burstFrom);
     const alertsAt = (sensitivity: 'low' | number) =>
       backtestCsv(csv, { sensitivity }).filter((row) => row.alert === 1).length;
     expect(alertsAt('low')).toBe(1);
-    expect(alertsAt(100)).toBe(0);
+    expect(alertsAt(MAX_SURPRISE + 1)).toBe(0);
+  });
+
+  it('re-thresholds recorded scores exactly as a replay at that sensitivity would alert (what bench:nab relies on)', () => {
+    const { csv } = nabCsv(8, burstFrom);
+    const scored = scoreCsv(csv);
+    for (const sensitivity of ['low', 'medium', 'high', 3, 12] as const) {
+      expect(alertsAtSensitivity(scored, sensitivity)).toEqual(backtestCsv(csv, { sensitivity }).map((row) => row.alert));
+    }
   });
 
   it('reports the line of a bad row', () => {

@@ -1,0 +1,342 @@
+// The expected count of a brand's mentions, fitted afresh from the last week of hourly totals: a recent level times an
+// hour-of-day profile times a day-of-week factor, each a Huber estimate (a spike's hours count as at most a couple of
+// spreads above the fit, so a spike cannot raise the baseline that judges the next one), and the dispersion of the
+// counts around it. A function of the week alone: nothing older than the week can change it.
+import erfcinv from '@stdlib/math-base-special-erfcinv';
+import type { Dispersion } from './count-tail.js';
+
+/** One completed slot (an hour, or the bucket when buckets are longer) of the history. */
+export interface HistorySlot {
+  count: number;
+  /** Buckets of the slot that were observed (a gap leaves fewer). */
+  buckets: number;
+  /** Sum of the squared bucket counts, for the clumping within the slot. */
+  squares: number;
+  /** Hour-of-day bin of the profile. */
+  bin: number;
+  /** Day of the week (0–6). */
+  day: number;
+  /** Per time scale shorter than a slot: the largest count over that scale ending in this slot. */
+  peaks: number[];
+}
+
+export interface Baseline extends Dispersion {
+  /** Expected mentions per bucket at profile 1, from the last day as it was (its day of the week included). */
+  level: number;
+  /** Multiplier per hour-of-day bin (mean 1). */
+  profile: number[];
+  /** Multiplier per day of the week (mean 1 over the days seen). */
+  dayFactors: number[];
+  /** The mean day factor of the last day's slots: what `level` already contains of the weekly cycle. */
+  recentDayFactor: number;
+  /**
+   * Per time scale: the rate variance c² that the week's own tail needs (see tailRateVariance). Real mentions come
+   * in bursts (a retweet storm, a newsletter) far more often than a negative binomial fitted to the bulk expects; at
+   * each scale the model is widened until only TAIL_SHARE of the week's hours stray beyond its matching quantile.
+   */
+  scaleRateVariances: number[];
+}
+
+export type ScaleSpan = { kind: 'peak'; peak: number; buckets: number } | { kind: 'slots'; slots: number };
+
+const HOURLY: ScaleSpan = { kind: 'slots', slots: 1 };
+
+export interface BaselineSettings {
+  bins: number;
+  /** The time scales: shorter than a slot (an index into HistorySlot.peaks), or a whole number of slots. */
+  scales: readonly ScaleSpan[];
+  /** Slots making up "the last day" for the recent level. */
+  levelSlots: number;
+}
+
+const DAYS_PER_WEEK = 7;
+/** Huber's constant: residuals beyond this many spreads count as this many. */
+const HUBER_LIMIT = 2.5;
+/** Pseudo-mentions pulling an hour's profile towards flat: a quiet brand's few mentions cannot carve a profile. */
+const PROFILE_PRIOR_MENTIONS = 4;
+/** Pseudo-mentions pulling a day-of-week factor towards 1: a quiet brand's days differ by chance alone. */
+const DAY_PRIOR_MENTIONS = 60;
+/** Mentions of an hour-of-day bin at which its own estimate and its neighbours' count half each. */
+const SMOOTHING_MENTIONS = 30;
+/** Windows expecting fewer mentions than this do not inform c² (see tailRateVariance). */
+const MIN_MENTIONS_FOR_TAIL = 10;
+/** Pseudo-mentions pulling the last day's level towards the week's: a gap or a quiet day does not zero it. */
+const LEVEL_PRIOR_MENTIONS = 3;
+/** The rate variance assumed while the shape is first fitted, before the dispersion is known. */
+const INITIAL_RATE_SD = 0.3;
+const MIN_RATE_SD = 0.05;
+const MIN_CLUMPING = 1;
+const MAX_CLUMPING = 50;
+/** Local levels need at least this many slots of the day before. */
+const MIN_LOCAL_SLOTS = 6;
+const FIT_ROUNDS = 3;
+/** The share of the week's slots allowed beyond the model's matching quantile at each scale (see tailRateVariance). */
+const TAIL_SHARE = 0.02;
+
+interface Prior {
+  value: number;
+  mentions: number;
+}
+
+/**
+ * The factor θ with count ≈ θ·base (Huber M-estimate by reweighting), pulled towards `prior` as if `prior.mentions`
+ * more mentions had been seen at θ = prior.value.
+ */
+function robustFactor(
+  counts: readonly number[],
+  bases: readonly number[],
+  dispersion: Dispersion,
+  prior: Prior | null,
+): number {
+  const hasPrior = prior !== null && prior.value > 0;
+  const priorCount = hasPrior ? prior.mentions : 0;
+  const priorBase = hasPrior ? prior.mentions / prior.value : 0;
+  let countSum = priorCount;
+  let baseSum = priorBase;
+  for (let index = 0; index < counts.length; index += 1) {
+    countSum += counts[index] as number;
+    baseSum += bases[index] as number;
+  }
+  if (!(baseSum > 0)) return prior?.value ?? 0;
+  let factor = countSum / baseSum;
+  for (let round = 0; round < 4; round += 1) {
+    let weightedCounts = priorCount;
+    let weightedBases = priorBase;
+    for (let index = 0; index < counts.length; index += 1) {
+      const count = counts[index] as number;
+      const base = bases[index] as number;
+      const mean = factor * base;
+      const spread = Math.sqrt(dispersion.clumping * mean + dispersion.rateVariance * mean * mean + 1);
+      const residual = Math.abs(count - mean) / spread;
+      const weight = residual <= HUBER_LIMIT ? 1 : HUBER_LIMIT / residual;
+      weightedCounts += weight * count;
+      weightedBases += weight * base;
+    }
+    if (!(weightedBases > 0)) break;
+    factor = weightedCounts / weightedBases;
+  }
+  return factor;
+}
+
+/** Variance over mean of the bucket counts within busy-enough slots, median over slots: the clumping φ. */
+function clumpingOf(slots: readonly HistorySlot[]): number {
+  const indexes: number[] = [];
+  for (const slot of slots) {
+    if (slot.buckets < 3 || slot.count < slot.buckets) continue;
+    const mean = slot.count / slot.buckets;
+    const variance = (slot.squares - slot.count * mean) / (slot.buckets - 1);
+    indexes.push(variance / mean);
+  }
+  if (indexes.length === 0) return MIN_CLUMPING;
+  indexes.sort((a, b) => a - b);
+  const middle = indexes[Math.floor(indexes.length / 2)] as number;
+  return Math.min(MAX_CLUMPING, Math.max(MIN_CLUMPING, middle));
+}
+
+interface Shape {
+  level: number;
+  profile: number[];
+  dayFactors: number[];
+}
+
+/**
+ * The profile blended with its neighbouring hours (¼, ½, ¼, around the clock) in proportion to how few mentions stand
+ * behind each hour: a quiet brand's hour holds a handful of mentions a week and its own estimate is mostly noise,
+ * while daily cycles are smooth; a busy brand keeps its sharp hours (a newsletter at 09:00).
+ */
+function smoothedProfile(profile: readonly number[], byBin: readonly number[][], counts: readonly number[]): number[] {
+  const bins = profile.length;
+  if (bins < 3) return [...profile];
+  return profile.map((value, bin) => {
+    const mentions = (byBin[bin] ?? []).reduce((sum, index) => sum + (counts[index] as number), 0);
+    const smoothWeight = SMOOTHING_MENTIONS / (SMOOTHING_MENTIONS + mentions);
+    const before = profile[(bin + bins - 1) % bins] as number;
+    const after = profile[(bin + 1) % bins] as number;
+    return (1 - smoothWeight) * value + smoothWeight * (before / 4 + value / 2 + after / 4);
+  });
+}
+
+/** Indexes of the slots in each group (hour-of-day bin, or day of the week). */
+function groupsOf(slots: readonly HistorySlot[], groupCount: number, groupOf: (slot: HistorySlot) => number): number[][] {
+  const groups = Array.from({ length: groupCount }, (): number[] => []);
+  slots.forEach((slot, index) => groups[groupOf(slot)]?.push(index));
+  return groups;
+}
+
+/** Level, profile and day factors of the whole week, fitted in turns. */
+function fitShape(slots: readonly HistorySlot[], settings: BaselineSettings, dispersion: Dispersion): Shape {
+  const counts = slots.map((slot) => slot.count);
+  const shape: Shape = {
+    level: 0,
+    profile: new Array<number>(settings.bins).fill(1),
+    dayFactors: new Array<number>(DAYS_PER_WEEK).fill(1),
+  };
+  shape.level = robustFactor(counts, slots.map((slot) => slot.buckets), dispersion, null);
+  if (!(shape.level > 0)) return shape;
+  const byBin = groupsOf(slots, settings.bins, (slot) => slot.bin);
+  // Day factors come from before the last day: a step today must move the level, not today's day factor (which
+  // would then read tomorrow, still at last week's factor, as a drop and the day after as a new rise).
+  const older = slots.length - settings.levelSlots;
+  const byDay = groupsOf(slots, DAYS_PER_WEEK, (slot) => slot.day).map((members) => members.filter((index) => index < older));
+  const seenDays = byDay.map((members) => members.length > 0);
+  for (let round = 0; round < FIT_ROUNDS; round += 1) {
+    shape.profile = byBin.map((members) => {
+      const bases = members.map((index) => {
+        const slot = slots[index] as HistorySlot;
+        return shape.level * (shape.dayFactors[slot.day] as number) * slot.buckets;
+      });
+      const memberCounts = members.map((index) => counts[index] as number);
+      return robustFactor(memberCounts, bases, dispersion, { value: 1, mentions: PROFILE_PRIOR_MENTIONS });
+    });
+    shape.profile = normalised(smoothedProfile(shape.profile, byBin, counts), shape.profile.map(() => true));
+    shape.dayFactors = byDay.map((members) => {
+      const bases = members.map((index) => {
+        const slot = slots[index] as HistorySlot;
+        return shape.level * (shape.profile[slot.bin] as number) * slot.buckets;
+      });
+      const memberCounts = members.map((index) => counts[index] as number);
+      return robustFactor(memberCounts, bases, dispersion, { value: 1, mentions: DAY_PRIOR_MENTIONS });
+    });
+    shape.dayFactors = normalised(shape.dayFactors, seenDays);
+    shape.level = robustFactor(counts, shapeBases(slots, shape), dispersion, null);
+  }
+  return shape;
+}
+
+/** Each slot's expected count at level 1. */
+function shapeBases(slots: readonly HistorySlot[], shape: Shape): number[] {
+  return slots.map((slot) => (shape.profile[slot.bin] as number) * (shape.dayFactors[slot.day] as number) * slot.buckets);
+}
+
+/** Divides the included values by their mean (a mean of 1); the others become 1. */
+function normalised(values: readonly number[], included: readonly boolean[]): number[] {
+  const kept = values.filter((_, index) => included[index]);
+  const mean = kept.reduce((sum, value) => sum + value, 0) / Math.max(kept.length, 1);
+  if (!(mean > 0)) return values.map(() => 1);
+  return values.map((value, index) => (included[index] ? value / mean : 1));
+}
+
+/** The level of the slots just before `end` (at most one day of them), pulled towards the week's. */
+function recentLevel(
+  counts: readonly number[],
+  bases: readonly number[],
+  end: number,
+  weekLevel: number,
+  settings: BaselineSettings,
+  dispersion: Dispersion,
+): number {
+  const from = Math.max(0, end - settings.levelSlots);
+  return robustFactor(counts.slice(from, end), bases.slice(from, end), dispersion, {
+    value: weekLevel,
+    mentions: LEVEL_PRIOR_MENTIONS,
+  });
+}
+
+/** Each slot's expected count as predicted from the day before it (as live prediction works); null without one. */
+function localExpectations(
+  slots: readonly HistorySlot[],
+  shape: Shape,
+  settings: BaselineSettings,
+  dispersion: Dispersion,
+): (number | null)[] {
+  const counts = slots.map((slot) => slot.count);
+  const bases = shapeBases(slots, shape);
+  return slots.map((_, index) => {
+    if (index < MIN_LOCAL_SLOTS) return null;
+    const mean = recentLevel(counts, bases, index, shape.level, settings, dispersion) * (bases[index] as number);
+    return mean > 0 ? mean : null;
+  });
+}
+
+const quantiles = new Map<number, number>();
+
+/** The standard normal quantile exceeded with probability `probability` (memoised: few distinct values occur). */
+function normalQuantileAbove(probability: number): number {
+  let quantile = quantiles.get(probability);
+  if (quantile === undefined) {
+    quantile = Math.SQRT2 * erfcinv(2 * probability);
+    if (quantiles.size < 1000) quantiles.set(probability, quantile);
+  }
+  return quantile;
+}
+
+/**
+ * The c² under which only TAIL_SHARE of the week's slots have a peak (short scales: the highest window of the slot;
+ * one slot: its count) beyond the matching normal quantile on the variance-stabilised scale: per slot, the c² that
+ * would put it exactly there; then their (1 − TAIL_SHARE) quantile. Spikes are a few slots and cannot move it much.
+ */
+function tailRateVariance(
+  slots: readonly HistorySlot[],
+  expectations: readonly (number | null)[],
+  scale: ScaleSpan,
+  clumping: number,
+  tailShare: number,
+  bothSides = false,
+): number {
+  const needed: number[] = [];
+  slots.forEach((slot, index) => {
+    const mean = expectations[index];
+    if (mean === null || mean === undefined) return;
+    let observed = slot.count;
+    let expected = mean;
+    let windows = 1;
+    if (scale.kind === 'peak') {
+      if (slot.buckets < scale.buckets) return;
+      observed = slot.peaks[scale.peak] as number;
+      expected = (mean * (scale.buckets - 1)) / slot.buckets;
+      windows = slot.buckets / scale.buckets;
+    }
+    // The normal approximation of the stabilised count holds from about ten mentions; below, the Poisson part of
+    // the model is exact and c² barely matters, while discreteness would pass for dispersion.
+    if (expected / clumping < MIN_MENTIONS_FOR_TAIL) return;
+    const signed = 2 * (Math.sqrt(observed / clumping + 0.375) - Math.sqrt(expected / clumping + 0.375));
+    const stray = bothSides ? Math.abs(signed) : signed;
+    const quantile = normalQuantileAbove((bothSides ? tailShare / 2 : tailShare) / windows);
+    needed.push(stray <= 0 ? 0 : ((stray / quantile) ** 2 - 1) / (expected / clumping));
+  });
+  if (needed.length === 0) return 0;
+  needed.sort((a, b) => a - b);
+  return Math.max(0, needed[Math.floor((1 - tailShare) * (needed.length - 1))] as number);
+}
+
+/**
+ * The multiplier the day of the week adds to the last day's level: a Monday after a quiet Sunday is expected busier
+ * (its factor over the last day's), but a day is never expected quieter than the last day (a lasting step within the
+ * week inflates the days after it, which would otherwise make the next days' expectations fall back to the old level).
+ */
+export function dayRise(baseline: Baseline, day: number): number {
+  return Math.max(1, (baseline.dayFactors[day] as number) / Math.max(baseline.recentDayFactor, 1e-9));
+}
+
+/** The baseline of a week of completed slots, oldest first (empty slots already left out). */
+export function fitBaseline(slots: readonly HistorySlot[], settings: BaselineSettings): Baseline {
+  const clumping = clumpingOf(slots);
+  // The shape is fitted under a typical dispersion: Huber weights only need its order of magnitude.
+  const fittingDispersion: Dispersion = { clumping, rateVariance: INITIAL_RATE_SD ** 2 };
+  const shape = fitShape(slots, settings, fittingDispersion);
+  const expectations = localExpectations(slots, shape, settings, fittingDispersion);
+  // The bulk: half of the slots stray further either way than half of a normal's draws would.
+  const rateVariance = Math.max(MIN_RATE_SD ** 2, tailRateVariance(slots, expectations, HOURLY, clumping, 0.5, true));
+  const dispersion: Dispersion = { clumping, rateVariance };
+  const counts = slots.map((slot) => slot.count);
+  // The last day's level as it was, weekday and all: one week cannot tell a weekly cycle from a lasting step, so the
+  // day factors may only raise an expectation (see dayRise), never lower it below what the last day showed.
+  const flat: Shape = { ...shape, dayFactors: shape.dayFactors.map(() => 1) };
+  const recentSlots = slots.slice(Math.max(0, slots.length - settings.levelSlots));
+  const recentDayFactor =
+    recentSlots.reduce((sum, slot) => sum + (shape.dayFactors[slot.day] as number), 0) / Math.max(recentSlots.length, 1);
+  const level = recentLevel(counts, shapeBases(slots, flat), slots.length, shape.level * recentDayFactor, settings, dispersion);
+  const hourly = tailRateVariance(slots, expectations, HOURLY, clumping, TAIL_SHARE);
+  const scaleRateVariances = settings.scales.map((scale) =>
+    Math.max(rateVariance, scale.kind === 'peak' ? tailRateVariance(slots, expectations, scale, clumping, TAIL_SHARE) : hourly),
+  );
+  return {
+    level,
+    profile: shape.profile,
+    dayFactors: shape.dayFactors,
+    recentDayFactor,
+    clumping,
+    rateVariance,
+    scaleRateVariances,
+  };
+}

@@ -129,6 +129,29 @@ export function sensitivityThreshold(sensitivity: Sensitivity | undefined): numb
   return SENSITIVITY_THRESHOLDS[sensitivity];
 }
 
+/** A deep copy by hand: live alerting loads and saves a state every tick, and structuredClone is far slower. */
+function copyOfState(state: SpikeDetectorState): SpikeDetectorState {
+  const baseline = state.baseline;
+  return {
+    ...state,
+    slotCounts: [...state.slotCounts],
+    slotBuckets: [...state.slotBuckets],
+    slotSquares: [...state.slotSquares],
+    slotPeaks: state.slotPeaks.map((peaks) => [...peaks]),
+    recentStarts: [...state.recentStarts],
+    recentCounts: [...state.recentCounts],
+    baseline:
+      baseline === null
+        ? null
+        : {
+            ...baseline,
+            profile: [...baseline.profile],
+            dayFactors: [...baseline.dayFactors],
+            scaleRateVariances: [...baseline.scaleRateVariances],
+          },
+  };
+}
+
 function positiveModulo(value: number, modulus: number): number {
   return ((value % modulus) + modulus) % modulus;
 }
@@ -182,7 +205,7 @@ export class SpikeDetector {
   }
 
   toJSON(): SpikeDetectorState {
-    return structuredClone(this.state);
+    return copyOfState(this.state);
   }
 
   private loadedState(state: SpikeDetectorState | LegacySpikeDetectorState | undefined): SpikeDetectorState {
@@ -191,7 +214,7 @@ export class SpikeDetector {
     if (state !== undefined && state.version === SPIKE_DETECTOR_STATE_VERSION) {
       const current = state as SpikeDetectorState;
       const sameShape = current.slotCounts.length === this.slots && current.slotPeaks.length === this.shortScales.length;
-      if (sameShape) return structuredClone(current);
+      if (sameShape) return copyOfState(current);
     }
     return {
       version: 3,

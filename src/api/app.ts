@@ -2,9 +2,11 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import { packageVersion } from '../cli/version.js';
 import type { ApiDeps } from './api-deps.js';
 import { requireApiKey } from './auth.js';
 import { refuseRequestsWhileClosing } from './closing-guard.js';
+import { registerOpenApi } from './openapi.js';
 import { answerFrameworkError, clientErrorAnswer, registerErrorHandlers } from './error-handler.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { isProbeRequest } from './probe-requests.js';
@@ -65,6 +67,8 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     if (problem !== null) throw new ApiError(ErrorCode.validation, problem);
   });
   app.addHook('onResponse', countWebhookResponses(deps.config));
+  // Before every route, so that each is in the document.
+  if (options.routes !== 'health') await registerOpenApi(app, packageVersion());
   await app.register(healthRoutes, { deps });
   await app.register(metricsRoutes, { deps, sharedState: options.routes !== 'health' });
   if (options.routes !== 'health') {

@@ -3,9 +3,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiDeps } from '../api-deps.js';
 import { ApiError, ErrorCode, errorBody } from '../errors.js';
+import { ReloadRefusedResponse, ReloadResponse, responses } from '../response-schemas.js';
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ deps: Pick<ApiDeps, 'reloadConfig'> }> = async (app, { deps }) => {
-  app.post('/admin/reload', async (_request, reply) => {
+  app.post('/admin/reload', { schema: { response: { ...responses(ReloadResponse), 200: ReloadResponse, 422: ReloadRefusedResponse } } }, async (_request, reply) => {
     if (deps.reloadConfig === undefined) throw new ApiError(ErrorCode.notFound, 'this process cannot reload its config');
     const outcome = await deps.reloadConfig();
     if (!outcome.ok) {

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { acknowledgeAlert, findAlert, listAlerts } from '../../store/alert-queries.js';
 import type { ApiDeps } from '../api-deps.js';
+import { AlertPageResponse, AlertResponse, responses } from '../response-schemas.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { assertKnownRule, knownBrandIds } from '../known-ids.js';
@@ -29,7 +30,7 @@ const AckBody = Type.Union([
 ]);
 
 export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/alerts', { schema: { querystring: AlertsQuery } }, async (request) => {
+  app.get('/alerts', { schema: { querystring: AlertsQuery, response: responses(AlertPageResponse) } }, async (request) => {
     const query = request.query;
     if (query.brand !== undefined) knownBrandIds('brand', query.brand, deps.config);
     if (query.rule !== undefined) assertKnownRule('rule', query.rule, deps.config);
@@ -49,13 +50,13 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     };
   });
 
-  app.get('/alerts/:id', { schema: { params: AlertParams } }, async (request) => {
+  app.get('/alerts/:id', { schema: { params: AlertParams, response: responses(AlertResponse) } }, async (request) => {
     const alert = await findAlert(deps.database, request.params.id);
     if (alert === null) throw new ApiError(ErrorCode.notFound, `no alert with id ${request.params.id}`);
     return { data: alert };
   });
 
-  app.post('/alerts/:id/ack', { schema: { params: AlertParams, body: Type.Optional(AckBody) } }, async (request) => {
+  app.post('/alerts/:id/ack', { schema: { params: AlertParams, body: Type.Optional(AckBody), response: responses(AlertResponse) } }, async (request) => {
     const comment = request.body?.comment ?? null;
     const found = await acknowledgeAlert(deps.database, request.params.id, request.apiKeyName ?? 'unknown', comment, new Date());
     if (!found) throw new ApiError(ErrorCode.notFound, `no alert with id ${request.params.id}`);

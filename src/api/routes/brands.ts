@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { brandMentionTotals } from '../../store/stats-queries.js';
 import type { ApiDeps } from '../api-deps.js';
+import { BrandListResponse, responses } from '../response-schemas.js';
 
 const BrandsQuery = Type.Object(
   { include_backfill: Type.Boolean({ default: false, description: "count mentions found by a source's first poll" }) },
@@ -10,7 +11,7 @@ const BrandsQuery = Type.Object(
 );
 
 export const brandRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/brands', { schema: { querystring: BrandsQuery } }, async (request) => {
+  app.get('/brands', { schema: { querystring: BrandsQuery, response: responses(BrandListResponse) } }, async (request) => {
     const totals = await brandMentionTotals(deps.readDatabase ?? deps.database, request.query.include_backfill);
     return {
       data: deps.config.brands.map((brand) => ({

@@ -2,15 +2,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiDeps } from '../api-deps.js';
 import { logProbeAtDebug } from '../probe-requests.js';
+import { HealthResponse, ReadyResponse, responses } from '../response-schemas.js';
 import { ErrorCode } from '../errors.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 export const healthRoutes: FastifyPluginAsync<{ deps: Pick<ApiDeps, 'database' | 'pingRedis'> }> = async (app, { deps }) => {
   // Orchestrators ask every few seconds: these requests are logged at debug only (see probe-requests.ts).
-  app.get('/healthz', { onResponse: logProbeAtDebug }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { onResponse: logProbeAtDebug, schema: { response: responses(HealthResponse) } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { onResponse: logProbeAtDebug }, async (_request, reply) => {
+  app.get('/readyz', { onResponse: logProbeAtDebug, schema: { response: responses(ReadyResponse) } }, async (_request, reply) => {
     const [postgres, redis] = await Promise.all([
       check(async () => {
         await deps.database.query('SELECT 1');

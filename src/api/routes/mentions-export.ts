@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { mentionsCsv, mentionsNdjson } from '../../analytics/mention-export.js';
 import type { ApiDeps } from '../api-deps.js';
+import { MentionExportResponse, responses } from '../response-schemas.js';
 import { StringEnum } from '../string-enum.js';
 import { MentionFilterParameters, readMentionFilter, serializeMention } from './mentions.js';
 
@@ -12,7 +13,7 @@ const ExportQuery = Type.Object(
 );
 
 export const mentionExportRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/mentions/export', { schema: { querystring: ExportQuery } }, async (request, reply) => {
+  app.get('/mentions/export', { schema: { querystring: ExportQuery, response: responses(MentionExportResponse) } }, async (request, reply) => {
     const { format, ...filterQuery } = request.query;
     const filter = await readMentionFilter(filterQuery, deps);
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '');

@@ -6,6 +6,7 @@ import { SCORED_LABELS, SENTIMENT_LABELS, type ScoredLabel, type SentimentLabel 
 import { findMention, listMentions, type MentionFilter, type StoredMention } from '../../store/mention-queries.js';
 import { setSentimentOverride } from '../../store/mention-sentiment-store.js';
 import type { ApiDeps } from '../api-deps.js';
+import { MentionPageResponse, MentionResponse, responses } from '../response-schemas.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { checkStoryId } from '../story-id-parameter.js';
@@ -108,7 +109,7 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
 }
 
 export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/mentions', { schema: { querystring: MentionsQuery } }, async (request) => {
+  app.get('/mentions', { schema: { querystring: MentionsQuery, response: responses(MentionPageResponse) } }, async (request) => {
     const query = request.query;
     const page = await listMentions(deps.readDatabase ?? deps.database, {
       ...(await readMentionFilter(query, deps)),
@@ -121,7 +122,7 @@ export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     };
   });
 
-  app.get('/mentions/:id', { schema: { params: Type.Object({ id: Type.String() }) } }, async (request) => {
+  app.get('/mentions/:id', { schema: { params: Type.Object({ id: Type.String() }), response: responses(MentionResponse) } }, async (request) => {
     const mention = await findMention(deps.readDatabase ?? deps.database, request.params.id);
     if (mention === null) throw new ApiError(ErrorCode.notFound, `no mention with id ${request.params.id}`);
     return { data: serializeMention(mention) };
@@ -129,7 +130,7 @@ export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
 
   app.patch(
     '/mentions/:id',
-    { schema: { params: Type.Object({ id: Type.String() }), body: SentimentPatch }, config: { scope: 'write' } },
+    { schema: { params: Type.Object({ id: Type.String() }), body: SentimentPatch, response: responses(MentionResponse) }, config: { scope: 'write' } },
     async (request) => {
       const { id } = request.params;
       const found = await setSentimentOverride(deps.database, id, {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { processMetrics } from '../../runtime/metrics.js';
 import type { ApiDeps } from '../api-deps.js';
 import { logProbeAtDebug } from '../probe-requests.js';
+import { MetricsResponse, responses } from '../response-schemas.js';
 import { readSharedState, sharedStateRegistry } from '../shared-state-metrics.js';
 
 export interface MetricsRouteOptions {
@@ -14,7 +15,7 @@ export interface MetricsRouteOptions {
 
 export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app, { deps, sharedState }) => {
   // Scraped every few seconds: logged at debug only (see probe-requests.ts).
-  app.get('/metrics', { onResponse: logProbeAtDebug }, async (_request, reply) => {
+  app.get('/metrics', { onResponse: logProbeAtDebug, schema: { response: responses(MetricsResponse) } }, async (_request, reply) => {
     const own = await processMetrics.metrics();
     const shared = sharedState ? await sharedStateRegistry(await readSharedState(deps, deps.clock?.() ?? new Date())).metrics() : '';
     return reply.type(processMetrics.contentType).send(`${own}\n${shared}`);

@@ -7,6 +7,7 @@ import { reportForConfig } from '../../analytics/report-for-config.js';
 import { reportCsv } from '../../analytics/report-csv.js';
 import { reportHtml } from '../../analytics/report-html.js';
 import type { ApiDeps } from '../api-deps.js';
+import { MonthlyReportResponse, responses } from '../response-schemas.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { knownBrandIds } from '../known-ids.js';
 import { StringEnum } from '../string-enum.js';
@@ -33,7 +34,7 @@ function formatFromAccept(accept: string | undefined): ReportFormat {
 }
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/reports/monthly', { schema: { querystring: MonthlyReportQuery } }, async (request, reply) => {
+  app.get('/reports/monthly', { schema: { querystring: MonthlyReportQuery, response: responses(MonthlyReportResponse) } }, async (request, reply) => {
     const query = request.query;
     const [brandId, more] = knownBrandIds('brand', query.brand, deps.config);
     if (brandId === undefined || more !== undefined) throw new ApiError(ErrorCode.validation, 'brand: one brand id');

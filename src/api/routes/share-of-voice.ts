@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { INTERVALS } from '../../analytics/buckets.js';
 import { shareOfVoice, VOICE_MEASURES } from '../../analytics/share-of-voice.js';
 import type { ApiDeps } from '../api-deps.js';
+import { ShareOfVoiceResponse, responses } from '../response-schemas.js';
 import { StringEnum } from '../string-enum.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { knownBrandIds } from '../known-ids.js';
@@ -24,7 +25,7 @@ const ShareOfVoiceQuery = Type.Object(
 const DEFAULT_SPAN_DAYS = 30;
 
 export const shareOfVoiceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/share-of-voice', { schema: { querystring: ShareOfVoiceQuery } }, async (request) => {
+  app.get('/share-of-voice', { schema: { querystring: ShareOfVoiceQuery, response: responses(ShareOfVoiceResponse) } }, async (request) => {
     const query = request.query;
     const brandIds = comparedBrands(query.brand, query.brands, deps);
     const scope = readTimeScope(query, deps.config, DEFAULT_SPAN_DAYS);

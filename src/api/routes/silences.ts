@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createSilence } from '../../store/alert-store.js';
 import { endSilence, listSilences } from '../../store/alert-queries.js';
 import type { ApiDeps } from '../api-deps.js';
+import { NoContentResponse, SilenceListResponse, SilenceResponse, responses } from '../response-schemas.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { parseTimeParameter } from '../time-parameter.js';
 
@@ -22,7 +23,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
   const brandIds = deps.config.brands.map((brand) => brand.id);
   const ruleIds = deps.config.alerts.rules.map((rule) => rule.id);
 
-  app.post('/silences', { schema: { body: SilenceBody } }, async (request, reply) => {
+  app.post('/silences', { schema: { body: SilenceBody, response: responses(SilenceResponse, 201) } }, async (request, reply) => {
     const body = request.body;
     if (body.brand !== undefined && !brandIds.includes(body.brand)) {
       throw new ApiError(ErrorCode.validation, `brand: "${body.brand}" is not configured (known: ${brandIds.join(', ')})`);
@@ -48,9 +49,9 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     return reply.status(201).send({ data: created });
   });
 
-  app.get('/silences', async () => ({ data: await listSilences(deps.database, new Date()) }));
+  app.get('/silences', { schema: { response: responses(SilenceListResponse) } }, async () => ({ data: await listSilences(deps.database, new Date()) }));
 
-  app.delete('/silences/:id', { schema: { params: Type.Object({ id: Type.String({ minLength: 1 }) }) } }, async (request, reply) => {
+  app.delete('/silences/:id', { schema: { params: Type.Object({ id: Type.String({ minLength: 1 }) }), response: responses(NoContentResponse, 204) } }, async (request, reply) => {
     const ended = await endSilence(deps.database, request.params.id, new Date());
     if (!ended) throw new ApiError(ErrorCode.notFound, `no running silence with id ${request.params.id}`);
     return reply.status(204).send();

@@ -6,12 +6,13 @@ import { sourceHealth } from '../../sources/source-health.js';
 import { sourceKindFor } from '../../sources/registry.js';
 import { listSourceRecords } from '../../store/source-store.js';
 import type { ApiDeps } from '../api-deps.js';
+import { PollAcceptedResponse, SourceListResponse, responses } from '../response-schemas.js';
 import { ApiError, ErrorCode } from '../errors.js';
 
 const iso = (time: Date | null | undefined) => time?.toISOString() ?? null;
 
 export const sourceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/sources', async () => {
+  app.get('/sources', { schema: { response: responses(SourceListResponse) } }, async () => {
     const records = await listSourceRecords(deps.readDatabase ?? deps.database);
     const now = deps.clock?.() ?? new Date();
     return {
@@ -40,7 +41,7 @@ export const sourceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async 
     };
   });
 
-  app.post('/sources/:id/poll', { schema: { params: Type.Object({ id: Type.String() }) } }, async (request, reply) => {
+  app.post('/sources/:id/poll', { schema: { params: Type.Object({ id: Type.String() }), response: responses(PollAcceptedResponse, 202) } }, async (request, reply) => {
     const { id } = request.params;
     const source = deps.config.sources.find((candidate) => candidate.id === id);
     if (source === undefined) throw new ApiError(ErrorCode.notFound, `no source with id ${id}`);

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { INTERVALS } from '../../analytics/buckets.js';
 import { brandStatistics, GROUPINGS } from '../../analytics/statistics.js';
 import type { ApiDeps } from '../api-deps.js';
+import { StatsResponse, responses } from '../response-schemas.js';
 import { StringEnum } from '../string-enum.js';
 import { knownBrandIds } from '../known-ids.js';
 import { readTimeScope, TimeScopeParameters, withinBucketLimit } from '../time-scope.js';
@@ -24,7 +25,7 @@ const StatsQuery = Type.Object(
 const DEFAULT_SPAN_DAYS = 30;
 
 export const statsRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/stats', { schema: { querystring: StatsQuery } }, async (request) => {
+  app.get('/stats', { schema: { querystring: StatsQuery, response: responses(StatsResponse) } }, async (request) => {
     const query = request.query;
     const brandIds = knownBrandIds('brand', query.brand, deps.config);
     const scope = readTimeScope(query, deps.config, DEFAULT_SPAN_DAYS);

@@ -13,6 +13,7 @@ import {
   type StorySummary,
 } from '../../store/story-queries.js';
 import type { ApiDeps } from '../api-deps.js';
+import { StoryPageResponse, StoryResponse, responses } from '../response-schemas.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { checkStoryId } from '../story-id-parameter.js';
 import { parseTimeParameter } from '../time-parameter.js';
@@ -75,7 +76,7 @@ function decodeStoryCursor(cursor: string, sort: StorySort): StoryPosition {
 export const storyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   const brandIds = new Set(deps.config.brands.map((brand) => brand.id));
 
-  app.get('/stories', { schema: { querystring: StoriesQuery } }, async (request) => {
+  app.get('/stories', { schema: { querystring: StoriesQuery, response: responses(StoryPageResponse) } }, async (request) => {
     const query = request.query;
     if (query.brand !== undefined && !brandIds.has(query.brand)) {
       throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${[...brandIds].join(', ')})`);
@@ -95,7 +96,7 @@ export const storyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     };
   });
 
-  app.get('/stories/:id', { schema: { params: Type.Object({ id: Type.String() }) } }, async (request) => {
+  app.get('/stories/:id', { schema: { params: Type.Object({ id: Type.String() }), response: responses(StoryResponse) } }, async (request) => {
     const storyId = checkStoryId(request.params.id, 'story id');
     const story = await findStory(deps.readDatabase ?? deps.database, storyId);
     if (story === null) throw new ApiError(ErrorCode.notFound, `no story with id ${storyId}`);

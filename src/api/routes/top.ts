@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { brandWordsOf } from '../../analytics/brand-words.js';
 import { TOP_DIMENSIONS, topOfBrand } from '../../analytics/top.js';
 import type { ApiDeps } from '../api-deps.js';
+import { TopResponse, responses } from '../response-schemas.js';
 import { StringEnum } from '../string-enum.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { knownBrandIds } from '../known-ids.js';
@@ -22,7 +23,7 @@ const TopQuery = Type.Object(
 const DEFAULT_SPAN_DAYS = 30;
 
 export const topRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/top', { schema: { querystring: TopQuery } }, async (request) => {
+  app.get('/top', { schema: { querystring: TopQuery, response: responses(TopResponse) } }, async (request) => {
     const query = request.query;
     const [brandId, more] = knownBrandIds('brand', query.brand, deps.config);
     if (brandId === undefined || more !== undefined) throw new ApiError(ErrorCode.validation, 'brand: one brand id');

@@ -11,6 +11,7 @@ import type { SourceConfig } from '../../sources/source-config.js';
 import { WEBHOOK_TYPE, webhookSecretOf } from '../../sources/webhook.js';
 import { recordPollSuccess } from '../../store/source-store.js';
 import type { ApiDeps } from '../api-deps.js';
+import { WebhookAcceptedResponse, responses } from '../response-schemas.js';
 import { isDependencyOutage } from '../dependency-outage.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { readPushedMentions } from '../webhook-body.js';
@@ -47,7 +48,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     '/webhooks/:sourceId',
     {
       bodyLimit: WEBHOOK_BODY_LIMIT,
-      schema: { params: Type.Object({ sourceId: Type.String() }) },
+      schema: { params: Type.Object({ sourceId: Type.String() }), response: responses(WebhookAcceptedResponse, 202) },
       // Before the body is read: an unknown source (or one that is not a webhook) is a 404 whatever was sent, and a
       // missing, malformed or stale signature a 401. The connection is then closed rather than drained, so an
       // unsigned sender cannot make the server read (or wait for) its body.

@@ -1,6 +1,7 @@
 // Benchmark: what one alerter tick asks PostgreSQL per rule and brand (window stats, the usual negative share, the
-// buckets a detector catches up on, the mentions that explain a message), over a large history; and one whole
-// negative_buzz evaluation per tick, with the usual share recounted every tick (as before) and cached per bucket.
+// buckets a detector catches up on, in mentions and in stories, the mentions that explain a message), over a large
+// history; and one whole negative_buzz evaluation per tick, with the usual share recounted every tick (as before)
+// and cached per bucket.
 // Usage: npm run bench:alerts -- [--mentions=N] [--repeats=N]   (env: BENCH_ALERT_MENTIONS, BENCH_ALERT_REPEATS)
 import { buildRule } from '../src/alerts/built-rule.js';
 import type { RuleConfig } from '../src/alerts/rules/rule-kind.js';
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
     const newest = new Date();
     process.stdout.write(`loading ${formatCount(mentionCount)} mentions over ${SPAN_DAYS} days (3 brands; acme about half)… `);
     await load(db.database, withSyntheticSentiment(makeMentions({ count: mentionCount, newest, spanDays: SPAN_DAYS })));
+    // Stories as the scorer would leave them: about three mentions a story, all within one hour.
+    await db.database.query(
+      `UPDATE mention_brands SET story_id = md5(brand_id || date_trunc('hour', occurred_at)::text || (abs(hashtext(mention_id)) % 70)::text)`,
+    );
     await db.database.query('VACUUM ANALYZE mentions, mention_brands');
     const { rows } = await db.database.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM mention_brands WHERE brand_id = 'acme' AND occurred_at >= now() - interval '1 hour'`,
@@ -56,6 +61,9 @@ async function main(): Promise<void> {
       ['window totals, 7 days (the usual negative share)', () => history.windowTotals('acme', now - 7 * 24 * HOUR, now - HOUR)],
       ['bucket counts, one new bucket', () => history.bucketCounts('acme', now - 2 * BUCKET, now - BUCKET, BUCKET, true)],
       ['bucket counts, 7 days (a new rule warming up)', () => history.bucketCounts('acme', now - 7 * 24 * HOUR, now, BUCKET, false)],
+      ['stories per bucket, one new bucket (count: stories)', () => history.storyBucketCounts('acme', now - 2 * BUCKET, now - BUCKET, BUCKET)],
+      ['stories per bucket, 7 days (count: stories warming up)', () => history.storyBucketCounts('acme', now - 7 * 24 * HOUR, now, BUCKET)],
+      ['stories in the window, 1 h (count: stories)', () => history.windowStoryCount('acme', now - HOUR, now)],
       ['explaining mentions, 1 h, up to 1000', () => history.windowMentions('acme', now - HOUR, now, { sentiment: 'negative' }, 1000)],
       ['last mention (silence rule)', () => history.lastMentionAt('acme', now)],
     ];

@@ -21,7 +21,8 @@ export interface RuleCounts {
   negativeShare: number | null;
   /** The brand's usual negative share, 0..1; null when the rule does not compare it or history is too short. */
   usualNegativeShare: number | null;
-  /** The mentions the rule counted: the negative ones, those with a term, those above the reach bar… */
+  /** What the rule counted: the negative mentions, those with a term, those above the reach bar… (stories, for a
+   *  volume_spike with `count: stories`). */
   matching: number;
   /** What the baseline expected of the counted stream over the window; null without a baseline. */
   baseline: number | null;

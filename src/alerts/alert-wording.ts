@@ -54,9 +54,9 @@ export function baselineInWords(baseline: number): string {
   return rounded.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
-/** "1 site", "12,000 mentions". */
-export function countOf(count: number, noun: string): string {
-  return `${countInWords(count)} ${noun}${count === 1 ? '' : 's'}`;
+/** "1 site", "12,000 mentions", "3 stories" (with the plural given). */
+export function countOf(count: number, noun: string, plural = `${noun}s`): string {
+  return `${countInWords(count)} ${count === 1 ? noun : plural}`;
 }
 
 /** "2024-05-01 14:20 UTC"; text that is not a timestamp is returned as it is. */

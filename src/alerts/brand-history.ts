@@ -54,11 +54,24 @@ export interface WindowMention {
   occurredAt: Date;
   /** The story it belongs to for this brand (stories/), null until assigned: what a rule about stories groups by. */
   storyId: string | null;
+  /**
+   * Whether this is the first mention of its story for the brand (the earliest stored, backfill included; equal
+   * times by mention id): what `count: stories` counts. A mention without a story (stored before stories existed)
+   * is a story of its own.
+   */
+  opensStory: boolean;
 }
 
 export interface BrandHistory {
   /** Mentions per bucket in [fromMs, toMs), keyed by bucket start; `negativeOnly` counts the negative stream. */
   bucketCounts(brandId: string, fromMs: number, toMs: number, bucketMs: number, negativeOnly: boolean): Promise<Map<number, number>>;
+  /**
+   * The brand's stories per bucket in [fromMs, toMs), keyed by bucket start: a story counts once, in the bucket of
+   * its first mention, and only if that mention is not backfill (its later mentions, in any bucket, add nothing).
+   */
+  storyBucketCounts(brandId: string, fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>>;
+  /** Stories of the brand whose first mention falls in [fromMs, toMs), counted as storyBucketCounts counts them. */
+  windowStoryCount(brandId: string, fromMs: number, toMs: number): Promise<number>;
   /** All, known-sentiment and negative mentions over [fromMs, toMs): the cheap count for long spans. */
   windowTotals(brandId: string, fromMs: number, toMs: number): Promise<WindowTotals>;
   /** Counts over [fromMs, toMs). */

@@ -1,4 +1,5 @@
-// BrandHistory over mentions held in memory, for backtests: one read from PostgreSQL, then thousands of ticks.
+// BrandHistory over mentions held in memory, for backtests: one read from PostgreSQL, then thousands of ticks. Story
+// counts read each mention's `opensStory`, which PostgreSQL worked out with the live query's own condition.
 import {
   distinctSitesAndAuthors,
   hasKnownSentiment,
@@ -31,6 +32,18 @@ export function memoryBrandHistory(mentions: readonly WindowMention[]): BrandHis
         counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
       }
       return counts;
+    },
+    async storyBucketCounts(_brandId, fromMs, toMs, bucketMs) {
+      const counts = new Map<number, number>();
+      for (const mention of range(fromMs, toMs)) {
+        if (!mention.opensStory) continue;
+        const bucket = Math.floor(mention.occurredAt.getTime() / bucketMs) * bucketMs;
+        counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+      }
+      return counts;
+    },
+    async windowStoryCount(_brandId, fromMs, toMs) {
+      return range(fromMs, toMs).filter((mention) => mention.opensStory).length;
     },
     async windowTotals(_brandId, fromMs, toMs) {
       return totalsOf(range(fromMs, toMs));

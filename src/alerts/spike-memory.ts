@@ -1,6 +1,6 @@
 // Feeds a brand's finished buckets to a spike detector and remembers where it stopped, so that each bucket is
 // judged exactly once, live or in a backtest, and a restart continues instead of warming up again. Used by the rule
-// types that watch a stream for spikes (volume_spike on all mentions, negative_buzz on the negative ones).
+// types that watch a stream for spikes (volume_spike on all mentions or on stories, negative_buzz on the negative ones).
 import { createHash } from 'node:crypto';
 import { SpikeDetector, type Sensitivity, type SpikeDetectorState } from '../spikes/spike-detector.js';
 import { SpikeEpisodes } from '../spikes/spike-episodes.js';
@@ -8,7 +8,7 @@ import { volumeSpikeEpisodeOptions } from '../spikes/volume-spike-defaults.js';
 import type { RuleContext } from './rules/rule-kind.js';
 
 export interface SpikeMemory {
-  /** The settings the state was learnt with; other settings start over. */
+  /** The settings the state was learnt with (stream, bucket, sensitivity); other settings start over. */
   settingsKey: string;
   /** Start of the last bucket fed to the detector. */
   lastBucketStart: number;
@@ -31,7 +31,8 @@ export interface SpikeMemory {
 
 /** Which stream a rule watches, and how. */
 export interface SpikeStream {
-  stream: 'all' | 'negative';
+  /** All mentions, the negative ones, or stories (each counted once, in the bucket of its first mention). */
+  stream: 'all' | 'negative' | 'stories';
   sensitivity: Sensitivity;
   /** Anomalous buckets are remembered this far back (the rule's window). */
   windowMs: number;
@@ -79,15 +80,14 @@ export async function advanceSpikeMemory(
   context: Pick<RuleContext, 'brand' | 'nowMs' | 'bucketMs' | 'warmupMs' | 'history'>,
   saved: SpikeMemory | null,
 ): Promise<SpikeMemory> {
-  const { nowMs, bucketMs, warmupMs, history } = context;
+  const { nowMs, bucketMs, warmupMs } = context;
   const settingsKey = spikeSettingsKey(stream, bucketMs);
   const memory = saved !== null && saved.settingsKey === settingsKey ? saved : null;
   const currentBucket = bucketStartOf(nowMs, bucketMs);
   const replayBuckets = Math.min(MAX_REPLAY_BUCKETS, Math.max(1, Math.floor(warmupMs / bucketMs)));
   const earliest = currentBucket - replayBuckets * bucketMs;
   const from = memory === null ? earliest : Math.max(earliest, memory.lastBucketStart + bucketMs);
-  const negativeOnly = stream.stream === 'negative';
-  const counts = from < currentBucket ? await history.bucketCounts(context.brand.id, from, currentBucket, bucketMs, negativeOnly) : new Map<number, number>();
+  const counts = from < currentBucket ? await streamBucketCounts(stream, context, from, currentBucket) : new Map<number, number>();
   const detector = new SpikeDetector({ bucketMs, sensitivity: stream.sensitivity }, memory?.detector);
   // The same episode settings as `buzzwatch backtest --csv`, so live alerts fall where the backtest puts them.
   const episodes = new SpikeEpisodes(volumeSpikeEpisodeOptions(bucketMs), memory?.episodes);
@@ -127,6 +127,19 @@ export async function advanceSpikeMemory(
   return next;
 }
 
+/** The stream's count per bucket in [fromMs, toMs), keyed by bucket start. */
+function streamBucketCounts(
+  stream: SpikeStream,
+  context: Pick<RuleContext, 'brand' | 'bucketMs' | 'history'>,
+  fromMs: number,
+  toMs: number,
+): Promise<Map<number, number>> {
+  const { brand, bucketMs, history } = context;
+  return stream.stream === 'stories'
+    ? history.storyBucketCounts(brand.id, fromMs, toMs, bucketMs)
+    : history.bucketCounts(brand.id, fromMs, toMs, bucketMs, stream.stream === 'negative');
+}
+
 /** What the detector would say about the bucket still filling up, without learning from it. */
 export function peekCurrentBucket(memory: SpikeMemory, stream: SpikeStream, bucketMs: number, bucketStart: number, count: number) {
   const detector = new SpikeDetector({ bucketMs, sensitivity: stream.sensitivity }, memory.detector);
@@ -146,7 +159,7 @@ export async function elevatedSince(
 ): Promise<number> {
   const { bucketMs } = context;
   const lookback = anomalousFrom - Math.max(bucketMs, stream.windowMs);
-  const counts = await context.history.bucketCounts(context.brand.id, lookback, anomalousFrom, bucketMs, stream.stream === 'negative');
+  const counts = await streamBucketCounts(stream, context, lookback, anomalousFrom);
   const above = memory.expectedPerBucket + Math.sqrt(memory.expectedPerBucket);
   let start = anomalousFrom;
   for (let bucket = anomalousFrom - bucketMs; bucket >= lookback && (counts.get(bucket) ?? 0) > above; bucket -= bucketMs) start = bucket;

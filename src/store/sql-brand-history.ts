@@ -25,6 +25,15 @@ const WINDOW_FROM = `FROM mention_brands mb JOIN mentions m ON m.id = mb.mention
 // week of a busy brand is one index-only range scan.
 const COUNTS_FROM = `FROM mention_brands mb WHERE mb.brand_id = $1 AND mb.occurred_at >= $2 AND mb.occurred_at < $3 AND NOT mb.backfill`;
 
+// A (mention, brand) row opens its story when no row of the same story is earlier (by time, then mention id). Story
+// ids are per brand, so "the same story" needs no brand. Backfill rows count as earlier too: a story that began in a
+// source's backfill never counts, as backfill itself never does. A row without a story (stored before stories
+// existed) is a story of its own. Each probe is one short descent of mention_brands_by_story.
+const OPENS_STORY_SQL = `(mb.story_id IS NULL OR NOT EXISTS (
+  SELECT 1 FROM mention_brands earlier
+   WHERE earlier.story_id = mb.story_id AND earlier.occurred_at <= mb.occurred_at
+     AND (earlier.occurred_at < mb.occurred_at OR earlier.mention_id < mb.mention_id)))`;
+
 /**
  * Runs `work` with a history that reads one snapshot of the database (a read-only REPEATABLE READ transaction), so
  * every rule of a brand judges the same mentions even while the scorer stores more during the evaluation.
@@ -54,6 +63,24 @@ export function sqlBrandHistory(database: Database | DatabaseClient): BrandHisto
         [brandId, new Date(fromMs), new Date(toMs), bucketMs],
       );
       return new Map(rows.map((row) => [Number(row.bucket), row.count]));
+    },
+
+    async storyBucketCounts(brandId, fromMs, toMs, bucketMs) {
+      const { rows } = await database.query<{ bucket: number; count: number }>(
+        `SELECT floor(extract(epoch FROM mb.occurred_at) * 1000 / $4)::bigint * $4 AS bucket, count(*)::int AS count
+           ${COUNTS_FROM} AND ${OPENS_STORY_SQL}
+          GROUP BY 1`,
+        [brandId, new Date(fromMs), new Date(toMs), bucketMs],
+      );
+      return new Map(rows.map((row) => [Number(row.bucket), row.count]));
+    },
+
+    async windowStoryCount(brandId, fromMs, toMs) {
+      const { rows } = await database.query<{ count: number }>(
+        `SELECT count(*)::int AS count ${COUNTS_FROM} AND ${OPENS_STORY_SQL}`,
+        [brandId, new Date(fromMs), new Date(toMs)],
+      );
+      return rows[0]?.count ?? 0;
     },
 
     async windowTotals(brandId, fromMs, toMs) {
@@ -96,7 +123,8 @@ export function sqlBrandHistory(database: Database | DatabaseClient): BrandHisto
       parameters.push(limit);
       const { rows } = await database.query<WindowMentionRow>(
         `SELECT m.id, m.url, m.title, m.content, m.author, m.source_id, ${SITE_SQL} AS site, m.sentiment_label,
-                m.sentiment_score, m.reach, m.published_at, mb.occurred_at, mb.story_id
+                m.sentiment_score, m.reach, m.published_at, mb.occurred_at, mb.story_id,
+                ${OPENS_STORY_SQL} AS opens_story
            ${WINDOW_FROM} ${condition}
           ORDER BY mb.occurred_at DESC, mb.mention_id DESC
           LIMIT $${parameters.length}`,
@@ -130,6 +158,7 @@ interface WindowMentionRow {
   published_at: Date | null;
   occurred_at: Date;
   story_id: string | null;
+  opens_story: boolean;
 }
 
 function toWindowMention(row: WindowMentionRow): WindowMention {
@@ -148,5 +177,6 @@ function toWindowMention(row: WindowMentionRow): WindowMention {
     publishedAt: row.published_at,
     occurredAt: row.occurred_at,
     storyId: row.story_id,
+    opensStory: row.opens_story,
   };
 }

@@ -19,7 +19,7 @@ const CountsSchema = Type.Object(
     negative: Type.Integer({ minimum: 0 }),
     negative_share: NullableNumber('Negative mentions over those with a known sentiment, 0 to 1'),
     usual_negative_share: NullableNumber("The brand's usual negative share, when the rule compares it"),
-    matching: Type.Integer({ minimum: 0, description: 'The mentions the rule counted (negative ones, those with a term…)' }),
+    matching: Type.Integer({ minimum: 0, description: 'What the rule counted: mentions (negative ones, those with a term…), or stories for a volume_spike with count: stories' }),
     baseline: NullableNumber('What the baseline expected of the counted stream over the window'),
     ratio: NullableNumber('The counted stream over its baseline'),
     sites: Type.Integer({ minimum: 0, description: 'Distinct sites (hosts) of the counted mentions' }),

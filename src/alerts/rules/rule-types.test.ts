@@ -38,6 +38,7 @@ function mention(timeMs: number, options: Partial<WindowMention> = {}): WindowMe
     publishedAt: new Date(timeMs),
     occurredAt: new Date(timeMs),
     storyId: null,
+    opensStory: true,
     ...options,
   };
 }
@@ -115,6 +116,54 @@ describe('volume_spike: live alerting fires exactly where `backtest --csv` does'
     expect(csvAlerts).toHaveLength(2);
     const live = await replay(rule({ type: 'volume_spike' }), mentions, T0 + BUCKET, T0 + 4 * 288 * BUCKET);
     expect(live.filter((transition) => transition.kind === 'firing').map((transition) => transition.atMs)).toEqual(csvAlerts);
+  });
+});
+
+describe('volume_spike with count: stories', () => {
+  const storiesRule = rule({ type: 'volume_spike', count: 'stories' });
+  const mentionsRule = rule({ type: 'volume_spike' });
+  const END = T0 + 2 * 24 * HOUR;
+
+  /** Two days of talk up to an hour before END: a story every 20 minutes, each told by three sites within 2 minutes. */
+  function ordinaryTalk(): WindowMention[] {
+    const talk: WindowMention[] = [];
+    for (let time = T0; time < END - HOUR; time += 20 * MINUTE) {
+      for (let copy = 0; copy < 3; copy += 1) talk.push(mention(time + copy * MINUTE, { site: `s${copy}.example`, opensStory: copy === 0 }));
+    }
+    return talk;
+  }
+
+  /** Forty mentions from forty sites in the 20 minutes before END: one story reprinted, or forty unrelated ones. */
+  function burst(oneStory: boolean): WindowMention[] {
+    return Array.from({ length: 40 }, (_, index) =>
+      mention(END - 20 * MINUTE + index * 30_000, { site: `r${index}.example`, opensStory: !oneStory || index === 0 }),
+    );
+  }
+
+  it('counts a story once, in the bucket of its first mention: forty reprints are one event, forty stories a spike', async () => {
+    const reprinted = [...ordinaryTalk(), ...burst(true)];
+    const unrelated = [...ordinaryTalk(), ...burst(false)];
+    const oneStory = await evaluate(storiesRule, context(END, reprinted));
+    expect(oneStory).toMatchObject({ holds: false, counts: { mentions: 40, matching: 1, sites: 40 }, headline: '1 story' });
+    expect(oneStory.summary).toMatch(/^1 story \(40 mentions\) in the last hour, .*from 40 sites$/);
+    const fortyStories = await evaluate(storiesRule, context(END, unrelated));
+    expect(fortyStories).toMatchObject({ holds: true, counts: { mentions: 40, matching: 40, sites: 40 }, headline: '40 stories' });
+    expect(fortyStories.figures.slice(0, 3).map((figure) => figure.label)).toEqual(['Stories', 'Versus usual', 'Mentions']);
+    // Tick by tick: counting stories, only the forty unrelated ones fire; counting mentions, the reprints do too.
+    const firings = async (built: BuiltRule, mentions: WindowMention[]) =>
+      (await replay(built, mentions, T0 + BUCKET, END + HOUR)).filter((step) => step.kind === 'firing').length;
+    expect(await firings(storiesRule, reprinted)).toBe(0);
+    expect(await firings(storiesRule, unrelated)).toBe(1);
+    expect(await firings(mentionsRule, reprinted)).toBe(1);
+  });
+
+  it('starts its detector over when count changes: stories are another series than mentions', async () => {
+    const talk = ordinaryTalk();
+    const learntOnMentions = await evaluate(mentionsRule, context(END, talk));
+    const fresh = await evaluate(storiesRule, context(END, talk));
+    // Each ordinary story is told three times: the stories' baseline is well under the mentions'.
+    expect(fresh.counts.baseline).toBeLessThan((learntOnMentions.counts.baseline ?? 0) / 2);
+    expect(await evaluate(storiesRule, context(END, talk), learntOnMentions.state)).toEqual(fresh);
   });
 });
 

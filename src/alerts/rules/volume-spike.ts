@@ -1,8 +1,9 @@
-// volume_spike: all mentions of a brand spike against its own baseline. The detector's episodes decide, exactly as
-// `buzzwatch backtest --csv` prints them (the rule scored on NAB); optional floors only gate the opening.
+// volume_spike: all mentions of a brand (or, with `count: stories`, its stories) spike against their own baseline.
+// The detector's episodes decide, exactly as `buzzwatch backtest --csv` prints them (the rule scored on NAB);
+// optional floors only gate the opening.
 import { Type } from '@sinclair/typebox';
 import type { RuleCounts } from '../alert-event.js';
-import { countOf, lastPeriod, spreadClause, usualRateClause } from '../alert-wording.js';
+import { countInWords, countOf, lastPeriod, spreadClause, usualRateClause } from '../alert-wording.js';
 import { negativeShareOf } from '../brand-history.js';
 import { advanceSpikeMemory, elevatedSince, expectedOverWindow, readSpikeMemory, type SpikeStream } from '../spike-memory.js';
 import { countAgainstBaseline, negativeShareFigure, spreadFigures } from './rule-figures.js';
@@ -12,10 +13,22 @@ import { defineRuleKind } from './rule-kind.js';
 /** Mentions read to rank sources, authors and samples for one message. */
 const EXPLAIN_LIMIT = 1000;
 
+/**
+ * What the detector counts per bucket: mentions, or stories, each story once, in the bucket of its first mention
+ * (forty sites reprinting one press release are one event). A different count is a different series: the detector
+ * starts over.
+ */
+const CountedUnit = () =>
+  Type.Union([Type.Literal('mentions'), Type.Literal('stories')], {
+    default: 'mentions',
+    errorMessage: '{value} is not something a volume rule counts (use mentions or stories)',
+  });
+
 export const volumeSpikeRule = defineRuleKind({
   title: 'Volume spike',
   fields: {
     sensitivity: Sensitivity({ default: 'medium' }),
+    count: CountedUnit(),
     min_mentions: Type.Optional(Count()),
     min_sources: Type.Optional(Count()),
     min_authors: Type.Optional(Count()),
@@ -25,22 +38,27 @@ export const volumeSpikeRule = defineRuleKind({
   defaultResolveAfterMs: () => 0,
   create: (config) => {
     const windowMs = config.window;
-    const stream: SpikeStream = { stream: 'all', sensitivity: config.sensitivity, windowMs };
+    const countsStories = config.count === 'stories';
+    const stream: SpikeStream = { stream: countsStories ? 'stories' : 'all', sensitivity: config.sensitivity, windowMs };
     const floors = { minSites: config.min_sources ?? 1, minAuthors: config.min_authors ?? 0 };
+    const label = countsStories ? 'Stories' : 'Mentions';
+    const counted = (count: number) => (countsStories ? countOf(count, 'story', 'stories') : countOf(count, 'mention'));
     return {
       async evaluate(context, saved) {
-        const { nowMs, bucketMs } = context;
+        const { nowMs, bucketMs, history } = context;
         const memory = await advanceSpikeMemory(stream, context, readSpikeMemory(saved));
-        const stats = await context.history.windowStats(context.brand.id, nowMs - windowMs, nowMs + 1, {});
+        const stats = await history.windowStats(context.brand.id, nowMs - windowMs, nowMs + 1, {});
+        // Stories counted as the detector counts them, so the count and its baseline are of one series.
+        const matching = countsStories ? await history.windowStoryCount(context.brand.id, nowMs - windowMs, nowMs + 1) : stats.total;
         const baseline = expectedOverWindow(memory, windowMs, bucketMs);
         const counts: RuleCounts = {
           mentions: stats.total,
           negative: stats.negative,
           negativeShare: negativeShareOf(stats),
           usualNegativeShare: null,
-          matching: stats.total,
+          matching,
           baseline,
-          ratio: baseline !== null && baseline > 0 ? stats.total / baseline : null,
+          ratio: baseline !== null && baseline > 0 ? matching / baseline : null,
           sites: stats.matchingSites,
           authors: stats.matchingAuthors,
         };
@@ -50,6 +68,7 @@ export const volumeSpikeRule = defineRuleKind({
         const firingSince = memory.warmedUp ? memory.spikeFiringSince : null;
         const signalStartMs = firingSince === null ? null : await elevatedSince(stream, context, memory, firingSince);
         const floorsPass = stats.total >= (config.min_mentions ?? 0) && spreadPasses(counts, floors);
+        const ofMentions = countsStories ? ` (${countOf(stats.total, 'mention')})` : '';
         return {
           findings: [
             {
@@ -59,9 +78,14 @@ export const volumeSpikeRule = defineRuleKind({
               fresh: firingSince !== null && floorsPass && firingSince >= nowMs - windowMs - bucketMs,
               signalStartMs,
               counts,
-              summary: `${countOf(stats.total, 'mention')} in ${lastPeriod(windowMs)}${usualRateClause(counts.ratio)}, ${spreadClause(counts.sites, counts.authors)}`,
-              figures: [...countAgainstBaseline('Mentions', stats.total, counts), ...spreadFigures(counts), ...negativeShareFigure(counts)],
-              headline: countOf(stats.total, 'mention'),
+              summary: `${counted(matching)}${ofMentions} in ${lastPeriod(windowMs)}${usualRateClause(counts.ratio)}, ${spreadClause(counts.sites, counts.authors)}`,
+              figures: [
+                ...countAgainstBaseline(label, matching, counts),
+                ...(countsStories ? [{ label: 'Mentions', value: countInWords(stats.total) }] : []),
+                ...spreadFigures(counts),
+                ...negativeShareFigure(counts),
+              ],
+              headline: counted(matching),
             },
           ],
           state: memory,
@@ -69,7 +93,8 @@ export const volumeSpikeRule = defineRuleKind({
       },
       async explain(context) {
         const mentions = await context.history.windowMentions(context.brand.id, context.nowMs - windowMs, context.nowMs + 1, {}, EXPLAIN_LIMIT);
-        return { mentions, order: 'highest-reach' };
+        // Counting stories, the mentions behind the finding are the stories' first ones: one sample per story.
+        return { mentions: countsStories ? mentions.filter((mention) => mention.opensStory) : mentions, order: 'highest-reach' };
       },
     };
   },

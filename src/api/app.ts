@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import { packageVersion } from '../cli/version.js';
 import type { ApiDeps } from './api-deps.js';
-import { requireApiKey } from './auth.js';
+import { limitRequestsPerKey, requireApiKey } from './auth.js';
 import { refuseRequestsWhileClosing } from './closing-guard.js';
 import { registerOpenApi } from './openapi.js';
 import { answerFrameworkError, clientErrorAnswer, registerErrorHandlers } from './error-handler.js';
@@ -25,6 +25,7 @@ import { storyRoutes } from './routes/stories.js';
 import { statsRoutes } from './routes/stats.js';
 import { topRoutes } from './routes/top.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { serverTimeouts } from './server-timeouts.js';
 import { findUnstorableInput } from './storable-input.js';
 import { countWebhookResponses } from './webhook-metrics.js';
 
@@ -39,19 +40,18 @@ export interface AppOptions {
 }
 
 export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<FastifyInstance> {
-  const requestTimeoutMs = deps.config.api.request_timeout;
+  const timeouts = serverTimeouts(deps.config.api.request_timeout);
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the wider type keeps plugin types at their defaults.
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: isProbeRequest }),
     ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
     bodyLimit: 1024 * 1024,
-    // Headers and body must arrive within api.request_timeout (Node checks every connection at the interval);
-    // a connection on which nothing moves for twice that (a client that stopped reading) is closed.
-    requestTimeout: requestTimeoutMs,
-    connectionTimeout: 2 * requestTimeoutMs,
-    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs(requestTimeoutMs) },
-    clientErrorHandler: clientErrorAnswer(requestTimeoutMs),
+    requestTimeout: timeouts.requestTimeoutMs,
+    connectionTimeout: timeouts.idleTimeoutMs,
+    http: timeouts.http,
+    // A request cut off at its deadline (or malformed HTTP) is answered in the API's error shape too.
+    clientErrorHandler: clientErrorAnswer(timeouts.requestTimeoutMs),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
     // A malformed URL (bad percent-encoding, an over-long parameter) is answered in the API's error shape too.
     frameworkErrors: answerFrameworkError,
@@ -60,7 +60,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
   refuseRequestsWhileClosing(app);
-  registerErrorHandlers(app);
+  registerErrorHandlers(app, { queryTimeoutMs: deps.config.api.query_timeout });
   // After schema validation (and its type coercion), before any handler can pass a value to PostgreSQL.
   app.addHook('preHandler', async (request) => {
     const problem = findUnstorableInput(request);
@@ -75,6 +75,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     await app.register(
       async (v1) => {
         requireApiKey(v1, deps.config.api.keys);
+        await limitRequestsPerKey(v1, deps.config.api.rate_limit);
         await v1.register(mentionRoutes, { deps });
         await v1.register(mentionExportRoutes, { deps });
         await v1.register(brandRoutes, { deps });
@@ -96,7 +97,3 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
   return app;
 }
 
-/** Often enough that a timed-out request is cut off close to its deadline, rarely enough to cost nothing. */
-function connectionsCheckingIntervalMs(requestTimeoutMs: number): number {
-  return Math.min(Math.max(Math.floor(requestTimeoutMs / 4), 100), 2_000);
-}

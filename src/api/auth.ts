@@ -1,8 +1,11 @@
 // Bearer API keys for /v1: a missing or unknown key is 401, a read key may only read, a write key may also do what a
-// route marks `config: { scope: 'write' }` (correcting a mention's sentiment), an admin key everything.
+// route marks `config: { scope: 'write' }` (correcting a mention's sentiment), an admin key everything; and each key
+// has its own request budget per window (429 past it).
 import { createHash, timingSafeEqual } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiKeyConfig } from '../config/schema.js';
+import { formatDuration } from '../config/duration.js';
+import type { ApiKeyConfig, Config } from '../config/schema.js';
 import { ApiError, ErrorCode } from './errors.js';
 
 declare module 'fastify' {
@@ -55,4 +58,22 @@ function findKey(request: FastifyRequest, keys: readonly HashedKey[]): HashedKey
   }
   if (found === undefined) throw new ApiError(ErrorCode.unauthorized, 'unknown API key');
   return found;
+}
+
+/**
+ * At most `limit.max` requests per key per `limit.window` on `scope`, counted in this process (@fastify/rate-limit's
+ * memory store: no Redis round trip per request). Register after requireApiKey on the same scope: its check runs
+ * after the key's, so refused keys never count and the budget is the key's whatever address it comes from.
+ */
+export async function limitRequestsPerKey(scope: FastifyInstance, limit: Config['api']['rate_limit']): Promise<void> {
+  await scope.register(rateLimit, {
+    max: limit.max,
+    timeWindow: limit.window,
+    keyGenerator: (request) => `key:${request.apiKeyName ?? request.ip}`,
+    errorResponseBuilder: (request, context) =>
+      new ApiError(
+        ErrorCode.rateLimited,
+        `more than ${context.max} requests in ${formatDuration(limit.window)} with the key "${request.apiKeyName ?? ''}"; retry in ${context.after}`,
+      ),
+  });
 }

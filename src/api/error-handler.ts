@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDuration } from '../config/duration.js';
+import { databaseBusyReason, type DatabaseBusyReason } from './database-busy.js';
 import { isDependencyOutage } from './dependency-outage.js';
 import { ApiError, ErrorCode, errorBody, type ErrorCodeValue } from './errors.js';
 
@@ -69,7 +70,21 @@ export function clientErrorAnswer(requestTimeoutMs: number) {
   };
 }
 
-export function registerErrorHandlers(app: FastifyInstance): void {
+/** A busy server answers again within seconds: queries are short, and a burst drains as fast as they finish. */
+const BUSY_RETRY_AFTER_S = 2;
+
+export interface ErrorHandlerOptions {
+  /** api.query_timeout, named in the answer to a query PostgreSQL cancelled. */
+  queryTimeoutMs: number;
+}
+
+export function registerErrorHandlers(app: FastifyInstance, options: ErrorHandlerOptions): void {
+  const busyMessages: Record<DatabaseBusyReason, string> = {
+    pool_exhausted: 'the server is busy: every database connection is in use; retry shortly',
+    query_timeout:
+      `the query ran longer than ${formatDuration(options.queryTimeoutMs)} (api.query_timeout) and was cancelled: ` +
+      'narrow it (a shorter since/until, a rarer q) or retry when the server is less busy',
+  };
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
       return reply.status(error.statusCode).send(errorBody(error.code, error.message));
@@ -85,6 +100,11 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send(errorBody(ErrorCode.validation, error.message));
+    }
+    const busy = databaseBusyReason(error);
+    if (busy !== null) {
+      request.log.warn({ reason: busy }, 'database busy');
+      return reply.status(503).header('retry-after', String(BUSY_RETRY_AFTER_S)).send(errorBody(ErrorCode.busy, busyMessages[busy]));
     }
     if (isDependencyOutage(error)) {
       request.log.warn({ err: error.message }, 'dependency unreachable');

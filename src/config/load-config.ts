@@ -14,7 +14,15 @@ import { interpolateEnv } from './interpolate.js';
 import { alertsProblems } from './alerts-problems.js';
 import { schemaProblems } from './schema-problems.js';
 import { Id } from './schema-types.js';
-import { ConfigSchema, MIN_CHECK_SCHEDULES_EVERY, MIN_HTTP_TIMEOUT, MIN_REQUEST_TIMEOUT, MIN_STALLED_AFTER, type Config } from './schema.js';
+import {
+  ConfigSchema,
+  MIN_CHECK_SCHEDULES_EVERY,
+  MIN_HTTP_TIMEOUT,
+  MIN_QUERY_TIMEOUT,
+  MIN_REQUEST_TIMEOUT,
+  MIN_STALLED_AFTER,
+  type Config,
+} from './schema.js';
 import { isDuration, parseDuration } from './duration.js';
 
 export function loadConfigFile(file: string, env: Record<string, string | undefined> = process.env): Config {
@@ -169,6 +177,7 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
       ['queue.stalled_after', ((document as Entry | null)?.queue as Entry | undefined)?.stalled_after, MIN_STALLED_AFTER],
       ['api.request_timeout', ((document as Entry | null)?.api as Entry | undefined)?.request_timeout, MIN_REQUEST_TIMEOUT],
       ['queue.check_schedules_every', ((document as Entry | null)?.queue as Entry | undefined)?.check_schedules_every, MIN_CHECK_SCHEDULES_EVERY],
+      ['api.query_timeout', ((document as Entry | null)?.api as Entry | undefined)?.query_timeout, MIN_QUERY_TIMEOUT],
     ]),
   );
   problems.push(

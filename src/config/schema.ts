@@ -47,6 +47,7 @@ export const MIN_HTTP_TIMEOUT = '1s';
 export const MIN_STALLED_AFTER = '2s';
 export const MIN_REQUEST_TIMEOUT = '1s';
 export const MIN_CHECK_SCHEDULES_EVERY = '1s';
+export const MIN_QUERY_TIMEOUT = '100ms';
 
 export const ConfigSchema = Type.Object(
   {
@@ -57,6 +58,23 @@ export const ConfigSchema = Type.Object(
         keys: Type.Array(ApiKeySchema, { default: [] }),
         // A request (headers and body) must have arrived within this: a client trickling bytes is cut off.
         request_timeout: Duration({ default: '30s' }),
+        // PostgreSQL cancels an API query running longer than this: a search too broad to answer is a 503, not a hang.
+        query_timeout: Duration({ default: '10s' }),
+        // Requests per API key per window (per API process); more get 429 until the window has passed.
+        rate_limit: Type.Object(
+          {
+            max: Type.Integer({ minimum: 1, default: 1200, errorMessage: 'must be a whole number of at least 1' }),
+            window: Duration({ default: '1m' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    database: Type.Object(
+      {
+        // Connections per pool: a process opens one pool for its workers and, running the API, one for the API.
+        pool_size: Type.Integer({ minimum: 1, maximum: 1000, default: 10, errorMessage: 'must be a whole number from 1 to 1000' }),
       },
       { additionalProperties: false, default: {} },
     ),

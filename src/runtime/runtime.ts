@@ -25,7 +25,9 @@ export interface Runtime {
   config: Config;
   logger: Logger;
   database: Database;
-  /** For the API's read-only queries: a pool on DATABASE_READ_URL (a replica), or `database` itself. */
+  /** The API's pool on DATABASE_URL: its statements are cancelled past api.query_timeout (a worker's batch is not). */
+  apiDatabase: Database;
+  /** For the API's read-only queries: a pool on DATABASE_READ_URL (a replica, same limits), or `apiDatabase` itself. */
   readDatabase: Database;
   /** The producer connection: queues, locks, readiness checks. Workers open their own. */
   redis: Redis;
@@ -54,11 +56,17 @@ export async function createRuntime(
   logger: Logger,
   clock: () => Date = () => new Date(),
 ): Promise<Runtime> {
-  const database = createDatabase(requestedSettings.databaseUrl);
-  const readDatabase = requestedSettings.databaseReadUrl === undefined ? database : createDatabase(requestedSettings.databaseReadUrl);
+  const poolSize = config.database.pool_size;
+  const database = createDatabase(requestedSettings.databaseUrl, { max: poolSize });
+  // The API's queries answer people who wait: PostgreSQL cancels any that runs past api.query_timeout.
+  const apiPool = { max: poolSize, statementTimeoutMs: config.api.query_timeout };
+  const apiDatabase = createDatabase(requestedSettings.databaseUrl, apiPool);
+  const readDatabase =
+    requestedSettings.databaseReadUrl === undefined ? apiDatabase : createDatabase(requestedSettings.databaseReadUrl, apiPool);
   const endDatabases = async () => {
     await database.end();
-    if (readDatabase !== database) await readDatabase.end();
+    await apiDatabase.end();
+    if (readDatabase !== apiDatabase) await readDatabase.end();
   };
   const redis = createProducerConnection(requestedSettings.redisUrl);
   // Without a listener ioredis reports every failed reconnect as an unhandled error; readiness reports the outage.
@@ -89,6 +97,7 @@ export async function createRuntime(
     ...compiledFrom(config),
     logger,
     database,
+    apiDatabase,
     readDatabase,
     redis,
     queues,
@@ -120,7 +129,7 @@ function compiledFrom(config: Config): Pick<Runtime, 'config' | 'http' | 'brandR
 export function apiDepsOf(runtime: Runtime): ApiDeps {
   return {
     config: runtime.config,
-    database: runtime.database,
+    database: runtime.apiDatabase,
     readDatabase: runtime.readDatabase,
     clock: () => runtime.clock(),
     pingRedis: () => pingRedis(runtime.redis),

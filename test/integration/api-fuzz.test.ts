@@ -22,7 +22,9 @@ alerts:
     - { id: buzz, type: negative_buzz, channels: [pr-slack] }
   channels:
     - { id: pr-slack, type: slack, url: "http://127.0.0.1:9/hook" }
-${TEST_API_KEYS}`;
+${TEST_API_KEYS}
+  rate_limit: { max: 100000 }
+`;
 
 const cursorOf = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url');
 

@@ -122,7 +122,8 @@ describe('parseConfig on a valid file', () => {
   it('accepts a file without sources or api keys', () => {
     const minimal = parseConfig('brands:\n  - { id: acme, name: Acme, keywords: [acme] }\n', {});
     expect(minimal.sources).toEqual([]);
-    expect(minimal.api).toEqual({ keys: [], request_timeout: 30_000 });
+    expect(minimal.api).toEqual({ keys: [], request_timeout: 30_000, query_timeout: 10_000, rate_limit: { max: 1200, window: 60_000 } });
+    expect(minimal.database).toEqual({ pool_size: 10 });
   });
 });
 
@@ -134,7 +135,7 @@ describe('parseConfig problems', () => {
   });
 
   it.each([
-    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, http, queue, alerts, stories, reports'],
+    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, database, http, queue, alerts, stories, reports'],
     ['brand', withLine('    name: Globex', '    name: Globex\n    keywordz: [x]'), 'brands[1].keywordz', 'id, name, keywords, query, exclude, competitors'],
     ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, expect_every, url, headers'],
     ['api key', withLine('scope: admin }', 'scope: admin, role: x }'), 'api.keys[0].role', 'name, key, scope'],
@@ -363,6 +364,13 @@ describe('parseConfig duration minimums', () => {
       'api.request_timeout: "500ms" is too short (at least 1s)',
     );
     expect(parseConfig(durationsYaml('5m', 'api:\n  request_timeout: 1s\n'), {}).api.request_timeout).toBe(1_000);
+  });
+
+  it('refuses an api.query_timeout under 100ms and accepts 100ms', () => {
+    expect(formattedProblemsOf(durationsYaml('5m', 'api:\n  query_timeout: 50ms\n'))).toBe(
+      'api.query_timeout: "50ms" is too short (at least 100ms)',
+    );
+    expect(parseConfig(durationsYaml('5m', 'api:\n  query_timeout: 100ms\n'), {}).api.query_timeout).toBe(100);
   });
 
   it('refuses a stalled_after under 2s and accepts 2s', () => {

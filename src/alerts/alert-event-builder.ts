@@ -88,10 +88,12 @@ function distinctMentions(explanations: Explanation[]): WindowMention[] {
   return [...byId.values()];
 }
 
+// A mention without a score (no scorer for its language) ranks as neutral.
+const scoreOf = (mention: WindowMention) => mention.sentimentScore ?? 0;
 const byReach = (a: WindowMention, b: WindowMention) =>
-  (b.reach ?? 0) - (a.reach ?? 0) || a.sentimentScore - b.sentimentScore || a.id.localeCompare(b.id);
+  (b.reach ?? 0) - (a.reach ?? 0) || scoreOf(a) - scoreOf(b) || a.id.localeCompare(b.id);
 const mostNegative = (a: WindowMention, b: WindowMention) =>
-  a.sentimentScore - b.sentimentScore || (b.reach ?? 0) - (a.reach ?? 0) || a.id.localeCompare(b.id);
+  scoreOf(a) - scoreOf(b) || (b.reach ?? 0) - (a.reach ?? 0) || a.id.localeCompare(b.id);
 
 /** The most telling mentions: the most negative ones when a rule is about negative talk, else the widest read. */
 function pickSamples(explanations: Explanation[]): WindowMention[] {

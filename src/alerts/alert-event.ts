@@ -45,8 +45,8 @@ export interface AlertSampleMention {
   /** The host of the mention's URL, or the source id when it has none. */
   site: string;
   sentiment: string;
-  /** Normalised sentiment score (negative below 0). */
-  sentimentScore: number;
+  /** Sentiment score (negative below 0); null when its language has no scorer. */
+  sentimentScore: number | null;
   reach: number | null;
   publishedAt: string | null;
 }

@@ -1,14 +1,14 @@
 // What rule evaluation reads about a brand's past: live it is PostgreSQL, in a backtest the same rows in memory,
 // so both run the very same rules.
-import type { ScoredLabel as SentimentLabel } from '../sentiment/sentiment-label.js';
+import { SCORED_LABELS, type ScoredLabel as SentimentLabel } from '../sentiment/sentiment-label.js';
 
 export type { SentimentLabel };
 
 /**
- * The labels a sentiment scorer gives. A mention whose language has no scorer carries another label and is left out
- * of every share (negative share = negative / mentions with one of these), so this list is the one place to extend.
+ * The labels a sentiment scorer gives. A mention whose language has no scorer is `unknown` and is left out of every
+ * share (negative share = negative / mentions with one of these).
  */
-export const KNOWN_SENTIMENT_LABELS: readonly string[] = ['positive', 'neutral', 'negative'];
+export const KNOWN_SENTIMENT_LABELS: readonly string[] = SCORED_LABELS;
 
 export function hasKnownSentiment(label: string): boolean {
   return KNOWN_SENTIMENT_LABELS.includes(label);
@@ -48,7 +48,8 @@ export interface WindowMention {
   site: string;
   /** As stored: one of the scorer's labels, or another (a language without a scorer), left out of shares. */
   sentimentLabel: string;
-  sentimentScore: number;
+  /** null when the label is `unknown` (no scorer for its language). */
+  sentimentScore: number | null;
   reach: number | null;
   publishedAt: Date | null;
   occurredAt: Date;

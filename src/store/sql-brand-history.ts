@@ -171,8 +171,7 @@ function toWindowMention(row: WindowMentionRow): WindowMention {
     sourceId: row.source_id,
     site: row.site,
     sentimentLabel: row.sentiment_label,
-    // A mention in a language without a scorer has no score; for ordering samples it counts as neither.
-    sentimentScore: row.sentiment_score ?? 0,
+    sentimentScore: row.sentiment_score,
     reach: row.reach,
     publishedAt: row.published_at,
     occurredAt: row.occurred_at,

@@ -583,7 +583,7 @@ describe('the alerts section', () => {
     ['a window shorter than a bucket', '    - { id: r, type: volume_spike, window: 1m, channels: [pr-slack] }', 'alerts.rules[0].window',
       '"1m" is shorter than alerts.bucket; use at least one bucket'],
     ['a bad sensitivity', '    - { id: r, type: volume_spike, sensitivity: extreme, channels: [pr-slack] }', 'alerts.rules[0].sensitivity',
-      '"extreme" is not a sensitivity (use low, medium or high, or the score threshold itself from 0.5 to 10: low is 2.2, medium 1.8, high 1.4)'],
+      '"extreme" is not a sensitivity (use low, medium or high, or the score itself: −log10 of how likely the rise is under the baseline (low 7, medium 5, high 4; higher alerts less))'],
     ['a share above 1', '    - { id: r, type: negative_buzz, min_negative_share: 35, channels: [pr-slack] }', 'alerts.rules[0].min_negative_share',
       'must be a share from 0 to 1 (0.35 is 35 %)'],
     ['no channels', '    - { id: r, type: volume_spike, channels: [] }', 'alerts.rules[0].channels', 'needs at least one channel id'],

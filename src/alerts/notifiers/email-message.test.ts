@@ -8,6 +8,7 @@ import { decodeEncodedWords } from '../../../test/helpers/mime-message.js';
 import type { AlertEvent } from '../alert-event.js';
 import { durationInWords, ratioInWords } from '../alert-wording.js';
 import { emailMessage, emailParts, emailSubject, messageIdFor, senderDomain } from './email-message.js';
+import { sampleDetails } from './format-alert.js';
 
 const TH = '<th align="left" style="padding:2px 16px 2px 0;font-weight:600">';
 const TD = '<td style="padding:2px 0">';
@@ -178,6 +179,12 @@ describe('emailSubject', async () => {
 });
 
 describe('wording', () => {
+  it('says "unknown" for a sample whose language has no scorer, without a score', () => {
+    const sample = { mentionId: 'm', url: null, title: null, snippet: '', author: null, sourceId: 'forum', site: 'forum.example', reach: null, publishedAt: null };
+    expect(sampleDetails({ ...sample, sentiment: 'unknown', sentimentScore: null })).toBe('forum.example · unknown');
+    expect(sampleDetails({ ...sample, sentiment: 'negative', sentimentScore: -0.5 })).toBe('forum.example · negative (-0.50)');
+  });
+
   it.each([
     [0, '0 s'],
     [45_000, '45 s'],

@@ -122,13 +122,13 @@ export function footerLine(event: AlertEvent): string {
 
 const SAMPLE_PART_MAX_CHARS = 100;
 
-/** "news.example · Jane Doe · negative (-0.82) · reach 12,000 · 2024-05-01 13:55 UTC" */
+/** "news.example · Jane Doe · negative (-0.82) · reach 12,000 · 2024-05-01 13:55 UTC"; "unknown" without a score. */
 export function sampleDetails(sample: AlertSampleMention): string {
   const parts = [truncateText(oneLine(sample.site), SAMPLE_PART_MAX_CHARS)];
   if (sample.author !== null && oneLine(sample.author) !== '') {
     parts.push(truncateText(oneLine(sample.author), SAMPLE_PART_MAX_CHARS));
   }
-  parts.push(`${sample.sentiment} (${sample.sentimentScore.toFixed(2)})`);
+  parts.push(sample.sentimentScore === null ? sample.sentiment : `${sample.sentiment} (${sample.sentimentScore.toFixed(2)})`);
   if (sample.reach !== null) parts.push(`reach ${countInWords(sample.reach)}`);
   if (sample.publishedAt !== null) parts.push(utcTime(sample.publishedAt));
   return parts.join(' · ');

@@ -55,7 +55,7 @@ const SampleSchema = Type.Object(
     source_id: Type.String(),
     site: Type.String(),
     sentiment: Type.String(),
-    sentiment_score: Type.Number(),
+    sentiment_score: Type.Union([Type.Number(), Type.Null()], { description: 'null when its language has no scorer (sentiment unknown)' }),
     reach: NullableNumber('Followers, readers or views, when the source tells'),
     published_at: NullableTimestamp('When it was published'),
   },

@@ -1,16 +1,14 @@
 // Config keys several rule types read, as schema pieces with their error messages; each type sets its own defaults.
 import { Type, type SchemaOptions } from '@sinclair/typebox';
 import { Id, NonEmptyString } from '../../config/schema-types.js';
+import { SENSITIVITY_HELP } from '../../spikes/spike-detector.js';
 
+/** The score an alert needs, as the spike detector measures it (a surprise of at least 1, at most 1 in 10^30). */
 export const Sensitivity = (options: SchemaOptions = {}) =>
-  Type.Union(
-    [Type.Literal('low'), Type.Literal('medium'), Type.Literal('high'), Type.Number({ minimum: 0.5, maximum: 10 })],
-    {
-      errorMessage:
-        '{value} is not a sensitivity (use low, medium or high, or the score threshold itself from 0.5 to 10: low is 2.2, medium 1.8, high 1.4)',
-      ...options,
-    },
-  );
+  Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high'), Type.Number({ minimum: 1, maximum: 30 })], {
+    errorMessage: `{value} is not a sensitivity (use ${SENSITIVITY_HELP})`,
+    ...options,
+  });
 
 export const Count = (options: SchemaOptions = {}) =>
   Type.Integer({ minimum: 1, errorMessage: 'must be a whole number of at least 1', ...options });

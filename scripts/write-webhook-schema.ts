@@ -1,7 +1,13 @@
-// Writes the outbound alert webhook's JSON Schema from its TypeBox definition, so the published file never drifts
-// from what is sent (a unit test compares them). Usage: npm run schema:webhook
+// Writes the outbound alert and digest webhooks' JSON Schemas from their TypeBox definitions, so the published files
+// never drift from what is sent (unit tests compare them). Usage: npm run schema:webhook
 import { writeFileSync } from 'node:fs';
 import { WEBHOOK_SCHEMA_FILE, webhookSchemaJson } from '../src/alerts/notifiers/webhook-payload.js';
+import { DIGEST_SCHEMA_FILE, digestSchemaJson } from '../src/analytics/digests/formats/webhook.js';
 
-writeFileSync(WEBHOOK_SCHEMA_FILE, webhookSchemaJson());
-console.log(`wrote ${WEBHOOK_SCHEMA_FILE}`);
+for (const [file, json] of [
+  [WEBHOOK_SCHEMA_FILE, webhookSchemaJson()],
+  [DIGEST_SCHEMA_FILE, digestSchemaJson()],
+] as const) {
+  writeFileSync(file, json);
+  console.log(`wrote ${file}`);
+}

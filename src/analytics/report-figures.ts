@@ -9,7 +9,10 @@ import {
   type TestResult,
 } from './significance.js';
 
-/** What was counted in one month (a calendar month of the report's time zone). */
+/**
+ * What was counted in one month (a calendar month of the report's time zone). Digests count a day or a week in the
+ * same shape: `month` then holds the period's key and `days` its units (hours of a day, days of a week).
+ */
 export interface MonthCounts {
   /** "2026-11" */
   month: string;
@@ -21,7 +24,7 @@ export interface MonthCounts {
   negative: number;
   unknown: number;
   reach: number;
-  /** Reach per day of the month. */
+  /** Reach per day of the month (per unit of the period). */
   dailyReach: number[];
   sites: number;
   authors: number;

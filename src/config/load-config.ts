@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { knownChannelTypes, notifierKindFor } from '../alerts/notifiers/registry.js';
 import type { ChannelConfig } from '../alerts/notifiers/notifier.js';
 import { decodeRules } from '../alerts/rule-config.js';
+import { digestsProblems } from '../analytics/digests/digest-config.js';
 import { compilePhrase } from '../mentions/brand-matcher.js';
 import { parseQuery, QuerySyntaxError } from '../mentions/brand-query.js';
 import { knownSourceTypes, sourceKindFor } from '../sources/registry.js';
@@ -184,6 +185,13 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
     ...alertsProblems((document as Entry | null)?.alerts, {
       brands: brandIds as Set<string>,
       sources: new Set(sources.map((source) => stringAt(source, 'id')).filter((id) => id !== null)),
+    }),
+  );
+  const channels = entriesAt((document as Entry | null)?.alerts, 'channels');
+  problems.push(
+    ...digestsProblems((document as Entry | null)?.digests, {
+      brands: brandIds as Set<string>,
+      channels: new Set(channels.map((channel) => stringAt(channel, 'id')).filter((id) => id !== null)),
     }),
   );
   sources.forEach((source, index) => {

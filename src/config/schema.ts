@@ -3,6 +3,8 @@
 import { Type, type StaticDecode } from '@sinclair/typebox';
 import type { ChannelConfig } from '../alerts/notifiers/notifier.js';
 import { AlertsSchema, type RuleConfig } from '../alerts/rule-config.js';
+import { DigestsSchema } from '../analytics/digests/digest-config.js';
+import type { DigestEvery } from '../analytics/digests/periods/registry.js';
 import { ReportsSchema } from '../analytics/reports-config.js';
 import type { SourceConfig } from '../sources/source-config.js';
 import { Duration, Id, NonEmptyString } from './schema-types.js';
@@ -105,16 +107,18 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     reports: ReportsSchema,
+    digests: DigestsSchema,
   },
   { additionalProperties: false },
 );
 
 export type BrandConfig = StaticDecode<typeof BrandSchema>;
 export type ApiKeyConfig = StaticDecode<typeof ApiKeySchema>;
+export type DigestConfig = Omit<StaticDecode<typeof DigestsSchema>[number], 'every'> & { every: DigestEvery };
 
 type DecodedConfig = StaticDecode<typeof ConfigSchema>;
 export type AlertsConfig = Omit<DecodedConfig['alerts'], 'channels' | 'rules'> & { channels: ChannelConfig[]; rules: RuleConfig[] };
 
 /** A loaded, valid configuration: defaults applied, durations in milliseconds, sources, channels and rules checked
  * by their kind. */
-export type Config = Omit<DecodedConfig, 'sources' | 'alerts'> & { sources: SourceConfig[]; alerts: AlertsConfig };
+export type Config = Omit<DecodedConfig, 'sources' | 'alerts' | 'digests'> & { sources: SourceConfig[]; alerts: AlertsConfig; digests: DigestConfig[] };

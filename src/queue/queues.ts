@@ -8,6 +8,7 @@ export const QueueName = {
   mentions: 'mentions',
   alerts: 'alerts',
   notify: 'notify',
+  digests: 'digests',
 } as const;
 
 export const PollJobSchema = Type.Object(
@@ -41,6 +42,19 @@ export type NotifyJobData = Static<typeof NotifyJobSchema>;
 export function notifyJobId(job: NotifyJobData): string {
   // BullMQ job ids may not contain ":"; event ids and channel ids contain no ".".
   return `${job.eventId}.${job.channelId}`;
+}
+
+/** Send one period's digest to one channel; the summary is read from (or written once to) PostgreSQL. */
+export const DigestJobSchema = Type.Object(
+  { digestId: Type.String({ minLength: 1 }), period: Type.String({ minLength: 1 }), channelId: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+export type DigestJobData = Static<typeof DigestJobSchema>;
+
+/** One job per (digest, period, channel): a second alerter or a restart adding it again queues it once. */
+export function digestJobId(job: DigestJobData): string {
+  // BullMQ job ids may not contain ":"; ids are [a-z0-9-] and periods 2026-11 or 2026-11-03.
+  return `digest.${job.digestId}.${job.period}.${job.channelId}`;
 }
 
 /** Name of the backoff strategy that workers register (see cappedBackoff). */
@@ -115,6 +129,7 @@ export interface Queues {
   mentions: Queue<MentionsJobData>;
   alerts: Queue<AlertsJobData>;
   notify: Queue<NotifyJobData>;
+  digests: Queue<DigestJobData>;
 }
 
 // Each queue's event stream (what QueueEvents listeners read) keeps this many events; completed events carry the
@@ -134,6 +149,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, noti
       defaultJobOptions: notifyJobOptions(notifyAttempts),
       streams,
     }),
+    // A digest retries as an alert message does.
+    digests: new Queue<DigestJobData>(QueueName.digests, { connection, prefix, defaultJobOptions: notifyJobOptions(notifyAttempts), streams }),
   };
   if (onError !== undefined) for (const queue of Object.values(queues) as Queue[]) queue.on('error', onError);
   return queues;

@@ -3,7 +3,6 @@
 import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { loadConfigFile, parseConfig } from '../../src/config/load-config.js';
-import type { TickReport } from '../../src/alerts/alerter.js';
 import type { DeliveryOutcome } from '../../src/alerts/deliver-notification.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { QueueName } from '../../src/queue/queues.js';
@@ -12,6 +11,7 @@ import { createLogger } from '../../src/runtime/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import type { Settings } from '../../src/runtime/settings.js';
 import type { StoreReport } from '../../src/scorer/score-and-store.js';
+import type { EvaluationReport } from '../../workers/alerter.js';
 import { startRoles, type Role, type RunningProcess } from '../../workers/start-roles.js';
 import { watchQueue, type QueueWatch } from './queue-watch.js';
 import { TEST_REDIS_URL, createTestDatabase, uniqueName, type TestDatabase } from './services.js';
@@ -39,10 +39,10 @@ export interface TestSystem {
   polls: QueueWatch<PollOutcome>;
   stores: QueueWatch<StoreReport>;
   /** Alert evaluations (ticks) and notification deliveries, as they complete. */
-  evaluations: QueueWatch<TickReport>;
+  evaluations: QueueWatch<EvaluationReport>;
   deliveries: QueueWatch<DeliveryOutcome>;
-  /** Runs one alert evaluation now (through the queue, as the scheduler does) and answers what it did. */
-  evaluateAlerts(): Promise<TickReport>;
+  /** Runs one alert evaluation now (through the queue, as the scheduler does) and answers what it did (digests too). */
+  evaluateAlerts(): Promise<EvaluationReport>;
   /** GET/POST against the API with a key (the read key unless given). */
   api(path: string, options?: { key?: string | null; method?: string; body?: unknown }): Promise<{ status: number; body: any }>;
   /** Asks the API to poll a source now, then waits until the poll and the batches it queued are stored. */
@@ -95,7 +95,7 @@ export async function startTestSystem(options: {
   });
   const polls = await watchQueue<PollOutcome>(QueueName.poll, prefix, redisUrl);
   const stores = await watchQueue<StoreReport>(QueueName.mentions, prefix, redisUrl);
-  const evaluations = await watchQueue<TickReport>(QueueName.alerts, prefix, redisUrl);
+  const evaluations = await watchQueue<EvaluationReport>(QueueName.alerts, prefix, redisUrl);
   const deliveries = await watchQueue<DeliveryOutcome>(QueueName.notify, prefix, redisUrl);
   const runtime = await createRuntime(settings, config, createLogger(settings.logLevel, sink), options.clock);
   const reloadEnv = options.env ?? {};

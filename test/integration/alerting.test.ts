@@ -120,7 +120,8 @@ async function evaluationAfterMentions(system: TestSystem) {
   return job.result;
 }
 
-const NOTHING = { evaluated: true, episodes: [], messages: [], queued: 0, requeued: 0 };
+// No digest is configured: none is ever due.
+const NOTHING = { evaluated: true, episodes: [], messages: [], queued: 0, requeued: 0, digests: { scheduled: [], requeued: 0 } };
 
 /** The messages of an evaluation as `kind channel`. */
 const told = (report: TickReport) => report.messages.map((message) => `${message.kind} ${message.channelId}${message.silenced ? ' (silenced)' : ''}`);

@@ -135,7 +135,7 @@ describe('parseConfig problems', () => {
   });
 
   it.each([
-    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, database, http, queue, alerts, stories, reports'],
+    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, database, http, queue, alerts, stories, reports, digests'],
     ['brand', withLine('    name: Globex', '    name: Globex\n    keywordz: [x]'), 'brands[1].keywordz', 'id, name, keywords, query, exclude, competitors'],
     ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, expect_every, url, headers'],
     ['api key', withLine('scope: admin }', 'scope: admin, role: x }'), 'api.keys[0].role', 'name, key, scope'],

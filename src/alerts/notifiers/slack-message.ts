@@ -141,6 +141,6 @@ function truncatePlain(text: string, maxChars: number): string {
 }
 
 /** A URL inside `<url|label>`: `|` and `>` would end it early, and Slack reads entities in it like anywhere else. */
-function slackLinkUrl(href: string): string {
+export function slackLinkUrl(href: string): string {
   return href.replace(/\|/g, '%7C').replace(/>/g, '%3E').replace(/</g, '%3C').replace(/&/g, '&amp;');
 }

@@ -1,0 +1,179 @@
+// Exactly one digest per (digest, period, channel): two alerters scheduling the same moment, a restart after the
+// completed jobs were removed from Redis, a failed send retried without resending the channel that succeeded, and a
+// job lost from Redis queued again. Schedulers and digest workers on real PostgreSQL and Redis, a loopback Slack and
+// webhook receiver.
+import type { ServerResponse } from 'node:http';
+import { Worker } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { digestProcessor, type DigestOutcome } from '../../src/analytics/digests/deliver-digest.js';
+import { createDigestScheduler, type DigestScheduler } from '../../src/analytics/digests/digest-scheduler.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { createHttpClient } from '../../src/net/http-client.js';
+import { NOTIFY_BACKOFF, QueueName, closeQueues, createQueues, digestJobId, notifyBackoff, type DigestJobData, type Queues } from '../../src/queue/queues.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
+import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
+import { TEST_REDIS_URL, createTestDatabase, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
+import { scoredMention, storeMentions } from '../helpers/stored-mentions.js';
+
+const SLACK_PATH = '/services/T0E/B0E/opsdigest';
+const HOOK_PATH = '/hooks/ops';
+const logger = createLogger('silent');
+// 08:00 UTC on Wednesday 4 November 2026: the daily digest of Tuesday 3 November is due.
+const T = new Date('2026-11-04T08:00:00Z');
+const DAY_MS = 24 * 3_600_000;
+
+interface AlerterInstance {
+  scheduler: DigestScheduler;
+  close(): Promise<void>;
+}
+
+let db: TestDatabase;
+let queues: Queues;
+let server: FixtureServer;
+let watch: QueueWatch<DigestOutcome>;
+let instances: AlerterInstance[];
+let slackStatuses: number[];
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+  const prefix = uniqueName('bwq');
+  queues = createQueues(redisConnectionOf(TEST_REDIS_URL), prefix, 3);
+  watch = await watchQueue<DigestOutcome>(QueueName.digests, prefix);
+  server = await startFixtureServer();
+  // Slack answers with each status of slackStatuses in turn, then 200.
+  slackStatuses = [];
+  server.route(SLACK_PATH, (_request, response: ServerResponse) => {
+    const status = slackStatuses.shift() ?? 200;
+    response.writeHead(status).end(status === 200 ? 'ok' : 'server error');
+  });
+  server.route(HOOK_PATH, (_request, response: ServerResponse) => void response.writeHead(204).end());
+  instances = [];
+  await storeMentions(db.database, [
+    ...Array.from({ length: 6 }, (_, index) => scoredMention({ key: `tue-${index}`, at: `2026-11-03T1${index}:00:00Z`, label: index === 0 ? 'negative' : 'neutral' })),
+    ...Array.from({ length: 4 }, (_, index) => scoredMention({ key: `wed-${index}`, at: `2026-11-04T1${index}:00:00Z` })),
+  ]);
+});
+
+afterEach(async () => {
+  for (const instance of instances) await instance.close();
+  await watch.close();
+  for (const queue of Object.values(queues)) await queue.obliterate({ force: true });
+  await closeQueues(queues);
+  await server.close();
+  await db.drop();
+});
+
+const config = () =>
+  parseConfig(
+    `
+brands:
+  - { id: acme, name: Acme Corp, keywords: [acme] }
+alerts:
+  delivery: { attempts: 3, backoff: 10ms }
+  channels:
+    - { id: ops-slack, type: slack, url: "${server.baseUrl}${SLACK_PATH}" }
+    - { id: ops-hook, type: webhook, url: "${server.baseUrl}${HOOK_PATH}", secret: "ops-hook-secret-0123456789" }
+digests:
+  - { id: daily-ops, brands: [acme], every: daily, at: "08:00", tz: UTC, channels: [ops-slack, ops-hook] }
+`,
+    {},
+  );
+
+/** What one alerter process runs for digests: its scheduler (ticked by the test) and its digest worker. */
+function startAlerterInstance(): AlerterInstance {
+  const loaded = config();
+  const worker = new Worker<DigestJobData, DigestOutcome>(
+    QueueName.digests,
+    digestProcessor({ config: loaded, database: db.database, notifierDeps: { http: createHttpClient(), timeoutMs: 5_000 }, logger }),
+    {
+      connection: redisConnectionOf(TEST_REDIS_URL),
+      prefix: queues.digests.opts.prefix,
+      settings: { backoffStrategy: (attemptsMade: number, type?: string) => (type === NOTIFY_BACKOFF ? notifyBackoff(attemptsMade, 10) : 0) },
+    },
+  );
+  const instance = {
+    scheduler: createDigestScheduler({ config: loaded, database: db.database, digestQueue: queues.digests, logger }),
+    close: () => worker.close(),
+  };
+  instances.push(instance);
+  return instance;
+}
+
+const key = (period: string, channelId: string) => ({ digestId: 'daily-ops', period, channelId });
+
+async function sent(keys: Array<ReturnType<typeof key>>): Promise<DigestOutcome[]> {
+  const done = await Promise.all(keys.map((each) => watch.next((job) => job.jobId === digestJobId(each), 30_000)));
+  return done.map((job) => job.result);
+}
+
+/** Digest jobs Redis holds in any state. */
+async function jobsInRedis(): Promise<number> {
+  const counts = await queues.digests.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active', 'prioritized');
+  return Object.values(counts).reduce((sum, count) => sum + count, 0);
+}
+
+async function deliveryRows() {
+  const { rows } = await db.database.query<{ period: string; channel_id: string; status: string; attempts: number }>(
+    'SELECT period, channel_id, status, attempts FROM digest_deliveries ORDER BY period, channel_id',
+  );
+  return rows.map((row) => [row.period, row.channel_id, row.status, row.attempts]);
+}
+
+describe('digest delivery', () => {
+  it('sends each channel one digest per period with two alerters, retries a failed channel alone, and sends nothing again after a restart', async () => {
+    const first = startAlerterInstance();
+    const second = startAlerterInstance();
+    slackStatuses = [503];
+    const [one, two] = await Promise.all([first.scheduler.tick(T), second.scheduler.tick(T)]);
+    // Both alerters saw the period due; one of them wrote its deliveries.
+    expect([...one.scheduled, ...two.scheduled].sort((a, b) => a.channelId.localeCompare(b.channelId))).toEqual([
+      key('2026-11-03', 'ops-hook'),
+      key('2026-11-03', 'ops-slack'),
+    ]);
+    expect(await sent([key('2026-11-03', 'ops-slack'), key('2026-11-03', 'ops-hook')])).toEqual(['sent', 'sent']);
+    // Slack failed once and was retried; the webhook, which took it at once, got it once.
+    expect(server.requestsTo(SLACK_PATH)).toHaveLength(2);
+    expect(server.requestsTo(HOOK_PATH)).toHaveLength(1);
+    expect(await deliveryRows()).toEqual([
+      ['2026-11-03', 'ops-hook', 'sent', 1],
+      ['2026-11-03', 'ops-slack', 'sent', 2],
+    ]);
+    // Both channels were told the same figures: the period's summary is written once.
+    const summaries = await db.database.query<{ mentions: number }>("SELECT (summary #> '{brands,0,figures,mentions,value}')::int AS mentions FROM digest_periods");
+    expect(summaries.rows).toEqual([{ mentions: 6 }]);
+    const slackDigest = JSON.parse(server.requestsTo(SLACK_PATH)[1]?.body.toString('utf8') ?? 'null');
+    expect(slackDigest.blocks[1].fields[0].text).toBe('*Mentions*\n6');
+
+    // Both alerters restart, and Redis no longer holds the completed jobs (removeOnComplete, or a flush).
+    await first.close();
+    await second.close();
+    await queues.digests.clean(0, 1000, 'completed');
+    expect(await jobsInRedis()).toBe(0);
+    const restarted = startAlerterInstance();
+    for (const later of [0, 60_000, 2 * 3_600_000]) {
+      expect(await restarted.scheduler.tick(new Date(T.getTime() + later))).toEqual({ scheduled: [], requeued: 0 });
+    }
+    expect(await jobsInRedis()).toBe(0);
+
+    // The next day's digest goes out once per channel.
+    expect((await restarted.scheduler.tick(new Date(T.getTime() + DAY_MS))).scheduled).toEqual([key('2026-11-04', 'ops-slack'), key('2026-11-04', 'ops-hook')]);
+    expect(await sent([key('2026-11-04', 'ops-slack'), key('2026-11-04', 'ops-hook')])).toEqual(['sent', 'sent']);
+    expect([server.requestsTo(SLACK_PATH).length, server.requestsTo(HOOK_PATH).length]).toEqual([3, 2]);
+  });
+
+  it('queues a delivery again when its job was lost from Redis, and sends it once', async () => {
+    const instance = startAlerterInstance();
+    // Written in PostgreSQL, then Redis lost the queue before any worker took the jobs.
+    await instance.close();
+    expect((await instance.scheduler.tick(T)).scheduled).toHaveLength(2);
+    await queues.digests.obliterate({ force: true });
+    const restarted = startAlerterInstance();
+    expect(await restarted.scheduler.tick(new Date(T.getTime() + 30_000))).toEqual({ scheduled: [], requeued: 0 });
+    expect(await restarted.scheduler.tick(new Date(T.getTime() + 61_000))).toEqual({ scheduled: [], requeued: 2 });
+    expect(await sent([key('2026-11-03', 'ops-slack'), key('2026-11-03', 'ops-hook')])).toEqual(['sent', 'sent']);
+    // Later ticks find them sent.
+    expect(await restarted.scheduler.tick(new Date(T.getTime() + 3 * 60_000))).toEqual({ scheduled: [], requeued: 0 });
+    expect([server.requestsTo(SLACK_PATH).length, server.requestsTo(HOOK_PATH).length]).toEqual([1, 1]);
+  });
+});

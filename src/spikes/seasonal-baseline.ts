@@ -1,5 +1,5 @@
 // The expected count of a brand's mentions, fitted afresh from the last week of hourly totals: a recent level times an
-// hour-of-day profile times a day-of-week factor, each a Huber estimate (a spike's hours count as at most a couple of
+// hour-of-day profile times a weekday/weekend factor, each a robust estimate (a spike's hours count as at most a couple of
 // spreads above the fit, so a spike cannot raise the baseline that judges the next one), and the dispersion of the
 // counts around it. A function of the week alone: nothing older than the week can change it.
 import erfcinv from '@stdlib/math-base-special-erfcinv';
@@ -25,7 +25,7 @@ export interface Baseline extends Dispersion {
   level: number;
   /** Multiplier per hour-of-day bin (mean 1). */
   profile: number[];
-  /** Multiplier per day of the week (mean 1 over the days seen). */
+  /** Multiplier per day of the week (mean 1 over the days seen): one for the weekdays, one for the weekend. */
   dayFactors: number[];
   /** The mean day factor of the last day's slots: what `level` already contains of the weekly cycle. */
   recentDayFactor: number;
@@ -197,10 +197,32 @@ function fitShape(slots: readonly HistorySlot[], settings: BaselineSettings, dis
       const memberCounts = members.map((index) => counts[index] as number);
       return robustFactor(memberCounts, bases, dispersion, { value: 1, mentions: DAY_PRIOR_MENTIONS });
     });
-    shape.dayFactors = normalised(shape.dayFactors, seenDays);
+    shape.dayFactors = normalised(weekdayWeekendFactors(shape.dayFactors, seenDays), seenDays);
     shape.level = robustFactor(counts, shapeBases(slots, shape), dispersion, null);
   }
   return shape;
+}
+
+/** Day index (days since the epoch mod 7, 0 = Thursday) of Saturday and Sunday. */
+const WEEKEND_DAYS: ReadonlySet<number> = new Set([2, 3]);
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/**
+ * Day factors reduced to a weekday and a weekend factor: the median of the weekdays seen and the mean of the weekend
+ * days seen. One week holds a single day of each weekday, so a per-weekday factor cannot tell a weekly cycle from an
+ * incident on that day (which would then raise the expectation for the same weekday a week later); five weekdays can.
+ */
+function weekdayWeekendFactors(dayFactors: readonly number[], seenDays: readonly boolean[]): number[] {
+  const weekdays = dayFactors.filter((_, day) => seenDays[day] && !WEEKEND_DAYS.has(day));
+  const weekend = dayFactors.filter((_, day) => seenDays[day] && WEEKEND_DAYS.has(day));
+  const weekdayFactor = weekdays.length > 0 ? medianOf(weekdays) : 1;
+  const weekendFactor = weekend.length > 0 ? weekend.reduce((sum, value) => sum + value, 0) / weekend.length : weekdayFactor;
+  return dayFactors.map((_, day) => (WEEKEND_DAYS.has(day) ? weekendFactor : weekdayFactor));
 }
 
 /** Each slot's expected count at level 1. */

@@ -195,6 +195,25 @@ describe('SpikeDetector on spikes and empty series', () => {
     expect(verdicts[second]?.expected).toBeLessThan(unpoisoned * 1.15);
   });
 
+  it('is not poisoned by an incident on the same weekday a week before: the same rise alerts again', () => {
+    // Monday of the second week, 12:00 to 20:00, five times the usual mentions; the third Monday, 14:00, a ×3 rise.
+    const incident = 7 * BUCKETS_PER_DAY + 12 * BUCKETS_PER_HOUR;
+    const rise = 14 * BUCKETS_PER_DAY + 14 * BUCKETS_PER_HOUR;
+    const weekly = (bucket: number) => (Math.floor(bucket / BUCKETS_PER_DAY) % 7 >= 5 ? 0.6 : 1);
+    const during = (bucket: number, from: number, hours: number) => bucket >= from && bucket < from + hours * BUCKETS_PER_HOUR;
+    const calmRate = (bucket: number) => dailyCycleRate(30, bucket) * weekly(bucket);
+    const rate = (bucket: number) =>
+      calmRate(bucket) * (during(bucket, incident, 8) ? 5 : 1) * (during(bucket, rise, 3) ? 3 : 1);
+    const { firings, verdicts } = replay(countsOf(15, 21, rate));
+    const onTheDay = firings.filter((bucket) => bucket >= 14 * BUCKETS_PER_DAY);
+    expect(onTheDay).toHaveLength(1);
+    expect(onTheDay[0]).toBeGreaterThanOrEqual(rise);
+    expect(onTheDay[0]).toBeLessThan(rise + BUCKETS_PER_HOUR);
+    // The incident raised the expectation a week later by less than 15 %: one Monday is not a weekly cycle.
+    const unpoisoned = replay(countsOf(15, 21, calmRate)).verdicts[rise]?.expected ?? 0;
+    expect(verdicts[rise]?.expected).toBeLessThan(unpoisoned * 1.15);
+  });
+
   it('never alerts on a series of zeros, with finite scores and an expected count of 0', () => {
     const { verdicts, firings } = replay(new Array<number>(9 * BUCKETS_PER_DAY).fill(0));
     expect(firings).toEqual([]);

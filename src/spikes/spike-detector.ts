@@ -3,7 +3,7 @@
 // Method (README "The spike detector" says the same for users):
 // 1. Memory is the last week only (W = 7 days): hourly totals of the last 168 hours and the bucket counts of the last
 //    six hours. Every hour the baseline is fitted afresh from that week (seasonal-baseline.ts): the level of the
-//    last day × an hour-of-day profile × a day-of-week factor, all Huber estimates, so a spike's hours cannot pull
+//    last day × an hour-of-day profile × a weekday/weekend factor, all robust estimates, so a spike's hours cannot pull
 //    the baseline up, while a lasting step is the new level within half a day. Nothing older than the week has any
 //    effect, so a replay that starts anywhere more than a week back gives the same verdicts (backtest = live).
 // 2. The dispersion is measured on the same week: φ, how clumped mentions are within an hour, and per time scale c²,

@@ -2,6 +2,7 @@
 import { backtestCommand } from './backtest.js';
 import { checkConfigCommand } from './check-config.js';
 import type { CliCommand } from './command.js';
+import { digestCommand } from './digest.js';
 import { migrateCommand } from './migrate.js';
 import { previewCommand } from './preview.js';
 import { reportCommand } from './report.js';
@@ -20,4 +21,5 @@ export const COMMANDS = [
   previewCommand,
   backtestCommand,
   reportCommand,
+  digestCommand,
 ] as const satisfies readonly CliCommand[];

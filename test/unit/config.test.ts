@@ -469,6 +469,10 @@ describe('the shipped config files', () => {
     ]);
     expect(config.http.timeout).toBe(15_000);
     expect(config.queue).toEqual({ poll_concurrency: 4, score_concurrency: 2, stalled_after: 30_000, check_schedules_every: 60_000 });
+    expect(config.digests).toEqual([
+      { id: 'weekly-pr', brands: ['acme'], every: 'weekly', at: '09:00', tz: 'Europe/Warsaw', channels: ['pr-slack', 'pr-email'] },
+      { id: 'monthly-kpis', brands: ['acme'], every: 'monthly', at: '09:00', channels: ['pr-email', 'ops-hook'] },
+    ]);
   });
 
   it('config/buzzwatch.example.yaml names api.keys[0].key when STRATEGIST_API_KEY is unset', () => {

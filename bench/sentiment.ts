@@ -15,6 +15,7 @@ import { predict, type ModelClass } from '../src/sentiment/linear-model.js';
 import { detokenizePolish } from '../src/sentiment/polish/detokenize.js';
 import { foldPolish } from '../src/sentiment/polish/polish-fold.js';
 import { POLISH_TRAINING, parsePolEmo, polishExamples, polishTextFeatures, type LabelledSentence } from '../src/sentiment/polish/polish-training.js';
+import { detectLanguage } from '../src/sentiment/mention-language.js';
 import { scoreSentiment } from '../src/sentiment/score-sentiment.js';
 import { trainLinearModel, type TrainingExample, type TrainingOptions } from '../src/sentiment/train-linear-model.js';
 import { formatCount, printTable } from './bench-support.js';
@@ -213,6 +214,39 @@ function main(): void {
   measure('Polish sentences', polishSentences.map((sentence) => detokenizePolish(sentence.text)), 'pl');
   measure('Polish sentences', polishSentences.map((sentence) => sentence.text), 'auto');
   printTable(['texts', 'language', 'n', 'texts/s'], speed);
+  languageDetection(englishTexts.map((rated) => rated.text), polishSentences.map((sentence) => detokenizePolish(sentence.text)));
+}
+
+/**
+ * How often detection (no language declared) reads a text in its own language: English texts, Polish sentences
+ * alone and joined four at a time (mention-sized), and the same Polish without diacritics. `unknown` is read as
+ * English, so for English texts it costs nothing; for Polish it means scored as English.
+ */
+function languageDetection(englishTexts: readonly string[], polishSentences: readonly string[]): void {
+  const joined = (sentences: readonly string[], size: number) =>
+    Array.from({ length: Math.floor(sentences.length / size) }, (_, index) => sentences.slice(index * size, (index + 1) * size).join(' '));
+  const sets: Array<[string, string, readonly string[]]> = [
+    ['English texts', 'en', englishTexts],
+    ['Polish sentences', 'pl', polishSentences],
+    ['Polish, 4 sentences each', 'pl', joined(polishSentences, 4)],
+    ['Polish sentences, no diacritics', 'pl', polishSentences.map((sentence) => foldPolish(sentence.toLowerCase()))],
+  ];
+  const rows = sets
+    .filter(([, , texts]) => texts.length > 0)
+    .map(([name, language, texts]) => {
+      const detected: Array<string | null> = [];
+      const { textsPerSecond } = timed(texts, (text) => {
+        detected.push(detectLanguage(text));
+        return { predicted: 'neutral', score: 0 };
+      });
+      const share = (count: number) => `${((count / detected.length) * 100).toFixed(1)}%`;
+      const right = detected.filter((each) => each === language).length;
+      const unknown = detected.filter((each) => each === null).length;
+      // Shares over every timed pass: the same texts each time, so the same shares as one pass.
+      return [name, language, texts.length.toLocaleString('en-US'), share(right), share(unknown), share(detected.length - right - unknown), formatCount(textsPerSecond)];
+    });
+  console.log('\nlanguage detection (no language declared; unknown is scored as English):');
+  printTable(['texts', 'language', 'n', 'detected right', 'unknown', 'wrong', 'texts/s'], rows);
 }
 
 main();

@@ -1,0 +1,52 @@
+// Reads a V8 .cpuprofile (node --cpu-prof) and totals self time per function, so a bench can print where a process
+// spent its CPU without opening DevTools.
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface SelfTime {
+  /** `function (file:line)` (or the file alone), or a V8 pseudo-frame ("(garbage collector)", "(program)"). */
+  frame: string;
+  ms: number;
+  share: number;
+}
+
+/** The `top` frames by self time; idle time is left out of the shares (it is waiting, not work). */
+export function topSelfTimes(profilePath: string, top = 15): { busyMs: number; frames: SelfTime[]; files: SelfTime[] } {
+  const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile;
+  const frameOf = new Map(profile.nodes.map((node) => [node.id, frameName(node)]));
+  const selfUs = new Map<string, number>();
+  profile.samples.forEach((nodeId, index) => {
+    const frame = frameOf.get(nodeId) ?? '?';
+    selfUs.set(frame, (selfUs.get(frame) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  });
+  selfUs.delete('(idle)');
+  const busyUs = [...selfUs.values()].reduce((sum, us) => sum + us, 0);
+  const byFile = new Map<string, number>();
+  for (const [frame, us] of selfUs) {
+    const file = /\(([^()]*):\d+\)$/.exec(frame)?.[1] ?? frame;
+    byFile.set(file, (byFile.get(file) ?? 0) + us);
+  }
+  const ranked = (totals: Map<string, number>) =>
+    [...totals.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([frame, us]) => ({ frame, ms: us / 1000, share: busyUs === 0 ? 0 : us / busyUs }));
+  return { busyMs: busyUs / 1000, frames: ranked(selfUs), files: ranked(byFile) };
+}
+
+function frameName({ callFrame }: ProfileNode): string {
+  const name = callFrame.functionName === '' ? '(anonymous)' : callFrame.functionName;
+  if (callFrame.url === '') return name;
+  const file = callFrame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/(src|workers|bench)\//, '$1/');
+  return `${name} (${file}:${callFrame.lineNumber + 1})`;
+}

@@ -1,0 +1,270 @@
+// Benchmark: end to end, as an installation runs. N mentions are POSTed as signed webhook pushes (500 each) to a real
+// API process, which queues them; a real scorer process scores and stores them; the figure is mentions/s from the
+// first push until every row is in PostgreSQL. In the same run, the rows it stored are copied into a fresh database of
+// the same schema with plain batched `INSERT … SELECT FROM unnest(…)`: what PostgreSQL alone does with these rows on
+// this machine. Their ratio is the share of the database's own speed the pipeline keeps (target ≥ 0.6), and it is
+// comparable between runs on a loaded machine where the absolute figures are not.
+// Usage: npm run bench:e2e -- [--mentions=N] [--lang=en] [--profile=DIR]
+//   --mentions   how many (default 200 000; env BENCH_E2E_MENTIONS)
+//   --lang       declare this language on every pushed mention (default: none declared, so the scorer detects it)
+//   --profile    run the scorer with node --cpu-prof, write its profile to DIR and print its top self-time functions
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { stringify } from 'yaml';
+import { signBody, SIGNATURE_HEADER } from '../src/net/webhook-signature.js';
+import type { Database } from '../src/store/database.js';
+import {
+  BENCH_BRANDS,
+  BENCH_REDIS_URL,
+  benchQueuePrefix,
+  createBenchDatabase,
+  formatCount,
+  makeMentions,
+  owedCleanup,
+  perSecond,
+  printTable,
+  sizeOption,
+  timed,
+} from './bench-support.js';
+import { topSelfTimes } from './cpu-profile-summary.js';
+
+const mentionCount = sizeOption('mentions', 'BENCH_E2E_MENTIONS', 200_000);
+const declaredLang = stringOption('lang');
+const profileDir = stringOption('profile');
+// A directory of this run's own, so that the profile printed is this run's.
+const profileRunDir = profileDir === undefined ? undefined : join(resolve(profileDir), `scorer-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+
+const PUSH_SIZE = 500;
+const PUSHES_IN_FLIGHT = 4;
+const SOURCE_COUNT = 20;
+const SPAN_DAYS = 60;
+const COPY_BATCH = 500;
+const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+function stringOption(name: string): string | undefined {
+  const flag = process.argv.find((argument) => argument.startsWith(`--${name}=`));
+  return flag?.slice(name.length + 3) || undefined;
+}
+
+const sourceIds = Array.from({ length: SOURCE_COUNT }, (_, index) => `hook-${String(index + 1).padStart(2, '0')}`);
+const secretOf = (sourceId: string) => `bench-secret-${sourceId}-0123456789`;
+
+function configYaml(): string {
+  return stringify({
+    brands: BENCH_BRANDS.map(({ id, name, keywords, exclude, competitors }) => ({ id, name, keywords, exclude, competitors })),
+    sources: sourceIds.map((id) => ({ id, type: 'webhook', secret: secretOf(id) })),
+  });
+}
+
+/** The pushes, ready to send: one source each, in turn, 500 mentions as a webhook sender writes them. */
+function pushBodies(): Array<{ sourceId: string; body: Buffer }> {
+  const mentions = makeMentions({ count: mentionCount, spanDays: SPAN_DAYS });
+  const pushes: Array<{ sourceId: string; body: Buffer }> = [];
+  for (let start = 0; start < mentions.length; start += PUSH_SIZE) {
+    const items = mentions.slice(start, start + PUSH_SIZE).map((mention) => ({
+      id: mention.externalId,
+      url: mention.url,
+      title: mention.title,
+      text: mention.text,
+      author: mention.author,
+      published_at: mention.publishedAt,
+      reach: mention.reach,
+      ...(declaredLang === undefined ? {} : { lang: declaredLang }),
+    }));
+    const sourceId = sourceIds[pushes.length % sourceIds.length] as string;
+    pushes.push({ sourceId, body: Buffer.from(JSON.stringify({ mentions: items })) });
+  }
+  return pushes;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+interface RoleProcess {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** `buzzwatch start --role ROLE` as a child process, as a deployment runs it; resolves once it answers /readyz. */
+async function startRole(role: string, env: Record<string, string>, port: number, nodeFlags: string[] = []): Promise<RoleProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/cli.ts', 'start', '--role', role], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const stop = owedCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the ${role} process exited with ${child.exitCode} during start-up`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((answer) => answer.ok, () => false);
+    if (ready) return { child, stop };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function storedMentions(database: Database): Promise<number> {
+  const { rows } = await database.query<{ stored: string }>('SELECT coalesce(sum(mentions_total), 0) AS stored FROM sources');
+  return Number(rows[0]?.stored ?? 0);
+}
+
+async function pushAll(apiPort: number, pushes: Array<{ sourceId: string; body: Buffer }>): Promise<number> {
+  let next = 0;
+  let matched = 0;
+  const sender = async () => {
+    while (next < pushes.length) {
+      const { sourceId, body } = pushes[next++] as { sourceId: string; body: Buffer };
+      const answer = await fetch(`http://127.0.0.1:${apiPort}/v1/webhooks/${sourceId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(secretOf(sourceId), body) },
+        body,
+      });
+      const reply = (await answer.json()) as { matched?: number };
+      if (answer.status !== 202) throw new Error(`push refused: HTTP ${answer.status} ${JSON.stringify(reply)}`);
+      matched += reply.matched ?? 0;
+    }
+  };
+  await Promise.all(Array.from({ length: PUSHES_IN_FLIGHT }, sender));
+  return matched;
+}
+
+interface TableCopy {
+  table: string;
+  columns: Array<{ name: string; type: string }>;
+  /** Column-major: one array of text values (or null) per column. */
+  values: Array<Array<string | null>>;
+}
+
+/** Every row of `table` as text, column by column (story links left out: the copy has no stories). */
+async function readTable(database: Database, table: string, leaveOut: string[] = []): Promise<TableCopy> {
+  const { rows: columns } = await database.query<{ name: string; type: string }>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`,
+    [table],
+  );
+  const kept = columns.filter((column) => !leaveOut.includes(column.name));
+  const { rows } = await database.query<{ values: Array<string | null> }>({
+    text: `SELECT ARRAY[${kept.map((column) => `${quoted(column.name)}::text`).join(', ')}] AS values FROM ${quoted(table)}`,
+  });
+  const values = kept.map((_, column) => rows.map((row) => row.values[column] ?? null));
+  return { table, columns: kept, values };
+}
+
+function quoted(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+/** The plain way: one `INSERT … SELECT FROM unnest(…)` per batch of rows, each batch its own transaction. */
+async function copyInBatches(database: Database, copy: TableCopy): Promise<void> {
+  const names = copy.columns.map((column) => quoted(column.name)).join(', ');
+  const unnest = copy.columns.map((_, index) => `$${index + 1}::text[]`).join(', ');
+  const casts = copy.columns.map((column, index) => `c${index}::${column.type}`).join(', ');
+  const aliases = copy.columns.map((_, index) => `c${index}`).join(', ');
+  const sql = `INSERT INTO ${quoted(copy.table)} (${names}) SELECT ${casts} FROM unnest(${unnest}) AS input(${aliases})`;
+  const rowCount = copy.values[0]?.length ?? 0;
+  for (let start = 0; start < rowCount; start += COPY_BATCH) {
+    await database.query(sql, copy.values.map((column) => column.slice(start, start + COPY_BATCH)));
+  }
+}
+
+function printProfile(directory: string): void {
+  // The main thread's profile is the largest: tsx's loader thread writes one too.
+  const [file] = readdirSync(directory)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((name) => join(directory, name))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  if (file === undefined) return console.log(`no .cpuprofile written in ${directory}`);
+  const { busyMs, frames, files } = topSelfTimes(file);
+  console.log(`\nscorer CPU profile ${file}: ${(busyMs / 1000).toFixed(1)} s busy; top self time by function and by file:`);
+  printTable(['function', 'self ms', 'share'], frames.map((frame) => [frame.frame, frame.ms.toFixed(0), percent(frame.share)]));
+  console.log('');
+  printTable(['file', 'self ms', 'share'], files.map((each) => [each.frame, each.ms.toFixed(0), percent(each.share)]));
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Promise<{ stored: number; ms: number; pushMs: number; db: Awaited<ReturnType<typeof createBenchDatabase>> }> {
+  const db = await createBenchDatabase();
+  const { prefix, obliterate } = benchQueuePrefix();
+  const configDir = mkdtempSync(join(tmpdir(), 'bwbench-e2e-'));
+  const cleanConfig = owedCleanup(async () => rmSync(configDir, { recursive: true, force: true }));
+  const configFile = join(configDir, 'buzzwatch.yaml');
+  writeFileSync(configFile, configYaml());
+  const [apiPort, scorerPort] = [await freePort(), await freePort()];
+  const env = { BUZZWATCH_CONFIG: configFile, DATABASE_URL: db.url, REDIS_URL: BENCH_REDIS_URL, BUZZWATCH_QUEUE_PREFIX: prefix };
+  const profileFlags = profileRunDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileRunDir}`];
+  const api = await startRole('api', { ...env, PORT: String(apiPort) }, apiPort);
+  const scorer = await startRole('scorer', { ...env, PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, profileFlags);
+  try {
+    let pushMs = 0;
+    const { result: stored, ms } = await timed(async () => {
+      const pushed = await timed(() => pushAll(apiPort, pushes));
+      pushMs = pushed.ms;
+      for (;;) {
+        const count = await storedMentions(db.database);
+        if (count >= pushed.result) return count;
+        if (scorer.child.exitCode !== null) throw new Error(`the scorer exited with ${scorer.child.exitCode}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    return { stored, ms, pushMs, db };
+  } finally {
+    await scorer.stop();
+    await api.stop();
+    await obliterate();
+    await cleanConfig();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:e2e: ${formatCount(mentionCount)} mentions, ${PUSH_SIZE} per signed push to ${SOURCE_COUNT} webhook sources (${PUSHES_IN_FLIGHT} in flight), ${BENCH_BRANDS.length} brands, ${SPAN_DAYS} days; language ${declaredLang === undefined ? 'not declared (detected)' : `declared ${declaredLang}`}`);
+  console.log(`api and scorer as child processes (buzzwatch start --role …), node ${process.version}`);
+  if (profileRunDir !== undefined) {
+    mkdirSync(profileRunDir, { recursive: true });
+    console.log(`scorer profiled with --cpu-prof into ${profileRunDir}`);
+  }
+  const pushes = pushBodies();
+  const pipeline = await endToEnd(pushes);
+  const copyDb = await createBenchDatabase();
+  try {
+    const mentions = await readTable(pipeline.db.database, 'mentions');
+    const links = await readTable(pipeline.db.database, 'mention_brands', ['story_id']);
+    const rows = mentions.values[0]?.length ?? 0;
+    const { ms: copyMs } = await timed(async () => {
+      await copyInBatches(copyDb.database, mentions);
+      await copyInBatches(copyDb.database, links);
+    });
+    const e2eRate = perSecond(pipeline.stored, pipeline.ms);
+    const copyRate = perSecond(rows, copyMs);
+    printTable(
+      ['path', 'mentions', 'seconds', 'mentions/s'],
+      [
+        ['webhook → queue → scorer → PostgreSQL', formatCount(pipeline.stored), (pipeline.ms / 1000).toFixed(1), formatCount(e2eRate)],
+        ['  of which pushes accepted (202)', formatCount(mentionCount), (pipeline.pushMs / 1000).toFixed(1), formatCount(perSecond(mentionCount, pipeline.pushMs))],
+        [`plain INSERT … SELECT FROM unnest (${COPY_BATCH} rows, mentions + brand links)`, formatCount(rows), (copyMs / 1000).toFixed(1), formatCount(copyRate)],
+      ],
+    );
+    console.log(`ratio end to end / plain insert: ${(e2eRate / copyRate).toFixed(2)} (target ≥ 0.6)`);
+  } finally {
+    await copyDb.drop();
+    await pipeline.db.drop();
+  }
+  if (profileRunDir !== undefined) printProfile(profileRunDir);
+}
+
+await main();

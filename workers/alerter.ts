@@ -15,6 +15,7 @@ import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
 import { alerterLastTick, alerterTickDuration, deliveryLatency, scheduleRepairs, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
+import { keepMentionsMaintained, maintenanceDeps } from '../src/retention/mention-maintenance.js';
 import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
 export const ALERT_TICK_SCHEDULER = 'alerts-tick';
@@ -47,6 +48,7 @@ export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
     return true;
   };
   await ensureTickScheduler();
+  const maintenance = keepMentionsMaintained(maintenanceDeps(runtime, logger));
 
   const tick = async (): Promise<EvaluationReport> => {
     const started = performance.now();
@@ -122,6 +124,7 @@ export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
     },
     close: async () => {
       keeper.stop();
+      await maintenance.stop();
       await closeWorker(evaluator, evaluateConnection, SHUTDOWN_GRACE_MS);
       await closeWorker(notifier, notifyConnection, SHUTDOWN_GRACE_MS);
       await closeWorker(digestSender, digestConnection, SHUTDOWN_GRACE_MS);

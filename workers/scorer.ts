@@ -6,6 +6,7 @@ import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
 import { scorerBatchDuration, scorerMentions, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
+import { keepMentionsMaintained, maintenanceDeps } from '../src/retention/mention-maintenance.js';
 import { mentionsProcessor, type StoreReport } from '../src/scorer/score-and-store.js';
 import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
@@ -16,6 +17,8 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
   const connection = createWorkerConnection(runtime.settings.redisUrl);
   // The processor reads the runtime's brand phrases at each batch, so a reloaded config applies to the next one.
   const storeBatch = mentionsProcessor(runtime, logger);
+  // Before a batch can need them: the coming months' partitions (and retention, if configured).
+  const maintenance = keepMentionsMaintained(maintenanceDeps(runtime, logger));
   const timedStoreBatch = async (job: Job<MentionsJobData>): Promise<StoreReport> => {
     const started = performance.now();
     try {
@@ -24,7 +27,9 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
       const received = Array.isArray(job.data.mentions) ? job.data.mentions.length : 0;
       scorerMentions.inc({ outcome: 'inserted' }, report.insertedIds.length);
       scorerMentions.inc({ outcome: 'rejected' }, report.rejected.length);
-      scorerMentions.inc({ outcome: 'duplicate' }, Math.max(0, received - report.insertedIds.length - report.rejected.length));
+      scorerMentions.inc({ outcome: 'expired' }, report.expired);
+      const duplicates = received - report.insertedIds.length - report.rejected.length - report.expired;
+      scorerMentions.inc({ outcome: 'duplicate' }, Math.max(0, duplicates));
       return report;
     } catch (error) {
       scorerBatchDuration.observe({ outcome: 'failed' }, secondsSince(started));
@@ -56,6 +61,9 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
     async reload(config) {
       worker.concurrency = config.queue.score_concurrency;
     },
-    close: () => closeWorker(worker, connection, SHUTDOWN_GRACE_MS),
+    async close() {
+      await maintenance.stop();
+      await closeWorker(worker, connection, SHUTDOWN_GRACE_MS);
+    },
   };
 }

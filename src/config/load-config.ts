@@ -20,6 +20,7 @@ import {
   MIN_CHECK_SCHEDULES_EVERY,
   MIN_HTTP_TIMEOUT,
   MIN_QUERY_TIMEOUT,
+  MIN_MENTION_RETENTION,
   MIN_REQUEST_TIMEOUT,
   MIN_STALLED_AFTER,
   type Config,
@@ -179,6 +180,7 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
       ['api.request_timeout', ((document as Entry | null)?.api as Entry | undefined)?.request_timeout, MIN_REQUEST_TIMEOUT],
       ['queue.check_schedules_every', ((document as Entry | null)?.queue as Entry | undefined)?.check_schedules_every, MIN_CHECK_SCHEDULES_EVERY],
       ['api.query_timeout', ((document as Entry | null)?.api as Entry | undefined)?.query_timeout, MIN_QUERY_TIMEOUT],
+      ['retention.mentions', ((document as Entry | null)?.retention as Entry | undefined)?.mentions, MIN_MENTION_RETENTION],
     ]),
   );
   problems.push(

@@ -50,6 +50,8 @@ export const MIN_STALLED_AFTER = '2s';
 export const MIN_REQUEST_TIMEOUT = '1s';
 export const MIN_CHECK_SCHEDULES_EVERY = '1s';
 export const MIN_QUERY_TIMEOUT = '100ms';
+/** The monthly report compares a month with the one before: shorter retention would empty its comparison. */
+export const MIN_MENTION_RETENTION = '62d';
 
 export const ConfigSchema = Type.Object(
   {
@@ -108,6 +110,13 @@ export const ConfigSchema = Type.Object(
     ),
     reports: ReportsSchema,
     digests: DigestsSchema,
+    retention: Type.Object(
+      {
+        // Mentions older than this are deleted (whole months at once) and not stored when they arrive; absent: kept.
+        mentions: Type.Optional(Duration()),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

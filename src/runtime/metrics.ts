@@ -44,7 +44,7 @@ export const scorerBatchDuration = new Histogram({
 
 export const scorerMentions = new Counter({
   name: 'buzzwatch_scorer_mentions_total',
-  help: 'Mentions in the batches this process stored: inserted (new), duplicate (already stored) or rejected.',
+  help: 'Mentions in the batches this process stored: inserted (new), duplicate (already stored), rejected, or expired (older than retention.mentions).',
   labelNames: ['outcome'] as const,
   registers: [processMetrics],
 });
@@ -74,6 +74,18 @@ export const scheduleRepairs = new Counter({
   name: 'buzzwatch_schedule_repairs_total',
   help: 'Job schedulers found missing or changed in Redis and put back by this process (poll, alerts).',
   labelNames: ['queue'] as const,
+  registers: [processMetrics],
+});
+
+export const mentionPartitionsCreated = new Counter({
+  name: 'buzzwatch_mention_partitions_created_total',
+  help: 'Monthly partitions of mentions created by this process (ahead of time, or for rows waiting in the default).',
+  registers: [processMetrics],
+});
+
+export const mentionsExpired = new Counter({
+  name: 'buzzwatch_mentions_expired_total',
+  help: 'Mentions this process removed because they were older than retention.mentions (whole months and single rows).',
   registers: [processMetrics],
 });
 

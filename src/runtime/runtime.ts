@@ -37,6 +37,8 @@ export interface Runtime {
   brandPhrases: Map<string, WordToken[][]>;
   /** Story assignment settings for the scorer (config `stories:`). */
   stories: Partial<StoryOptions>;
+  /** Config `retention.mentions` in milliseconds: older mentions are not stored; undefined keeps them all. */
+  mentionRetentionMs: number | undefined;
   sources: Map<string, Source>;
   /** Paces API calls across every poller process (see PollContext.throttle). */
   throttle: Throttle;
@@ -115,13 +117,16 @@ export async function createRuntime(
   return runtime;
 }
 
-function compiledFrom(config: Config): Pick<Runtime, 'config' | 'http' | 'brandRules' | 'brandPhrases' | 'stories' | 'sources'> {
+function compiledFrom(
+  config: Config,
+): Pick<Runtime, 'config' | 'http' | 'brandRules' | 'brandPhrases' | 'stories' | 'mentionRetentionMs' | 'sources'> {
   return {
     config,
     http: httpClientFor(config),
     brandRules: compileBrandRules(config.brands),
     brandPhrases: brandKeywordPhrases(config.brands),
     stories: { quietPeriodMs: config.stories.quiet_period },
+    mentionRetentionMs: config.retention.mentions,
     sources: new Map(config.sources.map((sourceConfig) => [sourceConfig.id, createSource(sourceConfig, config.brands)] as const)),
   };
 }

@@ -20,6 +20,10 @@ export interface ScoreDeps {
   brandPhrases: ReadonlyMap<string, WordToken[][]>;
   /** Story assignment settings (config `stories:`); the defaults when absent. */
   stories?: Partial<StoryOptions>;
+  /** Mentions older than this (config `retention.mentions`) are not stored; absent: all are. */
+  mentionRetentionMs?: number | undefined;
+  /** "Now" for retention; the wall clock when absent. */
+  clock?: () => Date;
 }
 
 export interface RejectedMention {
@@ -34,6 +38,8 @@ export interface StoreReport {
   insertedIds: string[];
   /** Mentions that can never be stored (invalid, or refused by PostgreSQL), with why. */
   rejected: RejectedMention[];
+  /** Valid mentions not stored because they occurred before the retention (config `retention.mentions`). */
+  expired: number;
 }
 
 /** The job's payload is not a mentions batch at all; retrying cannot help. */
@@ -51,11 +57,12 @@ export function scoreMention(mention: Mention, brandPhrases: ReadonlyMap<string,
 }
 
 export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<StoreReport> {
-  const { valid, rejected } = validMentions(data);
+  const { valid: received, rejected } = validMentions(data);
+  const valid = withinRetention(received, deps);
   const scored = valid.map(({ mention }) => scoreMention(mention, deps.brandPhrases));
   try {
     const { insertedIds } = await inTransaction(deps.database, (client) => insertMentionsWithStories(client, scored, deps.stories));
-    return { insertedIds, rejected };
+    return { insertedIds, rejected, expired: received.length - valid.length };
   } catch (error) {
     if (!isRowDataError(error)) throw error; // connection trouble and the like: the whole batch is retried
   }
@@ -69,7 +76,21 @@ export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<Sto
       rejected.push({ index: valid[position]?.index ?? -1, id: mention.id, reason: `refused by PostgreSQL: ${(error as Error).message}` });
     }
   }
-  return { insertedIds, rejected };
+  return { insertedIds, rejected, expired: received.length - valid.length };
+}
+
+/**
+ * The mentions that occurred within the retention: an older one (a backfill reaching far back) would be deleted by the
+ * next retention run, so it is not stored at all. Its time is the one it would be stored at (see insertMentions).
+ */
+function withinRetention<Entry extends { mention: Mention }>(entries: Entry[], deps: ScoreDeps): Entry[] {
+  if (deps.mentionRetentionMs === undefined) return entries;
+  const keepSinceMs = (deps.clock?.() ?? new Date()).getTime() - deps.mentionRetentionMs;
+  return entries.filter(({ mention }) => {
+    const seenMs = Date.parse(mention.seenAt);
+    const publishedMs = mention.publishedAt === null ? seenMs : Date.parse(mention.publishedAt);
+    return Math.min(publishedMs, seenMs) >= keepSinceMs;
+  });
 }
 
 function validMentions(data: unknown): { valid: Array<{ index: number; mention: Mention }>; rejected: RejectedMention[] } {

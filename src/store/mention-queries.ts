@@ -79,8 +79,8 @@ interface MentionRow {
 const MENTION_COLUMNS = `m.id, m.source_id, m.source_type, m.url, m.title, m.content, m.author, m.lang, m.published_at,
   m.seen_at, m.occurred_at, m.backfill, m.reach, m.sentiment_label, m.sentiment_score, m.model_sentiment_label,
   m.sentiment_version, m.sentiment_override, m.sentiment_override_by, m.sentiment_override_at,
-  ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS brands,
-  ARRAY(SELECT story_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS story_ids`;
+  ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS brands,
+  ARRAY(SELECT story_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS story_ids`;
 
 function toStoredMention(row: MentionRow): StoredMention {
   return {
@@ -146,12 +146,12 @@ export async function listMentions(database: Database, filter: MentionFilter): P
   const idColumn = walk === 'brand' ? 'mb.mention_id' : `${walked}.id`;
   let from = 'mentions m';
   let prelude = '';
-  if (walk === 'brand') from = 'mention_brands mb JOIN mentions m ON m.id = mb.mention_id';
+  if (walk === 'brand') from = 'mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at';
   if (walk === 'hits') {
     // MATERIALIZED, and ordered by the CTE's own columns, so PostgreSQL cannot fall back to walking by time.
     prelude = `WITH hits AS MATERIALIZED (
       SELECT id, occurred_at FROM mentions WHERE search @@ websearch_to_tsquery('simple', ${param(tsquery)}))`;
-    from = 'hits h JOIN mentions m ON m.id = h.id';
+    from = 'hits h JOIN mentions m ON m.id = h.id AND m.occurred_at = h.occurred_at';
   }
   const conditions: string[] = [];
   if (walk === 'brand') {
@@ -159,10 +159,10 @@ export async function listMentions(database: Database, filter: MentionFilter): P
     if (filter.story !== undefined) conditions.push(`mb.story_id = ${param(filter.story)}`);
   } else if (filter.brand !== undefined) {
     // An EXISTS on the walk: PostgreSQL plans it far better than a join of two filtered tables (bench:api).
-    conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand_id = ${param(filter.brand)})`);
+    conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.brand_id = ${param(filter.brand)})`);
   }
   if (walk !== 'brand' && filter.story !== undefined) {
-    conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.story_id = ${param(filter.story)})`);
+    conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.story_id = ${param(filter.story)})`);
   }
   if (walk === 'time' && tsquery !== undefined) {
     conditions.push(`m.search @@ websearch_to_tsquery('simple', ${param(tsquery)})`);

@@ -68,7 +68,7 @@ export async function mentionsToRescore(database: Database, selection: RescoreSe
   }
   const { rows } = await database.query<{ id: string; title: string | null; content: string; lang: string | null; brands: string[]; occurred_at: Date }>(
     `SELECT m.id, m.title, m.content, m.lang, m.occurred_at,
-            ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id ORDER BY brand_id) AS brands
+            ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS brands
        FROM mentions m
       WHERE ${conditions.join(' AND ')}
       ORDER BY m.occurred_at, m.id

@@ -27,25 +27,33 @@ export interface NewLink {
 export async function insertMentions(client: DatabaseClient, batch: ScoredMention[]): Promise<InsertReport> {
   const mentions = mergeDuplicates(batch);
   if (mentions.length === 0) return { insertedIds: [], newLinks: [] };
+  // The id is claimed in mention_ids first (its primary key is what makes a mention exactly once, 010 migration);
+  // only the ids claimed by this statement become rows of the partitioned mentions table, at the time they were
+  // claimed with. A redelivery, whatever its occurred_at, finds its id taken and stores nothing.
   const inserted = await client.query<{ id: string; source_id: string; source_type: string; seen_at: Date }>(
-    `INSERT INTO mentions (id, source_id, source_type, external_id, url, title, content, author, lang, published_at,
+    `WITH batch AS (
+       SELECT input.*, published_ms, seen_ms, least(coalesce(published_ms, seen_ms), seen_ms) AS occurred_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::timestamptz[], $11::timestamptz[], $12::boolean[], $13::float8[], $14::text[],
+                     $15::real[], $16::text[], $17::integer[])
+           AS input(id, source_id, source_type, external_id, url, title, content, author, lang, published_at, seen_at,
+                    backfill, reach, sentiment_label, sentiment_score, search_text, sentiment_version),
+         -- Millisecond precision, as JavaScript and the API's cursors have it: a microsecond tail would make keyset
+         -- pages skip rows.
+         LATERAL (SELECT date_trunc('milliseconds', published_at) AS published_ms,
+                         date_trunc('milliseconds', seen_at) AS seen_ms) AS truncated),
+     claimed AS (
+       INSERT INTO mention_ids (id, occurred_at) SELECT id, occurred_at FROM batch
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id)
+     -- Only claimed rows reach to_tsvector: a redelivered batch builds no text-search vector.
+     INSERT INTO mentions (id, source_id, source_type, external_id, url, title, content, author, lang, published_at,
                            seen_at, occurred_at, backfill, reach, sentiment_label, model_sentiment_label,
                            sentiment_score, sentiment_version, search)
      SELECT id, source_id, source_type, external_id, url, title, content, author, lang, published_ms,
-            seen_ms, least(coalesce(published_ms, seen_ms), seen_ms), backfill, reach, sentiment_label, sentiment_label,
+            seen_ms, occurred_at, backfill, reach, sentiment_label, sentiment_label,
             sentiment_score, sentiment_version, to_tsvector('simple', search_text)
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::timestamptz[], $11::timestamptz[], $12::boolean[], $13::float8[], $14::text[],
-                   $15::real[], $16::text[], $17::integer[])
-         AS input(id, source_id, source_type, external_id, url, title, content, author, lang, published_at, seen_at,
-                  backfill, reach, sentiment_label, sentiment_score, search_text, sentiment_version),
-       -- Millisecond precision, as JavaScript and the API's cursors have it: a microsecond tail would make keyset
-       -- pages skip rows.
-       LATERAL (SELECT date_trunc('milliseconds', published_at) AS published_ms,
-                       date_trunc('milliseconds', seen_at) AS seen_ms) AS truncated
-      -- A redelivered batch skips the text-search vector of rows that are already stored.
-      WHERE NOT EXISTS (SELECT 1 FROM mentions stored WHERE stored.id = input.id)
-     ON CONFLICT (id) DO NOTHING
+       FROM batch JOIN claimed USING (id)
      RETURNING id, source_id, source_type, seen_at`,
     [
       mentions.map((mention) => mention.id),
@@ -72,9 +80,11 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
   // The brand_stats rollups follow these rows by trigger (006_brand_stats.sql).
   const newLinks = await client.query<{ mention_id: string; brand_id: string; occurred_at: Date }>(
     `INSERT INTO mention_brands (mention_id, brand_id, occurred_at, sentiment_label, backfill)
-     SELECT link.mention_id, link.brand_id, mentions.occurred_at, mentions.sentiment_label, mentions.backfill
+     SELECT link.mention_id, link.brand_id, m.occurred_at, m.sentiment_label, m.backfill
        FROM unnest($1::text[], $2::text[]) AS link(mention_id, brand_id)
-       JOIN mentions ON mentions.id = link.mention_id
+       -- The key gives the mention's time, so each lookup reads one partition.
+       JOIN mention_ids k ON k.id = link.mention_id
+       JOIN mentions m ON m.id = k.id AND m.occurred_at = k.occurred_at
      ON CONFLICT DO NOTHING
      RETURNING mention_id, brand_id, occurred_at`,
     [links.map(([mentionId]) => mentionId), links.map(([, brandId]) => brandId)],

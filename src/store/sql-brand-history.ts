@@ -19,7 +19,7 @@ function filterSql(filter: WindowFilter, parameters: unknown[]): string {
   return sql;
 }
 
-const WINDOW_FROM = `FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id
+const WINDOW_FROM = `FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
   WHERE mb.brand_id = $1 AND mb.occurred_at >= $2 AND mb.occurred_at < $3 AND NOT m.backfill`;
 // Counts need no column of mentions: mention_brands carries the label and the backfill flag (003 migration), so a
 // week of a busy brand is one index-only range scan.

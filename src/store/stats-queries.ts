@@ -129,7 +129,7 @@ export async function sentimentCounts(database: Database, scope: CountScope, buc
              SELECT mb.brand_id, mb.occurred_at, 1, (mb.sentiment_label = 'positive')::int,
                     (mb.sentiment_label = 'neutral')::int, (mb.sentiment_label = 'negative')::int,
                     (mb.sentiment_label NOT IN ${KNOWN_LABELS})::int, coalesce(m.reach, 0)
-               FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id
+               FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
               WHERE ${where.rawWhere}) AS counted
       GROUP BY 1, 2`,
     parameters.values,
@@ -168,7 +168,7 @@ export async function facetCounts(database: Database, scope: CountScope, facet: 
              UNION ALL
              SELECT mb.brand_id, mb.occurred_at, ${FACET_KEY_SQL[facet]}, 1, (mb.sentiment_label = 'negative')::int,
                     coalesce(m.reach, 0)
-               FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id
+               FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
               WHERE ${where.rawWhere}) AS counted
       GROUP BY 1, 2, 3
      HAVING sum(total) > 0`,
@@ -229,7 +229,7 @@ export async function sampleMentionTexts(database: Database, scope: CountScope, 
     of: number;
   }>(
     `WITH links AS (
-       SELECT mb.mention_id, mb.sentiment_label, row_number() OVER (ORDER BY mb.occurred_at, mb.mention_id) AS position,
+       SELECT mb.mention_id, mb.occurred_at, mb.sentiment_label, row_number() OVER (ORDER BY mb.occurred_at, mb.mention_id) AS position,
               count(*) OVER () AS of
          FROM mention_brands mb
         WHERE mb.brand_id = ANY(${brands}) AND mb.occurred_at >= ${since} AND mb.occurred_at < ${until} ${backfill}),
@@ -237,7 +237,7 @@ export async function sampleMentionTexts(database: Database, scope: CountScope, 
        SELECT * FROM links WHERE position % greatest(1, ceil(of::float8 / ${cap}))::bigint = 0 LIMIT ${cap})
      SELECT m.title, m.content, m.lang, picked.sentiment_label = 'negative' AS negative, coalesce(m.reach, 0) AS reach,
             picked.of::int AS of
-       FROM picked JOIN mentions m ON m.id = picked.mention_id`,
+       FROM picked JOIN mentions m ON m.id = picked.mention_id AND m.occurred_at = picked.occurred_at`,
     parameters.values,
   );
   return {
@@ -273,7 +273,7 @@ export async function worstMentions(database: Database, scope: CountScope, limit
   }>(
     `SELECT m.id, m.url, m.title, m.content, mention_site(m.url, m.source_id) AS site, m.author, m.occurred_at, m.reach,
             m.sentiment_score
-       FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id
+       FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
       WHERE mb.brand_id = ANY($1) AND mb.occurred_at >= $2 AND mb.occurred_at < $3 AND mb.sentiment_label = 'negative'
         ${scope.includeBackfill ? '' : 'AND NOT mb.backfill'}
       ORDER BY m.sentiment_score ASC, coalesce(m.reach, 0) DESC, m.id

@@ -63,7 +63,8 @@ const SENTIMENT_CONDITION: Record<StorySentiment, string> = {
 // and the first URL of each of its first three sites. Computed for one page of stories only.
 const SUMMARY_COLUMNS = `s.id, s.brand_id, s.title, s.first_seen_at, s.last_seen_at, s.mentions, s.sites, s.negative_mentions,
   s.first_site, s.open,
-  (SELECT count(DISTINCT m.author)::int FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id
+  (SELECT count(DISTINCT m.author)::int FROM mention_brands mb
+    JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
     WHERE mb.story_id = s.id) AS authors,
   (SELECT count(*)::int FROM story_sites ss WHERE ss.story_id = s.id
     AND ss.first_seen_at > s.last_seen_at - interval '6 hours') AS sites_last_6h,

@@ -81,10 +81,12 @@ export async function lockMentionsTable(databaseUrl: string): Promise<MentionsLo
 /** The backend pid of a scorer's INSERT once PostgreSQL shows it waiting for the lock (there is no event for it). */
 export async function blockedInsertPid(database: Database): Promise<number> {
   let pid: number | undefined;
+  // insertMentions claims the ids in mention_ids first; pg_stat_activity cuts a statement at 1 kB.
   await until('the scorer’s INSERT waits for the lock on mentions', async () => {
     const { rows } = await database.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO mentions %'`,
+        WHERE datname = current_database() AND wait_event_type = 'Lock'
+              AND (query LIKE '%INSERT INTO mention_ids%' OR query LIKE 'INSERT INTO mentions %')`,
     );
     pid = rows[0]?.pid;
     return pid !== undefined;

@@ -136,7 +136,7 @@ export async function mentionsWithBrands(database: Database, sourceId: string, o
     `SELECT m.url, m.external_id, m.title, m.content, m.author, m.lang, m.published_at, m.backfill, m.reach,
             array_agg(b.brand_id ORDER BY b.brand_id) AS brands
        FROM mentions m JOIN mention_brands b ON b.mention_id = m.id
-      WHERE m.source_id = $1 GROUP BY m.id ORDER BY m.${orderBy}`,
+      WHERE m.source_id = $1 GROUP BY m.id, m.occurred_at ORDER BY m.${orderBy}`,
     [sourceId],
   );
   return rows;

@@ -123,7 +123,7 @@ ${TEST_API_KEYS}`,
     expect(feedPoll).toMatchObject({ status: 'ok', items: 3, mentions: 3, jobIds: [expect.any(String)] });
     const feedJobIds = feedPoll?.status === 'ok' ? feedPoll.jobIds : [];
     const feedBatches = system.stores.completed.filter((job) => feedJobIds.includes(job.jobId));
-    expect(feedBatches.map((job) => job.result)).toEqual([{ insertedIds: expect.any(Array), rejected: [] }]);
+    expect(feedBatches.map((job) => job.result)).toEqual([{ insertedIds: expect.any(Array), rejected: [], expired: 0 }]);
     expect(feedBatches[0]?.result.insertedIds).toHaveLength(3);
     expect(system.logLines.filter((line) => line.includes('mentions set aside'))).toEqual([]);
   });

@@ -57,7 +57,7 @@ async function storedRows(system: TestSystem): Promise<StoredRow[]> {
     `SELECT m.id, m.source_id, m.source_type, m.external_id, m.url, m.title, m.content, m.author, m.lang, m.published_at,
             m.reach, m.backfill, array_agg(mb.brand_id ORDER BY mb.brand_id) AS brands
        FROM mentions m JOIN mention_brands mb ON mb.mention_id = m.id
-      GROUP BY m.id ORDER BY m.id`,
+      GROUP BY m.id, m.occurred_at ORDER BY m.id`,
   );
   return rows;
 }
@@ -114,7 +114,7 @@ describe('POST /v1/webhooks/:sourceId', () => {
     answers.push(first.answer);
     expect(first.answer.status).toBe(202);
     expect(first.answer.body).toEqual({ accepted: 1, matched: 1 });
-    expect(first.report).toEqual({ insertedIds: [pressId('story-1')], rejected: [] });
+    expect(first.report).toEqual({ insertedIds: [pressId('story-1')], rejected: [], expired: 0 });
     expect(await storedRows(system)).toEqual([
       {
         id: pressId('story-1'),
@@ -137,7 +137,7 @@ describe('POST /v1/webhooks/:sourceId', () => {
     answers.push(again.answer);
     expect(again.answer.status).toBe(202);
     expect(again.answer.body).toEqual({ accepted: 1, matched: 1 });
-    expect(again.report).toEqual({ insertedIds: [], rejected: [] });
+    expect(again.report).toEqual({ insertedIds: [], rejected: [], expired: 0 });
     expect((await storedRows(system)).map((row) => row.id)).toEqual([pressId('story-1')]);
 
     // A push is the source's sign of life.
@@ -461,7 +461,7 @@ describe('Redis unreachable', () => {
       await stores.close();
     }
     expect(answer.status).toBe(202);
-    expect(report).toEqual({ insertedIds: [pressId('after-outage')], rejected: [] });
+    expect(report).toEqual({ insertedIds: [pressId('after-outage')], rejected: [], expired: 0 });
     expect((await storedRows(system)).map((row) => row.id)).toEqual([pressId('after-outage')]);
     // The refused request left no job behind: the only one Redis ever held is the later push's.
     expect(await jobsEverQueued(system.runtime.queues.mentions)).toBe(1);

@@ -135,7 +135,7 @@ describe('parseConfig problems', () => {
   });
 
   it.each([
-    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, database, http, queue, alerts, stories, reports, digests'],
+    ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, database, http, queue, alerts, stories, reports, digests, retention'],
     ['brand', withLine('    name: Globex', '    name: Globex\n    keywordz: [x]'), 'brands[1].keywordz', 'id, name, keywords, query, exclude, competitors'],
     ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, expect_every, url, headers'],
     ['api key', withLine('scope: admin }', 'scope: admin, role: x }'), 'api.keys[0].role', 'name, key, scope'],
@@ -371,6 +371,19 @@ describe('parseConfig duration minimums', () => {
       'api.query_timeout: "50ms" is too short (at least 100ms)',
     );
     expect(parseConfig(durationsYaml('5m', 'api:\n  query_timeout: 100ms\n'), {}).api.query_timeout).toBe(100);
+  });
+
+  it('refuses a mention retention under 62d, accepts 62d, and keeps every mention without one', () => {
+    expect(formattedProblemsOf(durationsYaml('5m', 'retention:\n  mentions: 61d23h\n'))).toBe(
+      'retention.mentions: "61d23h" is too short (at least 62d)',
+    );
+    expect(formattedProblemsOf(durationsYaml('5m', 'retention:\n  mentions: 400 days\n'))).toBe(
+      'retention.mentions: "400 days" is not a duration (use 30s, 5m, 1h)',
+    );
+    expect(formattedProblemsOf(durationsYaml('5m', 'retention:\n  mention: 400d\n'))).toMatch(/^retention\.mention: /);
+    expect(parseConfig(durationsYaml('5m', 'retention:\n  mentions: 400d\n'), {}).retention.mentions).toBe(400 * 86_400_000);
+    expect(parseConfig(durationsYaml('5m', 'retention:\n  mentions: 62d\n'), {}).retention.mentions).toBe(62 * 86_400_000);
+    expect(parseConfig(durationsYaml('5m'), {}).retention.mentions).toBeUndefined();
   });
 
   it('refuses a stalled_after under 2s and accepts 2s', () => {

@@ -155,6 +155,12 @@ describe('digest delivery', () => {
       expect(await restarted.scheduler.tick(new Date(T.getTime() + later))).toEqual({ scheduled: [], requeued: 0 });
     }
     expect(await jobsInRedis()).toBe(0);
+    // A stale job for a sent delivery (say, queued again by a tick that read the row just before it was marked sent)
+    // finds it sent and sends nothing.
+    const stale = key('2026-11-03', 'ops-hook');
+    await queues.digests.add('digest', stale, { jobId: digestJobId(stale) });
+    await watch.next((job) => job.jobId === digestJobId(stale) && job.result === 'already-done');
+    expect(server.requestsTo(HOOK_PATH)).toHaveLength(1);
 
     // The next day's digest goes out once per channel.
     expect((await restarted.scheduler.tick(new Date(T.getTime() + DAY_MS))).scheduled).toEqual([key('2026-11-04', 'ops-slack'), key('2026-11-04', 'ops-hook')]);

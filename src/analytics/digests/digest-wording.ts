@@ -8,7 +8,7 @@ import { FIGURE_LABELS, formatFigureValue } from '../report-figures.js';
 import { formatChange } from '../report-text.js';
 import { SIGNIFICANCE_LEVEL } from '../significance.js';
 import type { TopRow } from '../top.js';
-import { DIGEST_FIGURES, type BrandDigest, type DigestSummary } from './digest-summary.js';
+import { DIGEST_FIGURES, type BrandDigest, type DigestFigure, type DigestFigureName, type DigestSummary } from './digest-summary.js';
 import { digestPeriodKinds } from './periods/registry.js';
 
 const BRANDS_IN_TITLE_MAX = 120;
@@ -25,14 +25,19 @@ export interface DigestFact {
   value: string;
 }
 
+/** " (−60 % vs October, significant ↓)", or "" when there is nothing to compare with. */
+function comparison(name: DigestFigureName, figure: DigestFigure, previousLabel: string): string {
+  const change = formatChange(name, figure.change);
+  if (change === '') return '';
+  const verdict = figure.significant ? `, significant ${figure.direction === 'up' ? '↑' : '↓'}` : '';
+  return ` (${change} vs ${previousLabel}${verdict})`;
+}
+
 /** "40 (−60 % vs October, significant ↓)", "20 % (±0.0 pts vs October)", "12" when there is nothing to compare. */
 export function figureFacts(brand: BrandDigest, previousLabel: string): DigestFact[] {
   return DIGEST_FIGURES.filter((name) => brand.figures[name].value !== null).map((name) => {
     const figure = brand.figures[name];
-    const change = formatChange(name, figure.change);
-    const verdict = figure.significant ? `, significant ${figure.direction === 'up' ? '↑' : '↓'}` : '';
-    const comparison = change === '' ? '' : ` (${change} vs ${previousLabel}${verdict})`;
-    return { label: FIGURE_LABELS[name], value: `${formatFigureValue(name, figure.value)}${comparison}` };
+    return { label: FIGURE_LABELS[name], value: `${formatFigureValue(name, figure.value)}${comparison(name, figure, previousLabel)}` };
   });
 }
 
@@ -72,12 +77,20 @@ export function mentionDetails(mention: WorstMentionEntry, zone: string): string
   return parts.join(' · ');
 }
 
-/** The headline of a brand: its first flag, else its mentions with their change. */
+/** The headline of a brand: its first flag, else "12 mentions (+20 % vs the week of 12 October)". */
 export function brandHeadline(brand: BrandDigest, previousLabel: string): string {
   const [flag] = brand.flags;
   if (flag !== undefined) return flag;
-  const mentions = figureFacts(brand, previousLabel)[0];
-  return mentions === undefined ? 'no figures' : `${mentions.value} mentions`;
+  const mentions = brand.figures.mentions;
+  return `${formatFigureValue('mentions', mentions.value)} mentions${comparison('mentions', mentions, previousLabel)}`;
+}
+
+/** Every brand's headline, each named by its brand when there are several. */
+export function digestHeadlines(summary: DigestSummary): string {
+  const several = summary.brands.length > 1;
+  return summary.brands
+    .map((brand) => `${several ? `${oneLine(brand.brand.name)}: ` : ''}${brandHeadline(brand, summary.period.previous_label)}`)
+    .join('; ');
 }
 
 /** "Digest weekly-pr · changes against the week of 12 October; significant: p < 0.05 · times in Europe/Warsaw". */

@@ -6,7 +6,7 @@ import { emailTransport } from '../../../alerts/notifiers/email-transport.js';
 import { linkableUrl, oneLine, truncateText } from '../../../alerts/notifiers/format-alert.js';
 import { sendTimeoutMs } from '../../../alerts/notifiers/notifier.js';
 import type { DigestSummary } from '../digest-summary.js';
-import { brandHeadline, digestFooter, digestTitle, figureFacts, mentionDetails, mentionTitle, topFacts, type DigestFact } from '../digest-wording.js';
+import { digestFooter, digestHeadlines, digestTitle, figureFacts, mentionDetails, mentionTitle, topFacts, type DigestFact } from '../digest-wording.js';
 import type { DigestDelivery, DigestFormat } from './digest-format.js';
 
 const SUBJECT_HEADLINE_MAX = 160;
@@ -15,9 +15,8 @@ const MUTED = 'color:#667085';
 
 /** "[buzzwatch] Monthly digest: Acme Corp — November 2026 — Mentions fell 60 % (100 → 40) against October — significant". */
 export function digestEmailSubject(summary: DigestSummary): string {
-  const [first] = summary.brands;
-  const headline = first === undefined || summary.brands.length > 1 ? '' : ` — ${truncateText(oneLine(brandHeadline(first, summary.period.previous_label)), SUBJECT_HEADLINE_MAX)}`;
-  return `[buzzwatch] ${digestTitle(summary)}${headline}`;
+  const headlines = summary.brands.length === 0 ? '' : ` — ${truncateText(oneLine(digestHeadlines(summary)), SUBJECT_HEADLINE_MAX)}`;
+  return `[buzzwatch] ${digestTitle(summary)}${headlines}`;
 }
 
 function factLines(facts: DigestFact[]): string[] {

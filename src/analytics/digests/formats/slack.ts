@@ -6,7 +6,7 @@ import { slackTransport } from '../../../alerts/notifiers/slack-transport.js';
 import { linkableUrl, oneLine, truncateText } from '../../../alerts/notifiers/format-alert.js';
 import type { WorstMentionEntry } from '../../period-figures.js';
 import type { DigestSummary } from '../digest-summary.js';
-import { brandHeadline, digestFooter, digestTitle, figureFacts, mentionDetails, mentionTitle, topFacts, type DigestFact } from '../digest-wording.js';
+import { digestFooter, digestHeadlines, digestTitle, figureFacts, mentionDetails, mentionTitle, topFacts, type DigestFact } from '../digest-wording.js';
 import type { DigestFormat } from './digest-format.js';
 
 const FALLBACK_TEXT_MAX = 3000;
@@ -31,9 +31,8 @@ export function slackDigestMessage(summary: DigestSummary): SlackMessage {
     blocks.push(...brand.worst_mentions.map((mention) => section(mentionText(mention, summary.period.tz))));
   });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwnWithin(digestFooter(summary), SLACK_LIMITS.contextText) }] });
-  const headlines = summary.brands.map((brand) => brandHeadline(brand, summary.period.previous_label));
   return {
-    text: escapeMrkdwnWithin(`${title} — ${headlines.join('; ')}`, FALLBACK_TEXT_MAX),
+    text: escapeMrkdwnWithin(`${title} — ${digestHeadlines(summary)}`, FALLBACK_TEXT_MAX),
     // Many brands could pass Slack's block limit: the footer is then cut, never a brand's figures half-way.
     blocks: blocks.length <= SLACK_LIMITS.blocks ? blocks : blocks.slice(0, SLACK_LIMITS.blocks),
   };

@@ -24,13 +24,25 @@ export interface NewLink {
   occurredAt: Date;
 }
 
-export async function insertMentions(client: DatabaseClient, batch: ScoredMention[]): Promise<InsertReport> {
+/**
+ * Places new (mention, brand) links before they are written, answering each one's story id (see story-store.ts):
+ * a link then gets its story in the INSERT itself, not in a second UPDATE of every row (which also recounted the
+ * brand_stats rollups of each, by trigger).
+ */
+export type LinkPlacer = (newLinks: NewLink[]) => Promise<ReadonlyMap<string, string>>;
+
+/** The key a LinkPlacer answers a link's story id under. */
+export function linkKey(link: Pick<NewLink, 'mentionId' | 'brandId'>): string {
+  return `${link.mentionId}\u0000${link.brandId}`;
+}
+
+export async function insertMentions(client: DatabaseClient, batch: ScoredMention[], placeLinks?: LinkPlacer): Promise<InsertReport> {
   const mentions = mergeDuplicates(batch);
   if (mentions.length === 0) return { insertedIds: [], newLinks: [] };
   // The id is claimed in mention_ids first (its primary key is what makes a mention exactly once, 010 migration);
   // only the ids claimed by this statement become rows of the partitioned mentions table, at the time they were
   // claimed with. A redelivery, whatever its occurred_at, finds its id taken and stores nothing.
-  const inserted = await client.query<{ id: string; source_id: string; source_type: string; seen_at: Date }>(
+  const inserted = await client.query<{ id: string; source_id: string; source_type: string; seen_at: Date; occurred_at: Date }>(
     `WITH batch AS (
        SELECT input.*, published_ms, seen_ms, least(coalesce(published_ms, seen_ms), seen_ms) AS occurred_at
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
@@ -54,7 +66,7 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
             seen_ms, occurred_at, backfill, reach, sentiment_label, sentiment_label,
             sentiment_score, sentiment_version, to_tsvector('simple', search_text)
        FROM batch JOIN claimed USING (id)
-     RETURNING id, source_id, source_type, seen_at`,
+     RETURNING id, source_id, source_type, seen_at, occurred_at`,
     [
       mentions.map((mention) => mention.id),
       mentions.map((mention) => mention.sourceId),
@@ -76,24 +88,64 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
     ],
   );
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
-  const links = mentions.flatMap((mention) => mention.brands.map((brandId) => [mention.id, brandId] as const));
+  const candidates = await linksNotStored(client, mentions, inserted.rows);
+  const storyIds = placeLinks === undefined || candidates.length === 0 ? new Map<string, string>() : await placeLinks(candidates);
   // The brand_stats rollups follow these rows by trigger (006_brand_stats.sql).
   const newLinks = await client.query<{ mention_id: string; brand_id: string; occurred_at: Date }>(
-    `INSERT INTO mention_brands (mention_id, brand_id, occurred_at, sentiment_label, backfill)
-     SELECT link.mention_id, link.brand_id, m.occurred_at, m.sentiment_label, m.backfill
-       FROM unnest($1::text[], $2::text[]) AS link(mention_id, brand_id)
+    `INSERT INTO mention_brands (mention_id, brand_id, occurred_at, sentiment_label, backfill, story_id)
+     SELECT link.mention_id, link.brand_id, m.occurred_at, m.sentiment_label, m.backfill, link.story_id
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS link(mention_id, brand_id, story_id)
        -- The key gives the mention's time, so each lookup reads one partition.
        JOIN mention_ids k ON k.id = link.mention_id
        JOIN mentions m ON m.id = k.id AND m.occurred_at = k.occurred_at
      ON CONFLICT DO NOTHING
      RETURNING mention_id, brand_id, occurred_at`,
-    [links.map(([mentionId]) => mentionId), links.map(([, brandId]) => brandId)],
+    [
+      candidates.map((link) => link.mentionId),
+      candidates.map((link) => link.brandId),
+      candidates.map((link) => storyIds.get(linkKey(link)) ?? null),
+    ],
   );
   await addToSourceTotals(client, inserted.rows);
   return {
     insertedIds: inserted.rows.map((row) => row.id),
     newLinks: newLinks.rows.map((row) => ({ mentionId: row.mention_id, brandId: row.brand_id, occurredAt: row.occurred_at })),
   };
+}
+
+/**
+ * The batch's (mention, brand) links that are not stored yet, in mention id order, with the stored mention's time.
+ * A mention stored just now has none stored; only the others (a redelivery, a story seen again for another brand)
+ * are looked up. The scorer holds each brand's story lock (story-store.ts), so no one adds these links meanwhile.
+ */
+async function linksNotStored(
+  client: DatabaseClient,
+  mentions: ScoredMention[],
+  inserted: Array<{ id: string; occurred_at: Date }>,
+): Promise<NewLink[]> {
+  const insertedAt = new Map(inserted.map((row) => [row.id, row.occurred_at]));
+  const earlier = mentions.filter((mention) => !insertedAt.has(mention.id));
+  const stored = new Map<string, Date>();
+  if (earlier.length > 0) {
+    const earlierLinks = earlier.flatMap((mention) => [...new Set(mention.brands)].map((brandId) => [mention.id, brandId] as const));
+    const { rows } = await client.query<{ mention_id: string; brand_id: string; occurred_at: Date }>(
+      `SELECT link.mention_id, link.brand_id, k.occurred_at
+         FROM unnest($1::text[], $2::text[]) AS link(mention_id, brand_id)
+         JOIN mention_ids k ON k.id = link.mention_id
+        WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = k.id AND m.occurred_at = k.occurred_at)
+          AND NOT EXISTS (SELECT 1 FROM mention_brands stored
+                           WHERE stored.mention_id = link.mention_id AND stored.brand_id = link.brand_id
+                             AND stored.occurred_at = k.occurred_at)`,
+      [earlierLinks.map(([mentionId]) => mentionId), earlierLinks.map(([, brandId]) => brandId)],
+    );
+    for (const row of rows) stored.set(linkKey({ mentionId: row.mention_id, brandId: row.brand_id }), row.occurred_at);
+  }
+  return mentions.flatMap((mention) =>
+    [...new Set(mention.brands)].flatMap((brandId) => {
+      const occurredAt = insertedAt.get(mention.id) ?? stored.get(linkKey({ mentionId: mention.id, brandId }));
+      return occurredAt === undefined ? [] : [{ mentionId: mention.id, brandId, occurredAt }];
+    }),
+  );
 }
 
 async function addToSourceTotals(

@@ -1,11 +1,12 @@
 // Story assignment in the scorer's transaction: takes each batch brand's story lock (in brand order, before any
 // row lock, so that two scorers never deadlock and never start two stories for one event), stores the mentions,
-// loads the open stories of the brands that gained links, places each new link, and saves what changed.
+// loads the open stories of the brands that gain links, places each new link, saves what changed, and then writes
+// the links with their stories.
 import { BrandStories, type StorySnapshot } from '../stories/brand-stories.js';
 import type { StoryOptions } from '../stories/story-options.js';
 import { siteOf, storyMentionOf } from '../stories/story-mention.js';
 import type { DatabaseClient } from './database.js';
-import { insertMentions, type InsertReport, type NewLink, type ScoredMention } from './mention-store.js';
+import { insertMentions, linkKey, type InsertReport, type NewLink, type ScoredMention } from './mention-store.js';
 
 interface StoryRow {
   id: string;
@@ -28,20 +29,23 @@ export async function insertMentionsWithStories(
     // Held to the end of the transaction; one statement each, so the order is the order of the loop.
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`buzzwatch:stories:${brandId}`]);
   }
-  const report = await insertMentions(client, batch);
-  if (report.newLinks.length > 0) await assignStories(client, report.newLinks, batch, options);
-  return report;
+  return insertMentions(client, batch, (newLinks) => assignStories(client, newLinks, batch, options));
 }
 
+/** Places each new link in a story of its brand and saves the stories; answers the story id of each link. */
 async function assignStories(
   client: DatabaseClient,
   links: NewLink[],
   batch: ScoredMention[],
   options: Partial<StoryOptions>,
-): Promise<void> {
+): Promise<Map<string, string>> {
   const mentions = new Map(batch.map((mention) => [mention.id, mention]));
   const linksByBrand = new Map<string, NewLink[]>();
-  for (const link of links) linksByBrand.set(link.brandId, [...(linksByBrand.get(link.brandId) ?? []), link]);
+  for (const link of links) {
+    const brandLinks = linksByBrand.get(link.brandId);
+    if (brandLinks === undefined) linksByBrand.set(link.brandId, [link]);
+    else brandLinks.push(link);
+  }
   const brandIds = [...linksByBrand.keys()].sort();
   const openStories = await loadOpenStories(client, brandIds);
   const placed: PlacedLink[] = [];
@@ -63,11 +67,11 @@ async function assignStories(
     closed.push(...changes.closed);
   }
   await saveStories(client, changed, placed);
-  await linkMentions(client, placed);
   await addSites(client, placed);
   if (closed.length > 0) {
     await client.query('UPDATE stories SET open = false, centroid = NULL WHERE id = ANY($1::text[])', [closed.sort()]);
   }
+  return new Map(placed.map(({ link, storyId }) => [linkKey(link), storyId]));
 }
 
 interface PlacedLink {
@@ -93,7 +97,9 @@ async function loadOpenStories(client: DatabaseClient, brandIds: string[]): Prom
       titleSimilarity: row.centroid.titleSimilarity,
       terms: row.centroid.terms,
     };
-    byBrand.set(row.brand_id, [...(byBrand.get(row.brand_id) ?? []), snapshot]);
+    const stories = byBrand.get(row.brand_id);
+    if (stories === undefined) byBrand.set(row.brand_id, [snapshot]);
+    else stories.push(snapshot);
   }
   return byBrand;
 }
@@ -133,18 +139,6 @@ async function saveStories(
       stories.map((story) => positive.get(story.id) ?? 0),
       stories.map((story) => JSON.stringify({ titleSimilarity: story.titleSimilarity, terms: story.terms })),
     ],
-  );
-}
-
-async function linkMentions(client: DatabaseClient, placed: PlacedLink[]): Promise<void> {
-  const ordered = [...placed].sort((a, b) =>
-    a.link.mentionId !== b.link.mentionId ? (a.link.mentionId < b.link.mentionId ? -1 : 1) : a.link.brandId < b.link.brandId ? -1 : 1,
-  );
-  await client.query(
-    `UPDATE mention_brands mb SET story_id = input.story_id
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS input(mention_id, brand_id, story_id)
-      WHERE mb.mention_id = input.mention_id AND mb.brand_id = input.brand_id`,
-    [ordered.map((each) => each.link.mentionId), ordered.map((each) => each.link.brandId), ordered.map((each) => each.storyId)],
   );
 }
 

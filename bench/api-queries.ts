@@ -1,9 +1,19 @@
-// Benchmark: the SQL behind GET /v1/mentions (listMentions) over a large history: latency of each filter and of deep
-// keyset pages, and the plans PostgreSQL picks, checked against the indexes 001_core.sql made for them.
-// Usage: npm run bench:api -- [--mentions=N] [--repeats=N]   (env: BENCH_API_MENTIONS, BENCH_API_REPEATS)
+// Benchmark: GET /v1/mentions over a large history, through HTTP against the SQL it sends: latency of each filter
+// and of deep keyset pages from a client (API) and of the page's SQL sent by itself on the API's pool (raw SQL),
+// their ratio (the API's own cost), search under concurrent load, and the plans PostgreSQL picks, checked against
+// the indexes made for them.
+// Usage: npm run bench:api -- [--mentions=N] [--repeats=N] [--concurrency=N]
+//   (env: BENCH_API_MENTIONS, BENCH_API_REPEATS, BENCH_API_CONCURRENCY; BENCH_API_KEEP=1 keeps the loaded database
+//   and prints its name, BENCH_API_DATABASE=name measures that database again without loading)
+import { Agent, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { buildApp } from '../src/api/app.js';
+import { encodeCursor } from '../src/api/cursor.js';
+import { parseConfig } from '../src/config/load-config.js';
 import type { SentimentLabel } from '../src/sentiment/sentiment-label.js';
-import { inTransaction, type Database } from '../src/store/database.js';
+import { createDatabase, inTransaction, type Database } from '../src/store/database.js';
 import { listMentions, type MentionFilter, type MentionPosition } from '../src/store/mention-queries.js';
 import { insertMentions, type ScoredMention } from '../src/store/mention-store.js';
 import {
@@ -20,10 +30,14 @@ import {
   sizeOption,
   timed,
 } from './bench-support.js';
+import { testDatabaseUrl } from '../test/helpers/services.js';
 
 const mentionCount = sizeOption('mentions', 'BENCH_API_MENTIONS', 200_000);
-const repeats = sizeOption('repeats', 'BENCH_API_REPEATS', 30);
-const DEEP_PAGE_ROWS = Math.min(100_000, Math.floor(mentionCount / 2));
+const repeats = sizeOption('repeats', 'BENCH_API_REPEATS', 100);
+const concurrency = sizeOption('concurrency', 'BENCH_API_CONCURRENCY', 16);
+// Requests per concurrent client in the search-under-load table.
+const LOAD_REQUESTS_PER_CLIENT = 8;
+const API_KEY = 'bench-api-key-0123456789';
 const SPAN_DAYS = 180;
 const LOAD_BATCH = 1_000;
 // Batches in flight while loading; loading is set-up, not what is measured.
@@ -179,24 +193,149 @@ async function explain(database: Database, query: CapturedQuery, format: 'JSON' 
   return output;
 }
 
-async function main(): Promise<void> {
-  const newest = new Date();
+/** GET /v1/mentions parameters for `filter`. */
+function pathOf(filter: MentionFilter): string {
+  const parameters = new URLSearchParams();
+  if (filter.brand !== undefined) parameters.set('brand', filter.brand);
+  if (filter.source !== undefined) parameters.set('source', filter.source);
+  if (filter.sentiment !== undefined) parameters.set('sentiment', filter.sentiment);
+  if (filter.q !== undefined) parameters.set('q', filter.q);
+  if (filter.since !== undefined) parameters.set('since', filter.since.toISOString());
+  if (filter.until !== undefined) parameters.set('until', filter.until.toISOString());
+  parameters.set('limit', String(filter.limit));
+  if (filter.after !== undefined) parameters.set('cursor', encodeCursor(filter.after));
+  return `/v1/mentions?${parameters.toString()}`;
+}
+
+/** GET over one keep-alive connection per concurrent caller; resolves with the number of mentions answered. */
+function apiClient(port: number): (path: string) => Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  return (path) =>
+    new Promise((resolve, reject) => {
+      const request = httpRequest(
+        { host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${API_KEY}` } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const body = Buffer.concat(chunks).toString('utf8');
+            if (response.statusCode !== 200) {
+              reject(new Error(`${path}: ${response.statusCode} ${body.slice(0, 300)}`));
+              return;
+            }
+            resolve((JSON.parse(body) as { data: unknown[] }).data.length);
+          });
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+}
+
+/**
+ * The config the API runs with: the bench's brands, and its sources as configured RSS feeds except the quiet one,
+ * which was dropped from the config and keeps its history (the API looks such a source up in the database).
+ */
+function benchConfig(): ReturnType<typeof parseConfig> {
+  return parseConfig(
+    JSON.stringify({
+      brands: BENCH_BRANDS.map((brand) => ({ id: brand.id, name: brand.name, keywords: brand.keywords, exclude: brand.exclude, competitors: brand.competitors })),
+      sources: BENCH_SOURCE_IDS.filter((id) => id !== QUIET_SOURCE).map((id) => ({ id, type: 'rss', url: `https://www.${id}.example.com/feed.xml` })),
+      // No request budget worth the name: the benchmark sends thousands of requests with one key.
+      api: { keys: [{ name: 'bench', key: API_KEY, scope: 'read' }], rate_limit: { max: 100_000_000 } },
+    }),
+    {},
+  );
+}
+
+interface Figures {
+  rows: number;
+  apiMs: number[];
+  sqlMs: number[];
+}
+
+/** API and raw-SQL samples taken in turn, so that both see the same machine load. */
+async function measureCase(get: (path: string) => Promise<number>, sql: Database, path: string, query: CapturedQuery): Promise<Figures> {
+  let rows = 0;
+  for (let warmUp = 0; warmUp < 3; warmUp++) {
+    rows = await get(path);
+    await sql.query(query.text, query.values);
+  }
+  const apiMs: number[] = [];
+  const sqlMs: number[] = [];
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    let started = performance.now();
+    await sql.query(query.text, query.values);
+    sqlMs.push(performance.now() - started);
+    started = performance.now();
+    await get(path);
+    apiMs.push(performance.now() - started);
+  }
+  return { rows, apiMs, sqlMs };
+}
+
+/** `clients` callers each sending `requests` one after the other; every call's latency. */
+async function underLoad(clients: number, requests: number, call: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let sent = 0; sent < requests; sent++) {
+        const started = performance.now();
+        await call();
+        samples.push(performance.now() - started);
+      }
+    }),
+  );
+  return samples;
+}
+
+const ratio = (api: number, sql: number) => api / sql;
+
+async function loadedDatabase(): Promise<{ name: string; url: string; database: Database; done: () => Promise<void> }> {
+  const reused = process.env.BENCH_API_DATABASE;
+  if (reused !== undefined && reused !== '') {
+    const url = testDatabaseUrl(reused);
+    const database = createDatabase(url);
+    console.log(`api queries: measuring database ${reused} again (BENCH_API_DATABASE), nothing loaded`);
+    return { name: reused, url, database, done: () => database.end() };
+  }
   const db = await createBenchDatabase();
+  const newest = new Date();
+  const mentions = withQuietSource(withSyntheticSentiment(makeMentions({ count: mentionCount, newest, spanDays: SPAN_DAYS })), newest);
+  const loaded = await timed(() => load(db.database, mentions));
+  await db.database.query('VACUUM ANALYZE');
+  console.log(`loaded with insertMentions (${LOAD_BATCH}-row batches, ${LOAD_CONCURRENCY} at a time) in ${formatCount(loaded.ms)} ms = ` +
+    `${formatCount(perSecond(mentionCount, loaded.ms))} rows/s, then VACUUM ANALYZE`);
+  const keep = process.env.BENCH_API_KEEP === '1';
+  return {
+    ...db,
+    done: async () => {
+      if (!keep) return db.drop();
+      await db.database.end();
+      console.log(`\nkept database ${db.name}: BENCH_API_DATABASE=${db.name} measures it again; drop it when done`);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const db = await loadedDatabase();
   try {
-    const mentions = withQuietSource(withSyntheticSentiment(makeMentions({ count: mentionCount, newest, spanDays: SPAN_DAYS })), newest);
-    const loaded = await timed(() => load(db.database, mentions));
-    await db.database.query('VACUUM ANALYZE mentions, mention_brands');
-    const { rows: sizes } = await db.database.query<{ mentions: number; links: number; version: string; size: string }>(
+    const { rows: sizes } = await db.database.query<{ mentions: number; links: number; version: string; size: string; newest: Date }>(
       `SELECT (SELECT count(*) FROM mentions)::bigint AS mentions, (SELECT count(*) FROM mention_brands)::bigint AS links,
+              (SELECT max(occurred_at) FROM mentions) AS newest,
               current_setting('server_version') AS version, pg_size_pretty(pg_database_size(current_database())) AS size`,
     );
     const stored = sizes[0];
-    console.log(`api queries: ${stored?.mentions.toLocaleString('en-US')} mentions, ${stored?.links.toLocaleString('en-US')} brand links, ` +
-      `${BENCH_BRANDS.length} brands, ${BENCH_SOURCE_IDS.length} sources, over ${SPAN_DAYS} days; database ${stored?.size}`);
-    console.log(`${QUIET_SOURCE} has had no mentions for the last ${QUIET_DAYS} days (its share went to ${QUIET_SOURCE_TAKEN_OVER_BY})`);
-    console.log(`PostgreSQL ${stored?.version}, database ${db.name}; loaded with insertMentions (${LOAD_BATCH}-row batches, ` +
-      `${LOAD_CONCURRENCY} at a time) in ${formatCount(loaded.ms)} ms = ${formatCount(perSecond(mentionCount, loaded.ms))} rows/s, then VACUUM ANALYZE`);
+    if (stored === undefined) throw new Error('no sizes');
+    const newest = stored.newest;
+    console.log(`api queries: ${stored.mentions.toLocaleString('en-US')} mentions, ${stored.links.toLocaleString('en-US')} brand links, ` +
+      `${BENCH_BRANDS.length} brands, ${BENCH_SOURCE_IDS.length} sources, over ${SPAN_DAYS} days; database ${stored.size}`);
+    console.log(`${QUIET_SOURCE} has had no mentions for the last ${QUIET_DAYS} days (its share went to ${QUIET_SOURCE_TAKEN_OVER_BY}) ` +
+      'and is no longer configured');
+    console.log(`PostgreSQL ${stored.version}, database ${db.name}`);
 
+    const deepRows = Math.min(100_000, Math.floor(stored.mentions / 2));
     const day = 86_400_000;
     const windowStart = new Date(newest.getTime() - 30 * day);
     const cases: QueryCase[] = [
@@ -210,7 +349,7 @@ async function main(): Promise<void> {
         alsoFine: 'mentions_by_time',
       },
       {
-        name: `source=${QUIET_SOURCE} (big, quiet for ${QUIET_DAYS} days)`,
+        name: `source=${QUIET_SOURCE} (big, quiet for ${QUIET_DAYS} days, not configured)`,
         filter: { source: QUIET_SOURCE, limit: PAGE_LIMIT },
         intendedIndex: 'mentions_by_source_time',
         showPlan: true,
@@ -218,20 +357,20 @@ async function main(): Promise<void> {
       { name: 'source=feed-10 (smallest source)', filter: { source: 'feed-10', limit: PAGE_LIMIT }, intendedIndex: 'mentions_by_source_time' },
       { name: 'sentiment=negative', filter: { sentiment: 'negative', limit: PAGE_LIMIT }, intendedIndex: 'mentions_by_time' },
       {
-        name: `deep page (cursor after ${DEEP_PAGE_ROWS.toLocaleString('en-US')} rows)`,
-        filter: { limit: PAGE_LIMIT, after: await positionAfter(db.database, DEEP_PAGE_ROWS) },
+        name: `deep page (cursor after ${deepRows.toLocaleString('en-US')} rows)`,
+        filter: { limit: PAGE_LIMIT, after: await positionAfter(db.database, deepRows) },
         intendedIndex: 'mentions_by_time',
         showPlan: true,
       },
       {
-        name: `brand=acme deep page (after ${DEEP_PAGE_ROWS.toLocaleString('en-US')} rows)`,
-        filter: { brand: 'acme', limit: PAGE_LIMIT, after: await positionAfter(db.database, DEEP_PAGE_ROWS, 'acme') },
+        name: `brand=acme deep page (after ${deepRows.toLocaleString('en-US')} rows)`,
+        filter: { brand: 'acme', limit: PAGE_LIMIT, after: await positionAfter(db.database, deepRows, 'acme') },
         intendedIndex: 'mention_brands_by_brand_time',
         showPlan: true,
       },
       { name: 'q=outage (common word)', filter: { q: 'outage', limit: PAGE_LIMIT }, intendedIndex: 'mentions_by_time' },
-      { name: 'q=boycott (rare word)', filter: { q: 'boycott', limit: PAGE_LIMIT }, intendedIndex: 'mentions_search' },
-      { name: 'q=boycot (typo: no hits)', filter: { q: 'boycot', limit: PAGE_LIMIT }, intendedIndex: 'mentions_search' },
+      { name: 'q=boycott (rare word)', filter: { q: 'boycott', limit: PAGE_LIMIT }, intendedIndex: 'mentions_search', showPlan: true },
+      { name: 'q=boycot (typo: no hits)', filter: { q: 'boycot', limit: PAGE_LIMIT }, intendedIndex: 'mentions_search', showPlan: true },
       { name: 'q=lawsuit -warranty (no hits)', filter: { q: 'lawsuit -warranty', limit: PAGE_LIMIT }, intendedIndex: 'mentions_search' },
       {
         name: 'brand=acme&q=outage',
@@ -257,51 +396,88 @@ async function main(): Promise<void> {
       },
     ];
 
-    const timings: string[][] = [];
-    const plans: Array<{ queryCase: QueryCase; query: CapturedQuery }> = [];
-    for (const queryCase of cases) {
-      let captured: CapturedQuery | undefined;
-      const capturing = capturingDatabase(db.database, (query) => {
-        captured = query;
-      });
-      let returned = 0;
-      for (let warmUp = 0; warmUp < 3; warmUp++) returned = (await listMentions(capturing, queryCase.filter)).mentions.length;
-      const samples: number[] = [];
-      for (let repeat = 0; repeat < repeats; repeat++) {
-        const started = performance.now();
-        await listMentions(db.database, queryCase.filter);
-        samples.push(performance.now() - started);
+    // The API as the api role runs it: its own pool with the statement timeout, a real HTTP listener.
+    const config = benchConfig();
+    const apiDatabase = createDatabase(db.url, { max: config.database.pool_size, statementTimeoutMs: config.api.query_timeout });
+    const unused = () => Promise.reject(new Error('not used by this benchmark'));
+    const app = await buildApp(
+      { config, database: apiDatabase, pingRedis: () => Promise.resolve(), pollNow: unused, enqueueMentionBatch: unused, queueStats: () => Promise.resolve([]) },
+      { logger: pino({ level: 'silent' }) },
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const get = apiClient((app.server.address() as AddressInfo).port);
+    try {
+      const timings: string[][] = [];
+      const plans: Array<{ queryCase: QueryCase; query: CapturedQuery }> = [];
+      let worst = { ratio: 0, name: '' };
+      for (const queryCase of cases) {
+        let captured: CapturedQuery | undefined;
+        const capturing = capturingDatabase(apiDatabase, (query) => {
+          captured = query;
+        });
+        await listMentions(capturing, queryCase.filter);
+        if (captured === undefined) throw new Error(`${queryCase.name}: listMentions ran no query`);
+        // The page's own SQL: the last statement listMentions sent.
+        plans.push({ queryCase, query: captured });
+        const figures = await measureCase(get, apiDatabase, pathOf(queryCase.filter), captured);
+        const api = { p50: median(figures.apiMs), p95: percentile(figures.apiMs, 0.95) };
+        const sql = { p50: median(figures.sqlMs), p95: percentile(figures.sqlMs, 0.95) };
+        const p95Ratio = ratio(api.p95, sql.p95);
+        if (p95Ratio > worst.ratio) worst = { ratio: p95Ratio, name: queryCase.name };
+        timings.push([
+          queryCase.name,
+          String(figures.rows),
+          api.p50.toFixed(2),
+          api.p95.toFixed(2),
+          sql.p50.toFixed(2),
+          sql.p95.toFixed(2),
+          ratio(api.p50, sql.p50).toFixed(2),
+          p95Ratio.toFixed(2),
+        ]);
       }
-      if (captured === undefined) throw new Error(`${queryCase.name}: listMentions ran no query`);
-      plans.push({ queryCase, query: captured });
-      timings.push([queryCase.name, String(returned), median(samples).toFixed(2), percentile(samples, 0.95).toFixed(2)]);
-    }
-    console.log(`\nlistMentions latency, limit ${PAGE_LIMIT}, ${repeats} calls each after 3 warm-up calls (ms, includes the round trip and row decoding)`);
-    printTable(['query', 'rows', 'median', 'p95'], timings);
+      console.log(`\nGET /v1/mentions over HTTP (API) against its page SQL alone on the API's pool (SQL), limit ${PAGE_LIMIT}, ` +
+        `${repeats} calls each in turn after 3 warm-up calls (ms)`);
+      printTable(['query', 'rows', 'API p50', 'API p95', 'SQL p50', 'SQL p95', 'p50 ratio', 'p95 ratio'], timings);
+      console.log(`worst p95 ratio API/SQL: ${worst.ratio.toFixed(2)} (${worst.name}); target ≤ 1.5`);
 
-    console.log('\nplans (EXPLAIN (ANALYZE, BUFFERS) of the exact SQL listMentions sent; scans in the per-row brands subplan omitted)');
-    const misses: string[] = [];
-    const summaries: string[][] = [];
-    for (const { queryCase, query } of plans) {
-      const output = (await explain(db.database, query, 'JSON')) as ExplainOutput;
-      const mainScans = scansOf(output.Plan).filter((scan) => !scan.inSubPlan);
-      const verdict = indexVerdict(queryCase, mainScans);
-      if (verdict.startsWith('NO')) misses.push(`${queryCase.name} (${verdict})`);
-      summaries.push([
-        queryCase.name,
-        output['Execution Time'].toFixed(2),
-        verdict,
-        mainScans.map((scan) => scan.description).join('; '),
-      ]);
+      const loadRows: string[][] = [];
+      for (const { queryCase, query } of plans.filter((plan) => plan.queryCase.filter.q !== undefined)) {
+        const path = pathOf(queryCase.filter);
+        const apiMs = await underLoad(concurrency, LOAD_REQUESTS_PER_CLIENT, () => get(path));
+        const sqlMs = await underLoad(concurrency, LOAD_REQUESTS_PER_CLIENT, () => apiDatabase.query(query.text, query.values));
+        loadRows.push([queryCase.name, median(apiMs).toFixed(1), percentile(apiMs, 0.95).toFixed(1), median(sqlMs).toFixed(1), percentile(sqlMs, 0.95).toFixed(1)]);
+      }
+      console.log(`\nsearch under load: ${concurrency} concurrent clients × ${LOAD_REQUESTS_PER_CLIENT} requests each, ` +
+        `pool of ${config.database.pool_size} (ms)`);
+      printTable(['query', 'API p50', 'API p95', 'SQL p50', 'SQL p95'], loadRows);
+
+      console.log('\nplans (EXPLAIN (ANALYZE, BUFFERS) of the exact SQL listMentions sent; scans in the per-row brands subplan omitted)');
+      const misses: string[] = [];
+      const summaries: string[][] = [];
+      for (const { queryCase, query } of plans) {
+        const output = (await explain(db.database, query, 'JSON')) as ExplainOutput;
+        const mainScans = scansOf(output.Plan).filter((scan) => !scan.inSubPlan);
+        const verdict = indexVerdict(queryCase, mainScans);
+        if (verdict.startsWith('NO')) misses.push(`${queryCase.name} (${verdict})`);
+        summaries.push([
+          queryCase.name,
+          output['Execution Time'].toFixed(2),
+          verdict,
+          mainScans.map((scan) => scan.description).join('; '),
+        ]);
+      }
+      printTable(['query', 'exec ms', 'intended index used', 'scans'], summaries, [0, 2, 3]);
+      for (const { queryCase, query } of plans.filter((plan) => plan.queryCase.showPlan === true)) {
+        console.log(`\n-- ${queryCase.name}: ${query.text.replace(/\s+/g, ' ').replace(/SELECT m\.id, .* AS story_ids FROM /, 'SELECT <mention columns, brands> FROM ')}`);
+        console.log(await explain(db.database, query, 'TEXT'));
+      }
+      console.log(misses.length === 0 ? '\nevery query used its intended index' : `\nqueries not using their intended index:\n  ${misses.join('\n  ')}`);
+    } finally {
+      await app.close();
+      await apiDatabase.end();
     }
-    printTable(['query', 'exec ms', 'intended index used', 'scans'], summaries, [0, 2, 3]);
-    for (const { queryCase, query } of plans.filter((plan) => plan.queryCase.showPlan === true)) {
-      console.log(`\n-- ${queryCase.name}: ${query.text.replace(/\s+/g, ' ').replace(/^SELECT .* AS brands FROM /, 'SELECT <mention columns, brands> FROM ')}`);
-      console.log(await explain(db.database, query, 'TEXT'));
-    }
-    console.log(misses.length === 0 ? '\nevery query used its intended index' : `\nqueries not using their intended index:\n  ${misses.join('\n  ')}`);
   } finally {
-    await db.drop();
+    await db.done();
   }
 }
 

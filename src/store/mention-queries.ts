@@ -116,56 +116,34 @@ export interface MentionPage {
 }
 
 /**
- * How a page is found: walking all mentions by time, walking one brand's links by time, or (for a full-text query
- * with few matches) collecting the matches from the GIN index first and sorting those.
+ * How a page is found: walking all mentions by time (PostgreSQL may take a full-text query's matches from the GIN
+ * index instead, see below), or walking one brand's links by time.
  */
-type Walk = 'time' | 'brand' | 'hits';
-
-// Below this many matches a full-text query is answered from its matches; above it, matches are dense enough that
-// walking by time finds a page quickly. PostgreSQL cannot tell the two apart for words it has no statistics for
-// (it assumes 0.5 % of rows), and walked the whole history for a typo (bench:api, 1M mentions: 0.9 s).
-export const RARE_QUERY_MATCHES = 10_000;
+type Walk = 'time' | 'brand';
 
 export async function listMentions(database: Database, filter: MentionFilter): Promise<MentionPage> {
   const tsquery = filter.q === undefined ? undefined : searchQuery(filter.q);
-  const walk: Walk =
-    tsquery !== undefined
-      ? (await countMatchesUpTo(database, tsquery, RARE_QUERY_MATCHES)) < RARE_QUERY_MATCHES
-        ? 'hits'
-        : 'time'
-      : filter.brand !== undefined || filter.story !== undefined
-        ? 'brand'
-        : 'time';
+  const walk: Walk = tsquery === undefined && (filter.brand !== undefined || filter.story !== undefined) ? 'brand' : 'time';
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
-  const walked = { time: 'm', brand: 'mb', hits: 'h' }[walk];
-  const timeColumn = `${walked}.occurred_at`;
-  const idColumn = walk === 'brand' ? 'mb.mention_id' : `${walked}.id`;
-  let from = 'mentions m';
-  let prelude = '';
-  if (walk === 'brand') from = 'mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at';
-  if (walk === 'hits') {
-    // MATERIALIZED, and ordered by the CTE's own columns, so PostgreSQL cannot fall back to walking by time.
-    prelude = `WITH hits AS MATERIALIZED (
-      SELECT id, occurred_at FROM mentions WHERE search @@ websearch_to_tsquery('simple', ${param(tsquery)}))`;
-    from = 'hits h JOIN mentions m ON m.id = h.id AND m.occurred_at = h.occurred_at';
-  }
+  const timeColumn = walk === 'brand' ? 'mb.occurred_at' : 'm.occurred_at';
+  const idColumn = walk === 'brand' ? 'mb.mention_id' : 'm.id';
   const conditions: string[] = [];
   if (walk === 'brand') {
     if (filter.brand !== undefined) conditions.push(`mb.brand_id = ${param(filter.brand)}`);
     if (filter.story !== undefined) conditions.push(`mb.story_id = ${param(filter.story)}`);
-  } else if (filter.brand !== undefined) {
+  } else {
+    if (tsquery !== undefined) conditions.push(`m.search @@ websearch_to_tsquery('simple', ${param(tsquery)})`);
     // An EXISTS on the walk: PostgreSQL plans it far better than a join of two filtered tables (bench:api).
-    conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.brand_id = ${param(filter.brand)})`);
-  }
-  if (walk !== 'brand' && filter.story !== undefined) {
-    conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.story_id = ${param(filter.story)})`);
-  }
-  if (walk === 'time' && tsquery !== undefined) {
-    conditions.push(`m.search @@ websearch_to_tsquery('simple', ${param(tsquery)})`);
+    if (filter.brand !== undefined) {
+      conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.brand_id = ${param(filter.brand)})`);
+    }
+    if (filter.story !== undefined) {
+      conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.story_id = ${param(filter.story)})`);
+    }
   }
   if (filter.source !== undefined) conditions.push(`m.source_id = ${param(filter.source)}`);
   if (filter.sentiment !== undefined) conditions.push(`m.sentiment_label = ${param(filter.sentiment)}`);
@@ -174,28 +152,36 @@ export async function listMentions(database: Database, filter: MentionFilter): P
   if (filter.since !== undefined) conditions.push(`${timeColumn} >= ${param(filter.since)}`);
   if (filter.until !== undefined) conditions.push(`${timeColumn} < ${param(filter.until)}`);
   if (filter.after !== undefined) {
-    conditions.push(`(${timeColumn}, ${idColumn}) < (${param(filter.after.occurredAt)}, ${param(filter.after.id)})`);
+    const time = param(filter.after.occurredAt);
+    // The plain bound says the same as the row comparison; it is there because PostgreSQL prunes time partitions
+    // (and narrows the time index) by it, not by a row comparison.
+    conditions.push(`${timeColumn} <= ${time}`, `(${timeColumn}, ${idColumn}) < (${time}, ${param(filter.after.id)})`);
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const { rows } = await database.query<MentionRow>(
-    `${prelude} SELECT ${MENTION_COLUMNS} FROM ${from} ${where}
-     ORDER BY ${timeColumn} DESC, ${idColumn} DESC LIMIT ${param(filter.limit + 1)}`,
-    params,
-  );
+  const order = `ORDER BY ${timeColumn} DESC, ${idColumn} DESC LIMIT ${param(filter.limit + 1)}`;
+  const from = walk === 'brand' ? 'mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at' : 'mentions m';
+  const text =
+    tsquery === undefined
+      ? `SELECT ${MENTION_COLUMNS} FROM ${from} ${where} ${order}`
+      : pageOfMatches(`SELECT m.id, m.occurred_at FROM mentions m ${where} ${order}`);
+  const { rows } = await database.query<MentionRow>(text, params);
   const mentions = rows.slice(0, filter.limit).map(toStoredMention);
   const last = mentions.at(-1);
   const next = rows.length > filter.limit && last !== undefined ? { occurredAt: last.occurredAt, id: last.id } : null;
   return { mentions, next };
 }
 
-/** How many mentions match a full-text query, counting no further than `cap`. */
-async function countMatchesUpTo(database: Database, tsquery: string, cap: number): Promise<number> {
-  const { rows } = await database.query<{ matches: number }>(
-    `SELECT count(*)::int AS matches FROM (
-       SELECT 1 FROM mentions WHERE search @@ websearch_to_tsquery('simple', $1) LIMIT $2) AS capped`,
-    [tsquery, cap],
-  );
-  return rows[0]?.matches ?? 0;
+/**
+ * A full-text page in two steps: first the page's keys, sorted and limited on the matches alone, then its columns
+ * and brands for those rows only. PostgreSQL chooses how to find the keys from its statistics of the words: walking
+ * the time index until the page is full (a common word), or taking every match from the GIN index and keeping the
+ * newest (a rare word, or one it has never seen). Joining the columns first made a word with 1k–10k matches fetch
+ * every match's row before sorting (bench:api).
+ */
+function pageOfMatches(pageKeys: string): string {
+  return `WITH page AS MATERIALIZED (${pageKeys})
+    SELECT ${MENTION_COLUMNS} FROM page p JOIN mentions m ON m.id = p.id AND m.occurred_at = p.occurred_at
+    ORDER BY p.occurred_at DESC, p.id DESC`;
 }
 
 export async function findMention(database: Database, mentionId: string): Promise<StoredMention | null> {

@@ -1,14 +1,15 @@
 // Full-text search (q) answers the same pages whether its matches are few (collected from the GIN index first) or
-// many (found by walking mentions by time): both are checked against a plain SQL reading of the same filter.
+// many (found by walking mentions by time): both are checked against a plain SQL reading of the same filter, pages
+// and cursors alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/store/database.js';
-import { RARE_QUERY_MATCHES, listMentions, type MentionFilter } from '../../src/store/mention-queries.js';
+import { listMentions, type MentionFilter, type MentionPosition } from '../../src/store/mention-queries.js';
 import { insertMentions, type ScoredMention } from '../../src/store/mention-store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 
 const START = Date.UTC(2026, 9, 1);
-// More mentions with the common word than the rare-query threshold, so that q=launch walks by time.
-const COMMON_COUNT = RARE_QUERY_MATCHES + 150;
+// Every mention has the common word: over 10,000 of them, where search used to count matches to choose its plan.
+const COMMON_COUNT = 10_150;
 
 function scored(index: number, text: string, brands: string[]): ScoredMention {
   return {
@@ -76,6 +77,29 @@ describe('full-text search pages', () => {
     const ids = await pagedIds({ q: 'launch', limit: 50 }, 4);
     expect(ids).toHaveLength(200);
     expect(ids).toEqual(await expectedIds("m.search @@ websearch_to_tsquery('simple', 'launch')", [], 200));
+  });
+
+  it('pages through every match of a common word with the pages and cursors of a plain reading', async () => {
+    const limit = 250;
+    const { rows } = await db.database.query<{ id: string; occurred_at: Date }>(
+      `SELECT id, occurred_at FROM mentions WHERE search @@ websearch_to_tsquery('simple', 'launch') ORDER BY occurred_at DESC, id DESC`,
+    );
+    expect(rows).toHaveLength(COMMON_COUNT);
+    const expectedPages: Array<{ ids: string[]; next: MentionPosition | null }> = [];
+    for (let start = 0; start < rows.length; start += limit) {
+      const page = rows.slice(start, start + limit);
+      const last = page.at(-1);
+      const more = start + limit < rows.length && last !== undefined;
+      expectedPages.push({ ids: page.map((row) => row.id), next: more ? { occurredAt: last.occurred_at, id: last.id } : null });
+    }
+    const pages: Array<{ ids: string[]; next: MentionPosition | null }> = [];
+    let after: MentionPosition | undefined;
+    do {
+      const page = await listMentions(db.database, { q: 'launch', limit, after });
+      pages.push({ ids: page.mentions.map((mention) => mention.id), next: page.next });
+      after = page.next ?? undefined;
+    } while (after !== undefined && pages.length <= expectedPages.length);
+    expect(pages).toEqual(expectedPages);
   });
 
   it('pages through a query with few matches, to the last page', async () => {

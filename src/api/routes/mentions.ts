@@ -43,11 +43,20 @@ type MentionFilterQuery = Static<ReturnType<typeof Type.Object<typeof MentionFil
 
 /** The filter a query asks for, every id checked (an unknown brand or source is a 400). */
 export async function readMentionFilter(query: MentionFilterQuery, deps: ApiDeps): Promise<Omit<MentionFilter, 'limit' | 'after'>> {
+  const filter = readConfiguredFilter(query, deps);
+  if (filter.source !== undefined) await assertKnownSource('source', filter.source, deps.config, deps.readDatabase ?? deps.database);
+  return filter;
+}
+
+/**
+ * The filter a query asks for with every id checked that the config alone can check: a source that is not configured
+ * (one dropped from the config keeps its history) is left to the caller.
+ */
+function readConfiguredFilter(query: MentionFilterQuery, deps: ApiDeps): Omit<MentionFilter, 'limit' | 'after'> {
   const brandIds = deps.config.brands.map((brand) => brand.id);
   if (query.brand !== undefined && !brandIds.includes(query.brand)) {
     throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${brandIds.join(', ')})`);
   }
-  if (query.source !== undefined) await assertKnownSource('source', query.source, deps.config, deps.readDatabase ?? deps.database);
   if (query.story !== undefined) checkStoryId(query.story, 'story');
   const zone = zoneOf(query.tz, deps.config);
   return {
@@ -111,11 +120,18 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
 export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get('/mentions', { schema: { querystring: MentionsQuery, response: responses(MentionPageResponse) } }, async (request) => {
     const query = request.query;
-    const page = await listMentions(deps.readDatabase ?? deps.database, {
-      ...(await readMentionFilter(query, deps)),
+    const database = deps.readDatabase ?? deps.database;
+    const filter = readConfiguredFilter(query, deps);
+    const page = await listMentions(database, {
+      ...filter,
       limit: query.limit,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
     });
+    // A mention of a source is stored history of it, so only an empty page asks whether the source is known at all:
+    // a page costs one statement whatever source it names.
+    if (page.mentions.length === 0 && filter.source !== undefined) {
+      await assertKnownSource('source', filter.source, deps.config, database);
+    }
     return {
       data: page.mentions.map((mention) => serializeMention(mention, { brand: query.brand, story: query.story })),
       next_cursor: page.next === null ? null : encodeCursor(page.next),

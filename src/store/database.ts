@@ -12,10 +12,17 @@ export interface DatabaseOptions {
   max?: number;
   /**
    * PostgreSQL cancels any statement running longer than this (SQLSTATE 57014). Set at connection start, so it costs
-   * no round trip per query; for pools whose callers are waiting people (the API), not batch work.
+   * no round trip per query; for pools whose callers are waiting people (the API), not batch work, which also run
+   * without JIT compilation or parallel workers.
    */
   statementTimeoutMs?: number;
 }
+
+// For the same pools: no JIT compilation and no parallel workers. A page reads a few rows, but a statement with a
+// branch PostgreSQL skips at run time (a full-text page's fallback, see mention-queries.ts) can look expensive enough
+// to be compiled first (30-40 ms for a sub-millisecond page, bench:api) or to start workers for it (15-20 ms); and
+// requests running side by side already use every core.
+const INTERACTIVE_SETTINGS = '-c jit=off -c max_parallel_workers_per_gather=0';
 
 /** How long a query waits for a free connection (or a new one to open) before it fails. */
 export const POOL_WAIT_MS = 5_000;
@@ -26,7 +33,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     max: options.max ?? 10,
     connectionTimeoutMillis: POOL_WAIT_MS,
     application_name: 'buzzwatch',
-    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs, options: INTERACTIVE_SETTINGS }),
   });
   // An idle client losing its connection (PostgreSQL restarting) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

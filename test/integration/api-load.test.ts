@@ -46,6 +46,13 @@ describe('an API under load', () => {
     expect(await setting(system.runtime.database)).toBe('0');
   });
 
+  it('runs API queries without JIT compilation or parallel workers (a page reads a few rows)', async () => {
+    const { rows } = await system.runtime.apiDatabase.query<{ jit: string; workers: string }>(
+      "SELECT current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS workers",
+    );
+    expect(rows).toEqual([{ jit: 'off', workers: '0' }]);
+  });
+
   it('answers BUZZ_ERR_BUSY with Retry-After, not "unreachable", while every connection is taken', async () => {
     const held = await Promise.all([system.runtime.apiDatabase.connect(), system.runtime.apiDatabase.connect()]);
     let answers: Answer[];

@@ -308,6 +308,38 @@ export async function alertEpisodeCounts(
   return rows.map((row) => ({ brandId: row.brand_id, bucketStart: row.bucket, episodes: row.episodes }));
 }
 
+export interface AlertEpisodeEntry {
+  episodeId: string;
+  ruleId: string;
+  ruleType: string;
+  startedAt: Date;
+  resolvedAt: Date | null;
+  /** What its finding at the peak led with ("37 negative mentions"); '' for episodes stored without one. */
+  headline: string;
+}
+
+/** A brand's alert episodes that started in the range, the earliest first, at most `limit`. */
+export async function alertEpisodeList(
+  database: Database,
+  scope: { brandId: string; since: Date; until: Date },
+  limit: number,
+): Promise<AlertEpisodeEntry[]> {
+  const { rows } = await database.query<{ id: string; rule_id: string; rule_type: string; started_at: Date; resolved_at: Date | null; headline: string | null }>(
+    `SELECT id, rule_id, rule_type, started_at, resolved_at, peak->>'headline' AS headline
+       FROM alert_episodes WHERE brand_id = $1 AND started_at >= $2 AND started_at < $3
+      ORDER BY started_at, id LIMIT $4`,
+    [scope.brandId, scope.since, scope.until, limit],
+  );
+  return rows.map((row) => ({
+    episodeId: row.id,
+    ruleId: row.rule_id,
+    ruleType: row.rule_type,
+    startedAt: row.started_at,
+    resolvedAt: row.resolved_at,
+    headline: row.headline ?? '',
+  }));
+}
+
 /** Stored mentions linked to each brand (backfill left out unless asked for), for GET /v1/brands. */
 export async function brandMentionTotals(database: Database, includeBackfill: boolean): Promise<Map<string, { total: number; lastAt: Date | null }>> {
   const { rows } = await database.query<{ brand_id: string; total: number; last_at: Date | null }>(

@@ -53,6 +53,18 @@ beforeEach(async () => {
     ...Array.from({ length: 6 }, (_, index) => scoredMention({ key: `tue-${index}`, at: `2026-11-03T1${index}:00:00Z`, label: index === 0 ? 'negative' : 'neutral' })),
     ...Array.from({ length: 4 }, (_, index) => scoredMention({ key: `wed-${index}`, at: `2026-11-04T1${index}:00:00Z` })),
   ]);
+  // An alert episode of Tuesday, told in its digest.
+  await db.database.query(
+    `WITH alert AS (
+       INSERT INTO alert_groups (id, group_key, brand_id, status, opened_at, started_at, resolved_at)
+       VALUES ('al_tue', 'brand=acme', 'acme', 'resolved', '2026-11-03T10:05:00Z', '2026-11-03T10:05:00Z', '2026-11-03T12:30:00Z')
+       RETURNING id)
+     INSERT INTO alert_episodes (id, group_id, rule_id, rule_type, brand_id, status, started_at, signal_started_at, resolved_at,
+                                 last_notified_at, peak)
+     SELECT 'ep_tue', alert.id, 'acme-negative-buzz', 'negative_buzz', 'acme', 'resolved', '2026-11-03T10:05:00Z',
+            '2026-11-03T10:05:00Z', '2026-11-03T12:30:00Z', '2026-11-03T10:05:00Z', '{"headline": "5 negative mentions"}'
+       FROM alert`,
+  );
 });
 
 afterEach(async () => {
@@ -143,7 +155,18 @@ describe('digest delivery', () => {
     const summaries = await db.database.query<{ mentions: number }>("SELECT (summary #> '{brands,0,figures,mentions,value}')::int AS mentions FROM digest_periods");
     expect(summaries.rows).toEqual([{ mentions: 6 }]);
     const slackDigest = JSON.parse(server.requestsTo(SLACK_PATH)[1]?.body.toString('utf8') ?? 'null');
-    expect(slackDigest.blocks[1].fields[0].text).toBe('*Mentions*\n6');
+    expect(slackDigest.blocks[1].fields.map((field: { text: string }) => field.text)).toEqual([
+      '*Mentions*\n6',
+      '*Negative share*\n17 %',
+      '*Positive share*\n0 %',
+      '*Net sentiment*\n-17',
+      '*Reach*\n0',
+      '*Alert episodes*\n1',
+    ]);
+    expect(slackDigest.blocks[2]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Alert episodes*\n• Negative buzz: 5 negative mentions · 2026-11-03 10:05 → 12:30' },
+    });
 
     // Both alerters restart, and Redis no longer holds the completed jobs (removeOnComplete, or a flush).
     await first.close();

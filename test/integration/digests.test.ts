@@ -277,6 +277,7 @@ describe('a monthly digest', () => {
               reach: figure(4780, 14950, expect.closeTo(4780 / 14950 - 1, 12), true, 'down', 0),
               alert_episodes: figure(0, 0, null, false, 'flat', 1),
             },
+            episodes: [],
             top: {
               sites: [top('site0.example', 7, 2, 826), top('site1.example', 7, 1, 833), top('site2.example', 7, 1, 840)],
               authors: [top('author 0', 5, 1, 590), top('author 1', 5, 1, 595), top('author 2', 5, 1, 600)],

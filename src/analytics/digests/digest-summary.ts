@@ -3,7 +3,9 @@
 // worst mentions. Plain JSON: it is stored once per period (digest_periods) and every channel words the same one.
 import { DateTime } from 'luxon';
 import type { Config, DigestConfig } from '../../config/schema.js';
+import { ruleKindFor } from '../../alerts/rules/registry.js';
 import type { Database } from '../../store/database.js';
+import { alertEpisodeList } from '../../store/stats-queries.js';
 import { buildPeriodFigures, periodKey, type WorstMentionEntry } from '../period-figures.js';
 import type { Direction, FigureName } from '../report-figures.js';
 import type { TopRow } from '../top.js';
@@ -16,6 +18,7 @@ export type DigestFigureName = (typeof DIGEST_FIGURES)[number];
 
 const TOP_LIMIT = 3;
 const WORST_LIMIT = 3;
+const EPISODE_LIMIT = 5;
 
 export interface DigestFigure {
   value: number | null;
@@ -27,11 +30,27 @@ export interface DigestFigure {
   p_value: number;
 }
 
+/** An alert episode of the period, as the digest lists it. */
+export interface DigestEpisode {
+  episode_id: string;
+  rule_id: string;
+  rule_type: string;
+  /** The rule type in words: "Negative buzz". */
+  title: string;
+  /** What it found at its peak: "37 negative mentions". */
+  headline: string;
+  started_at: string;
+  /** Null while it still fires. */
+  resolved_at: string | null;
+}
+
 export interface BrandDigest {
   brand: { id: string; name: string };
   /** The report's flags in words (monthly digests); empty otherwise. */
   flags: string[];
   figures: Record<DigestFigureName, DigestFigure>;
+  /** The alert episodes that started in the period, the earliest first (at most five; `figures.alert_episodes` counts them all). */
+  episodes: DigestEpisode[];
   top: { sites: TopRow[]; authors: TopRow[]; terms: TopRow[] };
   worst_mentions: WorstMentionEntry[];
 }
@@ -66,6 +85,7 @@ export async function buildDigestSummary(database: Database, config: Config, dig
   for (const brandId of digest.brands) {
     const brand = config.brands.find((candidate) => candidate.id === brandId);
     if (brand === undefined) continue; // the loader rejects unknown brands
+    const episodes = await alertEpisodeList(database, { brandId: brand.id, since: period.start, until: period.end }, EPISODE_LIMIT);
     const counted = await buildPeriodFigures(database, config.brands, {
       brand,
       competitors: config.brands.filter((candidate) => brand.competitors.includes(candidate.id)),
@@ -84,6 +104,15 @@ export async function buildDigestSummary(database: Database, config: Config, dig
       brand: { id: brand.id, name: brand.name },
       flags: kind.flags(counted.periods, counted.figures),
       figures,
+      episodes: episodes.map((episode) => ({
+        episode_id: episode.episodeId,
+        rule_id: episode.ruleId,
+        rule_type: episode.ruleType,
+        title: ruleKindFor(episode.ruleType)?.title ?? episode.ruleType,
+        headline: episode.headline,
+        started_at: episode.startedAt.toISOString(),
+        resolved_at: episode.resolvedAt?.toISOString() ?? null,
+      })),
       top: counted.top,
       worst_mentions: counted.worst_mentions,
     });

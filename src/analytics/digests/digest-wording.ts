@@ -8,7 +8,7 @@ import { FIGURE_LABELS, formatFigureValue } from '../report-figures.js';
 import { formatChange } from '../report-text.js';
 import { SIGNIFICANCE_LEVEL } from '../significance.js';
 import type { TopRow } from '../top.js';
-import { DIGEST_FIGURES, type BrandDigest, type DigestFigure, type DigestFigureName, type DigestSummary } from './digest-summary.js';
+import { DIGEST_FIGURES, type BrandDigest, type DigestEpisode, type DigestFigure, type DigestFigureName, type DigestSummary } from './digest-summary.js';
 import { digestPeriodKinds } from './periods/registry.js';
 
 const BRANDS_IN_TITLE_MAX = 120;
@@ -75,6 +75,15 @@ export function mentionDetails(mention: WorstMentionEntry, zone: string): string
   if (mention.reach !== null) parts.push(`reach ${mention.reach.toLocaleString('en-US')}`);
   parts.push(DateTime.fromISO(mention.occurred_at, { zone }).toFormat('yyyy-MM-dd HH:mm'));
   return parts.join(' · ');
+}
+
+/** "Negative buzz: 37 negative mentions · 2026-11-03 14:05 → 16:30" (local times; "still firing" while it does). */
+export function episodeLine(episode: DigestEpisode, zone: string): string {
+  const start = DateTime.fromISO(episode.started_at, { zone });
+  const end = episode.resolved_at === null ? null : DateTime.fromISO(episode.resolved_at, { zone });
+  const until = end === null ? 'still firing' : end.toFormat(end.hasSame(start, 'day') ? 'HH:mm' : 'yyyy-MM-dd HH:mm');
+  const headline = oneLine(episode.headline);
+  return `${episode.title}${headline === '' ? '' : `: ${truncateText(headline, PART_MAX)}`} · ${start.toFormat('yyyy-MM-dd HH:mm')} → ${until}`;
 }
 
 /** The headline of a brand: its first flag, else "12 mentions (+20 % vs the week of 12 October)". */

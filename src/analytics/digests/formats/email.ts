@@ -6,7 +6,7 @@ import { emailTransport } from '../../../alerts/notifiers/email-transport.js';
 import { linkableUrl, oneLine, truncateText } from '../../../alerts/notifiers/format-alert.js';
 import { sendTimeoutMs } from '../../../alerts/notifiers/notifier.js';
 import type { DigestSummary } from '../digest-summary.js';
-import { digestFooter, digestHeadlines, digestTitle, figureFacts, mentionDetails, mentionTitle, topFacts, type DigestFact } from '../digest-wording.js';
+import { digestFooter, digestHeadlines, episodeLine, digestTitle, figureFacts, mentionDetails, mentionTitle, topFacts, type DigestFact } from '../digest-wording.js';
 import type { DigestDelivery, DigestFormat } from './digest-format.js';
 
 const SUBJECT_HEADLINE_MAX = 160;
@@ -31,6 +31,7 @@ export function digestEmailText(summary: DigestSummary): string {
     if (summary.brands.length > 1) lines.push(oneLine(brand.brand.name), '');
     if (brand.flags.length > 0) lines.push(...brand.flags.map((flag) => `* ${flag}`), '');
     lines.push(...factLines(figureFacts(brand, previousLabel)), '');
+    if (brand.episodes.length > 0) lines.push('Alert episodes', '', ...brand.episodes.map((episode) => `- ${episodeLine(episode, tz)}`), '');
     const top = topFacts(brand);
     if (top.length > 0) lines.push(...factLines(top), '');
     if (brand.worst_mentions.length > 0) {
@@ -62,6 +63,10 @@ export function digestEmailHtml(summary: DigestSummary): string {
     if (summary.brands.length > 1) body.push(`<h3 style="margin:16px 0 8px">${escapeHtml(oneLine(brand.brand.name))}</h3>`);
     if (brand.flags.length > 0) body.push(`<ul style="margin:0 0 16px;padding-left:20px">${brand.flags.map((flag) => `<li><strong>${escapeHtml(flag)}</strong></li>`).join('')}</ul>`);
     body.push(factTable(figureFacts(brand, previousLabel)));
+    if (brand.episodes.length > 0) {
+      const items = brand.episodes.map((episode) => `<li>${escapeHtml(episodeLine(episode, tz))}</li>`).join('');
+      body.push(`<p style="margin:0 0 8px;font-weight:600">Alert episodes</p><ul style="margin:0 0 16px;padding-left:20px">${items}</ul>`);
+    }
     const top = topFacts(brand);
     if (top.length > 0) body.push(factTable(top));
     if (brand.worst_mentions.length > 0) {

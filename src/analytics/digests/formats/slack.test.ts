@@ -1,5 +1,5 @@
-// A weekly digest of two brands as Slack blocks: a section per brand named by its brand, and text written by
-// strangers (brand names, titles, authors, terms) escaped so it cannot open a link or ping a channel.
+// A weekly digest of two brands as Slack blocks: a section per brand named by its brand, its alert episodes, and text
+// written by strangers (brand names, sites, headlines) escaped so it cannot open a link or ping a channel.
 import { describe, expect, it } from 'vitest';
 import type { BrandDigest, DigestFigure, DigestSummary } from '../digest-summary.js';
 import { slackDigestMessage } from './slack.js';
@@ -13,8 +13,9 @@ const flat = (value: number | null, previous: number | null, change: number | nu
   p_value: 0.5,
 });
 
-function brand(id: string, name: string, mentions: number): BrandDigest {
+function brand(id: string, name: string, mentions: number, episodes: BrandDigest['episodes'] = []): BrandDigest {
   return {
+    episodes,
     brand: { id, name },
     flags: [],
     figures: {
@@ -41,7 +42,21 @@ const summary: DigestSummary = {
     tz: 'Europe/Warsaw',
     previous_label: 'the week of 12 October',
   },
-  brands: [brand('acme', 'Acme & <Sons>', 12), brand('globex', 'Globex', 8)],
+  brands: [
+    brand('acme', 'Acme & <Sons>', 12, [
+      {
+        episode_id: 'ep_1',
+        rule_id: 'acme-negative-buzz',
+        rule_type: 'negative_buzz',
+        title: 'Negative buzz',
+        headline: '37 negative mentions <!channel>',
+        started_at: '2026-10-20T12:05:00.000Z',
+        resolved_at: '2026-10-20T14:30:00.000Z',
+      },
+      { episode_id: 'ep_2', rule_id: 'acme-volume', rule_type: 'volume_spike', title: 'Volume spike', headline: '', started_at: '2026-10-25T22:30:00.000Z', resolved_at: null },
+    ]),
+    brand('globex', 'Globex', 8),
+  ],
 };
 
 describe('slackDigestMessage', () => {
@@ -58,6 +73,14 @@ describe('slackDigestMessage', () => {
             { type: 'mrkdwn', text: '*Reach*\n0' },
             { type: 'mrkdwn', text: '*Alert episodes*\n0' },
           ],
+        },
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            // Local (Warsaw) times; an episode still firing says so.
+            text: '*Alert episodes*\n• Negative buzz: 37 negative mentions &lt;!channel&gt; · 2026-10-20 14:05 → 16:30\n• Volume spike · 2026-10-25 23:30 → still firing',
+          },
         },
         { type: 'section', text: { type: 'mrkdwn', text: 'Top sites: a&lt;b&gt;.example (12)' } },
         { type: 'divider' },

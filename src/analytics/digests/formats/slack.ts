@@ -6,7 +6,7 @@ import { slackTransport } from '../../../alerts/notifiers/slack-transport.js';
 import { linkableUrl, oneLine, truncateText } from '../../../alerts/notifiers/format-alert.js';
 import type { WorstMentionEntry } from '../../period-figures.js';
 import type { DigestSummary } from '../digest-summary.js';
-import { digestFooter, digestHeadlines, digestTitle, figureFacts, mentionDetails, mentionTitle, topFacts, type DigestFact } from '../digest-wording.js';
+import { digestFooter, digestHeadlines, episodeLine, digestTitle, figureFacts, mentionDetails, mentionTitle, topFacts, type DigestFact } from '../digest-wording.js';
 import type { DigestFormat } from './digest-format.js';
 
 const FALLBACK_TEXT_MAX = 3000;
@@ -26,6 +26,10 @@ export function slackDigestMessage(summary: DigestSummary): SlackMessage {
       blocks.push(section(name.trimEnd()));
     }
     blocks.push(fieldsBlock(figureFacts(brand, summary.period.previous_label)));
+    if (brand.episodes.length > 0) {
+      const lines = brand.episodes.map((episode) => `• ${episodeLine(episode, summary.period.tz)}`).join('\n');
+      blocks.push(section(`*Alert episodes*\n${escapeMrkdwnWithin(lines, SLACK_LIMITS.sectionText - 20)}`));
+    }
     const top = topFacts(brand);
     if (top.length > 0) blocks.push(section(escapeMrkdwnWithin(top.map((fact) => `${fact.label}: ${fact.value}`).join('\n'), SLACK_LIMITS.sectionText)));
     blocks.push(...brand.worst_mentions.map((mention) => section(mentionText(mention, summary.period.tz))));

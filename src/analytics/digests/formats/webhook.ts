@@ -52,11 +52,25 @@ const MentionSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const EpisodeSchema = Type.Object(
+  {
+    episode_id: Type.String(),
+    rule_id: Type.String(),
+    rule_type: Type.String(),
+    title: Type.String({ description: 'The rule type in words' }),
+    headline: Type.String({ description: 'What it found at its peak: "37 negative mentions"' }),
+    started_at: Type.String({ format: 'date-time' }),
+    resolved_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'null while it still fires' }),
+  },
+  { additionalProperties: false },
+);
+
 const BrandSchema = Type.Object(
   {
     brand: Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false }),
     flags: Type.Array(Type.String(), { description: "The monthly report's flags in words (monthly digests); empty otherwise" }),
     figures: Type.Object(Object.fromEntries(DIGEST_FIGURES.map((name) => [name, FigureSchema])), { additionalProperties: false }),
+    episodes: Type.Array(EpisodeSchema, { maxItems: 5, description: 'Alert episodes that started in the period, the earliest first; figures.alert_episodes counts them all' }),
     top: Type.Object({ sites: Type.Array(TopRowSchema), authors: Type.Array(TopRowSchema), terms: Type.Array(TopRowSchema) }, { additionalProperties: false }),
     worst_mentions: Type.Array(MentionSchema, { description: 'The most negative mentions, the widest-reaching first among equals' }),
   },

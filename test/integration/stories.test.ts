@@ -143,6 +143,9 @@ describe('stories', () => {
     expect(inOrder.map((each) => [each.id, stored.get(each.id)])).toEqual(expected);
   });
 
+  // Which of the concurrent batches takes the brand's lock first, and so names the story, is up to the scheduler.
+  let mergerStory = '';
+
   it('starts one story for one event when batches of one brand are stored at once', async () => {
     const copies = Array.from({ length: 8 }, (_, at) =>
       mention(`https://site${at}.example/globex-merger`, ['globex'], 1000 + at, `Globex agrees merger with Initech (${at})`, 'Globex and Initech merge.'),
@@ -155,13 +158,15 @@ describe('stories', () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]?.count).toBe(8);
+    mergerStory = rows[0]!.story_id;
+    expect(copies.map((copy) => storyId('globex', copy.id))).toContain(mergerStory);
   });
 
   it('closes a story quiet for longer than the configured period when its brand gains a mention', async () => {
     const { rows } = await system.db.database.query('SELECT id, open, centroid FROM stories WHERE brand_id = $1 ORDER BY first_seen_at', ['globex']);
     expect(rows.map((row) => [row.id, row.open, row.centroid === null])).toEqual([
       [globexStory, false, true],
-      [storyId('globex', mentionId('https://site0.example/globex-merger', 'rss', null)), true, false],
+      [mergerStory, true, false],
     ]);
   });
 
@@ -191,7 +196,6 @@ describe('stories', () => {
     });
 
     it('filters by sentiment and sorts by spread or size', async () => {
-      const mergerStory = storyId('globex', mentionId('https://site0.example/globex-merger', 'rss', null));
       const ids = (body: { data: Array<{ id: string }> }) => body.data.map((story) => story.id);
       expect(ids((await system.api('/v1/stories?sentiment=negative&sort=size')).body)).toEqual([recallStory, globexStory]);
       expect(ids((await system.api('/v1/stories?sentiment=positive')).body)).toEqual([mergerStory, launchStory]);

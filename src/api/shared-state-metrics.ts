@@ -7,7 +7,14 @@ import type { Config } from '../config/schema.js';
 import type { QueueStats } from '../queue/queue-stats.js';
 import { isDelivering, sourceHealth, type SourceStatus } from '../sources/source-health.js';
 import type { Database } from '../store/database.js';
-import { deliveryStatusCounts, firingEpisodeCounts, type DeliveryCount, type FiringCount } from '../store/metrics-queries.js';
+import {
+  deliveryStatusCounts,
+  digestDeliveryStatusCounts,
+  firingEpisodeCounts,
+  type DeliveryCount,
+  type DigestDeliveryCount,
+  type FiringCount,
+} from '../store/metrics-queries.js';
 import { listSourceRecords } from '../store/source-store.js';
 
 export interface SourceSample {
@@ -23,7 +30,7 @@ export interface SourceSample {
 /** What the shared metrics show; null for what could not be read. */
 export interface SharedState {
   sources: SourceSample[] | null;
-  alerts: { firing: FiringCount[]; deliveries: DeliveryCount[] } | null;
+  alerts: { firing: FiringCount[]; deliveries: DeliveryCount[]; digestDeliveries: DigestDeliveryCount[] } | null;
   queues: QueueStats[] | null;
 }
 
@@ -38,8 +45,8 @@ export async function readSharedState(deps: SharedStateDeps, now: Date): Promise
   const database = deps.readDatabase ?? deps.database;
   const [sources, alerts, queues] = await Promise.all([
     readSources(deps.config, database, now).catch(() => null),
-    Promise.all([firingEpisodeCounts(database), deliveryStatusCounts(database)]).then(
-      ([firing, deliveries]) => ({ firing, deliveries }),
+    Promise.all([firingEpisodeCounts(database), deliveryStatusCounts(database), digestDeliveryStatusCounts(database)]).then(
+      ([firing, deliveries, digestDeliveries]) => ({ firing, deliveries, digestDeliveries }),
       () => null,
     ),
     deps.queueStats().catch(() => null),
@@ -107,7 +114,8 @@ function addSourceMetrics(sources: SourceSample[], registers: Registry[]): void 
   }
 }
 
-// Open episodes page someone; failed deliveries mean someone was not paged: both belong on an ops dashboard.
+// Open episodes page someone; failed deliveries mean someone was not paged (or sent a digest): all belong on an ops
+// dashboard.
 function addAlertMetrics(alerts: NonNullable<SharedState['alerts']>, registers: Registry[]): void {
   const firing = new Gauge({
     name: 'buzzwatch_alerts_firing',
@@ -121,8 +129,15 @@ function addAlertMetrics(alerts: NonNullable<SharedState['alerts']>, registers: 
     labelNames: ['channel', 'status'] as const,
     registers,
   });
+  const digestDeliveries = new Gauge({
+    name: 'buzzwatch_digest_deliveries',
+    help: 'Digests per digest, channel and delivery status (pending, retrying, sent, failed), one per period.',
+    labelNames: ['digest', 'channel', 'status'] as const,
+    registers,
+  });
   for (const row of alerts.firing) firing.set({ rule: row.ruleId, brand: row.brandId }, row.count);
   for (const row of alerts.deliveries) deliveries.set({ channel: row.channelId, status: row.status }, row.count);
+  for (const row of alerts.digestDeliveries) digestDeliveries.set({ digest: row.digestId, channel: row.channelId, status: row.status }, row.count);
 }
 
 function addQueueMetrics(queues: QueueStats[], registers: Registry[]): void {

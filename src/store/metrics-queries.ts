@@ -1,4 +1,5 @@
-// The counts /metrics reads from PostgreSQL besides source health: open alert episodes and deliveries by status.
+// The counts /metrics reads from PostgreSQL besides source health: open alert episodes, and alert and digest
+// deliveries by status.
 import type { Database } from './database.js';
 
 export interface FiringCount {
@@ -25,4 +26,18 @@ export async function deliveryStatusCounts(database: Database): Promise<Delivery
     'SELECT channel_id, status, count(*)::int AS count FROM alert_deliveries GROUP BY 1, 2 ORDER BY 1, 2',
   );
   return rows.map((row) => ({ channelId: row.channel_id, status: row.status, count: row.count }));
+}
+
+export interface DigestDeliveryCount {
+  digestId: string;
+  channelId: string;
+  status: string;
+  count: number;
+}
+
+export async function digestDeliveryStatusCounts(database: Database): Promise<DigestDeliveryCount[]> {
+  const { rows } = await database.query<{ digest_id: string; channel_id: string; status: string; count: number }>(
+    'SELECT digest_id, channel_id, status, count(*)::int AS count FROM digest_deliveries GROUP BY 1, 2, 3 ORDER BY 1, 2, 3',
+  );
+  return rows.map((row) => ({ digestId: row.digest_id, channelId: row.channel_id, status: row.status, count: row.count }));
 }

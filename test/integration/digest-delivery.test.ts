@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readSharedState, sharedStateRegistry } from '../../src/api/shared-state-metrics.js';
 import { digestProcessor, type DigestOutcome } from '../../src/analytics/digests/deliver-digest.js';
 import { createDigestScheduler, type DigestScheduler } from '../../src/analytics/digests/digest-scheduler.js';
 import { parseConfig } from '../../src/config/load-config.js';
@@ -189,6 +190,12 @@ describe('digest delivery', () => {
     expect((await restarted.scheduler.tick(new Date(T.getTime() + DAY_MS))).scheduled).toEqual([key('2026-11-04', 'ops-slack'), key('2026-11-04', 'ops-hook')]);
     expect(await sent([key('2026-11-04', 'ops-slack'), key('2026-11-04', 'ops-hook')])).toEqual(['sent', 'sent']);
     expect([server.requestsTo(SLACK_PATH).length, server.requestsTo(HOOK_PATH).length]).toEqual([3, 2]);
+    // /metrics (the API's shared gauges) counts them by status.
+    const metrics = await sharedStateRegistry(await readSharedState({ config: config(), database: db.database, queueStats: async () => [] }, T)).metrics();
+    expect(metrics.split('\n').filter((line) => line.startsWith('buzzwatch_digest_deliveries{'))).toEqual([
+      'buzzwatch_digest_deliveries{digest="daily-ops",channel="ops-hook",status="sent"} 2',
+      'buzzwatch_digest_deliveries{digest="daily-ops",channel="ops-slack",status="sent"} 2',
+    ]);
   });
 
   it('queues a delivery again when its job was lost from Redis, and sends it once', async () => {

@@ -5,6 +5,8 @@
 // Usage: npm run bench:api -- [--mentions=N] [--repeats=N] [--concurrency=N]
 //   (env: BENCH_API_MENTIONS, BENCH_API_REPEATS, BENCH_API_CONCURRENCY; BENCH_API_KEEP=1 keeps the loaded database
 //   and prints its name, BENCH_API_DATABASE=name measures that database again without loading)
+//   --load=sql generates the history inside PostgreSQL (bench/sql-mention-load.ts), the default above 1,000,000
+//   mentions; --load=insert stores it with insertMentions.
 import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -30,9 +32,11 @@ import {
   sizeOption,
   timed,
 } from './bench-support.js';
+import { createMonthsOfSpan, loadMentionsInSql } from './sql-mention-load.js';
 import { testDatabaseUrl } from '../test/helpers/services.js';
 
 const mentionCount = sizeOption('mentions', 'BENCH_API_MENTIONS', 200_000);
+const loadInSql = (process.argv.find((argument) => argument.startsWith('--load='))?.slice(7) ?? (mentionCount > 1_000_000 ? 'sql' : 'insert')) === 'sql';
 const repeats = sizeOption('repeats', 'BENCH_API_REPEATS', 100);
 const concurrency = sizeOption('concurrency', 'BENCH_API_CONCURRENCY', 16);
 // Requests per concurrent client in the search-under-load table.
@@ -154,6 +158,34 @@ interface ScanSummary {
   inSubPlan: boolean;
 }
 
+// Each partition's index under the name of the partitioned index it belongs to (mentions_p202606_occurred_at_id_idx
+// is mentions_by_time), and each partition under its table's: a plan is judged and shown by what it walks.
+const partitionParents = new Map<string, string>();
+
+async function loadPartitionParents(database: Database): Promise<void> {
+  const { rows } = await database.query<{ child: string; parent: string }>(
+    `SELECT c.relname AS child, p.relname AS parent FROM pg_inherits i
+       JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent`,
+  );
+  for (const row of rows) partitionParents.set(row.child, row.parent);
+}
+
+/** Scans of the same kind on the partitions of one table (or index) as one line, with how many partitions. */
+function mergedByParent(scans: readonly ScanSummary[]): ScanSummary[] {
+  const merged = new Map<string, ScanSummary & { partitions: number; rows: number; removed: number }>();
+  for (const scan of scans) {
+    const [, kind = '', target = '', rows = '0', removed = '0'] = /^(.*?) (\S+) \((\d+) rows(?:, (\d+) removed by filter)?\)$/.exec(scan.description) ?? [];
+    const key = `${kind} ${target} ${scan.inSubPlan}`;
+    const entry = merged.get(key) ?? { ...scan, partitions: 0, rows: 0, removed: 0 };
+    entry.partitions += 1;
+    entry.rows += Number(rows);
+    entry.removed += Number(removed);
+    entry.description = `${kind} ${target}${entry.partitions > 1 ? ` ×${entry.partitions}` : ''} (${entry.rows} rows${entry.removed > 0 ? `, ${entry.removed} removed by filter` : ''})`;
+    merged.set(key, entry);
+  }
+  return [...merged.values()];
+}
+
 function scansOf(node: PlanNode, inSubPlan = false): ScanSummary[] {
   // A MATERIALIZED CTE (listMentions' full-text "hits") is part of the main query, not the per-row brands subplan.
   const isCte = node['Subplan Name']?.startsWith('CTE ') === true;
@@ -161,12 +193,14 @@ function scansOf(node: PlanNode, inSubPlan = false): ScanSummary[] {
     inSubPlan || node['Parent Relationship'] === 'SubPlan' || (node['Parent Relationship'] === 'InitPlan' && !isCte);
   const scans: ScanSummary[] = [];
   if ((node['Node Type'].includes('Scan') && node['Relation Name'] !== undefined) || node['Index Name'] !== undefined) {
-    const target = node['Index Name'] !== undefined ? `${node['Index Name']}` : `${node['Relation Name']}`;
+    const indexName = node['Index Name'] === undefined ? undefined : (partitionParents.get(node['Index Name']) ?? node['Index Name']);
+    const relationName = node['Relation Name'] === undefined ? undefined : (partitionParents.get(node['Relation Name']) ?? node['Relation Name']);
+    const target = indexName ?? `${relationName}`;
     const rows = (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1);
     const removed = node['Rows Removed by Filter'] !== undefined ? `, ${node['Rows Removed by Filter'] * (node['Actual Loops'] ?? 1)} removed by filter` : '';
     scans.push({
       description: `${node['Node Type']} ${target} (${rows} rows${removed})`,
-      indexName: node['Index Name'],
+      indexName,
       inSubPlan: underSubPlan,
     });
   }
@@ -176,7 +210,10 @@ function scansOf(node: PlanNode, inSubPlan = false): ScanSummary[] {
 
 /** Whether the main part of a plan (the per-row brands subplan aside) walks the index meant for it. */
 function indexVerdict(queryCase: QueryCase, mainScans: readonly ScanSummary[]): string {
-  const sequential = mainScans.find((scan) => scan.description.startsWith('Seq Scan') || scan.description.startsWith('Parallel Seq Scan'));
+  // A month with no rows yet (or the default partition) is read by a sequential scan of nothing: not a miss.
+  const sequential = mainScans.find(
+    (scan) => (scan.description.startsWith('Seq Scan') || scan.description.startsWith('Parallel Seq Scan')) && !/\(0 rows\)$/.test(scan.description),
+  );
   if (sequential !== undefined) return `NO: ${sequential.description.replace(/ \(.*/, '')}`;
   if (mainScans.some((scan) => scan.indexName === queryCase.intendedIndex)) return `yes (${queryCase.intendedIndex})`;
   if (queryCase.alsoFine !== undefined && mainScans.some((scan) => scan.indexName === queryCase.alsoFine)) {
@@ -302,10 +339,22 @@ async function loadedDatabase(): Promise<{ name: string; url: string; database: 
   }
   const db = await createBenchDatabase();
   const newest = new Date();
-  const mentions = withQuietSource(withSyntheticSentiment(makeMentions({ count: mentionCount, newest, spanDays: SPAN_DAYS })), newest);
-  const loaded = await timed(() => load(db.database, mentions));
+  const months = await createMonthsOfSpan(db.database, newest, SPAN_DAYS);
+  const loaded = await timed(() =>
+    loadInSql
+      ? loadMentionsInSql(db.database, {
+          count: mentionCount,
+          newest,
+          spanDays: SPAN_DAYS,
+          quietSource: QUIET_SOURCE,
+          quietDays: QUIET_DAYS,
+          quietTakenOverBy: QUIET_SOURCE_TAKEN_OVER_BY,
+        })
+      : load(db.database, withQuietSource(withSyntheticSentiment(makeMentions({ count: mentionCount, newest, spanDays: SPAN_DAYS })), newest)),
+  );
   await db.database.query('VACUUM ANALYZE');
-  console.log(`loaded with insertMentions (${LOAD_BATCH}-row batches, ${LOAD_CONCURRENCY} at a time) in ${formatCount(loaded.ms)} ms = ` +
+  const how = loadInSql ? 'generated in SQL (indexes built after)' : `loaded with insertMentions (${LOAD_BATCH}-row batches, ${LOAD_CONCURRENCY} at a time)`;
+  console.log(`database ${db.name}, ${months} monthly partitions made for the span; ${how} in ${formatCount(loaded.ms)} ms = ` +
     `${formatCount(perSecond(mentionCount, loaded.ms))} rows/s, then VACUUM ANALYZE`);
   const keep = process.env.BENCH_API_KEEP === '1';
   return {
@@ -321,6 +370,7 @@ async function loadedDatabase(): Promise<{ name: string; url: string; database: 
 async function main(): Promise<void> {
   const db = await loadedDatabase();
   try {
+    await loadPartitionParents(db.database);
     const { rows: sizes } = await db.database.query<{ mentions: number; links: number; version: string; size: string; newest: Date }>(
       `SELECT (SELECT count(*) FROM mentions)::bigint AS mentions, (SELECT count(*) FROM mention_brands)::bigint AS links,
               (SELECT max(occurred_at) FROM mentions) AS newest,
@@ -456,7 +506,7 @@ async function main(): Promise<void> {
       const summaries: string[][] = [];
       for (const { queryCase, query } of plans) {
         const output = (await explain(db.database, query, 'JSON')) as ExplainOutput;
-        const mainScans = scansOf(output.Plan).filter((scan) => !scan.inSubPlan);
+        const mainScans = mergedByParent(scansOf(output.Plan).filter((scan) => !scan.inSubPlan));
         const verdict = indexVerdict(queryCase, mainScans);
         if (verdict.startsWith('NO')) misses.push(`${queryCase.name} (${verdict})`);
         summaries.push([

@@ -19,7 +19,10 @@ function filterSql(filter: WindowFilter, parameters: unknown[]): string {
   return sql;
 }
 
-const WINDOW_FROM = `FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
+// Each link's mention from its own month's partition, in a subquery kept apart (OFFSET 0): joined plainly on
+// (id, occurred_at), PostgreSQL would expect one row in all and sort a whole window to find its newest mentions.
+const WINDOW_FROM = `FROM mention_brands mb
+  CROSS JOIN LATERAL (SELECT * FROM mentions WHERE id = mb.mention_id AND occurred_at = mb.occurred_at OFFSET 0) AS m
   WHERE mb.brand_id = $1 AND mb.occurred_at >= $2 AND mb.occurred_at < $3 AND NOT m.backfill`;
 // Counts need no column of mentions: mention_brands carries the label and the backfill flag (003 migration), so a
 // week of a busy brand is one index-only range scan.

@@ -7,7 +7,7 @@ import { moduleLogger } from '../src/runtime/logger.js';
 import { scorerBatchDuration, scorerMentions, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { keepMentionsMaintained, maintenanceDeps } from '../src/retention/mention-maintenance.js';
-import { mentionsProcessor, type StoreReport } from '../src/scorer/score-and-store.js';
+import { mentionsProcessor, type BatchOutcome } from '../src/scorer/score-and-store.js';
 import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
 const EVALUATE_AFTER_MENTIONS_MS = 1000;
@@ -19,24 +19,22 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
   const storeBatch = mentionsProcessor(runtime, logger);
   // Before a batch can need them: the coming months' partitions (and retention, if configured).
   const maintenance = keepMentionsMaintained(maintenanceDeps(runtime, logger));
-  const timedStoreBatch = async (job: Job<MentionsJobData>): Promise<StoreReport> => {
+  const timedStoreBatch = async (job: Job<MentionsJobData>): Promise<BatchOutcome> => {
     const started = performance.now();
     try {
-      const report = await storeBatch(job);
+      const outcome = await storeBatch(job);
       scorerBatchDuration.observe({ outcome: 'ok' }, secondsSince(started));
-      const received = Array.isArray(job.data.mentions) ? job.data.mentions.length : 0;
-      scorerMentions.inc({ outcome: 'inserted' }, report.insertedIds.length);
-      scorerMentions.inc({ outcome: 'rejected' }, report.rejected.length);
-      scorerMentions.inc({ outcome: 'expired' }, report.expired);
-      const duplicates = received - report.insertedIds.length - report.rejected.length - report.expired;
-      scorerMentions.inc({ outcome: 'duplicate' }, Math.max(0, duplicates));
-      return report;
+      scorerMentions.inc({ outcome: 'inserted' }, outcome.inserted);
+      scorerMentions.inc({ outcome: 'rejected' }, outcome.rejected);
+      scorerMentions.inc({ outcome: 'expired' }, outcome.expired);
+      scorerMentions.inc({ outcome: 'duplicate' }, outcome.duplicates);
+      return outcome;
     } catch (error) {
       scorerBatchDuration.observe({ outcome: 'failed' }, secondsSince(started));
       throw error;
     }
   };
-  const worker = new Worker<MentionsJobData, StoreReport>(QueueName.mentions, timedStoreBatch, {
+  const worker = new Worker<MentionsJobData, BatchOutcome>(QueueName.mentions, timedStoreBatch, {
     connection,
     prefix: runtime.settings.queuePrefix,
     concurrency: runtime.config.queue.score_concurrency,
@@ -48,8 +46,8 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
   worker.on('error', (error) => logger.error({ err: error.message }, 'scorer worker error'));
   // New mentions are evaluated soon rather than at the next tick: a crisis should not wait a minute. One job per
   // second at most, however many batches land.
-  worker.on('completed', (_job, report) => {
-    if (report.insertedIds.length === 0 || runtime.config.alerts.rules.length === 0) return;
+  worker.on('completed', (_job, outcome) => {
+    if (outcome.inserted === 0 || runtime.config.alerts.rules.length === 0) return;
     runtime.queues.alerts
       .add('evaluate', {}, { delay: EVALUATE_AFTER_MENTIONS_MS, deduplication: { id: 'after-new-mentions', ttl: EVALUATE_AFTER_MENTIONS_MS } })
       .catch((error: Error) => logger.debug({ err: error.message }, 'could not queue an alert evaluation'));

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
 import { QueueName, closeQueues, createQueues } from '../../src/queue/queues.js';
-import type { StoreReport } from '../../src/scorer/score-and-store.js';
+import type { BatchOutcome } from '../../src/scorer/score-and-store.js';
 import { exitWithin, killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
 import { acmeMentionsBatch, activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
 import { closedPort } from '../helpers/ports.js';
@@ -153,7 +153,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     const events = new QueueEvents(QueueName.mentions, { prefix: scenario.prefix, connection: redisConnectionOf(TEST_REDIS_URL) });
     closers.push(() => events.close());
     await events.waitUntilReady();
-    const stores = await watchQueue<StoreReport>(QueueName.mentions, scenario.prefix);
+    const stores = await watchQueue<BatchOutcome>(QueueName.mentions, scenario.prefix);
     closers.push(() => stores.close());
     const becameActive = activeJobs(events);
     const failed: string[] = [];
@@ -182,8 +182,7 @@ describe.concurrent('buzzwatch processes starting and stopping', () => {
     // Completed by the process before it exited, not left active for another scorer to take over.
     expect(await queues.mentions.getJobState(jobId)).toBe('completed');
     const completed = await stores.next((job) => job.jobId === jobId);
-    expect(completed.result.insertedIds).toHaveLength(BATCH_SIZE);
-    expect(completed.result.rejected).toEqual([]);
+    expect(completed.result).toEqual({ received: BATCH_SIZE, inserted: BATCH_SIZE, duplicates: 0, rejected: 0, expired: 0 });
     expect(stores.completed.filter((job) => job.jobId === jobId)).toHaveLength(1);
     expect(failed).toEqual([]);
     const { rows } = await scenario.db.database.query<{ mentions: number; links: number; mentions_total: number }>(

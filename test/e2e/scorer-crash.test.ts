@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
 import { QueueName, closeQueues, createQueues, type Queues } from '../../src/queue/queues.js';
-import type { StoreReport } from '../../src/scorer/score-and-store.js';
+import type { BatchOutcome } from '../../src/scorer/score-and-store.js';
 import { killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
 import { acmeMentionsBatch, activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
@@ -109,7 +109,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
 
   it('stores the batch exactly once after a kill before the batch committed', async ({ expect }) => {
     const scenario = await newScenario(TEST_REDIS_URL);
-    const stores: QueueWatch<StoreReport> = await watchQueue<StoreReport>(QueueName.mentions, scenario.prefix);
+    const stores: QueueWatch<BatchOutcome> = await watchQueue<BatchOutcome>(QueueName.mentions, scenario.prefix);
     closers.push(() => stores.close());
     const becameActive = activeJobs(scenario.events);
 
@@ -128,7 +128,7 @@ describe.concurrent('scorer killed with a batch in hand', () => {
 
     await startScorer(scenario);
     const completed = await stores.next((job) => job.jobId === jobId);
-    expect(completed.result.insertedIds).toHaveLength(BATCH_SIZE);
+    expect(completed.result).toMatchObject({ inserted: BATCH_SIZE, duplicates: 0 });
     expect(await storedCounts(scenario.db)).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
     expect(stores.completed.filter((job) => job.jobId === jobId)).toHaveLength(1);
   });
@@ -169,8 +169,8 @@ describe.concurrent('scorer killed with a batch in hand', () => {
 
     await startScorer(scenario);
     const job = await scenario.queues.mentions.getJob(jobId);
-    const report = (await job?.waitUntilFinished(scenario.events, 20_000)) as StoreReport;
-    expect(report.insertedIds).toEqual([]);
+    const outcome = (await job?.waitUntilFinished(scenario.events, 20_000)) as BatchOutcome;
+    expect(outcome).toMatchObject({ inserted: 0, duplicates: BATCH_SIZE });
     expect(await storedCounts(scenario.db)).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
     const { rows } = await scenario.db.database.query('SELECT count(*)::int AS total FROM sources');
     expect(rows[0]).toEqual({ total: 1 });

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { QueueName } from '../../src/queue/queues.js';
-import type { StoreReport } from '../../src/scorer/score-and-store.js';
+import type { BatchOutcome } from '../../src/scorer/score-and-store.js';
 import { exitWithin, killAllCliProcesses, runCli, spawnCli, type CliExit, type CliProcess } from '../helpers/cli-process.js';
 import { serveFeed, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
@@ -87,7 +87,7 @@ describe('buzzwatch start with secrets from the environment', () => {
   let databaseExistedBefore: boolean;
   let prefix: string;
   let polls: QueueWatch<PollOutcome>;
-  let stores: QueueWatch<StoreReport>;
+  let stores: QueueWatch<BatchOutcome>;
   let buzzwatch: CliProcess;
   let baseUrl: string;
   let stopped: CliExit | undefined;
@@ -113,7 +113,7 @@ describe('buzzwatch start with secrets from the environment', () => {
     databaseExistedBefore = await databaseExists(databaseName);
     prefix = uniqueName('bwq');
     polls = await watchQueue<PollOutcome>(QueueName.poll, prefix);
-    stores = await watchQueue<StoreReport>(QueueName.mentions, prefix);
+    stores = await watchQueue<BatchOutcome>(QueueName.mentions, prefix);
     buzzwatch = spawnCli(['start'], {
       BUZZWATCH_CONFIG: configFile,
       DATABASE_URL: databaseUrlFor(databaseName),
@@ -185,7 +185,7 @@ describe('buzzwatch start with secrets from the environment', () => {
     const batches = await Promise.all(
       [...initial.result.jobIds, ...result.jobIds].map((jobId) => stores.next((job) => job.jobId === jobId)),
     );
-    expect(batches.flatMap((batch) => batch.result.insertedIds)).toHaveLength(3);
+    expect(batches.reduce((sum, batch) => sum + batch.result.inserted, 0)).toBe(3);
 
     const mentions = await api('/v1/mentions?brand=acme', { key: READ_KEY });
     expect(mentions.status).toBe(200);

@@ -10,7 +10,7 @@ import { sourceKindFor } from '../../src/sources/registry.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import type { Settings } from '../../src/runtime/settings.js';
-import type { StoreReport } from '../../src/scorer/score-and-store.js';
+import type { BatchOutcome } from '../../src/scorer/score-and-store.js';
 import type { EvaluationReport } from '../../workers/alerter.js';
 import { startRoles, type Role, type RunningProcess } from '../../workers/start-roles.js';
 import { watchQueue, type QueueWatch } from './queue-watch.js';
@@ -37,7 +37,7 @@ export interface TestSystem {
   /** Every log line the process wrote. */
   logLines: string[];
   polls: QueueWatch<PollOutcome>;
-  stores: QueueWatch<StoreReport>;
+  stores: QueueWatch<BatchOutcome>;
   /** Alert evaluations (ticks) and notification deliveries, as they complete. */
   evaluations: QueueWatch<EvaluationReport>;
   deliveries: QueueWatch<DeliveryOutcome>;
@@ -94,7 +94,7 @@ export async function startTestSystem(options: {
     },
   });
   const polls = await watchQueue<PollOutcome>(QueueName.poll, prefix, redisUrl);
-  const stores = await watchQueue<StoreReport>(QueueName.mentions, prefix, redisUrl);
+  const stores = await watchQueue<BatchOutcome>(QueueName.mentions, prefix, redisUrl);
   const evaluations = await watchQueue<EvaluationReport>(QueueName.alerts, prefix, redisUrl);
   const deliveries = await watchQueue<DeliveryOutcome>(QueueName.notify, prefix, redisUrl);
   const runtime = await createRuntime(settings, config, createLogger(settings.logLevel, sink), options.clock);

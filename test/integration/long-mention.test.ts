@@ -49,8 +49,8 @@ describe('a 100,000-character mention', () => {
     const [behind] = await enqueueMentions(system.runtime.queues.mentions, [mention('behind-long', 'Acme is awful')]);
     const stored = await Promise.all([longBatch, behind].map((jobId) => system.stores.next((job) => job.jobId === jobId)));
     expect(stored.map((job) => job.result)).toEqual([
-      { insertedIds: ['beside-long', 'long-run'], rejected: [], expired: 0 },
-      { insertedIds: ['behind-long'], rejected: [], expired: 0 },
+      { received: 2, inserted: 2, duplicates: 0, rejected: 0, expired: 0 },
+      { received: 1, inserted: 1, duplicates: 0, rejected: 0, expired: 0 },
     ]);
     expect(system.stores.retried).toEqual([]);
     const { rows } = await system.db.database.query<{ id: string; length: number; sentiment_label: string }>(

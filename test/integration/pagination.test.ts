@@ -45,8 +45,7 @@ function mention(fields: { url: string; sourceId: string; brands: string[]; titl
 async function storeThroughScorer(system: TestSystem, mentions: Mention[]): Promise<void> {
   const jobIds = await enqueueMentions(system.runtime.queues.mentions, mentions);
   const reports = await Promise.all(jobIds.map((jobId) => system.stores.next((job) => job.jobId === jobId)));
-  const inserted = reports.flatMap((report) => report.result.insertedIds);
-  expect(inserted.sort()).toEqual(mentions.map((each) => each.id).sort());
+  expect(reports.reduce((sum, report) => sum + report.result.inserted, 0)).toBe(mentions.length);
 }
 
 describe('keyset pagination while new mentions arrive', () => {

@@ -59,7 +59,7 @@ function mention(brand: string, text: string, site: number, minutesAgo: number):
 async function storeThroughScorer(system: TestSystem, mentions: Mention[]): Promise<void> {
   const jobIds = await enqueueMentions(system.runtime.queues.mentions, mentions);
   const reports = await Promise.all(jobIds.map((jobId) => system.stores.next((job) => job.jobId === jobId)));
-  expect(reports.flatMap((report) => report.result.insertedIds).sort()).toEqual(mentions.map((each) => each.id).sort());
+  expect(reports.reduce((sum, report) => sum + report.result.inserted, 0)).toBe(mentions.length);
 }
 
 const POLISH = mention('acme', 'Acme jest okropny, nie polecam nikomu tej firmy.', 0, 50);

@@ -63,10 +63,11 @@ describe('stories', () => {
   const launchStory = storyId('acme', LAUNCH[0]!.id);
   const globexStory = storyId('globex', RECALL[1]!.id);
 
-  async function store(mentions: Mention[]): Promise<string[]> {
+  /** How many of `mentions` were new. */
+  async function store(mentions: Mention[]): Promise<number> {
     const jobIds = await enqueueMentions(system.runtime.queues.mentions, mentions);
     const reports = await Promise.all(jobIds.map((jobId) => system.stores.next((job) => job.jobId === jobId)));
-    return reports.flatMap((report) => report.result.insertedIds);
+    return reports.reduce((sum, report) => sum + report.result.inserted, 0);
   }
 
   async function tables() {
@@ -130,7 +131,7 @@ describe('stories', () => {
 
   it('changes nothing when a batch is delivered again', async () => {
     const before = await tables();
-    expect(await store([RECALL[3]!, LAUNCH[1]!, RECALL[4]!])).toEqual([]);
+    expect(await store([RECALL[3]!, LAUNCH[1]!, RECALL[4]!])).toBe(0);
     expect(await tables()).toEqual(before);
   });
 

@@ -150,7 +150,7 @@ describe('volume_spike with count: stories', () => {
       const answer = await pushWebhook(system.baseUrl, 'hook', JSON.stringify(burst(brand, t0)), { secret: HOOK_SECRET });
       expect(answer.status).toBe(202);
     }
-    const storedByScorer = () => system.stores.completed.reduce((sum, job) => sum + job.result.insertedIds.length, 0);
+    const storedByScorer = () => system.stores.completed.reduce((sum, job) => sum + job.result.inserted, 0);
     await system.stores.next(() => storedByScorer() >= 80);
     clock.nowMs = evaluatedAt;
     // An evaluation the pushes triggered may hold the alerter's lock; the next one then finds its work done.

@@ -12,7 +12,7 @@ import { SIGNATURE_HEADER, signatureDigest, signBody } from '../../src/net/webho
 import { previewSource } from '../../src/poller/preview-source.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { QueueName } from '../../src/queue/queues.js';
-import type { StoreReport } from '../../src/scorer/score-and-store.js';
+import type { BatchOutcome } from '../../src/scorer/score-and-store.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { watchQueue } from '../helpers/queue-watch.js';
 import { ADMIN_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
@@ -68,7 +68,7 @@ async function pushAndStore(
   sourceId: string,
   body: unknown,
   options: PushOptions & { rawBody?: Buffer },
-): Promise<{ answer: PushAnswer; report: StoreReport | null }> {
+): Promise<{ answer: PushAnswer; report: BatchOutcome | null }> {
   const storedBefore = new Set(system.stores.completed.map((job) => job.jobId));
   const answer = await pushWebhook(system.baseUrl, sourceId, options.rawBody ?? JSON.stringify(body), options);
   if (answer.status !== 202 || answer.body.matched === 0) return { answer, report: null };
@@ -114,7 +114,8 @@ describe('POST /v1/webhooks/:sourceId', () => {
     answers.push(first.answer);
     expect(first.answer.status).toBe(202);
     expect(first.answer.body).toEqual({ accepted: 1, matched: 1 });
-    expect(first.report).toEqual({ insertedIds: [pressId('story-1')], rejected: [], expired: 0 });
+    // The job's result is counts only: ids would be kept in Redis with every completed job.
+    expect(first.report).toEqual({ received: 1, inserted: 1, duplicates: 0, rejected: 0, expired: 0 });
     expect(await storedRows(system)).toEqual([
       {
         id: pressId('story-1'),
@@ -137,7 +138,7 @@ describe('POST /v1/webhooks/:sourceId', () => {
     answers.push(again.answer);
     expect(again.answer.status).toBe(202);
     expect(again.answer.body).toEqual({ accepted: 1, matched: 1 });
-    expect(again.report).toEqual({ insertedIds: [], rejected: [], expired: 0 });
+    expect(again.report).toEqual({ received: 1, inserted: 0, duplicates: 1, rejected: 0, expired: 0 });
     expect((await storedRows(system)).map((row) => row.id)).toEqual([pressId('story-1')]);
 
     // A push is the source's sign of life.
@@ -161,7 +162,7 @@ describe('POST /v1/webhooks/:sourceId', () => {
     answers.push(answer);
     expect(answer.status).toBe(202);
     expect(answer.body).toEqual({ accepted: 3, matched: 2 });
-    expect(report?.insertedIds.sort()).toEqual([pressId('a-1'), urlId('https://forum.example/t/42')].sort());
+    expect(report).toEqual({ received: 2, inserted: 2, duplicates: 0, rejected: 0, expired: 0 });
     const added = (await storedRows(system)).filter((row) => !before.has(row.id));
     expect(added.map((row) => [row.id, row.external_id, row.url]).sort()).toEqual(
       [
@@ -180,10 +181,11 @@ describe('POST /v1/webhooks/:sourceId', () => {
     answers.push(partner.answer);
     expect(partner.answer.body).toEqual({ accepted: 2, matched: 2 });
     const partnerIds = [mentionId(null, 'webhook:partner-hook', 'a-1'), mentionId(null, 'webhook:partner-hook', '7')];
-    expect(partner.report?.insertedIds.sort()).toEqual([...partnerIds].sort());
+    expect(partner.report).toEqual({ received: 2, inserted: 2, duplicates: 0, rejected: 0, expired: 0 });
     expect(partnerIds).not.toContain(pressId('a-1'));
     // partner-hook is limited to globex: Acme in the text does not link the mention to acme.
     const rows = await storedRows(system);
+    expect(rows.filter((row) => row.source_id === 'partner-hook').map((row) => row.id).sort()).toEqual([...partnerIds].sort());
     expect(rows.find((row) => row.id === partnerIds[1])).toMatchObject({ external_id: '7', brands: ['globex'] });
   });
 
@@ -338,7 +340,7 @@ describe('POST /v1/webhooks/:sourceId', () => {
       });
       answers.push(answer);
       expect(answer.status, `${index} ${charset}`).toBe(202);
-      expect(report?.insertedIds, `${index} ${charset}`).toEqual([urlId(url)]);
+      expect(report, `${index} ${charset}`).toMatchObject({ received: 1, inserted: 1 });
       const stored = (await storedRows(system)).find((row) => row.id === urlId(url));
       expect(stored?.content, `${index} ${charset}`).toBe(text);
     }
@@ -451,9 +453,9 @@ describe('Redis unreachable', () => {
     await ready;
     const later = { id: 'after-outage', url: 'https://news.example/acme-back', text: 'Acme is back.' };
     // The system's own watcher may still be reconnecting and miss the event; a fresh one listens from now on.
-    const stores = await watchQueue<StoreReport>(QueueName.mentions, system.prefix, redis.url);
+    const stores = await watchQueue<BatchOutcome>(QueueName.mentions, system.prefix, redis.url);
     let answer: PushAnswer;
-    let report: StoreReport;
+    let report: BatchOutcome;
     try {
       answer = await pushWebhook(system.baseUrl, 'press-hook', JSON.stringify({ mentions: [later] }), { secret: PRESS_SECRET });
       ({ result: report } = await stores.next(() => true));
@@ -461,7 +463,7 @@ describe('Redis unreachable', () => {
       await stores.close();
     }
     expect(answer.status).toBe(202);
-    expect(report).toEqual({ insertedIds: [pressId('after-outage')], rejected: [], expired: 0 });
+    expect(report).toEqual({ received: 1, inserted: 1, duplicates: 0, rejected: 0, expired: 0 });
     expect((await storedRows(system)).map((row) => row.id)).toEqual([pressId('after-outage')]);
     // The refused request left no job behind: the only one Redis ever held is the later push's.
     expect(await jobsEverQueued(system.runtime.queues.mentions)).toBe(1);

@@ -1,5 +1,6 @@
 // The scorer's work on one batch: validate each mention, tag sentiment, store the batch in one transaction; a row
 // PostgreSQL refuses is set aside (and reported) so that it cannot hold back the rest of its batch.
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
@@ -118,13 +119,16 @@ function withinRetention<Entry extends { mention: Mention }>(entries: Entry[], d
   });
 }
 
+const isMention = TypeCompiler.Compile(MentionSchema);
+
 function validMentions(data: unknown): { valid: Array<{ index: number; mention: Mention }>; rejected: RejectedMention[] } {
   const mentions = (data as Partial<MentionsJobData> | null)?.mentions;
   if (!Array.isArray(mentions)) throw new InvalidJobError('invalid mentions job: no mentions array');
   const valid: Array<{ index: number; mention: Mention }> = [];
   const rejected: RejectedMention[] = [];
   mentions.forEach((candidate: unknown, index) => {
-    const [firstError] = Value.Errors(MentionSchema, candidate);
+    // The compiled check is several times faster than walking the schema for errors, which only a bad mention needs.
+    const [firstError] = isMention.Check(candidate) ? [] : Value.Errors(MentionSchema, candidate);
     if (firstError === undefined) valid.push({ index, mention: candidate as Mention });
     else {
       const id = (candidate as { id?: unknown } | null)?.id;

@@ -12,6 +12,8 @@ export interface HistorySlot {
   buckets: number;
   /** Sum of the squared bucket counts, for the clumping within the slot. */
   squares: number;
+  /** The detector found an incident in this slot: it is left out of the tail the dispersion is fitted to. */
+  incident: boolean;
   /** Hour-of-day bin of the profile. */
   bin: number;
   /** Day of the week (0–6). */
@@ -348,9 +350,16 @@ export function fitBaseline(slots: readonly HistorySlot[], settings: BaselineSet
   const recentDayFactor =
     recentSlots.reduce((sum, slot) => sum + (shape.dayFactors[slot.day] as number), 0) / Math.max(recentSlots.length, 1);
   const level = recentLevel(counts, shapeBases(slots, flat), slots.length, shape.level * recentDayFactor, settings, dispersion);
-  const hourly = tailRateVariance(slots, expectations, HOURLY, clumping, TAIL_SHARE);
+  // The tail is that of the brand's ordinary hours: an incident the detector found is no measure of its noise, and
+  // would make every rise for the rest of the week look ordinary (an incident is a few hours; 2 % of a week is three).
+  const ordinary = slots.flatMap((slot, index) => (slot.incident ? [] : [index]));
+  const ordinarySlots = ordinary.map((index) => slots[index] as HistorySlot);
+  const ordinaryExpectations = ordinary.map((index) => expectations[index] ?? null);
+  const tailOf = (scale: ScaleSpan) =>
+    tailRateVariance(ordinarySlots, ordinaryExpectations, scale, clumping, TAIL_SHARE);
+  const hourly = tailOf(HOURLY);
   const scaleRateVariances = settings.scales.map((scale) =>
-    Math.max(rateVariance, scale.kind === 'peak' ? tailRateVariance(slots, expectations, scale, clumping, TAIL_SHARE) : hourly),
+    Math.max(rateVariance, scale.kind === 'peak' ? tailOf(scale) : hourly),
   );
   return {
     level,

@@ -9,6 +9,7 @@ import {
   sensitivityThreshold,
   type SpikeVerdict,
 } from './spike-detector.js';
+import { surprise } from './count-tail.js';
 import { SpikeEpisodes } from './spike-episodes.js';
 import { DEFAULT_VOLUME_SPIKE, volumeSpikeEpisodeOptions } from './volume-spike-defaults.js';
 
@@ -214,6 +215,42 @@ describe('SpikeDetector on spikes and empty series', () => {
     expect(verdicts[rise]?.expected).toBeLessThan(unpoisoned * 1.15);
   });
 
+  it('does not count an incident as noise: a ×2 rise two days after a ×6 one still alerts within 30 minutes', () => {
+    // 200 an hour; day 8, 10:00–14:00, six times as many; day 10, 14:00, twice as many for three hours.
+    const incident = 8 * BUCKETS_PER_DAY + 10 * BUCKETS_PER_HOUR;
+    const rise = 10 * BUCKETS_PER_DAY + 14 * BUCKETS_PER_HOUR;
+    const during = (bucket: number, from: number, hours: number) => bucket >= from && bucket < from + hours * BUCKETS_PER_HOUR;
+    const rate = (bucket: number) =>
+      dailyCycleRate(200, bucket) * (during(bucket, incident, 4) ? 6 : 1) * (during(bucket, rise, 3) ? 2 : 1);
+    const { firings, verdicts } = replay(countsOf(11, 31, rate));
+    expect(firings.filter((bucket) => bucket >= incident && bucket < incident + 6)).toHaveLength(1);
+    const later = firings.filter((bucket) => bucket >= rise - BUCKETS_PER_DAY);
+    expect(later).toHaveLength(1);
+    expect(later[0]).toBeGreaterThanOrEqual(rise);
+    expect(later[0]).toBeLessThanOrEqual(rise + 6);
+    // Counted as noise, the incident would widen the week's tail and leave the rise at a score near 3 there.
+    expect(Math.max(...verdicts.slice(rise, rise + 7).map((verdict) => verdict.score))).toBeGreaterThan(8);
+  });
+
+  it('takes up to 2.5 from the score of an hour or more where far more mentions are expected than Poisson needs', () => {
+    const rise = 9 * BUCKETS_PER_DAY + 12 * BUCKETS_PER_HOUR;
+    const counts = countsOf(10, 41, (bucket) => (1000 / BUCKETS_PER_HOUR) * (bucket >= rise ? 1.7 : 1));
+    const detector = new SpikeDetector({ bucketMs: BUCKET_MS });
+    const { verdicts } = replay(counts.slice(0, rise + 2 * BUCKETS_PER_HOUR), detector);
+    const verdict = verdicts.at(-1) as SpikeVerdict;
+    const scales = [15, 30, 60, 120, 360].map((minutes) => minutes * 60_000);
+    expect(verdict.windowMs).toBeGreaterThanOrEqual(60 * 60_000);
+    const baseline = detector.toJSON().baseline;
+    const dispersion = {
+      clumping: baseline?.clumping ?? 1,
+      rateVariance: baseline?.scaleRateVariances[scales.indexOf(verdict.windowMs)] ?? 0,
+    };
+    const relative = (verdict.expectedInWindow / 100) ** 2;
+    const penalty = (2.5 * relative) / (1 + relative);
+    expect(penalty).toBeGreaterThan(2.45);
+    expect(verdict.score).toBeCloseTo(surprise(verdict.observed, verdict.expectedInWindow, dispersion) - penalty, 9);
+  });
+
   it('never alerts on a series of zeros, with finite scores and an expected count of 0', () => {
     const { verdicts, firings } = replay(new Array<number>(9 * BUCKETS_PER_DAY).fill(0));
     expect(firings).toEqual([]);
@@ -329,7 +366,23 @@ describe('SpikeDetector state saved by an earlier version', () => {
       const detector = new SpikeDetector({ bucketMs: BUCKET_MS }, saved);
       const verdict = detector.update(START + BUCKET_MS, 12);
       expect(verdict).toMatchObject({ warmedUp: false, anomalous: false });
-      expect(detector.toJSON()).toMatchObject({ version: 3, lastBucketStart: START + BUCKET_MS, historyBuckets: 0 });
+      expect(detector.toJSON()).toMatchObject({ version: 4, lastBucketStart: START + BUCKET_MS, historyBuckets: 0 });
     }
+  });
+
+  it('continues a version-3 state (the week of counts without incident marks) as a week without incidents', () => {
+    const counts = riseCounts(30, 5, 1, 10);
+    const detector = new SpikeDetector({ bucketMs: BUCKET_MS });
+    replay(counts.slice(0, RISE_AT + 12), detector);
+    const current = detector.toJSON();
+    expect(current.version).toBe(4);
+    expect(current.slotIncidents.some((marked) => marked === 1)).toBe(true);
+    const { slotIncidents: _marks, ...week } = current;
+    const version3 = { ...week, version: 3 as const };
+    const continued = new SpikeDetector({ bucketMs: BUCKET_MS }, JSON.parse(JSON.stringify(version3)));
+    expect(continued.toJSON()).toEqual({ ...current, slotIncidents: new Array<number>(168).fill(0) });
+    const next = START + (RISE_AT + 12) * BUCKET_MS;
+    expect(continued.update(next, 3)).toMatchObject({ warmedUp: true });
+    expect(continued.toJSON()).toMatchObject({ version: 4, lastBucketStart: next });
   });
 });

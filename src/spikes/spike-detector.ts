@@ -8,11 +8,14 @@
 //    effect, so a replay that starts anywhere more than a week back gives the same verdicts (backtest = live).
 // 2. The dispersion is measured on the same week: φ, how clumped mentions are within an hour, and per time scale c²,
 //    how far counts stray from what the day before predicted — fitted to the week's own tail (the c² that leaves 2 %
-//    of its hours beyond the matching quantile), because real bursts are heavier-tailed than the bulk says. Counts
+//    of its hours beyond the matching quantile), because real bursts are heavier-tailed than the bulk says. Hours in
+//    which the detector itself found an incident (score ≥ INCIDENT_SCORE) are left out of that tail: an incident is
+//    not the brand's ordinary noise, and counting it would hide the next incident of the week. Counts
 //    are a negative binomial with variance φ·M + c²·M² (count-tail.ts): exact at 0–5 mentions, wide for wild brands.
 // 3. The evidence is the tail probability of the mentions of the last 15 min, 30 min, 1 h, 2 h and 6 h (in buckets
 //    of the series' size) given their expected sum; below an hour the window's largest bucket is left out (one
-//    burst bucket is noise) and busy windows pay SHORT_SCALE_PENALTY. The score is −log10 of the smallest
+//    burst bucket is noise) and busy windows pay SHORT_SCALE_PENALTY; windows of an hour or more pay up to
+//    LONG_SCALE_PENALTY where far more mentions are expected than a Poisson count would make certain. The score is −log10 of the smallest
 //    probability, so 5 means "one chance in 100 000 under the baseline". A scale counts only when its rise is also
 //    large in effect: at least MIN_RISE_FACTOR times the expected count and MIN_EXTRA_MENTIONS more mentions.
 // 4. Cold start: alerting starts after WARMUP_MS of history, on a baseline pulled towards flat by its priors; for the
@@ -62,7 +65,7 @@ export interface SpikeVerdict {
  * of the last six hours, and the baseline fitted from them (a function of those arrays, kept to save refitting).
  */
 export interface SpikeDetectorState {
-  version: 3;
+  version: 4;
   lastBucketStart: number | null;
   /** Absolute index (bucketStart / slot length) of the slot being filled; the ring holds the week up to it. */
   currentSlot: number | null;
@@ -70,6 +73,8 @@ export interface SpikeDetectorState {
   slotCounts: number[];
   slotBuckets: number[];
   slotSquares: number[];
+  /** Per slot: 1 when the detector found an incident in it (a score ≥ INCIDENT_SCORE), else 0. */
+  slotIncidents: number[];
   /** Per time scale shorter than a slot, per slot: the largest count over that scale ending in the slot. */
   slotPeaks: number[][];
   /** Bucket starts and counts of the last six hours, oldest first. */
@@ -80,12 +85,15 @@ export interface SpikeDetectorState {
   historyBuckets: number;
 }
 
-/** States saved by earlier versions (exponential averages without the week of counts); they are not continued. */
+/** States saved by earlier versions: 1 and 2 (exponential averages without the week of counts) are not continued. */
 export interface LegacySpikeDetectorState {
   version: 1 | 2;
 }
 
-export const SPIKE_DETECTOR_STATE_VERSION = 3;
+/** Version 3: the same week of counts without the incident marks; read as a week without incidents. */
+export type Version3SpikeDetectorState = Omit<SpikeDetectorState, 'version' | 'slotIncidents'> & { version: 3 };
+
+export const SPIKE_DETECTOR_STATE_VERSION = 4;
 
 /** Scores an alert needs, in −log10 of the tail probability (5: one chance in 100 000). */
 export const SENSITIVITY_THRESHOLDS = { low: 7, medium: 5, high: 4 } as const;
@@ -113,6 +121,19 @@ const SCALES_MS = [15 * MINUTE_MS, 30 * MINUTE_MS, HOUR_MS, 2 * HOUR_MS, 6 * HOU
  */
 const SHORT_SCALE_PENALTY = 3;
 const SHORT_PENALTY_HALF_COUNT = 20;
+/**
+ * Scales of an hour or more lose up to this much surprise, in proportion (M/K)² / (1 + (M/K)²) of their expected
+ * count M (K = LONG_PENALTY_COUNT): nothing for a quiet brand, where the count model is exact and every mention
+ * counts, nearly all of it for a busy one, whose hour-long surges are more heavy-tailed than a week's fit says
+ * (the synthetic contract: false alarms at 200–1000/h down by a third, no rise alerted later).
+ */
+const LONG_SCALE_PENALTY = 2.5;
+const LONG_PENALTY_COUNT = 100;
+/**
+ * The score at which a slot counts as holding an incident, whatever the rule's sensitivity (what the detector learns
+ * must not depend on the threshold: backtests re-threshold stored scores). The default alert score.
+ */
+const INCIDENT_SCORE = 5;
 const WARMUP_MS = 6 * HOUR_MS;
 const COLD_SPAN_MS = 2 * DAY_MS;
 const COLD_MARGIN = 2;
@@ -137,6 +158,7 @@ function copyOfState(state: SpikeDetectorState): SpikeDetectorState {
     slotCounts: [...state.slotCounts],
     slotBuckets: [...state.slotBuckets],
     slotSquares: [...state.slotSquares],
+    slotIncidents: [...state.slotIncidents],
     slotPeaks: state.slotPeaks.map((peaks) => [...peaks]),
     recentStarts: [...state.recentStarts],
     recentCounts: [...state.recentCounts],
@@ -150,6 +172,17 @@ function copyOfState(state: SpikeDetectorState): SpikeDetectorState {
             scaleRateVariances: [...baseline.scaleRateVariances],
           },
   };
+}
+
+/** See SHORT_SCALE_PENALTY. */
+function shortScalePenalty(expected: number): number {
+  return (SHORT_SCALE_PENALTY * expected) / (expected + SHORT_PENALTY_HALF_COUNT);
+}
+
+/** See LONG_SCALE_PENALTY. */
+function longScalePenalty(expected: number): number {
+  const relative = (expected / LONG_PENALTY_COUNT) ** 2;
+  return (LONG_SCALE_PENALTY * relative) / (1 + relative);
 }
 
 function positiveModulo(value: number, modulus: number): number {
@@ -171,7 +204,10 @@ export class SpikeDetector {
   private readonly recentSpanMs: number;
   private state: SpikeDetectorState;
 
-  constructor(options: SpikeDetectorOptions, state?: SpikeDetectorState | LegacySpikeDetectorState) {
+  constructor(
+    options: SpikeDetectorOptions,
+    state?: SpikeDetectorState | Version3SpikeDetectorState | LegacySpikeDetectorState,
+  ) {
     if (!(options.bucketMs > 0)) throw new Error(`bucketMs must be positive, got ${options.bucketMs}`);
     this.bucketMs = options.bucketMs;
     this.threshold = sensitivityThreshold(options.sensitivity);
@@ -200,7 +236,12 @@ export class SpikeDetector {
     const late = state.lastBucketStart !== null && bucketStart <= state.lastBucketStart;
     if (!late) this.enterSlot(Math.floor(bucketStart / this.slotMs));
     const verdict = this.judge(bucketStart, count);
-    if (!late) this.remember(bucketStart, count);
+    if (!late) {
+      if (verdict.warmedUp && verdict.score >= INCIDENT_SCORE) {
+        state.slotIncidents[positiveModulo(state.currentSlot as number, this.slots)] = 1;
+      }
+      this.remember(bucketStart, count);
+    }
     return verdict;
   }
 
@@ -208,21 +249,30 @@ export class SpikeDetector {
     return copyOfState(this.state);
   }
 
-  private loadedState(state: SpikeDetectorState | LegacySpikeDetectorState | undefined): SpikeDetectorState {
+  private loadedState(
+    state: SpikeDetectorState | Version3SpikeDetectorState | LegacySpikeDetectorState | undefined,
+  ): SpikeDetectorState {
     // Versions 1 and 2 kept exponential averages, not the week of counts this method fits from: there is nothing to
-    // convert, so learning starts over (live alerting replays its warm-up history into a fresh detector).
-    if (state !== undefined && state.version === SPIKE_DETECTOR_STATE_VERSION) {
-      const current = state as SpikeDetectorState;
+    // convert, so learning starts over (live alerting replays its warm-up history into a fresh detector). Version 3
+    // is this week of counts without incident marks: it continues as a week in which no incident was found.
+    const current =
+      state?.version === 3
+        ? { ...state, version: 4 as const, slotIncidents: new Array<number>(state.slotCounts.length).fill(0) }
+        : state?.version === SPIKE_DETECTOR_STATE_VERSION
+          ? (state as SpikeDetectorState)
+          : null;
+    if (current !== null) {
       const sameShape = current.slotCounts.length === this.slots && current.slotPeaks.length === this.shortScales.length;
       if (sameShape) return copyOfState(current);
     }
     return {
-      version: 3,
+      version: 4,
       lastBucketStart: null,
       currentSlot: null,
       slotCounts: new Array<number>(this.slots).fill(0),
       slotBuckets: new Array<number>(this.slots).fill(0),
       slotSquares: new Array<number>(this.slots).fill(0),
+      slotIncidents: new Array<number>(this.slots).fill(0),
       slotPeaks: this.shortScales.map(() => new Array<number>(this.slots).fill(0)),
       recentStarts: [],
       recentCounts: [],
@@ -241,6 +291,7 @@ export class SpikeDetector {
       state.slotCounts[position] = 0;
       state.slotBuckets[position] = 0;
       state.slotSquares[position] = 0;
+      state.slotIncidents[position] = 0;
       for (const peaks of state.slotPeaks) peaks[position] = 0;
     }
     const completedBefore = state.currentSlot !== null;
@@ -274,6 +325,7 @@ export class SpikeDetector {
         count: state.slotCounts[position] as number,
         buckets,
         squares: state.slotSquares[position] as number,
+        incident: (state.slotIncidents[position] as number) > 0,
         bin: this.binOf(slotStart),
         day: positiveModulo(Math.floor(slotStart / DAY_MS), 7),
         peaks: state.slotPeaks.map((peaks) => peaks[position] as number),
@@ -312,7 +364,7 @@ export class SpikeDetector {
       const judgedAgainst = expectedSum * margin;
       const rateVariance = baseline.scaleRateVariances[scale] ?? baseline.rateVariance;
       const surprise = riseSurprise(observed, judgedAgainst, { clumping: baseline.clumping, rateVariance });
-      const penalty = trimmed ? (SHORT_SCALE_PENALTY * judgedAgainst) / (judgedAgainst + SHORT_PENALTY_HALF_COUNT) : 0;
+      const penalty = trimmed ? shortScalePenalty(judgedAgainst) : longScalePenalty(judgedAgainst);
       // A scale of an hour or more speaks only while its recent half is still risen: an hour-long burst must not
       // keep the six-hour scale alerting for six hours (and re-open an episode that has resolved).
       const recentHalf = trimmed ? null : (windows.get(Math.max(1, Math.round(buckets / 2))) as TimeWindow);

@@ -20,7 +20,7 @@ import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
 export const ALERT_TICK_SCHEDULER = 'alerts-tick';
 
-/** What an evaluation job answers: the alert tick, and the digests it found due (null when scheduling failed). */
+/** What an evaluation job answers: the alert tick, and the digests it found due (null when not evaluated or it failed). */
 export type EvaluationReport = TickReport & { digests: DigestTickReport | null };
 
 export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
@@ -59,11 +59,14 @@ export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
       alerterTickDuration.observe(secondsSince(started));
       alerterLastTick.set(Date.now() / 1000);
     }
-    // Scheduling digests needs no lock (the delivery rows are written once); its failure must not undo the alerts'.
-    const digestReport = await digests.tick(now).catch((error: unknown) => {
-      logger.error({ err: (error as Error).message }, 'could not schedule the due digests; the next tick tries again');
-      return null;
-    });
+    // The alerter that evaluated schedules the due digests too (their rows are written once, so two would be harmless,
+    // but one is enough); a failure there must not fail the alerts' tick.
+    const digestReport = !report.evaluated
+      ? null
+      : await digests.tick(now).catch((error: unknown) => {
+          logger.error({ err: (error as Error).message }, 'could not schedule the due digests; the next tick tries again');
+          return null;
+        });
     return { ...report, digests: digestReport };
   };
   const evaluateConnection = createWorkerConnection(settings.redisUrl);

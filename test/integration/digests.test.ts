@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestOutcome } from '../../src/analytics/digests/deliver-digest.js';
 import { DIGEST_SCHEMA_FILE } from '../../src/analytics/digests/formats/webhook.js';
 import { verifySignature } from '../../src/net/webhook-signature.js';
+import { MAINTENANCE_LOCK_KEY } from '../../src/retention/mention-maintenance.js';
 import { QueueName, digestJobId } from '../../src/queue/queues.js';
 import type { EvaluationReport } from '../../workers/alerter.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
@@ -50,6 +51,8 @@ brands:
   - { id: acme, name: Acme Corp, keywords: [acme], competitors: [globex] }
   - { id: globex, name: Globex, keywords: [globex] }
 alerts:
+  # The scheduled tick runs once at start; after that only the test's ticks run (at the test's clock).
+  tick: 1h
   delivery: { attempts: 3, backoff: 10ms }
   channels:
     - { id: pr-slack, type: slack, url: "${slackUrl}" }
@@ -92,6 +95,24 @@ async function stopHarness(harness: Harness | undefined): Promise<void> {
   await harness.slack.close();
   await harness.smtp.close();
   rmSync(harness.directory, { recursive: true, force: true });
+}
+
+/**
+ * Stores mentions while no mention partition maintenance runs: the alerter runs one at start (for the months around
+ * the test's clock), and it must not create a month's partition while these rows go into the default one.
+ */
+async function storeWhileMaintenanceWaits(harness: Harness, mentions: ReturnType<typeof scoredMention>[]): Promise<void> {
+  const client = await harness.system.db.database.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MAINTENANCE_LOCK_KEY]);
+    try {
+      await storeMentions(harness.system.db.database, mentions);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MAINTENANCE_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
 }
 
 /** One alert tick at the harness's clock, and the digests it scheduled. */
@@ -145,7 +166,7 @@ describe('a monthly digest', () => {
 
   beforeAll(async () => {
     harness = await startHarness(new Date('2026-12-01T08:00:00Z'));
-    await storeMentions(harness.system.db.database, reportMonthsMentions());
+    await storeWhileMaintenanceWaits(harness, reportMonthsMentions());
     await harness.configure(`  - { id: monthly-pr, brands: [acme], every: monthly, at: "09:00", channels: [pr-slack, pr-email, pr-hook] }`);
     firstTick = await tick(harness);
     outcomes = await delivered(harness, MONTHLY_CHANNELS);
@@ -313,7 +334,7 @@ describe('a daily digest across the DST changes in Europe/Warsaw', () => {
   beforeAll(async () => {
     harness = await startHarness(new Date('2026-03-30T06:59:00Z'));
     // Saturday and Sunday, local time, around each change: 24 + 23 hours in March, 24 + 25 hours in October.
-    await storeMentions(harness.system.db.database, [
+    await storeWhileMaintenanceWaits(harness, [
       ...hourlyMentions('spring', '2026-03-27T23:00:00Z', 24 + 23),
       ...hourlyMentions('autumn', '2026-10-23T22:00:00Z', 24 + 25),
     ]);

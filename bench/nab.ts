@@ -1,6 +1,8 @@
 // Benchmark: the default volume_spike rule (the detector and episodes of backtestCsv, as live alerting decides) on the NAB development set,
 // scored with the NAB v1.1 scorer per folder (standard, low-FP, low-FN) and per file for diagnosis.
 // Usage: npm run bench:nab [-- --data DIR] [-- --sensitivity low|medium|high|NUMBER] [-- --scale K] [-- --leave-one-out]
+//        [-- --detail]   per file: each window's first counted alert (time, position in the window, score) or MISSED,
+//                        and each false alarm (time, score, what it costs): where the points are lost
 // (env: NAB_DATA; default ../shared/data/nab-dev from the repository root). The labels (windows.json) are read where
 // they lie, never copied. Two checks of how the default generalises to series that are not here:
 //   --scale K        every value thinned (K < 1: each unit kept with probability K, seeded) or multiplied (K > 1),
@@ -11,10 +13,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { alertsAtSensitivity, scoreCsv } from '../src/spikes/csv-backtest.js';
+import { alertsAtSensitivity, scoreCsv, type ScoredSeries } from '../src/spikes/csv-backtest.js';
+import { parseSeriesTimestamp } from '../src/spikes/csv-series.js';
 import {
   NAB_PROFILES,
   NAB_PROFILE_LIST,
+  probationRows,
+  scaledSigmoid,
   scoreNab,
   scoreNabFile,
   type NabFileInput,
@@ -121,6 +126,50 @@ function leaveOneOut(inputsByThreshold: Map<number, NabFileInput[]>): { score: n
   return { score: windows === 0 ? 0 : (100 * (raw - nullRaw)) / (perfectRaw - nullRaw), picks };
 }
 
+/** Epoch ms of a row or window timestamp (the bench reads files the scorer has already accepted). */
+function epochOf(timestamp: string): number {
+  return parseSeriesTimestamp(timestamp) ?? Number.NaN;
+}
+
+/** Where one file's points go: per window its first counted alert or MISSED, then every counted false alarm. */
+function printDetail(input: NabFileInput, scored: ScoredSeries): void {
+  const times = input.timestamps.map(epochOf);
+  const probation = probationRows(times.length);
+  const windows = input.windows
+    .map(([start, end]) => {
+      const first = times.findIndex((time) => time >= epochOf(start));
+      let last = first;
+      while (last + 1 < times.length && (times[last + 1] as number) <= epochOf(end)) last += 1;
+      return { first, last };
+    })
+    .sort((a, b) => a.first - b.first);
+  const scoreAt = (row: number) => (scored.verdicts[row]?.score ?? 0).toFixed(1);
+  for (const window of windows) {
+    const width = window.last - window.first + 1;
+    let hit = -1;
+    for (let row = Math.max(window.first, probation); row <= window.last && hit < 0; row += 1) if (input.alerts[row]) hit = row;
+    const span = `${input.timestamps[window.first]} .. ${input.timestamps[window.last]}`;
+    if (hit < 0) {
+      console.log(`    window ${span}: MISSED`);
+      continue;
+    }
+    const worth = scaledSigmoid(-(window.last - hit + 1) / width) / scaledSigmoid(-1);
+    console.log(
+      `    window ${span}: first alert ${input.timestamps[hit]} at ${((hit - window.first) / width).toFixed(2)} of it, ` +
+        `worth ${worth.toFixed(2)}, score ${scoreAt(hit)}`,
+    );
+  }
+  for (let row = probation; row < times.length; row += 1) {
+    if (!input.alerts[row] || windows.some((window) => row >= window.first && row <= window.last)) continue;
+    const before = windows.filter((window) => window.last < row).at(-1);
+    const cost =
+      before === undefined
+        ? -NAB_PROFILES.standard.falsePositive
+        : NAB_PROFILES.standard.falsePositive * scaledSigmoid((row - before.last) / Math.max(before.last - before.first, 1));
+    console.log(`    false alarm ${input.timestamps[row]}: score ${scoreAt(row)}, costs ${cost.toFixed(3)}`);
+  }
+}
+
 function main(): void {
   const dataDir = dataDirectory();
   const labels = readLabels(dataDir);
@@ -129,6 +178,7 @@ function main(): void {
   const scale = scaleText === undefined ? 1 : Number(scaleText);
   if (!Number.isFinite(scale) || scale <= 0) throw new Error(`--scale must be a positive number, got ${scaleText}`);
   const withLeaveOneOut = process.argv.includes('--leave-one-out');
+  const withDetail = process.argv.includes('--detail');
   const readSeries = (relativePath: string) => scaledCsv(readFileSync(join(dataDir, relativePath), 'utf8'), scale, 7);
   const started = performance.now();
   let rowCount = 0;
@@ -159,7 +209,7 @@ function main(): void {
       console.log(`  leave-one-file-out (standard): ${score.toFixed(1)}  (thresholds picked: ${picks.join(', ')})`);
     }
     console.log('  file                                  std  lowFP  lowFN  alerts  windows hit  FP');
-    for (const input of inputs) {
+    inputs.forEach((input, index) => {
       const perFile = NAB_PROFILE_LIST.map((profile) => scoreNab([input], profile).score);
       const detail = scoreNabFile(input, NAB_PROFILES.standard);
       const alerts = input.alerts.filter((alert) => alert === 1).length;
@@ -167,7 +217,8 @@ function main(): void {
         `  ${input.name.padEnd(34)}${perFile.map(fixed).join(' ')}  ${String(alerts).padStart(6)}  ` +
           `${`${detail.detectedWindows}/${detail.windows}`.padStart(11)}  ${String(detail.falsePositives).padStart(3)}`,
       );
-    }
+      if (withDetail) printDetail(input, scoredFiles[index] as ScoredSeries);
+    });
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(`\n${rowCount} rows in ${seconds.toFixed(2)} s`);

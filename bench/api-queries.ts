@@ -501,11 +501,11 @@ async function main(): Promise<void> {
         `pool of ${config.database.pool_size} (ms)`);
       printTable(['query', 'API p50', 'API p95', 'SQL p50', 'SQL p95'], loadRows);
 
-      console.log('\nplans (EXPLAIN (ANALYZE, BUFFERS) of the exact SQL listMentions sent; scans in the per-row brands subplan omitted)');
+      console.log('\nplans (EXPLAIN (ANALYZE, BUFFERS) of the exact SQL listMentions sent, on the API pool with its session settings; scans in the per-row brands subplan omitted)');
       const misses: string[] = [];
       const summaries: string[][] = [];
       for (const { queryCase, query } of plans) {
-        const output = (await explain(db.database, query, 'JSON')) as ExplainOutput;
+        const output = (await explain(apiDatabase, query, 'JSON')) as ExplainOutput;
         const mainScans = mergedByParent(scansOf(output.Plan).filter((scan) => !scan.inSubPlan));
         const verdict = indexVerdict(queryCase, mainScans);
         if (verdict.startsWith('NO')) misses.push(`${queryCase.name} (${verdict})`);
@@ -519,7 +519,7 @@ async function main(): Promise<void> {
       printTable(['query', 'exec ms', 'intended index used', 'scans'], summaries, [0, 2, 3]);
       for (const { queryCase, query } of plans.filter((plan) => plan.queryCase.showPlan === true)) {
         console.log(`\n-- ${queryCase.name}: ${query.text.replace(/\s+/g, ' ').replace(/SELECT m\.id, .* AS story_ids FROM /, 'SELECT <mention columns, brands> FROM ')}`);
-        console.log(await explain(db.database, query, 'TEXT'));
+        console.log(await explain(apiDatabase, query, 'TEXT'));
       }
       console.log(misses.length === 0 ? '\nevery query used its intended index' : `\nqueries not using their intended index:\n  ${misses.join('\n  ')}`);
     } finally {

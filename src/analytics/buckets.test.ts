@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketStarts, bucketsAlignWithGrain, canonicalTimeZone, formatBucket, isTimeZone, MAX_BUCKETS } from './buckets.js';
+import { bucketStarts, canonicalTimeZone, formatBucket, isTimeZone, MAX_BUCKETS } from './buckets.js';
 
 const WARSAW = 'Europe/Warsaw';
 const iso = (dates: Date[], zone: string) => dates.map((date) => formatBucket(date, zone));
@@ -33,14 +33,6 @@ describe('calendar buckets in a time zone', () => {
     expect(() => bucketStarts(new Date('2000-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'), 'hour', 'UTC')).toThrow(
       `more than ${MAX_BUCKETS} hour buckets`,
     );
-  });
-
-  it('rollup grains fit whole-hour zones, and only quarter hours fit India', () => {
-    const warsaw = bucketStarts(new Date('2026-03-01T00:00:00Z'), new Date('2026-04-03T00:00:00Z'), 'day', WARSAW);
-    expect(bucketsAlignWithGrain(warsaw, 3_600_000)).toBe(true);
-    const kolkata = bucketStarts(new Date('2026-03-01T00:00:00Z'), new Date('2026-03-03T00:00:00Z'), 'day', 'Asia/Kolkata');
-    expect(bucketsAlignWithGrain(kolkata, 3_600_000)).toBe(false);
-    expect(bucketsAlignWithGrain(kolkata, 900_000)).toBe(true);
   });
 
   it('knows IANA zones', () => {

@@ -106,6 +106,6 @@ export async function buildMonthlyReport(database: Database, allBrands: readonly
       `before it (baseline). Significant means p < ${SIGNIFICANCE_LEVEL}: Poisson rate test for counts (mentions, sites, ` +
       `authors, alert episodes; per day of each period), two-proportion z-test for shares, a z-test for net sentiment, ` +
       `Welch's t-test on daily reach. Backfill is left out; shares count scored mentions (not "unknown").` +
-      (counted.termSample.read < counted.termSample.of ? ` Terms from an even sample of ${counted.termSample.read} of ${counted.termSample.of} mentions.` : ''),
+      (counted.termSample.read < counted.termSample.of ? ` Terms from a sample of ${counted.termSample.read} of ${counted.termSample.of} mentions.` : ''),
   };
 }

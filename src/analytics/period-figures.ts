@@ -5,7 +5,6 @@ import { DateTime } from 'luxon';
 import type { BrandConfig } from '../config/schema.js';
 import type { Database } from '../store/database.js';
 import {
-  FACET_GRAIN_MS,
   alertEpisodeCounts,
   facetCounts,
   sampleMentionTexts,
@@ -15,14 +14,14 @@ import {
   type SentimentRow,
 } from '../store/stats-queries.js';
 import { brandWordsOf } from './brand-words.js';
-import { bucketStarts, bucketsAlignWithGrain } from './buckets.js';
+import { bucketStarts } from './buckets.js';
 import { reportFigures, type Figure, type FigureName, type MonthCounts } from './report-figures.js';
 import { rankTerms } from './terms.js';
 import type { TopRow } from './top.js';
 
 /** The period and the three before it: previous period and baseline. */
 const PERIODS_READ = 4;
-/** Terms are read from at most this many texts of the period (an even sample beyond). */
+/** Terms are read from at most this many texts of the period (a sample spread over the period beyond). */
 const TERM_SAMPLE = 2_000;
 const SNIPPET_CHARS = 280;
 
@@ -100,17 +99,16 @@ export async function buildPeriodFigures(database: Database, allBrands: readonly
   const unitStarts = bucketStarts(since, until, unit, zone);
   const brandScope = { brandIds: [brand.id], since, until, includeBackfill: false };
   const periodScope = { brandIds: [brand.id], since: request.periodStart, until, includeBackfill: false };
-  const byPeriod = { interval, zone, rollupFits: true };
-  const facetBucketing = { interval, zone, rollupFits: bucketsAlignWithGrain(periodStarts, FACET_GRAIN_MS) };
+  const byPeriod = { interval, zone };
   const competitorIds = request.competitors.map((competitor) => competitor.id);
 
   const [voiceRows, unitRows, siteRows, authorRows, episodeRows, sample, worst] = await Promise.all([
-    sentimentCounts(database, { ...brandScope, brandIds: [brand.id, ...competitorIds] }, byPeriod),
-    sentimentCounts(database, brandScope, { interval: unit, zone, rollupFits: true }),
-    facetCounts(database, brandScope, 'site', facetBucketing),
-    facetCounts(database, brandScope, 'author', facetBucketing),
+    sentimentCounts(database, { ...brandScope, brandIds: [brand.id, ...competitorIds] }, periodStarts),
+    sentimentCounts(database, brandScope, unitStarts),
+    facetCounts(database, brandScope, 'site', periodStarts),
+    facetCounts(database, brandScope, 'author', periodStarts),
     alertEpisodeCounts(database, brandScope, byPeriod),
-    sampleMentionTexts(database, periodScope, TERM_SAMPLE),
+    sampleMentionTexts(database, brand.id, periodScope, TERM_SAMPLE),
     worstMentions(database, periodScope, request.worstLimit),
   ]);
 

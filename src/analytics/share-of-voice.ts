@@ -1,8 +1,8 @@
 // GET /v1/share-of-voice' answer: each brand's part of what the brand and its competitors got, over the whole range
 // and per bucket.
 import type { Database } from '../store/database.js';
-import { SENTIMENT_GRAIN_MS, sentimentCounts, type SentimentCounts } from '../store/stats-queries.js';
-import { bucketStarts, bucketsAlignWithGrain, formatBucket, type Interval } from './buckets.js';
+import { sentimentCounts, type SentimentCounts } from '../store/stats-queries.js';
+import { bucketStarts, formatBucket, type Interval } from './buckets.js';
 
 export const VOICE_MEASURES = ['mentions', 'reach', 'positive', 'negative'] as const;
 export type VoiceMeasure = (typeof VOICE_MEASURES)[number];
@@ -42,7 +42,7 @@ export async function shareOfVoice(database: Database, request: ShareOfVoiceRequ
   const rows = await sentimentCounts(
     database,
     { brandIds: request.brandIds, since: request.since, until: request.until, includeBackfill: request.includeBackfill },
-    { interval: request.interval, zone: request.zone, rollupFits: bucketsAlignWithGrain(starts, SENTIMENT_GRAIN_MS) },
+    starts,
   );
   const valueAt = new Map(rows.map((row) => [`${row.brandId}\u0000${row.bucketStart?.getTime()}`, measureOf(row, request.by)]));
   const totals = request.brandIds.map((brand) => starts.reduce((sum, start) => sum + (valueAt.get(`${brand}\u0000${start.getTime()}`) ?? 0), 0));

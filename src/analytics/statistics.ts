@@ -2,15 +2,13 @@
 // author, every bucket present (zero-filled).
 import type { Database } from '../store/database.js';
 import {
-  FACET_GRAIN_MS,
-  SENTIMENT_GRAIN_MS,
   facetCounts,
   sentimentCounts,
   type Facet,
   type FacetRow,
   type SentimentCounts,
 } from '../store/stats-queries.js';
-import { bucketStarts, bucketsAlignWithGrain, formatBucket, type Interval } from './buckets.js';
+import { bucketStarts, formatBucket, type Interval } from './buckets.js';
 
 export const GROUPINGS = ['sentiment', 'source', 'site', 'lang', 'author', 'none'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
@@ -69,12 +67,12 @@ export async function brandStatistics(database: Database, request: StatsRequest)
     until: request.until.toISOString(),
   };
   if (request.groupBy === 'sentiment' || request.groupBy === 'none') {
-    const bucketing = { interval: request.interval, zone: request.zone, rollupFits: bucketsAlignWithGrain(starts, SENTIMENT_GRAIN_MS) };
-    const counted = new Map((await sentimentCounts(database, scope, bucketing)).map((row) => [rowId(row.brandId, row.bucketStart), row]));
+    const counted = new Map((await sentimentCounts(database, scope, starts)).map((row) => [rowId(row.brandId, row.bucketStart), row]));
+    const buckets = starts.map((start) => formatBucket(start, request.zone));
     const data = request.brandIds.flatMap((brand) =>
-      starts.map((start) => {
+      starts.map((start, index) => {
         const { total, positive, neutral, negative, unknown, reach } = counted.get(rowId(brand, start)) ?? ZERO;
-        const bucket = formatBucket(start, request.zone);
+        const bucket = buckets[index] as string;
         return request.groupBy === 'none'
           ? { brand, bucket, key: null, total, negative, reach }
           : { brand, bucket, total, positive, neutral, negative, unknown, reach };
@@ -82,14 +80,14 @@ export async function brandStatistics(database: Database, request: StatsRequest)
     );
     return { ...head, data };
   }
-  const bucketing = { interval: request.interval, zone: request.zone, rollupFits: bucketsAlignWithGrain(starts, FACET_GRAIN_MS) };
-  const rows = await facetCounts(database, scope, request.groupBy, bucketing);
+  const rows = await facetCounts(database, scope, request.groupBy, starts);
   return { ...head, data: keyedRows(rows, request, starts) };
 }
 
 /** Every kept key of every brand in every bucket; the keys past `keys` summed into OTHER_KEYS. */
 function keyedRows(rows: readonly FacetRow[], request: StatsRequest, starts: readonly Date[]): KeyedStatsRow[] {
   const data: KeyedStatsRow[] = [];
+  const buckets = starts.map((start) => formatBucket(start, request.zone));
   for (const brand of request.brandIds) {
     const brandRows = rows.filter((row) => row.brandId === brand);
     const kept = topKeys(brandRows, request.keys);
@@ -97,9 +95,9 @@ function keyedRows(rows: readonly FacetRow[], request: StatsRequest, starts: rea
     const keyOf = (key: string) => (kept.includes(key) ? key : OTHER_KEYS);
     const folds = brandRows.some((row) => !kept.includes(row.key));
     const keys = folds ? [...kept, OTHER_KEYS] : kept;
-    for (const start of starts) {
+    for (const [index, start] of starts.entries()) {
       for (const key of keys) {
-        const row = { brand, bucket: formatBucket(start, request.zone), key: key === '' ? null : key, total: 0, negative: 0, reach: 0 };
+        const row = { brand, bucket: buckets[index] as string, key: key === '' ? null : key, total: 0, negative: 0, reach: 0 };
         cells.set(`${start.getTime()}\u0000${key}`, row);
         data.push(row);
       }

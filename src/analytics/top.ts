@@ -6,7 +6,7 @@ import { rankTerms } from './terms.js';
 export const TOP_DIMENSIONS = ['site', 'author', 'source', 'lang', 'term', 'hashtag'] as const;
 export type TopDimension = (typeof TOP_DIMENSIONS)[number];
 
-/** Terms and hashtags are counted in at most this many texts (an even sample of the range when there are more). */
+/** Terms and hashtags are counted in at most this many texts (a sample spread over the range when there are more). */
 export const TERM_SAMPLE_MENTIONS = 5_000;
 
 export interface TopRow {
@@ -43,7 +43,7 @@ export async function topOfBrand(database: Database, request: TopRequest): Promi
   const scope: CountScope = { brandIds: [request.brandId], since: request.since, until: request.until, includeBackfill: request.includeBackfill };
   const head = { by: request.by, since: request.since.toISOString(), until: request.until.toISOString() };
   if (request.by === 'term' || request.by === 'hashtag') {
-    const sample = await sampleMentionTexts(database, scope, TERM_SAMPLE_MENTIONS);
+    const sample = await sampleMentionTexts(database, request.brandId, scope, TERM_SAMPLE_MENTIONS);
     const read = sample.mentions.length;
     const scale = read > 0 ? sample.of / read : 1;
     const ranked = rankTerms(sample.mentions, request.by, request.brandWords, request.limit);

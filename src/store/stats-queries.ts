@@ -1,12 +1,25 @@
-// Counts of brand mentions per calendar bucket, from the rollups of 006_brand_stats.sql where whole rollup rows fit
-// the range and the buckets, and from mention_brands for the rest (the edges of the range, or zones whose midnight
-// falls between rollup rows).
+// Counts of brand mentions per calendar bucket, summed from the rollups of 006_brand_stats.sql and
+// 009_brand_stats_levels.sql: for each bucket the coarsest UTC rows that lie wholly inside it (days, then hours, then
+// quarter hours), and mention_brands for what is left (the ends of a range that is not on a quarter hour). Buckets
+// come from TypeScript (DST-safe, any zone), so PostgreSQL sums rows into ranges and converts no time zones.
 import type { Interval } from '../analytics/buckets.js';
 import type { Database } from './database.js';
+import { coverRanges, type RollupPiece } from './rollup-cover.js';
 
-/** Width of brand_stats rows (by sentiment) and brand_facet_stats rows (by source, site, language, author). */
-export const SENTIMENT_GRAIN_MS = 15 * 60_000;
-export const FACET_GRAIN_MS = 60 * 60_000;
+const QUARTER_HOUR_MS = 15 * 60_000;
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Rollup tables by sentiment and by facet, coarsest first, with the width of their rows. */
+const SENTIMENT_LEVELS = [
+  { table: 'brand_day_stats', grainMs: DAY_MS },
+  { table: 'brand_hour_stats', grainMs: HOUR_MS },
+  { table: 'brand_stats', grainMs: QUARTER_HOUR_MS },
+] as const;
+const FACET_LEVELS = [
+  { table: 'brand_facet_day_stats', grainMs: DAY_MS },
+  { table: 'brand_facet_stats', grainMs: HOUR_MS },
+] as const;
 
 export const FACETS = ['source', 'site', 'lang', 'author'] as const;
 export type Facet = (typeof FACETS)[number];
@@ -18,13 +31,11 @@ export interface CountScope {
   includeBackfill: boolean;
 }
 
-/** How rows are bucketed: calendar buckets of a zone, or none (totals over the whole range). */
-export interface Bucketing {
-  interval: Interval;
-  zone: string;
-  /** False when bucket boundaries fall inside rollup rows: everything is then counted from mention_brands. */
-  rollupFits: boolean;
-}
+/**
+ * Calendar buckets as their starts, ascending (the first may begin before `since`; each ends where the next begins,
+ * the last at `until`); null counts the whole range as one.
+ */
+export type BucketStarts = readonly Date[] | null;
 
 export interface SentimentCounts {
   total: number;
@@ -61,14 +72,6 @@ const FACET_KEY_SQL: Record<Facet, string> = {
 
 const KNOWN_LABELS = "('positive', 'neutral', 'negative')";
 
-/** The part of [since, until) made of whole grains; empty (both at `until`) when rollups cannot be used. */
-function rollupSpan(scope: CountScope, grainMs: number, usable: boolean): { from: Date; to: Date } {
-  const from = Math.ceil(scope.since.getTime() / grainMs) * grainMs;
-  const to = Math.floor(scope.until.getTime() / grainMs) * grainMs;
-  if (!usable || from >= to) return { from: scope.until, to: scope.until };
-  return { from: new Date(from), to: new Date(to) };
-}
-
 class Parameters {
   readonly values: unknown[] = [];
   add(value: unknown): string {
@@ -77,42 +80,93 @@ class Parameters {
   }
 }
 
-interface SplitSql {
-  rollupWhere: string;
-  rawWhere: string;
+/** The ranges the buckets cover within [since, until). */
+function bucketRanges(scope: CountScope, starts: BucketStarts): Array<{ from: number; to: number }> {
+  const since = scope.since.getTime();
+  const until = scope.until.getTime();
+  if (starts === null) return [{ from: since, to: until }];
+  return starts.map((start, index) => ({
+    from: Math.max(start.getTime(), since),
+    to: Math.min(starts[index + 1]?.getTime() ?? until, until),
+  }));
 }
 
-/** WHERE clauses for the rollup part and the raw edges of a scope. */
-function splitWhere(scope: CountScope, grainMs: number, usable: boolean, parameters: Parameters): SplitSql {
-  const span = rollupSpan(scope, grainMs, usable);
+/**
+ * Pieces as a row source p(range, from_at, to_at). Each is joined LATERAL with OFFSET 0, so PostgreSQL runs one index
+ * range scan per piece: flattened, it scanned a brand's whole history and compared it with every piece.
+ */
+function piecesSql(pieces: readonly RollupPiece[], parameters: Parameters): string {
+  const ranges = parameters.add(pieces.map((piece) => piece.range));
+  const froms = parameters.add(pieces.map((piece) => new Date(piece.from)));
+  const tos = parameters.add(pieces.map((piece) => new Date(piece.to)));
+  return `unnest(${ranges}::int[], ${froms}::timestamptz[], ${tos}::timestamptz[]) AS p(range, from_at, to_at)`;
+}
+
+/**
+ * Raw pieces as a condition on mb.occurred_at and the range of the piece a link falls in. Spelled out with their
+ * values, not joined from an array: PostgreSQL then estimates these few minutes as the few rows they are (a joined
+ * range it estimates at 0.5 % of the brand's links, and compiles the query with JIT for that cost).
+ */
+function rawSql(pieces: readonly RollupPiece[], parameters: Parameters): { where: string; range: string } {
+  const ordered = [...pieces].sort((a, b) => a.from - b.from);
+  const spans = ordered.map((piece) => `(mb.occurred_at >= ${parameters.add(new Date(piece.from))} AND mb.occurred_at < ${parameters.add(new Date(piece.to))})`);
+  const ranges = parameters.add(ordered.map((piece) => piece.range));
+  const starts = parameters.add(ordered.map((piece) => new Date(piece.from)));
+  return { where: `(${spans.join(' OR ')})`, range: `(${ranges}::int[])[width_bucket(mb.occurred_at, ${starts}::timestamptz[])]` };
+}
+
+interface CountParts {
+  parameters: Parameters;
+  brands: string;
+  /** Each rollup level with pieces to count: its table and its pieces as a row source. */
+  rollups: Array<{ table: string; pieces: string }>;
+  /** What rollups do not cover, or null when they cover everything. */
+  raw: { where: string; range: string } | null;
+  /** AND-condition leaving backfill out (for alias `alias`), or ''. */
+  backfill: (alias: string) => string;
+}
+
+function countParts(scope: CountScope, starts: BucketStarts, levels: ReadonlyArray<{ table: string; grainMs: number }>): CountParts {
+  const parameters = new Parameters();
   const brands = parameters.add(scope.brandIds);
-  const from = parameters.add(span.from);
-  const to = parameters.add(span.to);
-  const since = parameters.add(scope.since);
-  const until = parameters.add(scope.until);
-  const backfill = scope.includeBackfill ? '' : ' AND NOT backfill';
+  const cover = coverRanges(bucketRanges(scope, starts), levels.map((level) => level.grainMs));
+  const rollups = levels.flatMap((level, index) => {
+    const pieces = cover.byGrain[index] ?? [];
+    return pieces.length === 0 ? [] : [{ table: level.table, pieces: piecesSql(pieces, parameters) }];
+  });
   return {
-    rollupWhere: `brand_id = ANY(${brands}) AND bucket_start >= ${from} AND bucket_start < ${to}${backfill}`,
-    rawWhere:
-      `mb.brand_id = ANY(${brands}) AND ((mb.occurred_at >= ${since} AND mb.occurred_at < ${from}) ` +
-      `OR (mb.occurred_at >= ${to} AND mb.occurred_at < ${until}))${scope.includeBackfill ? '' : ' AND NOT mb.backfill'}`,
+    parameters,
+    brands,
+    rollups,
+    raw: cover.raw.length === 0 ? null : rawSql(cover.raw, parameters),
+    backfill: (alias) => (scope.includeBackfill ? '' : `AND NOT ${alias}.backfill`),
   };
 }
 
-function bucketSql(bucketing: Bucketing | null, parameters: Parameters): string {
-  if (bucketing === null) return 'NULL::timestamptz';
-  return `date_trunc(${parameters.add(bucketing.interval)}, at, ${parameters.add(bucketing.zone)})`;
-}
+const bucketOf = (starts: BucketStarts, range: number): Date | null => (starts === null ? null : (starts[range] ?? null));
 
 /** Mentions per brand (and bucket) by sentiment, with the sum of their reach. */
-export async function sentimentCounts(database: Database, scope: CountScope, bucketing: Bucketing | null): Promise<SentimentRow[]> {
+export async function sentimentCounts(database: Database, scope: CountScope, starts: BucketStarts): Promise<SentimentRow[]> {
   if (scope.brandIds.length === 0 || scope.since >= scope.until) return [];
-  const parameters = new Parameters();
-  const where = splitWhere(scope, SENTIMENT_GRAIN_MS, bucketing?.rollupFits ?? true, parameters);
-  const bucket = bucketSql(bucketing, parameters);
+  const parts = countParts(scope, starts, SENTIMENT_LEVELS);
+  const sources = parts.rollups.map(
+    (rollup) =>
+      `SELECT s.brand_id, p.range, s.total, s.positive, s.neutral, s.negative, s.unknown, s.reach
+         FROM ${rollup.pieces} CROSS JOIN LATERAL (
+              SELECT * FROM ${rollup.table} s
+               WHERE s.brand_id = ANY(${parts.brands}) AND s.bucket_start >= p.from_at AND s.bucket_start < p.to_at ${parts.backfill('s')} OFFSET 0) AS s`,
+  );
+  if (parts.raw !== null) {
+    sources.push(
+      `SELECT mb.brand_id, ${parts.raw.range}, 1, (mb.sentiment_label = 'positive')::int, (mb.sentiment_label = 'neutral')::int,
+              (mb.sentiment_label = 'negative')::int, (mb.sentiment_label NOT IN ${KNOWN_LABELS})::int, coalesce(m.reach, 0)
+         FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
+        WHERE mb.brand_id = ANY(${parts.brands}) AND ${parts.raw.where} ${parts.backfill('mb')}`,
+    );
+  }
   const { rows } = await database.query<{
     brand_id: string;
-    bucket: Date | null;
+    range: number;
     total: number;
     positive: number;
     neutral: number;
@@ -120,23 +174,15 @@ export async function sentimentCounts(database: Database, scope: CountScope, buc
     unknown: number;
     reach: number;
   }>(
-    `SELECT brand_id, ${bucket} AS bucket, sum(total)::int AS total, sum(positive)::int AS positive,
-            sum(neutral)::int AS neutral, sum(negative)::int AS negative, sum(unknown)::int AS unknown,
-            sum(reach)::float8 AS reach
-       FROM (SELECT brand_id, bucket_start AS at, total, positive, neutral, negative, unknown, reach
-               FROM brand_stats WHERE ${where.rollupWhere}
-             UNION ALL
-             SELECT mb.brand_id, mb.occurred_at, 1, (mb.sentiment_label = 'positive')::int,
-                    (mb.sentiment_label = 'neutral')::int, (mb.sentiment_label = 'negative')::int,
-                    (mb.sentiment_label NOT IN ${KNOWN_LABELS})::int, coalesce(m.reach, 0)
-               FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
-              WHERE ${where.rawWhere}) AS counted
+    `SELECT brand_id, range, sum(total)::int AS total, sum(positive)::int AS positive, sum(neutral)::int AS neutral,
+            sum(negative)::int AS negative, sum(unknown)::int AS unknown, sum(reach)::float8 AS reach
+       FROM (${sources.join('\n UNION ALL \n')}) AS counted(brand_id, range, total, positive, neutral, negative, unknown, reach)
       GROUP BY 1, 2`,
-    parameters.values,
+    parts.parameters.values,
   );
   return rows.map((row) => ({
     brandId: row.brand_id,
-    bucketStart: row.bucket,
+    bucketStart: bucketOf(starts, row.range),
     total: row.total,
     positive: row.positive,
     neutral: row.neutral,
@@ -147,36 +193,36 @@ export async function sentimentCounts(database: Database, scope: CountScope, buc
 }
 
 /** Mentions per brand (and bucket) and per source, site, language or author; keys with no mention left out. */
-export async function facetCounts(database: Database, scope: CountScope, facet: Facet, bucketing: Bucketing | null): Promise<FacetRow[]> {
+export async function facetCounts(database: Database, scope: CountScope, facet: Facet, starts: BucketStarts): Promise<FacetRow[]> {
   if (scope.brandIds.length === 0 || scope.since >= scope.until) return [];
-  const parameters = new Parameters();
-  const where = splitWhere(scope, FACET_GRAIN_MS, bucketing?.rollupFits ?? true, parameters);
-  const facetParameter = parameters.add(facet);
-  const bucket = bucketSql(bucketing, parameters);
-  const { rows } = await database.query<{
-    brand_id: string;
-    bucket: Date | null;
-    key: string;
-    total: number;
-    negative: number;
-    reach: number;
-  }>(
-    `SELECT brand_id, ${bucket} AS bucket, key, sum(total)::int AS total, sum(negative)::int AS negative,
-            sum(reach)::float8 AS reach
-       FROM (SELECT brand_id, bucket_start AS at, key, total, negative, reach
-               FROM brand_facet_stats WHERE facet = ${facetParameter} AND ${where.rollupWhere}
-             UNION ALL
-             SELECT mb.brand_id, mb.occurred_at, ${FACET_KEY_SQL[facet]}, 1, (mb.sentiment_label = 'negative')::int,
-                    coalesce(m.reach, 0)
-               FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
-              WHERE ${where.rawWhere}) AS counted
+  const parts = countParts(scope, starts, FACET_LEVELS);
+  // Only rollup rows have a facet column; a query of raw links alone must not carry the parameter.
+  const facetParameter = parts.rollups.length > 0 ? parts.parameters.add(facet) : '';
+  const sources = parts.rollups.map(
+    (rollup) =>
+      `SELECT s.brand_id, p.range, s.key, s.total, s.negative, s.reach
+         FROM ${rollup.pieces} CROSS JOIN LATERAL (
+              SELECT * FROM ${rollup.table} s
+               WHERE s.brand_id = ANY(${parts.brands}) AND s.facet = ${facetParameter}
+                 AND s.bucket_start >= p.from_at AND s.bucket_start < p.to_at ${parts.backfill('s')} OFFSET 0) AS s`,
+  );
+  if (parts.raw !== null) {
+    sources.push(
+      `SELECT mb.brand_id, ${parts.raw.range}, ${FACET_KEY_SQL[facet]}, 1, (mb.sentiment_label = 'negative')::int, coalesce(m.reach, 0)
+         FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id AND m.occurred_at = mb.occurred_at
+        WHERE mb.brand_id = ANY(${parts.brands}) AND ${parts.raw.where} ${parts.backfill('mb')}`,
+    );
+  }
+  const { rows } = await database.query<{ brand_id: string; range: number; key: string; total: number; negative: number; reach: number }>(
+    `SELECT brand_id, range, key, sum(total)::int AS total, sum(negative)::int AS negative, sum(reach)::float8 AS reach
+       FROM (${sources.join('\n UNION ALL \n')}) AS counted(brand_id, range, key, total, negative, reach)
       GROUP BY 1, 2, 3
      HAVING sum(total) > 0`,
-    parameters.values,
+    parts.parameters.values,
   );
   return rows.map((row) => ({
     brandId: row.brand_id,
-    bucketStart: row.bucket,
+    bucketStart: bucketOf(starts, row.range),
     key: row.key,
     total: row.total,
     negative: row.negative,
@@ -184,65 +230,39 @@ export async function facetCounts(database: Database, scope: CountScope, facet: 
   }));
 }
 
-/** Distinct keys of a facet with at least one mention, per brand and bucket ('' — no author — not counted). */
-export async function distinctFacetKeys(
-  database: Database,
-  scope: CountScope,
-  facet: Facet,
-  bucketing: Bucketing,
-): Promise<Array<{ brandId: string; bucketStart: Date; distinct: number }>> {
-  const rows = await facetCounts(database, scope, facet, bucketing);
-  const counts = new Map<string, { brandId: string; bucketStart: Date; distinct: number }>();
-  for (const row of rows) {
-    if (row.key === '' || row.bucketStart === null) continue;
-    const id = `${row.brandId}\u0000${row.bucketStart.getTime()}`;
-    const entry = counts.get(id) ?? { brandId: row.brandId, bucketStart: row.bucketStart, distinct: 0 };
-    entry.distinct += 1;
-    counts.set(id, entry);
-  }
-  return [...counts.values()];
-}
-
 export interface TextSample {
   mentions: Array<{ title: string | null; text: string; lang: string | null; negative: boolean; reach: number }>;
-  /** Mentions in the range, of which `mentions` is an even sample (all of them when there are few). */
+  /** Mentions in the range, of which `mentions` is a sample (all of them when there are few). */
   of: number;
 }
 
 /**
- * The texts of a brand's mentions in the range, at most `maxMentions` of them: every k-th in time order, so a
- * sample spreads over the whole range.
+ * The texts of a brand's mentions in the range, at most `maxMentions` of them: when there are more, those whose id
+ * hashes to a multiple of k (k = how many per one picked), a sample spread over the range as the mentions are.
+ * How many there are comes from the rollups, so the links are neither sorted nor numbered (a window over a busy
+ * month's links was most of the report's time).
  */
-export async function sampleMentionTexts(database: Database, scope: CountScope, maxMentions: number): Promise<TextSample> {
-  const parameters = new Parameters();
-  const brands = parameters.add(scope.brandIds);
-  const since = parameters.add(scope.since);
-  const until = parameters.add(scope.until);
-  const cap = parameters.add(maxMentions);
-  const backfill = scope.includeBackfill ? '' : 'AND NOT mb.backfill';
-  const { rows } = await database.query<{
-    title: string | null;
-    content: string;
-    lang: string | null;
-    negative: boolean;
-    reach: number;
-    of: number;
-  }>(
-    `WITH links AS (
-       SELECT mb.mention_id, mb.occurred_at, mb.sentiment_label, row_number() OVER (ORDER BY mb.occurred_at, mb.mention_id) AS position,
-              count(*) OVER () AS of
-         FROM mention_brands mb
-        WHERE mb.brand_id = ANY(${brands}) AND mb.occurred_at >= ${since} AND mb.occurred_at < ${until} ${backfill}),
-     picked AS (
-       SELECT * FROM links WHERE position % greatest(1, ceil(of::float8 / ${cap}))::bigint = 0 LIMIT ${cap})
-     SELECT m.title, m.content, m.lang, picked.sentiment_label = 'negative' AS negative, coalesce(m.reach, 0) AS reach,
-            picked.of::int AS of
-       FROM picked JOIN mentions m ON m.id = picked.mention_id AND m.occurred_at = picked.occurred_at`,
-    parameters.values,
+export async function sampleMentionTexts(
+  database: Database,
+  brandId: string,
+  range: Omit<CountScope, 'brandIds'>,
+  maxMentions: number,
+): Promise<TextSample> {
+  const of = (await sentimentCounts(database, { ...range, brandIds: [brandId] }, null)).reduce((sum, row) => sum + row.total, 0);
+  if (of === 0) return { mentions: [], of: 0 };
+  const step = Math.ceil(of / maxMentions);
+  const { rows } = await database.query<{ title: string | null; content: string; lang: string | null; negative: boolean; reach: number }>(
+    `SELECT m.title, m.content, m.lang, picked.sentiment_label = 'negative' AS negative, coalesce(m.reach, 0) AS reach
+       FROM (SELECT mb.mention_id, mb.occurred_at, mb.sentiment_label FROM mention_brands mb
+              WHERE mb.brand_id = $1 AND mb.occurred_at >= $2 AND mb.occurred_at < $3 ${range.includeBackfill ? '' : 'AND NOT mb.backfill'}
+                AND hashtext(mb.mention_id) % $4 = 0
+              LIMIT $5) AS picked
+       JOIN mentions m ON m.id = picked.mention_id AND m.occurred_at = picked.occurred_at`,
+    [brandId, range.since, range.until, step, maxMentions],
   );
   return {
     mentions: rows.map((row) => ({ title: row.title, text: row.content, lang: row.lang, negative: row.negative, reach: row.reach })),
-    of: rows[0]?.of ?? 0,
+    of,
   };
 }
 
@@ -297,7 +317,7 @@ export async function worstMentions(database: Database, scope: CountScope, limit
 export async function alertEpisodeCounts(
   database: Database,
   scope: Pick<CountScope, 'brandIds' | 'since' | 'until'>,
-  bucketing: Pick<Bucketing, 'interval' | 'zone'>,
+  bucketing: { interval: Interval; zone: string },
 ): Promise<Array<{ brandId: string; bucketStart: Date; episodes: number }>> {
   const { rows } = await database.query<{ brand_id: string; bucket: Date; episodes: number }>(
     `SELECT brand_id, date_trunc($4, started_at, $5) AS bucket, count(*)::int AS episodes
@@ -346,7 +366,7 @@ export async function brandMentionTotals(database: Database, includeBackfill: bo
     `SELECT totals.brand_id, totals.total,
             (SELECT max(mb.occurred_at) FROM mention_brands mb
               WHERE mb.brand_id = totals.brand_id ${includeBackfill ? '' : 'AND NOT mb.backfill'}) AS last_at
-       FROM (SELECT brand_id, sum(total)::int AS total FROM brand_stats ${includeBackfill ? '' : 'WHERE NOT backfill'}
+       FROM (SELECT brand_id, sum(total)::int AS total FROM brand_day_stats ${includeBackfill ? '' : 'WHERE NOT backfill'}
               GROUP BY brand_id) AS totals`,
   );
   return new Map(rows.map((row) => [row.brand_id, { total: row.total, lastAt: row.last_at }]));

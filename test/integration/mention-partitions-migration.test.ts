@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bucketStarts } from '../../src/analytics/buckets.js';
 import { sqlBrandHistory } from '../../src/store/sql-brand-history.js';
 import { findAlert, listAlerts } from '../../src/store/alert-queries.js';
 import { createDatabase, ensureDatabaseExists, inTransaction, type Database } from '../../src/store/database.js';
@@ -137,7 +138,7 @@ async function tableRows(database: Database): Promise<Record<string, unknown[]>>
 /** What the API, the alerter and the reports read, through the store's own queries. */
 async function queryAnswers(database: Database): Promise<Record<string, unknown>> {
   const scope = { brandIds: ['acme', 'globex'], since: new Date('2026-01-01T00:00:00Z'), until: NOW, includeBackfill: true };
-  const monthly = { interval: 'month' as const, zone: 'Europe/Warsaw', rollupFits: true };
+  const monthly = bucketStarts(scope.since, scope.until, 'month', 'Europe/Warsaw');
   const history = sqlBrandHistory(database);
   return {
     newest: await listMentions(database, { limit: 10 }),
@@ -160,7 +161,7 @@ async function queryAnswers(database: Database): Promise<Record<string, unknown>
     sites: await facetCounts(database, scope, 'site', monthly),
     authors: await facetCounts(database, scope, 'author', null),
     worst: await worstMentions(database, scope, 5),
-    texts: await sampleMentionTexts(database, scope, 10),
+    texts: await sampleMentionTexts(database, 'acme', scope, 10),
     totals: [...(await brandMentionTotals(database, true)).entries()],
     window: await history.windowStats('acme', Date.parse('2026-01-01T00:00:00Z'), NOW.getTime(), {}),
     windowMentions: await history.windowMentions('acme', Date.parse('2026-01-01T00:00:00Z'), NOW.getTime(), {}, 10),

@@ -127,53 +127,74 @@ const MENTION_OF = (id: string, occurredAt: string) =>
  * How a page is found: walking all mentions by time (PostgreSQL may take a full-text query's matches from the GIN
  * index instead, see below), or walking one brand's links by time.
  */
-type Walk = 'time' | 'brand';
+export type Walk = 'time' | 'brand';
 
-export async function listMentions(database: Database, filter: MentionFilter): Promise<MentionPage> {
+/** A filter as SQL: the walk's FROM, its conditions (`m` is the mention), and the columns that order it. */
+export interface MentionFilterSql {
+  walk: Walk;
+  from: string;
+  conditions: string[];
+  timeColumn: string;
+  idColumn: string;
+  /** The full-text query as SQL, or undefined; listMentions decides where it goes, mentionFilterSql leaves it out. */
+  match: string | undefined;
+}
+
+/**
+ * The FROM and WHERE of a filter. `value` turns each value into SQL: a bind parameter ($n) for a query, or a quoted
+ * literal where parameters cannot go (COPY, for the export).
+ */
+export function mentionFilterSql(filter: Omit<MentionFilter, 'limit'>, value: (value: unknown) => string): MentionFilterSql {
   const tsquery = filter.q === undefined ? undefined : searchQuery(filter.q);
   const walk: Walk = tsquery === undefined && (filter.brand !== undefined || filter.story !== undefined) ? 'brand' : 'time';
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
   const timeColumn = walk === 'brand' ? 'mb.occurred_at' : 'm.occurred_at';
   const idColumn = walk === 'brand' ? 'mb.mention_id' : 'm.id';
   const conditions: string[] = [];
   if (walk === 'brand') {
-    if (filter.brand !== undefined) conditions.push(`mb.brand_id = ${param(filter.brand)}`);
-    if (filter.story !== undefined) conditions.push(`mb.story_id = ${param(filter.story)}`);
+    if (filter.brand !== undefined) conditions.push(`mb.brand_id = ${value(filter.brand)}`);
+    if (filter.story !== undefined) conditions.push(`mb.story_id = ${value(filter.story)}`);
   } else {
     // An EXISTS looked up for each mention the walk reaches (OFFSET 0 keeps it a per-row lookup in the mention's own
     // month): as a semi-join PostgreSQL hashed every link of the brand first when it expected many matches of a word
     // it has no statistics for (brand=acme&q=boycott, 1M: 1.4 s instead of 20 ms; bench:api).
     if (filter.brand !== undefined) {
-      conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.brand_id = ${param(filter.brand)} OFFSET 0)`);
+      conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.brand_id = ${value(filter.brand)} OFFSET 0)`);
     }
     if (filter.story !== undefined) {
-      conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.story_id = ${param(filter.story)} OFFSET 0)`);
+      conditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.story_id = ${value(filter.story)} OFFSET 0)`);
     }
   }
-  if (filter.source !== undefined) conditions.push(`m.source_id = ${param(filter.source)}`);
-  if (filter.sentiment !== undefined) conditions.push(`m.sentiment_label = ${param(filter.sentiment)}`);
+  if (filter.source !== undefined) conditions.push(`m.source_id = ${value(filter.source)}`);
+  if (filter.sentiment !== undefined) conditions.push(`m.sentiment_label = ${value(filter.sentiment)}`);
   if (filter.includeBackfill === false) conditions.push('NOT m.backfill');
-  if (filter.lang !== undefined) conditions.push(`m.lang = ${param(filter.lang)}`);
-  if (filter.since !== undefined) conditions.push(`${timeColumn} >= ${param(filter.since)}`);
-  if (filter.until !== undefined) conditions.push(`${timeColumn} < ${param(filter.until)}`);
+  if (filter.lang !== undefined) conditions.push(`m.lang = ${value(filter.lang)}`);
+  if (filter.since !== undefined) conditions.push(`${timeColumn} >= ${value(filter.since)}`);
+  if (filter.until !== undefined) conditions.push(`${timeColumn} < ${value(filter.until)}`);
   if (filter.after !== undefined) {
-    const time = param(filter.after.occurredAt);
+    const time = value(filter.after.occurredAt);
     // The plain bound says the same as the row comparison; it is there because PostgreSQL prunes time partitions
     // (and narrows the time index) by it, not by a row comparison.
-    conditions.push(`${timeColumn} <= ${time}`, `(${timeColumn}, ${idColumn}) < (${time}, ${param(filter.after.id)})`);
+    conditions.push(`${timeColumn} <= ${time}`, `(${timeColumn}, ${idColumn}) < (${time}, ${value(filter.after.id)})`);
   }
+  const from = walk === 'brand' ? `mention_brands mb CROSS JOIN LATERAL ${MENTION_OF('mb.mention_id', 'mb.occurred_at')}` : 'mentions m';
+  const match = tsquery === undefined ? undefined : `websearch_to_tsquery('simple', ${value(tsquery)})`;
+  return { walk, from, conditions, timeColumn, idColumn, match };
+}
+
+export async function listMentions(database: Database, filter: MentionFilter): Promise<MentionPage> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const { from, conditions, timeColumn, idColumn, match } = mentionFilterSql(filter, param);
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const limit = param(filter.limit + 1);
   const order = `ORDER BY ${timeColumn} DESC, ${idColumn} DESC LIMIT ${limit}`;
-  const from = walk === 'brand' ? `mention_brands mb CROSS JOIN LATERAL ${MENTION_OF('mb.mention_id', 'mb.occurred_at')}` : 'mentions m';
   const text =
-    tsquery === undefined
+    match === undefined
       ? `SELECT ${MENTION_COLUMNS} FROM ${from} ${where} ${order}`
-      : pageOfMatches({ conditions, match: `websearch_to_tsquery('simple', ${param(tsquery)})`, pageRows: limit, walkRows: param(SEARCH_WALK_ROWS) });
+      : pageOfMatches({ conditions, match, pageRows: limit, walkRows: param(SEARCH_WALK_ROWS) });
   const { rows } = await database.query<MentionRow>(text, params);
   const mentions = rows.slice(0, filter.limit).map(toStoredMention);
   const last = mentions.at(-1);

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READ_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { scoredMention, storeMentions } from '../helpers/stored-mentions.js';
+import { mentionCsvBatches } from '../../src/store/mention-csv-copy.js';
 
 describe('mention export', () => {
   let system: TestSystem;
@@ -62,6 +63,21 @@ ${TEST_API_KEYS}`,
     expect(all.text.trimEnd().split('\n').map((line) => JSON.parse(line).id)).toEqual(['test-minus', 'test-formula', 'test-quotes']);
     const empty = await download('brand=globex&since=2026-12-01');
     expect(empty.text).toBe('id,occurred_at,published_at,seen_at,brands,source_id,source_type,url,title,text,author,lang,backfill,reach,sentiment_label,sentiment_score\r\n');
+  });
+
+  it('streams every row once across COPY batches, rows sharing a time split between batches', async () => {
+    const collect = async (filter: Parameters<typeof mentionCsvBatches>[1]) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of mentionCsvBatches(system.db.database, filter, 2)) chunks.push(chunk);
+      return { batches: chunks.length, rows: parse(Buffer.concat(chunks).toString('utf8'), { columns: true }) as Array<Record<string, string>> };
+    };
+    await storeMentions(system.db.database, ['a', 'b', 'c', 'd', 'e'].map((key) => scoredMention({ key: `same-${key}`, at: '2026-09-01T08:00:00Z', brands: ['globex'] })));
+    // The brand walk (mention_brands) and the time walk (mentions), each in batches of two rows.
+    const byBrand = await collect({ brand: 'globex', since: new Date('2026-09-01T00:00:00Z'), until: new Date('2026-09-02T00:00:00Z') });
+    expect(byBrand.rows.map((row) => row.id)).toEqual(['test-same-e', 'test-same-d', 'test-same-c', 'test-same-b', 'test-same-a']);
+    expect(byBrand.batches).toBe(3);
+    const byTime = await collect({ until: new Date('2026-10-15T00:00:00Z') });
+    expect(byTime.rows.map((row) => row.id)).toEqual(['test-old', 'test-same-e', 'test-same-d', 'test-same-c', 'test-same-b', 'test-same-a']);
   });
 
   it('answers 400 before streaming anything for a bad filter', async () => {

@@ -45,6 +45,25 @@ const CLAUSE_BREAK = /[.!?;:,()[\]{}"“”„«»\n\r\t|–—]+|\s-\s/u;
 const WORD = /#?[\p{L}][\p{L}\p{N}_'’-]*/gu;
 const MIN_WORD_LETTERS = 3;
 
+// The checks below run for every word of every text read (a report reads 2 000): the common case skips the regex.
+const TRAILING_MARKS = /['’-]+$/u;
+const POSSESSIVE = /['’]s$/u;
+
+function withoutTrailingMarks(word: string): string {
+  const last = word.at(-1);
+  return last === "'" || last === '’' || last === '-' ? word.replace(TRAILING_MARKS, '') : word;
+}
+
+function withoutPossessive(word: string): string {
+  return word.endsWith('s') && (word.at(-2) === "'" || word.at(-2) === '’') ? word.replace(POSSESSIVE, '') : word;
+}
+
+/** At least MIN_WORD_LETTERS code points (a letter outside the BMP takes two UTF-16 units). */
+function hasMinLetters(word: string): boolean {
+  if (word.length < MIN_WORD_LETTERS) return false;
+  return word.length >= 2 * MIN_WORD_LETTERS || [...word].length >= MIN_WORD_LETTERS;
+}
+
 export interface MentionTerms {
   /** Words and two-word phrases, each once. */
   terms: string[];
@@ -63,16 +82,16 @@ export function termsOf(text: string, lang: string | null, excludedWords: Readon
   for (const clause of text.split(CLAUSE_BREAK)) {
     let previous: string | null = null;
     for (const match of clause.matchAll(WORD)) {
-      const raw = match[0].replace(/['’-]+$/u, '').toLowerCase();
+      const raw = withoutTrailingMarks(match[0]).toLowerCase();
       if (raw.startsWith('#')) {
         const tag = raw.slice(1);
         if (tag.length >= 2 && !excludedWords.has(folded(tag))) hashtags.add(`#${tag}`);
         previous = null;
         continue;
       }
-      const word = raw.replace(/['’]s$/u, '');
+      const word = withoutPossessive(raw);
       const meaningful =
-        [...word].length >= MIN_WORD_LETTERS && !stopWords.has(word) && !excludedWords.has(folded(word)) && !/\d/u.test(word);
+        hasMinLetters(word) && !stopWords.has(word) && !excludedWords.has(folded(word)) && !/\d/u.test(word);
       if (!meaningful) {
         previous = null;
         continue;

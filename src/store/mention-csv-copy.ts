@@ -15,7 +15,8 @@ export const CSV_COLUMNS = ['id', 'occurred_at', 'published_at', 'seen_at', 'bra
 
 // A spreadsheet runs a cell starting with = + - @ (or a tab or carriage return) as a formula (CSV injection): such
 // text gets a leading ', as neutralizeFormula() does in TypeScript. Numbers are not text and keep their minus sign.
-const neutralized = (text: string) => `CASE WHEN left(${text}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${text} ELSE ${text} END`;
+// ascii() reads one character; = + - @ tab CR are 61 43 45 64 9 13.
+const neutralized = (text: string) => `CASE WHEN ascii(${text}) IN (61, 43, 45, 64, 9, 13) THEN '''' || ${text} ELSE ${text} END`;
 // As Date.toISOString() writes it.
 const isoTime = (time: string) => `to_char(${time} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -84,26 +85,48 @@ async function copyOut(database: Database, sql: string): Promise<Buffer> {
 
 const QUOTE = 0x22;
 const LF = 0x0a;
-const CRLF = Buffer.from('\r\n');
+
+/** Where the records of COPY's CSV end: each LF outside a quoted cell. */
+function recordEnds(csv: Buffer): number[] {
+  const ends: number[] = [];
+  let at = 0;
+  // The next quote is looked up again only once passed: searching from every record would rescan long quote-free runs.
+  let quote = csv.indexOf(QUOTE);
+  for (;;) {
+    const lineFeed = csv.indexOf(LF, at);
+    if (lineFeed === -1) return ends;
+    if (quote === -1 || lineFeed < quote) {
+      ends.push(lineFeed);
+      at = lineFeed + 1;
+      continue;
+    }
+    // A quoted cell: it ends at the first quote not doubled ("" is a quote inside it).
+    let closing = csv.indexOf(QUOTE, quote + 1);
+    while (closing !== -1 && csv[closing + 1] === QUOTE) closing = csv.indexOf(QUOTE, closing + 2);
+    if (closing === -1) return ends;
+    at = closing + 1;
+    quote = csv.indexOf(QUOTE, at);
+  }
+}
 
 /**
  * COPY ends records with LF; RFC 4180 wants CRLF. Line breaks inside quoted cells are the cell's own and stay.
- * (A quote inside a quoted cell is doubled, so it flips the state twice.) A batch is whole records.
+ * A batch is whole records. Native indexOf finds the few bytes that matter, so the text itself is never walked in
+ * JavaScript.
  */
 export function withCrlfRecordEnds(csv: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let quoted = false;
-  let start = 0;
-  for (let at = 0; at < csv.length; at++) {
-    const byte = csv[at];
-    if (byte === QUOTE) quoted = !quoted;
-    else if (byte === LF && !quoted) {
-      parts.push(csv.subarray(start, at), CRLF);
-      start = at + 1;
-    }
+  const ends = recordEnds(csv);
+  const out = Buffer.allocUnsafe(csv.length + ends.length);
+  let from = 0;
+  let to = 0;
+  for (const end of ends) {
+    to += csv.copy(out, to, from, end);
+    out[to++] = 0x0d;
+    out[to++] = LF;
+    from = end + 1;
   }
-  parts.push(csv.subarray(start));
-  return Buffer.concat(parts);
+  csv.copy(out, to, from);
+  return out;
 }
 
 /** CSV of every mention matching `filter` (a header first), newest first, one Buffer per batch of `batchRows`. */

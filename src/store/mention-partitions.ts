@@ -74,6 +74,15 @@ export async function ensureMentionPartitions(
   return created;
 }
 
+/** The rollup tables (006_brand_stats.sql, 009_brand_stats_levels.sql) and the width of their rows. */
+const ROLLUPS = [
+  { table: 'brand_stats', grain: '15 minutes' },
+  { table: 'brand_hour_stats', grain: '1 hour' },
+  { table: 'brand_day_stats', grain: '1 day' },
+  { table: 'brand_facet_stats', grain: '1 hour' },
+  { table: 'brand_facet_day_stats', grain: '1 day' },
+] as const;
+
 /**
  * Removes every mention that occurred before `cutoff`, and what only they made: whole months are detached and
  * dropped (their rollup rows deleted with them, since dropping fires no trigger), the rest deleted row by row (the
@@ -89,8 +98,9 @@ export async function deleteMentionsBefore(database: Database, cutoff: Date): Pr
   report.releasedIds = await finishExpiredMonths(database);
   report.deletedMentions = await deleteOlderRows(database, cutoff);
   // Buckets wholly before the cutoff count nothing any more (the triggers left them at zero): not kept.
-  await database.query(`DELETE FROM brand_stats WHERE bucket_start <= $1::timestamptz - interval '15 minutes'`, [cutoff]);
-  await database.query(`DELETE FROM brand_facet_stats WHERE bucket_start <= $1::timestamptz - interval '1 hour'`, [cutoff]);
+  for (const { table, grain } of ROLLUPS) {
+    await database.query(`DELETE FROM ${table} WHERE bucket_start <= $1::timestamptz - interval '${grain}'`, [cutoff]);
+  }
   const stories = await database.query('DELETE FROM stories WHERE last_seen_at < $1', [cutoff]);
   report.deletedStories = stories.rowCount ?? 0;
   return report;
@@ -127,9 +137,10 @@ async function detachExpiredMonth(database: Database, month: MentionMonth, cutof
     // Releasing the ids must not cascade into the detached rows one by one: they are dropped whole.
     await client.query(`ALTER TABLE ${mentions}${EXPIRED_SUFFIX} DROP CONSTRAINT IF EXISTS mentions_key_fkey`);
     await client.query(`ALTER TABLE ${links}${EXPIRED_SUFFIX} DROP CONSTRAINT IF EXISTS mention_brands_key_fkey`);
-    // Rollup rows are UTC-aligned 15-minute and hour buckets: a month holds whole buckets.
-    await client.query('DELETE FROM brand_stats WHERE bucket_start >= $1 AND bucket_start < $2', [month.start, month.end]);
-    await client.query('DELETE FROM brand_facet_stats WHERE bucket_start >= $1 AND bucket_start < $2', [month.start, month.end]);
+    // Rollup rows are UTC-aligned 15-minute, hour and day buckets: a month holds whole buckets.
+    for (const { table } of ROLLUPS) {
+      await client.query(`DELETE FROM ${table} WHERE bucket_start >= $1 AND bucket_start < $2`, [month.start, month.end]);
+    }
     await client.query('COMMIT');
     return true;
   } catch (error) {

@@ -39,7 +39,7 @@ function poisson(mean: number, random: () => number): number {
 
 const stamp = (timeMs: number) => new Date(timeMs).toISOString().replace('T', ' ').slice(0, 19);
 
-describe('buzzwatch backtest --csv', () => {
+describe('buzzwatch backtest --csv', { timeout: 120_000 }, () => {
   let directory: string;
   beforeAll(() => {
     directory = mkdtempSync(join(tmpdir(), 'buzzwatch-backtest-'));
@@ -83,7 +83,7 @@ describe('buzzwatch backtest --csv', () => {
   });
 });
 
-describe('buzzwatch backtest --brand --rule', () => {
+describe('buzzwatch backtest --brand --rule', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let directory: string;
   let configFile: string;

@@ -60,7 +60,7 @@ interface Runs {
   startInvalid: CliExit;
 }
 
-describe('buzzwatch check-config', () => {
+describe('buzzwatch check-config', { timeout: 120_000 }, () => {
   let directory: string;
   let validFile: string;
   let badFile: string;

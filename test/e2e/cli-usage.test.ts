@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { killAllCliProcesses, runCli } from '../helpers/cli-process.js';
 
-describe('buzzwatch usage', () => {
+describe('buzzwatch usage', { timeout: 120_000 }, () => {
   afterAll(killAllCliProcesses);
 
   it('prints the package version with --version', async () => {

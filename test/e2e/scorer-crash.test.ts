@@ -58,7 +58,8 @@ async function storedCounts(db: TestDatabase) {
 
 
 // The two cases share nothing (own database, queue prefix and Redis), so they run side by side.
-describe.concurrent('scorer killed with a batch in hand', () => {
+// Each case starts node processes; on a loaded machine a start alone can take 20 s.
+describe.concurrent('scorer killed with a batch in hand', { timeout: 120_000 }, () => {
   let directory: string;
   let configFile: string;
   const databases: TestDatabase[] = [];

@@ -103,7 +103,7 @@ export function spawnCli(args: readonly string[], env: Record<string, string>): 
     logLines: () => logLines,
     exited,
     isRunning: () => running,
-    waitForLog(predicate, timeoutMs = 20_000) {
+    waitForLog(predicate, timeoutMs = 60_000) {
       const seen = logLines.find(predicate);
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise<LogLine>((resolve, reject) => {
@@ -148,7 +148,7 @@ export async function runCli(
 ): Promise<CliExit> {
   const cli = spawnCli(args, env);
   cli.child.stdin?.end(options.stdin ?? '');
-  return exitWithin(cli, options.timeoutMs ?? 20_000);
+  return exitWithin(cli, options.timeoutMs ?? 60_000);
 }
 
 /** Waits up to `timeoutMs` for `cli` to exit; SIGKILLs it and rejects when it does not. */

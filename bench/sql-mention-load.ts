@@ -142,7 +142,7 @@ export async function loadMentionsInSql(database: Database, options: SqlLoadOpti
       await client.query('COMMIT');
     }
     await client.query("SET session_replication_role = 'origin'");
-    await client.query("SET maintenance_work_mem = '256MB'");
+    await client.query("SET maintenance_work_mem = '1GB'");
     // pg_get_indexdef names a partitioned index ON ONLY its table: built that way it would cover no partition.
     for (const index of indexes) await client.query(index.definition.replace(' ON ONLY ', ' ON '));
   } finally {

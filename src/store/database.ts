@@ -37,6 +37,9 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
   });
   // An idle client losing its connection (PostgreSQL restarting) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // So must a checked-out one (a lock holder, a transaction): the pool drops its idle listener while a client is
+  // out, and pg emits 'error' besides rejecting the query in flight, which its caller already handles.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

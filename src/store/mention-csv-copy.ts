@@ -43,9 +43,20 @@ const SELECT_CELLS = CSV_COLUMNS.map((column) => `${CELLS[column]} AS "${column}
 const LINKED_BRANDS = `CROSS JOIN LATERAL (SELECT array_to_string(ARRAY(
   SELECT brand_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id), ' ') AS brands) AS linked`;
 
+/**
+ * A time as PostgreSQL reads it, as node-pg writes a bound Date: ISO 8601 has a year 0000 and six-digit years,
+ * PostgreSQL has neither (1 BC is `0001 … BC`), so `toISOString()` would make a valid filter a SQL error.
+ */
+function timestampText(time: Date): string {
+  const isoYear = time.getUTCFullYear();
+  const year = String(isoYear <= 0 ? 1 - isoYear : isoYear).padStart(4, '0');
+  const rest = time.toISOString().replace(/^[+-]?\d+/, '').replace('T', ' ').replace('Z', '+00');
+  return `${year}${rest}${isoYear <= 0 ? ' BC' : ''}`;
+}
+
 /** A value as a SQL literal: COPY takes no bind parameters. */
 export function sqlLiteral(value: unknown): string {
-  if (value instanceof Date) return `${pg.escapeLiteral(value.toISOString())}::timestamptz`;
+  if (value instanceof Date) return `${pg.escapeLiteral(timestampText(value))}::timestamptz`;
   if (typeof value === 'string') return pg.escapeLiteral(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   throw new TypeError(`no SQL literal for ${typeof value}`);

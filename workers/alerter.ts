@@ -27,8 +27,8 @@ export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
   const logger = moduleLogger(runtime.logger, 'alerter');
   const { settings } = runtime;
   const build = (config: Config) => ({
-    alerter: createAlerter({ config, database: runtime.database, notifyQueue: runtime.queues.notify, logger }),
-    notify: notifyProcessor({ database: runtime.database, notifiers: notifiersForConfig(config, runtime.http), logger }),
+    alerter: createAlerter({ config, database: runtime.database, notifyQueue: runtime.queues.notify, logger, live: runtime.live }),
+    notify: notifyProcessor({ database: runtime.database, notifiers: notifiersForConfig(config, runtime.http), logger, live: runtime.live }),
     digests: createDigestScheduler({ config, database: runtime.database, digestQueue: runtime.queues.digests, logger }),
     sendDigest: digestProcessor({ config, database: runtime.database, notifierDeps: { http: runtime.http, timeoutMs: config.http.timeout }, logger }),
   });

@@ -70,8 +70,10 @@ export async function startHttp(
       server.on('request', handler);
       const previous = serving;
       serving = next;
-      // Requests already inside the previous app finish there; it only stops taking new ones.
+      // Requests already inside the previous app finish there; it only stops taking new ones. Its live streams end
+      // (a stream never finishes): clients reconnect to the new app, under the new config, and resume.
       if (previous !== listening) await previous.close();
+      else await previous.endLiveStreams();
     },
     async close() {
       if (serving !== listening) await serving.close();

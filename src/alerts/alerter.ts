@@ -24,12 +24,16 @@ import { buildAlertEvent } from './alert-event-builder.js';
 import { planBrandTick, type BrandTickPlan, type GroupingSettings, type MessageRule, type PlannedMessage } from './brand-tick.js';
 import { buildRule, ruleCoversBrand } from './built-rule.js';
 import type { RuleContext, RuleFinding, SourceWatch } from './rules/rule-kind.js';
+import { alertEventsOf, type LivePublisher } from '../live/live-publisher.js';
+import { changedAlerts } from './alert-changes.js';
 
 export interface AlerterDeps {
   config: Config;
   database: Database;
   notifyQueue: Queue<NotifyJobData>;
   logger: Logger;
+  /** Told about alerts a tick changed, once their brand's tick is committed (GET /v1/stream). */
+  live?: LivePublisher;
 }
 
 export interface TickReport {
@@ -133,6 +137,8 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       const pending = await inTransaction(database, (transaction) =>
         writeBrandTick(transaction, { brandId: brand.id, nowMs, plan, events, memories: nextMemories }),
       );
+      // Never throws: the live stream is best effort.
+      await deps.live?.publish(alertEventsOf(changedAlerts(plan, { alerts, episodes: open.episodes })));
       record(report, plan, brand.id, events);
       report.queued += await enqueueDeliveries(pending);
     }

@@ -1,5 +1,7 @@
 // What the API needs from the running process; tests build it from real connections the same way.
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
+import type { LivePublisher } from '../live/live-publisher.js';
 import type { Mention } from '../mentions/mention.js';
 import type { QueueStats } from '../queue/queue-stats.js';
 import type { ReloadOutcome } from '../runtime/config-reload.js';
@@ -25,4 +27,17 @@ export interface ApiDeps {
   reloadConfig?(): Promise<ReloadOutcome>;
   /** Jobs per queue and state, and the oldest waiting job's age, for /metrics. */
   queueStats(): Promise<QueueStats[]>;
+  /** The live event log (GET /v1/stream, POST /v1/stream-tokens); absent where there is none (those answer 503). */
+  live?: LiveDeps;
+}
+
+export interface LiveDeps {
+  /** The producer connection: stream tokens, replays. */
+  redis: Redis;
+  /** A new connection for the app's one blocking reader of the log; the app closes it. */
+  openReader(): Redis;
+  /** The installation's Redis key prefix. */
+  keyPrefix: string;
+  /** Announces alert changes made through the API (an acknowledgement). */
+  publisher: LivePublisher;
 }

@@ -22,12 +22,25 @@ import { shareOfVoiceRoutes } from './routes/share-of-voice.js';
 import { silenceRoutes } from './routes/silences.js';
 import { sourceRoutes } from './routes/sources.js';
 import { storyRoutes } from './routes/stories.js';
+import { streamTokenRoutes } from './routes/stream-tokens.js';
+import { createLiveHub, streamRoutes } from './routes/stream.js';
 import { statsRoutes } from './routes/stats.js';
 import { topRoutes } from './routes/top.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { serverTimeouts } from './server-timeouts.js';
 import { findUnstorableInput } from './storable-input.js';
+import { redeemStreamToken } from '../live/stream-token-store.js';
 import { countWebhookResponses } from './webhook-metrics.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Ends the app's live streams and stops its reader of the live event log (closing the app does it too). For an
+     * app that stays open but no longer gets requests: the listening app after a config reload (workers/api.ts).
+     */
+    endLiveStreams(): Promise<void>;
+  }
+}
 
 export interface AppOptions {
   logger: Logger;
@@ -59,6 +72,13 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
+  const liveHub = options.routes === 'health' ? null : createLiveHub(deps, options.logger);
+  app.decorate('endLiveStreams', async () => liveHub?.close());
+  if (liveHub !== null) {
+    app.addHook('onReady', () => liveHub.start());
+    // Before the server waits for open requests to finish: a stream never would.
+    app.addHook('preClose', () => liveHub.close());
+  }
   refuseRequestsWhileClosing(app);
   registerErrorHandlers(app, { queryTimeoutMs: deps.config.api.query_timeout });
   // After schema validation (and its type coercion), before any handler can pass a value to PostgreSQL.
@@ -74,7 +94,8 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
   if (options.routes !== 'health') {
     await app.register(
       async (v1) => {
-        requireApiKey(v1, deps.config.api.keys);
+        const live = deps.live;
+        requireApiKey(v1, deps.config.api.keys, live && ((token) => redeemStreamToken(live.redis, live.keyPrefix, token)));
         await limitRequestsPerKey(v1, deps.config.api.rate_limit);
         await v1.register(mentionRoutes, { deps });
         await v1.register(mentionExportRoutes, { deps });
@@ -88,6 +109,8 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
         await v1.register(topRoutes, { deps });
         await v1.register(reportRoutes, { deps });
         await v1.register(adminRoutes, { deps });
+        await v1.register(streamTokenRoutes, { deps });
+        await v1.register(streamRoutes, { deps, hub: liveHub });
       },
       { prefix: '/v1' },
     );

@@ -1,11 +1,13 @@
 // Bearer API keys for /v1: a missing or unknown key is 401, a read key may only read, a write key may also do what a
 // route marks `config: { scope: 'write' }` (correcting a mention's sentiment), an admin key everything; and each key
-// has its own request budget per window (429 past it).
+// has its own request budget per window (429 past it). A route marked `config: { streamToken: true }` (the live
+// stream) also takes a stream token in ?token= instead of the header: a browser's EventSource cannot send headers.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatDuration } from '../config/duration.js';
 import type { ApiKeyConfig, Config } from '../config/schema.js';
+import type { StreamTokenGrant } from '../live/stream-token-store.js';
 import { ApiError, ErrorCode } from './errors.js';
 
 declare module 'fastify' {
@@ -15,6 +17,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The least scope a key needs for this route; by default read for GET/HEAD and admin for the rest. */
     scope?: ApiKeyConfig['scope'];
+    /** Also accepts a stream token (POST /v1/stream-tokens) in the `token` query parameter. */
+    streamToken?: boolean;
   }
 }
 
@@ -28,11 +32,18 @@ interface HashedKey {
 
 const digestOf = (key: string) => createHash('sha256').update(key).digest();
 
+/** What a stream token was issued for, or null when it is unknown or expired. */
+export type RedeemStreamToken = (token: string) => Promise<StreamTokenGrant | null>;
+
 /** Adds the key check to every route registered on `scope` (an encapsulated plugin context). */
-export function requireApiKey(scope: FastifyInstance, keys: readonly ApiKeyConfig[]): void {
+export function requireApiKey(scope: FastifyInstance, keys: readonly ApiKeyConfig[], redeemStreamToken?: RedeemStreamToken): void {
   const hashed: HashedKey[] = keys.map((key) => ({ name: key.name, scope: key.scope, digest: digestOf(key.key) }));
   scope.addHook('onRequest', async (request) => {
-    const key = findKey(request, hashed);
+    const token = request.routeOptions.config?.streamToken === true ? (request.query as { token?: unknown }).token : undefined;
+    const key =
+      request.headers.authorization === undefined && typeof token === 'string'
+        ? await keyOfStreamToken(token, hashed, redeemStreamToken)
+        : findKey(request, hashed);
     const needed = request.routeOptions.config?.scope ?? (READ_METHODS.has(request.method) ? 'read' : 'admin');
     if (needed !== 'read' && key.scope !== 'admin' && key.scope !== needed) {
       const which = needed === 'write' ? 'a write or admin key' : 'an admin key';
@@ -41,6 +52,18 @@ export function requireApiKey(scope: FastifyInstance, keys: readonly ApiKeyConfi
     }
     request.apiKeyName = key.name;
   });
+}
+
+/**
+ * The configured key a stream token stands for. The key must still be configured under its name: a token does not
+ * outlive the key that asked for it (removed by a reload); its scope is the key's scope now.
+ */
+async function keyOfStreamToken(token: string, keys: readonly HashedKey[], redeem: RedeemStreamToken | undefined): Promise<HashedKey> {
+  const grant = redeem === undefined ? null : await redeem(token);
+  const key = grant === null ? undefined : keys.find((candidate) => candidate.name === grant.keyName);
+  // The same answer for an unknown, expired or orphaned token: which it was tells a guesser nothing useful.
+  if (key === undefined) throw new ApiError(ErrorCode.unauthorized, 'unknown or expired stream token: ask POST /v1/stream-tokens for a new one');
+  return key;
 }
 
 function findKey(request: FastifyRequest, keys: readonly HashedKey[]): HashedKey {

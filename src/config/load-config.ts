@@ -22,6 +22,8 @@ import {
   MIN_QUERY_TIMEOUT,
   MIN_MENTION_RETENTION,
   MIN_REQUEST_TIMEOUT,
+  MIN_STREAM_HEARTBEAT,
+  MIN_STREAM_TOKEN_TTL,
   MIN_STALLED_AFTER,
   type Config,
 } from './schema.js';
@@ -180,6 +182,8 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
       ['api.request_timeout', ((document as Entry | null)?.api as Entry | undefined)?.request_timeout, MIN_REQUEST_TIMEOUT],
       ['queue.check_schedules_every', ((document as Entry | null)?.queue as Entry | undefined)?.check_schedules_every, MIN_CHECK_SCHEDULES_EVERY],
       ['api.query_timeout', ((document as Entry | null)?.api as Entry | undefined)?.query_timeout, MIN_QUERY_TIMEOUT],
+      ['api.stream_token_ttl', ((document as Entry | null)?.api as Entry | undefined)?.stream_token_ttl, MIN_STREAM_TOKEN_TTL],
+      ['api.stream_heartbeat', ((document as Entry | null)?.api as Entry | undefined)?.stream_heartbeat, MIN_STREAM_HEARTBEAT],
       ['retention.mentions', ((document as Entry | null)?.retention as Entry | undefined)?.mentions, MIN_MENTION_RETENTION],
     ]),
   );

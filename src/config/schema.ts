@@ -50,6 +50,8 @@ export const MIN_STALLED_AFTER = '2s';
 export const MIN_REQUEST_TIMEOUT = '1s';
 export const MIN_CHECK_SCHEDULES_EVERY = '1s';
 export const MIN_QUERY_TIMEOUT = '100ms';
+export const MIN_STREAM_TOKEN_TTL = '1s';
+export const MIN_STREAM_HEARTBEAT = '100ms';
 /** The monthly report compares a month with the one before: shorter retention would empty its comparison. */
 export const MIN_MENTION_RETENTION = '62d';
 
@@ -72,6 +74,10 @@ export const ConfigSchema = Type.Object(
           },
           { additionalProperties: false, default: {} },
         ),
+        // How long a token from POST /v1/stream-tokens may open live streams (GET /v1/stream?token=...).
+        stream_token_ttl: Duration({ default: '5m' }),
+        // A live stream gets a comment line this often, so proxies and browsers see the connection is alive.
+        stream_heartbeat: Duration({ default: '15s' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -3,6 +3,7 @@
 import { format } from 'node:util';
 import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import { LogRepeats, repeatKey } from './log-repeats.js';
+import { requestLogFields } from './request-log.js';
 
 export const REDACTED_PATHS = [
   'key',
@@ -38,6 +39,8 @@ export function createLogger(level: string, destination?: DestinationStream, opt
       level,
       base: { service: 'buzzwatch' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Fastify logs each request's URL; a stream token travels in one (see request-log.ts). Ours replaces Fastify's.
+      serializers: { req: requestLogFields },
       timestamp: pino.stdTimeFunctions.isoTime,
       hooks: {
         logMethod(args, method, callLevel) {

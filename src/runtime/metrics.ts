@@ -93,3 +93,29 @@ export const mentionsExpired = new Counter({
 export function secondsSince(startMs: number): number {
   return (performance.now() - startMs) / 1000;
 }
+
+export const liveEventsPublished = new Counter({
+  name: 'buzzwatch_live_events_published_total',
+  help: 'Events this process added to the live event log (GET /v1/stream), by kind (mention, alert).',
+  labelNames: ['kind'] as const,
+  registers: [processMetrics],
+});
+
+export const liveEventsLost = new Counter({
+  name: 'buzzwatch_live_events_lost_total',
+  help: 'Events this process could not add to the live event log (Redis unreachable or slow): live clients miss them, history has them.',
+  labelNames: ['kind'] as const,
+  registers: [processMetrics],
+});
+
+export const streamClients = new Gauge({
+  name: 'buzzwatch_stream_clients',
+  help: 'Live event streams (GET /v1/stream) open on this process.',
+  registers: [processMetrics],
+});
+
+export const streamClientsDropped = new Counter({
+  name: 'buzzwatch_stream_clients_dropped_total',
+  help: 'Live event streams this process closed because the client read too slowly (its unsent events passed the cap).',
+  registers: [processMetrics],
+});

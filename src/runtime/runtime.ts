@@ -11,7 +11,8 @@ import { queueStats } from '../queue/queue-stats.js';
 import { resolveQueuePrefix } from '../queue/queue-prefix.js';
 import { closeQueues, createQueues, type Queues } from '../queue/queues.js';
 import { redisThrottle, type Throttle } from '../queue/redis-throttle.js';
-import { createProducerConnection, pingRedis, waitForRedis } from '../queue/redis.js';
+import { createProducerConnection, createWorkerConnection, pingRedis, waitForRedis } from '../queue/redis.js';
+import { createLivePublisher, type LivePublisher } from '../live/live-publisher.js';
 import { createSource } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import type { StoryOptions } from '../stories/story-options.js';
@@ -42,6 +43,8 @@ export interface Runtime {
   sources: Map<string, Source>;
   /** Paces API calls across every poller process (see PollContext.throttle). */
   throttle: Throttle;
+  /** Announces newly stored mentions and alert changes to live streams (GET /v1/stream); best effort. */
+  live: LivePublisher;
   /** The time alert evaluation and source health take as "now": the wall clock, or a test's clock. */
   clock: () => Date;
   /** Puts a new, valid config in force: the fields above derived from it are rebuilt. Roles read them at each job. */
@@ -104,6 +107,7 @@ export async function createRuntime(
     redis,
     queues,
     throttle: redisThrottle(redis, settings.queuePrefix),
+    live: createLivePublisher({ redis, keyPrefix: settings.queuePrefix, logger: logger.child({ module: 'live' }) }),
     clock,
     applyConfig(next) {
       Object.assign(runtime, compiledFrom(next));
@@ -154,5 +158,16 @@ export function apiDepsOf(runtime: Runtime): ApiDeps {
       return job.id as string;
     },
     queueStats: () => queueStats(runtime.queues, new Date()),
+    live: {
+      redis: runtime.redis,
+      openReader() {
+        const reader = createWorkerConnection(runtime.settings.redisUrl);
+        // Its outages are the producer connection's too, which reports them.
+        reader.on('error', () => undefined);
+        return reader;
+      },
+      keyPrefix: runtime.settings.queuePrefix,
+      publisher: runtime.live,
+    },
   };
 }

@@ -11,7 +11,8 @@ import { mentionLanguage } from '../sentiment/mention-language.js';
 import { scoreSentiment } from '../sentiment/score-sentiment.js';
 import { SCORER_VERSION } from '../sentiment/scorer-version.js';
 import { inTransaction, type Database } from '../store/database.js';
-import type { ScoredMention } from '../store/mention-store.js';
+import type { NewLink, ScoredMention } from '../store/mention-store.js';
+import { mentionEventsOf, type LivePublisher } from '../live/live-publisher.js';
 import { insertMentionsWithStories } from '../store/story-store.js';
 import type { StoryOptions } from '../stories/story-options.js';
 
@@ -25,6 +26,8 @@ export interface ScoreDeps {
   mentionRetentionMs?: number | undefined;
   /** "Now" for retention; the wall clock when absent. */
   clock?: () => Date;
+  /** Told about each mention newly stored for a brand, once its batch is committed (GET /v1/stream). */
+  live?: LivePublisher;
 }
 
 export interface RejectedMention {
@@ -37,6 +40,8 @@ export interface RejectedMention {
 export interface StoreReport {
   /** Ids of mentions that were new; the others were already stored. */
   insertedIds: string[];
+  /** (mention, brand) links that were new: a new mention's brands, or a stored one's brand it had not been seen for. */
+  newLinks: NewLink[];
   /** Mentions that can never be stored (invalid, or refused by PostgreSQL), with why. */
   rejected: RejectedMention[];
   /** Valid mentions not stored because they occurred before the retention (config `retention.mentions`). */
@@ -87,22 +92,24 @@ export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<Sto
   const valid = withinRetention(received, deps);
   const scored = valid.map(({ mention }) => scoreMention(mention, deps.brandPhrases));
   try {
-    const { insertedIds } = await inTransaction(deps.database, (client) => insertMentionsWithStories(client, scored, deps.stories));
-    return { insertedIds, rejected, expired: received.length - valid.length };
+    const { insertedIds, newLinks } = await inTransaction(deps.database, (client) => insertMentionsWithStories(client, scored, deps.stories));
+    return { insertedIds, newLinks, rejected, expired: received.length - valid.length };
   } catch (error) {
     if (!isRowDataError(error)) throw error; // connection trouble and the like: the whole batch is retried
   }
   const insertedIds: string[] = [];
+  const newLinks: NewLink[] = [];
   for (const [position, mention] of scored.entries()) {
     try {
       const report = await inTransaction(deps.database, (client) => insertMentionsWithStories(client, [mention], deps.stories));
       insertedIds.push(...report.insertedIds);
+      newLinks.push(...report.newLinks);
     } catch (error) {
       if (!isRowDataError(error)) throw error;
       rejected.push({ index: valid[position]?.index ?? -1, id: mention.id, reason: `refused by PostgreSQL: ${(error as Error).message}` });
     }
   }
-  return { insertedIds, rejected, expired: received.length - valid.length };
+  return { insertedIds, newLinks, rejected, expired: received.length - valid.length };
 }
 
 /**
@@ -158,6 +165,9 @@ export function mentionsProcessor(deps: ScoreDeps, logger: Logger): (job: Job<Me
   return async (job) => {
     try {
       const report = await scoreAndStore(job.data, deps);
+      // After the commit, so a client never reads a mention that is not there yet; a redelivery links nothing new
+      // and so announces nothing. Never throws: the live stream is best effort.
+      await deps.live?.publish(mentionEventsOf(report.newLinks));
       if (report.rejected.length > 0) {
         logger.warn({ jobId: job.id, rejected: report.rejected }, 'mentions set aside: they can never be stored');
       }

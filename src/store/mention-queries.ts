@@ -239,3 +239,10 @@ export async function findMention(database: Database, mentionId: string): Promis
   const { rows } = await database.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = $1`, [mentionId]);
   return rows[0] ? toStoredMention(rows[0]) : null;
 }
+
+/** The mentions with these ids, in one statement (those not stored are left out), in no particular order. */
+export async function findMentions(database: Database, mentionIds: readonly string[]): Promise<StoredMention[]> {
+  if (mentionIds.length === 0) return [];
+  const { rows } = await database.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = ANY($1::text[])`, [[...new Set(mentionIds)]]);
+  return rows.map(toStoredMention);
+}

@@ -112,10 +112,20 @@ describe('every route under hostile input', () => {
       url: probe.url,
       headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(probe.body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(probe.body === undefined ? {} : { payload: JSON.stringify(probe.body).replaceAll(JSON.stringify(HUGE_NUMBER), '1e400') }),
+      // A live stream (GET /v1/stream) never ends: the answer is taken as its headers arrive.
+      payloadAsStream: true,
     });
+    const contentType = (response.headers['content-type'] ?? '').toString();
+    const stream = response.stream();
+    if (contentType.startsWith('text/event-stream')) {
+      stream.destroy();
+      return { status: response.statusCode, body: {} as { error?: { code: string; message: string } } };
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
     // Successful answers may be text (/metrics); errors are always JSON.
-    const json = (response.headers['content-type'] ?? '').toString().startsWith('application/json');
-    return { status: response.statusCode, body: (json ? response.json() : {}) as { error?: { code: string; message: string } } };
+    const json = contentType.startsWith('application/json');
+    return { status: response.statusCode, body: (json ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {}) as { error?: { code: string; message: string } } };
   };
 
   beforeAll(async () => {

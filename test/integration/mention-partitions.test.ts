@@ -171,7 +171,15 @@ describe('mention partitions', () => {
       },
       { database: db.database, brandPhrases: new Map(), mentionRetentionMs: 62 * DAY, clock: () => now },
     );
-    expect(report).toEqual({ insertedIds: ['test-kept', 'test-seen-now'], rejected: [], expired: 1 });
+    expect(report).toEqual({
+      insertedIds: ['test-kept', 'test-seen-now'],
+      newLinks: [
+        { mentionId: 'test-kept', brandId: 'acme', occurredAt: new Date('2026-04-14T12:00:00.000Z') },
+        { mentionId: 'test-seen-now', brandId: 'acme', occurredAt: new Date('2026-06-15T11:00:00.000Z') },
+      ],
+      rejected: [],
+      expired: 1,
+    });
     expect(await partitionOf(db.database, 'test-expired')).toEqual([]);
   });
 });

@@ -122,7 +122,14 @@ describe('parseConfig on a valid file', () => {
   it('accepts a file without sources or api keys', () => {
     const minimal = parseConfig('brands:\n  - { id: acme, name: Acme, keywords: [acme] }\n', {});
     expect(minimal.sources).toEqual([]);
-    expect(minimal.api).toEqual({ keys: [], request_timeout: 30_000, query_timeout: 10_000, rate_limit: { max: 1200, window: 60_000 } });
+    expect(minimal.api).toEqual({
+      keys: [],
+      request_timeout: 30_000,
+      query_timeout: 10_000,
+      rate_limit: { max: 1200, window: 60_000 },
+      stream_token_ttl: 300_000,
+      stream_heartbeat: 15_000,
+    });
     expect(minimal.database).toEqual({ pool_size: 10 });
   });
 });
@@ -364,6 +371,14 @@ describe('parseConfig duration minimums', () => {
       'api.request_timeout: "500ms" is too short (at least 1s)',
     );
     expect(parseConfig(durationsYaml('5m', 'api:\n  request_timeout: 1s\n'), {}).api.request_timeout).toBe(1_000);
+  });
+
+  it('refuses an api.stream_token_ttl under 1s and an api.stream_heartbeat under 100ms, and accepts those', () => {
+    expect(formattedProblemsOf(durationsYaml('5m', 'api:\n  stream_token_ttl: 500ms\n  stream_heartbeat: 10ms\n'))).toBe(
+      'api.stream_heartbeat: "10ms" is too short (at least 100ms)\napi.stream_token_ttl: "500ms" is too short (at least 1s)',
+    );
+    const config = parseConfig(durationsYaml('5m', 'api:\n  stream_token_ttl: 1s\n  stream_heartbeat: 100ms\n'), {});
+    expect([config.api.stream_token_ttl, config.api.stream_heartbeat]).toEqual([1_000, 100]);
   });
 
   it('refuses an api.query_timeout under 100ms and accepts 100ms', () => {

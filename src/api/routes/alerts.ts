@@ -2,6 +2,7 @@
 // mentions), POST /v1/alerts/:id/ack (admin: someone is on it, with an optional comment; stops the reminders).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { alertEventsOf } from '../../live/live-publisher.js';
 import { acknowledgeAlert, findAlert, listAlerts } from '../../store/alert-queries.js';
 import type { ApiDeps } from '../api-deps.js';
 import { AlertPageResponse, AlertResponse, responses } from '../response-schemas.js';
@@ -60,6 +61,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     const comment = request.body?.comment ?? null;
     const found = await acknowledgeAlert(deps.database, request.params.id, request.apiKeyName ?? 'unknown', comment, new Date());
     if (!found) throw new ApiError(ErrorCode.notFound, `no alert with id ${request.params.id}`);
-    return { data: await findAlert(deps.database, request.params.id) };
+    const alert = await findAlert(deps.database, request.params.id);
+    if (alert !== null) await deps.live?.publisher.publish(alertEventsOf([{ alertId: alert.id, brandId: alert.brand_id }]));
+    return { data: alert };
   });
 };

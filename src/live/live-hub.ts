@@ -1,0 +1,250 @@
+// The API process's side of the live event log: ONE blocking reader (its own Redis connection) follows the log and
+// fans each event out to the streams open on this process, loading each event's row once however many clients get
+// it. A client that resumes (Last-Event-ID) is first replayed what the log kept after its id, then joins the live
+// flow without a gap or a repeat. Bounded: clients per process and per key are capped, and a client whose unsent
+// output passes a cap (it stopped reading) is dropped rather than buffered without end.
+import type { ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { streamClients, streamClientsDropped } from '../runtime/metrics.js';
+import { compareEventIds } from './event-id.js';
+import { lastLiveEventId, liveEventsAfter, liveEventsKey, waitForLiveEvents, type LoggedLiveEvent } from './live-event-log.js';
+import { formatSseComment, formatSseEvent } from './sse-format.js';
+
+/** Each event's data for a client: by the brand the client follows (undefined: all), or null when the row is gone. */
+export type RenderedLiveEvents = Map<string, (brandId: string | undefined) => string | null>;
+
+/** Loads the rows of a batch of events (one round of queries for the whole batch) and renders their JSON. */
+export type RenderLiveEvents = (events: readonly LoggedLiveEvent[]) => Promise<RenderedLiveEvents>;
+
+export interface LiveHubLimits {
+  /** Streams open on this process at once. */
+  maxClients: number;
+  /** Streams one API key may hold open on this process (a team's dashboards usually share a read key). */
+  maxClientsPerKey: number;
+  /** Output a client has not taken yet; past it the client is dropped (it reconnects and resumes). */
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_LIVE_HUB_LIMITS: LiveHubLimits = { maxClients: 1_000, maxClientsPerKey: 200, maxBufferedBytes: 1024 * 1024 };
+
+export interface LiveHubOptions {
+  /** For replays (XRANGE) and the log's start position; any connection that is not blocked. */
+  redis: Redis;
+  /** The blocking reader's own connection; the hub disconnects it on close. */
+  reader: Redis;
+  keyPrefix: string;
+  heartbeatMs: number;
+  render: RenderLiveEvents;
+  logger: Logger;
+  limits?: Partial<LiveHubLimits>;
+}
+
+export interface LiveStreamRequest {
+  /** The response, its headers (and retry field) already written. */
+  response: ServerResponse;
+  keyName: string;
+  /** The one brand followed; undefined: all brands. */
+  brandId: string | undefined;
+  /** The last event the client saw (Last-Event-ID), to replay what came after; null: from now on. */
+  resumeAfter: string | null;
+}
+
+export type Admission = 'ok' | 'not-ready' | 'full' | 'key-full';
+
+interface Client {
+  response: ServerResponse;
+  keyName: string;
+  brandId: string | undefined;
+  /** Events up to this one are sent (or were before the client came); never sent again. */
+  lastSentId: string;
+  /** False while a resuming client is still replayed: the reader's batches skip it. */
+  live: boolean;
+}
+
+/** Events read per XREAD and per replay page: one round of row loading each. */
+const READ_COUNT = 500;
+/** How long one XREAD blocks: short enough that a stop is never kept waiting long. */
+const READ_BLOCK_MS = 5_000;
+const RETRY_AFTER_FAILURE_MS = 1_000;
+
+export class LiveHub {
+  private readonly key: string;
+  private readonly limits: LiveHubLimits;
+  private readonly clients = new Set<Client>();
+  /** The last entry the reader took from the log; null until it knows where the log ends. */
+  private position: string | null = null;
+  private closed = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private failing = false;
+
+  constructor(private readonly options: LiveHubOptions) {
+    this.key = liveEventsKey(options.keyPrefix);
+    this.limits = { ...DEFAULT_LIVE_HUB_LIMITS, ...options.limits };
+  }
+
+  /** Starts following the log from its end; resolves once the end is known (or, Redis being away, at once). */
+  async start(): Promise<void> {
+    this.heartbeat = setInterval(() => this.broadcast(formatSseComment('heartbeat')), this.options.heartbeatMs);
+    this.heartbeat.unref();
+    await this.findPosition().catch((error: Error) => this.reportFailure(error));
+    this.running = this.follow();
+  }
+
+  /** Whether a new stream may open now. */
+  admission(keyName: string): Admission {
+    if (this.position === null || this.closed) return 'not-ready';
+    if (this.clients.size >= this.limits.maxClients) return 'full';
+    let ofKey = 0;
+    for (const client of this.clients) if (client.keyName === keyName) ofKey += 1;
+    return ofKey >= this.limits.maxClientsPerKey ? 'key-full' : 'ok';
+  }
+
+  get limitsInForce(): Readonly<LiveHubLimits> {
+    return this.limits;
+  }
+
+  /** Takes over an open response until the client leaves or the hub closes. Call after `admission` said ok. */
+  async attach(request: LiveStreamRequest): Promise<void> {
+    const start = this.position;
+    if (start === null || this.closed) {
+      request.response.end();
+      return;
+    }
+    const client: Client = {
+      response: request.response,
+      keyName: request.keyName,
+      brandId: request.brandId,
+      lastSentId: request.resumeAfter ?? start,
+      live: request.resumeAfter === null,
+    };
+    this.clients.add(client);
+    streamClients.set(this.clients.size);
+    request.response.on('close', () => {
+      if (this.clients.delete(client)) streamClients.set(this.clients.size);
+    });
+    if (!client.live) await this.replay(client);
+  }
+
+  /** Ends every stream (clients reconnect, to another process or this one restarted) and stops reading. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    for (const client of this.clients) client.response.end();
+    this.clients.clear();
+    streamClients.set(0);
+    // Ends the blocked XREAD at once.
+    this.options.reader.disconnect();
+    await this.running;
+  }
+
+  private async findPosition(): Promise<void> {
+    this.position = await lastLiveEventId(this.options.redis, this.key);
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.closed) {
+      try {
+        if (this.position === null) await this.findPosition();
+        const events = await waitForLiveEvents(this.options.reader, this.key, this.position as string, READ_COUNT, READ_BLOCK_MS);
+        if (this.failing) {
+          this.failing = false;
+          this.options.logger.info('live event log readable again');
+        }
+        const last = events.at(-1);
+        if (last === undefined) continue;
+        this.position = last.eventId;
+        await this.deliver(events);
+      } catch (error) {
+        if (this.closed) return;
+        this.reportFailure(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILURE_MS));
+      }
+    }
+  }
+
+  private reportFailure(error: Error): void {
+    if (this.failing) return;
+    this.failing = true;
+    this.options.logger.warn({ err: error.message }, 'cannot read the live event log (retrying)');
+  }
+
+  /** One batch from the reader to every live client that wants some of it. */
+  private async deliver(events: readonly LoggedLiveEvent[]): Promise<void> {
+    const live = [...this.clients].filter((client) => client.live);
+    const wanted = events.filter((event) => live.some((client) => wants(client, event)));
+    if (wanted.length === 0) return;
+    let rendered: RenderedLiveEvents;
+    try {
+      rendered = await this.options.render(wanted);
+    } catch (error) {
+      // Those clients would miss these events: end their streams instead, so that they reconnect and resume (their
+      // Last-Event-ID replays the events once the rows can be read again).
+      this.options.logger.warn({ err: (error as Error).message, clients: live.length }, 'could not load live events; streams ended so that clients resume');
+      for (const client of live) client.response.end();
+      return;
+    }
+    // Clients are taken as they are now: one that went live meanwhile was replayed up to at least this batch.
+    for (const event of wanted) {
+      for (const client of this.clients) if (client.live) this.send(client, event, rendered);
+    }
+  }
+
+  /** Replays what the log kept after the client's id, then lets it join the live flow. */
+  private async replay(client: Client): Promise<void> {
+    let cursor = client.lastSentId;
+    try {
+      for (;;) {
+        const page = await liveEventsAfter(this.options.redis, this.key, cursor, READ_COUNT);
+        const wanted = page.filter((event) => wants(client, event));
+        if (wanted.length > 0) {
+          const rendered = await this.options.render(wanted);
+          for (const event of wanted) this.send(client, event, rendered);
+        }
+        cursor = page.at(-1)?.eventId ?? cursor;
+        if (this.closed || client.response.destroyed || client.response.writableEnded) return;
+        // Caught up with the log and with everything the reader has taken from it: what the reader takes next comes
+        // after the cursor, and the client is live by then (nothing awaits between this check and going live).
+        if (page.length < READ_COUNT && (this.position === null || compareEventIds(this.position, cursor) <= 0)) break;
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, 'could not replay live events; stream ended so that the client resumes');
+      client.response.end();
+      return;
+    }
+    if (compareEventIds(cursor, client.lastSentId) > 0) client.lastSentId = cursor;
+    client.live = true;
+  }
+
+  private send(client: Client, event: LoggedLiveEvent, rendered: RenderedLiveEvents): void {
+    if (compareEventIds(event.eventId, client.lastSentId) <= 0 || !wants(client, event)) return;
+    client.lastSentId = event.eventId;
+    const data = rendered.get(event.eventId)?.(client.brandId) ?? null;
+    // A row deleted meanwhile (retention) has nothing left to show.
+    if (data !== null) this.write(client, formatSseEvent({ event: event.kind, id: event.eventId, data }));
+  }
+
+  private broadcast(chunk: string): void {
+    for (const client of this.clients) this.write(client, chunk);
+  }
+
+  private write(client: Client, chunk: string): void {
+    const { response } = client;
+    if (response.destroyed || response.writableEnded) return;
+    response.write(chunk);
+    if (response.writableLength > this.limits.maxBufferedBytes) {
+      // It stopped reading: what it has not taken would only grow. Cut it off; it resumes from its last event.
+      this.clients.delete(client);
+      streamClients.set(this.clients.size);
+      streamClientsDropped.inc();
+      this.options.logger.info({ keyName: client.keyName, buffered: response.writableLength }, 'live stream dropped: the client reads too slowly');
+      response.destroy();
+    }
+  }
+}
+
+function wants(client: Client, event: LoggedLiveEvent): boolean {
+  return client.brandId === undefined || event.brandIds.includes(client.brandId);
+}

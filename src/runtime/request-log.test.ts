@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { redactQuerySecrets, requestLogFields } from './request-log.js';
+
+describe('redactQuerySecrets', () => {
+  it('hides the value of every credential parameter, wherever it stands in the query', () => {
+    expect(redactQuerySecrets('/v1/stream?token=abc_DEF-123&brand=acme')).toBe('/v1/stream?token=[redacted]&brand=acme');
+    expect(redactQuerySecrets('/v1/stream?brand=acme&token=abc')).toBe('/v1/stream?brand=acme&token=[redacted]');
+    expect(redactQuerySecrets('/v1/mentions?KEY=k1&api_key=k2&access_token=k3#frag')).toBe(
+      '/v1/mentions?KEY=[redacted]&api_key=[redacted]&access_token=[redacted]#frag',
+    );
+  });
+
+  it('leaves other parameters, and names that merely contain a secret word, alone', () => {
+    expect(redactQuerySecrets('/v1/mentions?brand=acme&q=token&monkey=1')).toBe('/v1/mentions?brand=acme&q=token&monkey=1');
+  });
+});
+
+describe('requestLogFields', () => {
+  it("has Fastify's fields with the URL redacted", () => {
+    expect(
+      requestLogFields({ method: 'GET', url: '/v1/stream?token=s3cret', host: 'localhost', ip: '127.0.0.1', headers: {}, socket: { remotePort: 5000 } }),
+    ).toEqual({ method: 'GET', url: '/v1/stream?token=[redacted]', version: undefined, host: 'localhost', remoteAddress: '127.0.0.1', remotePort: 5000 });
+  });
+});

@@ -13,7 +13,9 @@ import { isProbeRequest } from './probe-requests.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/key.js';
 import { mentionExportRoutes } from './routes/mentions-export.js';
 import { mentionRoutes } from './routes/mentions.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -111,11 +113,13 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
         await v1.register(adminRoutes, { deps });
         await v1.register(streamTokenRoutes, { deps });
         await v1.register(streamRoutes, { deps, hub: liveHub });
+        await v1.register(keyRoutes, { deps });
       },
       { prefix: '/v1' },
     );
     // Outside the API-key scope: a webhook sender signs its body instead (see routes/webhooks.ts).
     await app.register(webhookRoutes, { deps, prefix: '/v1' });
+    await app.register(dashboardRoutes);
   }
   return app;
 }

@@ -108,6 +108,10 @@ const Story = Type.Object({ id: Type.String(), brand: Type.String(), title: Null
 export const StoryPageResponse = Type.Object({ data: Type.Array(Story), next_cursor: Nullable(Type.String()) });
 export const StoryResponse = Type.Object({ data: Story });
 
+export const KeyResponse = Type.Object({
+  data: Type.Object({ name: Type.String(), scope: Type.String({ enum: ['read', 'write', 'admin'] }) }, { additionalProperties: false }),
+});
+
 export const ReloadResponse = Type.Object({
   data: Type.Object(
     { reloaded_at: Time, brands: Type.Integer(), sources: Type.Integer(), rules: Type.Integer(), warnings: Type.Array(Type.String()) },

@@ -199,7 +199,7 @@ function fitShape(slots: readonly HistorySlot[], settings: BaselineSettings, dis
       const memberCounts = members.map((index) => counts[index] as number);
       return robustFactor(memberCounts, bases, dispersion, { value: 1, mentions: DAY_PRIOR_MENTIONS });
     });
-    shape.dayFactors = normalised(weekdayWeekendFactors(shape.dayFactors, seenDays), seenDays);
+    shape.dayFactors = scaledToMeanOne(weekdayWeekendFactors(shape.dayFactors, seenDays), seenDays);
     shape.level = robustFactor(counts, shapeBases(slots, shape), dispersion, null);
   }
   return shape;
@@ -238,6 +238,19 @@ function normalised(values: readonly number[], included: readonly boolean[]): nu
   const mean = kept.reduce((sum, value) => sum + value, 0) / Math.max(kept.length, 1);
   if (!(mean > 0)) return values.map(() => 1);
   return values.map((value, index) => (included[index] ? value / mean : 1));
+}
+
+/**
+ * Every value divided by the mean of the included ones. Unlike `normalised`, a day not seen before the last day keeps
+ * its weekday or weekend factor: in the first hour of a Monday the week's only Sunday is the last day, which day
+ * factors leave out; reset to 1, Sunday would read as a weekday, the last day's level as a weekday's, and Monday's
+ * rise after the weekend would be lost for that hour (every busy brand with quieter weekends alerted at 00:00 Monday).
+ */
+function scaledToMeanOne(values: readonly number[], included: readonly boolean[]): number[] {
+  const kept = values.filter((_, index) => included[index]);
+  const mean = kept.reduce((sum, value) => sum + value, 0) / Math.max(kept.length, 1);
+  if (!(mean > 0)) return values.map(() => 1);
+  return values.map((value) => value / mean);
 }
 
 /** The level of the slots just before `end` (at most one day of them), pulled towards the week's. */

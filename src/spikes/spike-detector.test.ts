@@ -153,6 +153,22 @@ describe('SpikeDetector detection contract (issue 8), seeded, at small scale', (
       expect(atNight / ((0.4 * perHour) / BUCKETS_PER_HOUR)).toBeLessThan(perHour < 10 ? 2 : 1.4);
     }
   });
+
+  it('expects the weekday level from the first hour of a Monday after a quiet weekend: no alert at midnight', () => {
+    // In the first hour of a Monday the week's only Sunday is the last day; it must still count as a weekend day, or
+    // Monday 00:00–01:00 is judged against the weekend's level and a busy brand is paged every Monday at midnight.
+    const weekly = (bucket: number) => (Math.floor(bucket / BUCKETS_PER_DAY) % 7 >= 5 ? 0.6 : 1);
+    const rate = (bucket: number) => dailyCycleRate(1000, bucket) * weekly(bucket);
+    const counts = countsOf(15, 11, rate);
+    const { firings, verdicts } = replay(counts);
+    expect(firings).toEqual([]);
+    for (const monday of [7, 14]) {
+      for (let bucket = monday * BUCKETS_PER_DAY; bucket < monday * BUCKETS_PER_DAY + BUCKETS_PER_HOUR; bucket += 1) {
+        const expectedShare = (verdicts[bucket]?.expected ?? 0) / rate(bucket);
+        expect({ bucket, low: expectedShare < 0.85 }).toEqual({ bucket, low: false });
+      }
+    }
+  });
 });
 
 describe('SpikeDetector cold start', () => {

@@ -2,7 +2,7 @@
 // fans each event out to the streams open on this process, loading each event's row once however many clients get
 // it. A client that resumes (Last-Event-ID) is first replayed what the log kept after its id, then joins the live
 // flow without a gap or a repeat. Bounded: clients per process and per key are capped, and a client whose unsent
-// output passes a cap (it stopped reading) is dropped rather than buffered without end.
+// output stays past a cap (it stopped reading) is dropped rather than buffered without end.
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -22,11 +22,20 @@ export interface LiveHubLimits {
   maxClients: number;
   /** Streams one API key may hold open on this process (a team's dashboards usually share a read key). */
   maxClientsPerKey: number;
-  /** Output a client has not taken yet; past it the client is dropped (it reconnects and resumes). */
+  /**
+   * Output a client has not taken yet. Past it, no more is written to it until it takes it (its stream waits up to
+   * `slowClientWaitMs`); a client still past it then is dropped (it reconnects and resumes).
+   */
   maxBufferedBytes: number;
+  slowClientWaitMs: number;
 }
 
-export const DEFAULT_LIVE_HUB_LIMITS: LiveHubLimits = { maxClients: 1_000, maxClientsPerKey: 200, maxBufferedBytes: 1024 * 1024 };
+export const DEFAULT_LIVE_HUB_LIMITS: LiveHubLimits = {
+  maxClients: 1_000,
+  maxClientsPerKey: 200,
+  maxBufferedBytes: 1024 * 1024,
+  slowClientWaitMs: 5_000,
+};
 
 export interface LiveHubOptions {
   /** For replays (XRANGE) and the log's start position; any connection that is not blocked. */
@@ -86,7 +95,7 @@ export class LiveHub {
 
   /** Starts following the log from its end; resolves once the end is known (or, Redis being away, at once). */
   async start(): Promise<void> {
-    this.heartbeat = setInterval(() => this.broadcast(formatSseComment('heartbeat')), this.options.heartbeatMs);
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();
     await this.findPosition().catch((error: Error) => this.reportFailure(error));
     this.running = this.follow();
@@ -188,8 +197,21 @@ export class LiveHub {
     }
     // Clients are taken as they are now: one that went live meanwhile was replayed up to at least this batch.
     for (const event of wanted) {
-      for (const client of this.clients) if (client.live) this.send(client, event, rendered);
+      const written = [...this.clients].filter((client) => client.live && this.send(client, event, rendered));
+      await this.settle(written);
     }
+  }
+
+  /**
+   * Waits (bounded) for clients whose unsent output passed the cap to take it, and drops those that did not: one
+   * slow client holds the others up for at most slowClientWaitMs, once, and no client's output grows past the cap by
+   * more than one event.
+   */
+  private async settle(clients: readonly Client[]): Promise<void> {
+    const behind = clients.filter((client) => client.response.writableLength > this.limits.maxBufferedBytes);
+    if (behind.length === 0) return;
+    await Promise.all(behind.map((client) => drained(client.response, this.limits.slowClientWaitMs)));
+    for (const client of behind) if (client.response.writableLength > this.limits.maxBufferedBytes) this.drop(client);
   }
 
   /** Replays what the log kept after the client's id, then lets it join the live flow. */
@@ -201,7 +223,7 @@ export class LiveHub {
         const wanted = page.filter((event) => wants(client, event));
         if (wanted.length > 0) {
           const rendered = await this.options.render(wanted);
-          for (const event of wanted) this.send(client, event, rendered);
+          for (const event of wanted) if (this.send(client, event, rendered)) await this.settle([client]);
         }
         cursor = page.at(-1)?.eventId ?? cursor;
         if (this.closed || client.response.destroyed || client.response.writableEnded) return;
@@ -218,31 +240,52 @@ export class LiveHub {
     client.live = true;
   }
 
-  private send(client: Client, event: LoggedLiveEvent, rendered: RenderedLiveEvents): void {
-    if (compareEventIds(event.eventId, client.lastSentId) <= 0 || !wants(client, event)) return;
+  /** Writes the event to the client unless it has it already or does not want it; true when written. */
+  private send(client: Client, event: LoggedLiveEvent, rendered: RenderedLiveEvents): boolean {
+    if (compareEventIds(event.eventId, client.lastSentId) <= 0 || !wants(client, event)) return false;
     client.lastSentId = event.eventId;
     const data = rendered.get(event.eventId)?.(client.brandId) ?? null;
     // A row deleted meanwhile (retention) has nothing left to show.
-    if (data !== null) this.write(client, formatSseEvent({ event: event.kind, id: event.eventId, data }));
+    if (data === null || client.response.destroyed || client.response.writableEnded) return false;
+    client.response.write(formatSseEvent({ event: event.kind, id: event.eventId, data }));
+    return true;
   }
 
-  private broadcast(chunk: string): void {
-    for (const client of this.clients) this.write(client, chunk);
-  }
-
-  private write(client: Client, chunk: string): void {
-    const { response } = client;
-    if (response.destroyed || response.writableEnded) return;
-    response.write(chunk);
-    if (response.writableLength > this.limits.maxBufferedBytes) {
-      // It stopped reading: what it has not taken would only grow. Cut it off; it resumes from its last event.
-      this.clients.delete(client);
-      streamClients.set(this.clients.size);
-      streamClientsDropped.inc();
-      this.options.logger.info({ keyName: client.keyName, buffered: response.writableLength }, 'live stream dropped: the client reads too slowly');
-      response.destroy();
+  /**
+   * A heartbeat to every client. One still past the cap a whole heartbeat interval after it was last written to has
+   * stopped reading: it is dropped (heartbeats alone would otherwise pile up behind it for as long as it stays).
+   */
+  private beat(): void {
+    for (const client of [...this.clients]) {
+      const { response } = client;
+      if (response.destroyed || response.writableEnded) continue;
+      if (response.writableLength > this.limits.maxBufferedBytes) this.drop(client);
+      else response.write(formatSseComment('heartbeat'));
     }
   }
+
+  private drop(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    streamClients.set(this.clients.size);
+    streamClientsDropped.inc();
+    this.options.logger.info({ keyName: client.keyName, buffered: client.response.writableLength }, 'live stream dropped: the client stopped reading');
+    client.response.destroy();
+  }
+}
+
+/** Resolves when the response has taken its buffered output (or closed), or after `timeoutMs`. */
+function drained(response: ServerResponse, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 function wants(client: Client, event: LoggedLiveEvent): boolean {

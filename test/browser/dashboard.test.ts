@@ -348,7 +348,60 @@ ${TEST_API_KEYS}`,
     await screenshot(page, 'alerts-read-1280');
   });
 
-  it('lets an admin acknowledge the alert with a comment, which /v1/alerts/:id then shows', async () => {
+  it('shows a mention pushed by signed webhook within 5 s without reloading, over a stream opened with a token', async () => {
+    const page = await openPage();
+    await signIn(page, READ_KEY);
+    await page.getByRole('link', { name: 'Mentions' }).click();
+    await page.locator('#mention-list > li.mention').first().waitFor();
+    await expect.poll(() => page.locator('#live').textContent()).toBe('Live');
+    // A mark in this document: a reload would lose it.
+    await page.evaluate(() => {
+      (globalThis as Record<string, unknown>).sameDocument = true;
+    });
+    const title = 'Acme rocket skates win the live award';
+    const answer = await pushWebhook(
+      system.baseUrl,
+      'hook',
+      JSON.stringify({ id: 'live-1', url: 'https://live.example/acme-award', title, text: 'Acme rocket skates are wonderful, say the judges.', published_at: new Date().toISOString() }),
+      { secret: HOOK_SECRET },
+    );
+    expect(answer.status).toBe(202);
+    const newest = page.locator('#mention-list > li.mention').first();
+    await expect.poll(() => newest.locator('h3').textContent(), { timeout: 5_000, interval: 100 }).toBe(title);
+    expect(await newest.getAttribute('class')).toBe('mention new');
+    expect(await page.evaluate(() => (globalThis as Record<string, unknown>).sameDocument)).toBe(true);
+
+    // A config reload ends every stream: the page opens it again with a fresh token, from the last event it saw, so
+    // a mention stored meanwhile still arrives.
+    expect((await system.reload('test')).ok).toBe(true);
+    await expect.poll(() => page.locator('#live').textContent()).toBe('Reconnecting…');
+    const meanwhile = 'Acme anvils ship again after the reload';
+    const second = await pushWebhook(
+      system.baseUrl,
+      'hook',
+      JSON.stringify({ id: 'live-2', url: 'https://live.example/acme-anvils', title: meanwhile, text: 'Acme anvils ship again.', published_at: new Date().toISOString() }),
+      { secret: HOOK_SECRET },
+    );
+    expect(second.status).toBe(202);
+    await expect.poll(() => page.locator('#mention-list > li.mention').first().locator('h3').textContent(), { timeout: 15_000, interval: 100 }).toBe(meanwhile);
+    expect(await page.locator('#live').textContent()).toBe('Live');
+    expect(await page.locator('#mention-list > li.mention h3', { hasText: title }).count()).toBe(1);
+    expect(recorder.urls.some((url) => new URL(url).pathname === '/v1/stream' && new URL(url).searchParams.has('last_event_id'))).toBe(true);
+    expect(await page.evaluate(() => (globalThis as Record<string, unknown>).sameDocument)).toBe(true);
+    // The stream was opened with a short-lived token from POST /v1/stream-tokens, never with the key.
+    const streams = recorder.urls.filter((url) => new URL(url).pathname === '/v1/stream');
+    expect(streams.length).toBeGreaterThan(0);
+    for (const url of streams) expect([...new URL(url).searchParams.keys()].filter((name) => name !== 'last_event_id')).toEqual(['token']);
+  });
+
+  it('lets an admin acknowledge the alert with a comment, which /v1/alerts/:id then shows and a reader sees live', async () => {
+    // Someone watching the alerts with a read key sees the acknowledgement arrive without reloading.
+    const watcher = await openPage();
+    await signIn(watcher, READ_KEY);
+    await watcher.getByRole('link', { name: 'Alerts' }).click();
+    await watcher.locator('#alert-list > li.alert').waitFor();
+    await expect.poll(() => watcher.locator('#live').textContent()).toBe('Live');
+    expect(await watcher.locator('.ack-note').count()).toBe(0);
     const page = await openPage();
     await signIn(page, ADMIN_KEY);
     expect(await page.locator('#key-scope').textContent()).toBe('admin');
@@ -362,6 +415,9 @@ ${TEST_API_KEYS}`,
     const stored = (await system.api(`/v1/alerts/${alertId}`)).body.data;
     expect({ acked_by: stored.acked_by, ack_comment: stored.ack_comment }).toEqual({ acked_by: 'admin', ack_comment: 'Statement going out at 10:00' });
     expect(await card.getByRole('button', { name: 'Acknowledge…' }).count()).toBe(0);
+    await expect
+      .poll(() => watcher.locator('#alert-list > li.alert .ack-note').textContent(), { timeout: 5_000, interval: 100 })
+      .toMatch(/^Acknowledged by admin at .+: “Statement going out at 10:00”$/);
 
     await card.getByRole('button', { name: 'Silence…' }).click();
     await card.getByLabel('Silence', { exact: true }).selectOption('acme-boycott');

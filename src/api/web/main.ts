@@ -6,6 +6,7 @@ import type { Brand, KeyInfo } from './api-types.js';
 import { byId, fill, h } from './dom.js';
 import { viewerTimeZone } from './format.js';
 import { forgetKey, keepKey, currentKey } from './session.js';
+import { startLive, type LiveState, type LiveStream } from './live.js';
 import { PRESETS, rangeParameters, type Preset, type RangeParameters } from './time-range.js';
 import type { View, ViewContext } from './view.js';
 import { alertsView } from './views/alerts.js';
@@ -37,6 +38,7 @@ const state = {
   generation: 0,
   context: null as ViewContext | null,
   view: null as View | null,
+  live: null as LiveStream | null,
 };
 
 const main = byId('main');
@@ -65,6 +67,8 @@ function fail(error: unknown): void {
 }
 
 function signOut(message: string | null): void {
+  state.live?.stop();
+  state.live = null;
   forgetKey();
   state.signed = null;
   state.generation++;
@@ -124,12 +128,38 @@ async function start(): Promise<void> {
     ' ',
     h('span', { id: 'key-scope', class: `badge scope-${key.scope}` }, key.scope === 'read' ? 'read-only' : key.scope),
     ' ',
+    ' ',
+    h('span', { id: 'live', class: 'live live-off', title: 'Live updates: new mentions and alert changes appear without reloading' }, 'Connecting…'),
+    ' ',
     h('button', { type: 'button', class: 'link-button', onclick: () => signOut(null) }, 'Sign out'),
   );
+  state.live?.stop();
+  state.live = startLive({
+    mention: (mention) => {
+      const shown = currentView();
+      shown?.view.onMention?.(mention, shown.context);
+    },
+    alert: (alert) => {
+      const shown = currentView();
+      shown?.view.onAlert?.(alert, shown.context);
+    },
+    state: showLiveState,
+    refused: (problem) => signOut(problem.message),
+  });
   if (!state.signed.brands.some((brand) => brand.id === state.brandId)) state.brandId = state.signed.brands[0]?.id ?? '';
   renderToolbar();
   if (location.hash === '' || !(viewName() in VIEWS)) history.replaceState(null, '', '#/overview');
   await renderView();
+}
+
+const LIVE_WORDS: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', off: 'Live off' };
+
+function showLiveState(live: LiveState, detail: string): void {
+  const badge = document.getElementById('live');
+  if (badge === null) return;
+  badge.textContent = LIVE_WORDS[live];
+  badge.className = `live ${live === 'live' ? 'live-on' : 'live-off'}`;
+  badge.title = live === 'live' ? 'Live updates: new mentions and alert changes appear without reloading' : `Live updates: ${detail}`;
 }
 
 function viewName(): string {
@@ -225,6 +255,9 @@ async function renderView(options: { focus?: boolean } = {}): Promise<void> {
     },
     fail: (error) => {
       if (generation === state.generation) fail(error);
+    },
+    refresh: () => {
+      if (generation === state.generation) void renderView();
     },
   };
   state.context = context;

@@ -15,6 +15,8 @@ export interface ViewContext {
   say(text: string): void;
   /** Shows a failure in words (and sends a refused key back to sign-in). */
   fail(error: unknown): void;
+  /** Shows the view again with fresh data. */
+  refresh(): void;
 }
 
 export interface View {

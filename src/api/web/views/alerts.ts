@@ -90,16 +90,36 @@ function silenceForm(alert: Alert, context: ViewContext, done: () => void, cance
   return form;
 }
 
-function alertCard(alert: Alert, context: ViewContext, reloadSilences: () => void): HTMLLIElement {
+/** Each card's renderer, so a live update redraws the card in place (an open form in it stays as typed). */
+const cardRenderers = new WeakMap<Element, (alert: Alert) => void>();
+/** Reloads the silences panel of the view on screen. */
+let reloadSilences: () => void = () => undefined;
+
+function alertCard(alert: Alert, context: ViewContext): HTMLLIElement {
   const item = h('li', { class: `alert ${alert.status}`, 'data-id': alert.id });
+  const body = h('div', {});
+  const actions = h('div', { class: 'actions' });
+  const formSlot = h('div', {});
+  item.append(body, actions, formSlot);
   const render = (current: Alert) => {
-    const actions = h('div', { class: 'actions' });
-    const formSlot = h('div', {});
+    item.className = `alert ${current.status}`;
+    actions.replaceChildren();
     if (isAdmin(context.key)) {
       if (current.acked_at === null) {
         const ack = h('button', { type: 'button', class: 'secondary', 'data-action': 'ack' }, 'Acknowledge…');
         ack.addEventListener('click', () => {
-          fill(formSlot, ackForm(current, context, (updated) => render({ ...updated, samples: updated.samples ?? current.samples }), () => fill(formSlot)));
+          fill(
+            formSlot,
+            ackForm(
+              current,
+              context,
+              (updated) => {
+                fill(formSlot);
+                render({ ...updated, samples: updated.samples ?? current.samples });
+              },
+              () => fill(formSlot),
+            ),
+          );
           formSlot.querySelector('textarea')?.focus();
         });
         actions.append(ack);
@@ -113,7 +133,7 @@ function alertCard(alert: Alert, context: ViewContext, reloadSilences: () => voi
     }
     const brandName = context.brands.find((brand) => brand.id === current.brand_id)?.name ?? current.brand_id;
     fill(
-      item,
+      body,
       h('h3', {}, statusBadge(current.status), ` ${brandName}: ${current.rules.map((rule) => rule.latest?.summary ?? rule.rule_id).join('; ')}`),
       h(
         'div',
@@ -157,10 +177,9 @@ function alertCard(alert: Alert, context: ViewContext, reloadSilences: () => voi
             'Told: ',
             current.notifications.map((notice) => `${notice.channel_id} ${notice.kind} — ${notice.status}${notice.last_error === null ? '' : ` (${notice.last_error})`}`).join('; '),
           ),
-      actions,
-      formSlot,
     );
   };
+  cardRenderers.set(item, render);
   render(alert);
   return item;
 }
@@ -208,8 +227,8 @@ export const alertsView: View = {
     if (!context.isCurrent()) return;
     const silences = h('div', { class: 'panel', id: 'silences' });
     const list = h('ol', { class: 'alert-list', id: 'alert-list', 'aria-label': 'Alerts, newest first' });
-    const reloadSilences = () => void silencesPanel(context, silences).catch(context.fail);
-    for (const alert of detailed) list.append(alertCard(alert, context, reloadSilences));
+    reloadSilences = () => void silencesPanel(context, silences).catch(context.fail);
+    for (const alert of detailed) list.append(alertCard(alert, context));
     fill(
       context.main,
       h(
@@ -226,12 +245,12 @@ export const alertsView: View = {
   onAlert(alert, context) {
     if (alert.brand_id !== context.brand.id) return;
     const list = document.getElementById('alert-list');
-    if (list === null) return;
-    const reloadSilences = () => undefined;
+    // The first alert of the range: the view shows it with everything around it.
+    if (list === null) return context.refresh();
     const existing = list.querySelector(`[data-id="${CSS.escape(alert.id)}"]`);
-    const card = alertCard(alert, context, reloadSilences);
-    if (existing !== null) existing.replaceWith(card);
-    else list.prepend(card);
+    const redraw = existing === null ? undefined : cardRenderers.get(existing);
+    if (redraw !== undefined) redraw(alert);
+    else list.prepend(alertCard(alert, context));
     context.say(`Alert ${alert.status === 'firing' ? 'firing' : 'resolved'}: ${alert.rules.map((rule) => rule.latest?.summary ?? rule.rule_id).join('; ')}`);
   },
 };

@@ -42,10 +42,24 @@ function tile(id: string, label: string, value: string, rawValue: number | null,
   );
 }
 
+let newSinceShown = 0;
+
 export const overviewView: View = {
   title: 'Overview',
+  onMention(mention, context) {
+    const news = document.getElementById('overview-news');
+    if (news === null || !mention.brands.includes(context.brand.id)) return;
+    newSinceShown++;
+    news.hidden = false;
+    fill(
+      news,
+      `${newSinceShown} new mention${newSinceShown === 1 ? '' : 's'} since these figures were loaded. `,
+      h('button', { type: 'button', class: 'secondary', onclick: () => context.refresh() }, 'Refresh the figures'),
+    );
+  },
   async render(context: ViewContext) {
     const { brand, range, timeZone } = context;
+    newSinceShown = 0;
     const common = { brand: brand.id, tz: timeZone };
     const hasCompetitors = brand.competitors.length > 0;
     const nameOf = (brandId: string) => context.brands.find((each) => each.id === brandId)?.name ?? brandId;
@@ -131,6 +145,7 @@ export const overviewView: View = {
       },
       h('h2', { id: 'view-title' }, `Overview — ${brand.name}`),
       h('p', { class: 'period' }, `${range.label}: ${dateTime(current.since, timeZone)} to ${dateTime(current.until, timeZone)} (${timeZone}).`),
+      h('p', { id: 'overview-news', class: 'news', hidden: true }),
       tiles,
       volumeFigure,
       voicePanel,

@@ -337,7 +337,14 @@ ${TEST_API_KEYS}`,
     const [alert] = (await system.api('/v1/alerts?brand=acme')).body.data;
     expect(await card.getAttribute('data-id')).toBe(alert.id);
     await expect.poll(() => card.locator('h3').textContent()).toContain(alert.rules[0].latest.summary);
-    expect(await card.locator('.figures').textContent()).toContain(`Mentions: ${alert.rules[0].latest.counts.mentions}`);
+    // The keyword rule's sentence counts matching mentions: the figure with the same number leads, the brand's
+    // whole volume is named apart so the two cannot be confused.
+    const counts = alert.rules[0].latest.counts;
+    expect(alert.rules[0].latest.summary).toContain(`${counts.matching} mentions`);
+    expect(await card.locator('.figures li').allTextContents()).toEqual(
+      expect.arrayContaining([`Matching: ${counts.matching}`, `All mentions: ${counts.mentions}`]),
+    );
+    expect((await card.locator('.figures li').first().textContent())).toBe(`Matching: ${counts.matching}`);
     const detail = (await system.api(`/v1/alerts/${alert.id}`)).body.data;
     expect(detail.samples.length).toBeGreaterThan(0);
     expect(await card.locator('.samples > li a').allTextContents()).toEqual(detail.samples.map((sample: any) => sample.title));

@@ -14,7 +14,10 @@ function figures(rule: RuleView): HTMLElement | null {
   const counts = rule.latest?.counts;
   if (counts === undefined) return null;
   const items: Array<[string, string]> = [];
-  if (counts.mentions != null) items.push(['Mentions', count(counts.mentions)]);
+  // A keyword rule's sentence counts the matching mentions: show that figure first, and the brand's whole volume
+  // under a name that cannot be mistaken for it.
+  if (counts.matching != null) items.push(['Matching', count(counts.matching)]);
+  if (counts.mentions != null) items.push([counts.matching != null ? 'All mentions' : 'Mentions', count(counts.mentions)]);
   if (counts.negative != null) items.push(['Negative', count(counts.negative)]);
   if (counts.negative_share != null) items.push(['Negative share', percent(counts.negative_share)]);
   if (counts.usual_negative_share != null) items.push(['Usual negative share', percent(counts.usual_negative_share)]);

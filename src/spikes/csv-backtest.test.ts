@@ -128,10 +128,10 @@ describe('SpikeEpisodes', () => {
     expect(restored.firing).toBe(false);
   });
 
-  it('resolves the default volume_spike episode after one hour of normal buckets', () => {
-    expect(DEFAULT_VOLUME_SPIKE).toEqual({ sensitivity: 'medium', resolveAfterMs: 3_600_000, cooldownMs: 0 });
-    expect(volumeSpikeEpisodeOptions(BUCKET_MS)).toEqual({ resolveAfterBuckets: 12, cooldownBuckets: 0 });
-    expect(volumeSpikeEpisodeOptions(3_600_000)).toEqual({ resolveAfterBuckets: 1, cooldownBuckets: 0 });
+  it('resolves the default volume_spike episode after one hour of normal buckets, then holds 12 hours of cooldown', () => {
+    expect(DEFAULT_VOLUME_SPIKE).toEqual({ sensitivity: 'medium', resolveAfterMs: 3_600_000, cooldownMs: 43_200_000 });
+    expect(volumeSpikeEpisodeOptions(BUCKET_MS)).toEqual({ resolveAfterBuckets: 12, cooldownBuckets: 144 });
+    expect(volumeSpikeEpisodeOptions(3_600_000)).toEqual({ resolveAfterBuckets: 1, cooldownBuckets: 12 });
   });
 });
 

@@ -32,7 +32,10 @@ export type EpisodeTransition = 'firing' | 'resolved';
  * has really calmed down.
  */
 export const DEFAULT_RESOLVE_AFTER_BUCKETS = 12;
-/** No cooldown by default: it did not help on NAB once the detector is calibrated, and it can hide a second incident. */
+/**
+ * No cooldown for a bare SpikeEpisodes; the volume_spike rule passes its own (volume-spike-defaults.ts: 12 hours), as
+ * any caller that sends messages should: bursts come in clusters, and one incident is one message.
+ */
 export const DEFAULT_COOLDOWN_BUCKETS = 0;
 
 export class SpikeEpisodes {

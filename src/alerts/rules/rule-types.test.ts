@@ -385,24 +385,26 @@ describe('rule episodes', () => {
 
 describe('volume_spike with a floor', () => {
   it('sends one firing per detector episode even when the window count dips under min_mentions for a tick', async () => {
-    // Two days of 6 to 10 mentions a bucket, then bursts. The detector's episode that opens at bucket 612 lasts
-    // until 627; the floor (250 mentions in 2 h) is met at 613, missed at 615, met again at 620.
+    // Two days of 6 to 10 mentions a bucket, then bursts of 40, 30 and 60 more at buckets 612, 619 and 626. The
+    // detector's episode opens at 619 and holds past 630; the floor (150 mentions in 1 h) is met at 619, missed at
+    // 624–625 (the 40 has left the window), met again at 626. (No earlier burst: one within 12 hours would make this
+    // one its after-shock, with no firing at all.)
     const mentions: WindowMention[] = [];
     const days = 2;
-    const burst = [30, 5, 25, 0, 35, 10];
+    const bursts = new Map([
+      [36, 40],
+      [43, 30],
+      [50, 60],
+    ]);
     for (let index = 0; index < days * 288 + 60; index += 1) {
       const bucketStart = T0 + index * BUCKET;
-      let count = 6 + (index % 3) * 2;
-      const offset = index - days * 288;
-      if (offset >= 10 && offset < 16) count += burst[offset - 10] as number;
-      if (offset === 36) count += 40;
-      if (offset === 43) count += 30;
+      const count = 6 + (index % 3) * 2 + (bursts.get(index - days * 288) ?? 0);
       for (let item = 0; item < count; item += 1) mentions.push(mention(bucketStart + item * 1000, { site: `s${item % 5}.example` }));
     }
-    const volume = rule({ type: 'volume_spike', window: '2h', min_mentions: 250 });
+    const volume = rule({ type: 'volume_spike', window: '1h', min_mentions: 150 });
     const transitions = await replay(volume, mentions, T0 + BUCKET, T0 + (days * 288 + 60) * BUCKET);
     const secondIncident = transitions.filter((transition) => (transition.atMs - T0) / BUCKET >= 610);
-    // Before the fix: firing@613, resolved@615 (the floor missed for a tick), firing@620.
+    // Resolving while the floor is missed would send firing@619, resolved, firing@626.
     expect(secondIncident.filter((transition) => transition.kind === 'firing')).toHaveLength(1);
   });
 });

@@ -11,10 +11,13 @@ import { mentionLanguage } from '../sentiment/mention-language.js';
 import { scoreSentiment } from '../sentiment/score-sentiment.js';
 import { SCORER_VERSION } from '../sentiment/scorer-version.js';
 import { inTransaction, type Database } from '../store/database.js';
-import type { NewLink, ScoredMention } from '../store/mention-store.js';
+import type { NewLink, PreparedMention, ScoredMention } from '../store/mention-store.js';
+import { searchableText } from '../mentions/search-text.js';
+import { DEFAULT_STORY_OPTIONS, type StoryOptions } from '../stories/story-options.js';
+import { storyMentionOf } from '../stories/story-mention.js';
+import { storyTerms } from '../stories/story-terms.js';
 import { mentionEventsOf, type LivePublisher } from '../live/live-publisher.js';
 import { insertMentionsWithStories } from '../store/story-store.js';
-import type { StoryOptions } from '../stories/story-options.js';
 
 export interface ScoreDeps {
   database: Database;
@@ -87,10 +90,35 @@ export function scoreMention(mention: Mention, brandPhrases: ReadonlyMap<string,
   return { ...mention, lang, sentiment: { label, score }, sentimentVersion: SCORER_VERSION };
 }
 
+/** What storing derives from the mention's text alone (see PreparedMention): its search text and story terms. */
+export function prepareMention(mention: Mention, storyWeights: StoryOptions['weights']): PreparedMention {
+  return {
+    searchText: searchableText(`${mention.title ?? ''} ${mention.text}`),
+    // The time is left out of the terms.
+    storyTerms: storyTerms(storyMentionOf(mention, new Date(0)), storyWeights),
+    storyWeights,
+  };
+}
+
+// Mentions scored between two turns of the event loop: the batch whose transaction holds the story locks goes on as
+// soon as PostgreSQL answers, instead of after the whole of another batch's scoring (the locks are what batches queue
+// for; scoring is not).
+const SCORED_PER_TURN = 25;
+
+async function scoreBatch(mentions: Mention[], deps: ScoreDeps): Promise<ScoredMention[]> {
+  const storyWeights = deps.stories?.weights ?? DEFAULT_STORY_OPTIONS.weights;
+  const scored: ScoredMention[] = [];
+  for (const [index, mention] of mentions.entries()) {
+    if (index > 0 && index % SCORED_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    scored.push({ ...scoreMention(mention, deps.brandPhrases), prepared: prepareMention(mention, storyWeights) });
+  }
+  return scored;
+}
+
 export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<StoreReport> {
   const { valid: received, rejected } = validMentions(data);
   const valid = withinRetention(received, deps);
-  const scored = valid.map(({ mention }) => scoreMention(mention, deps.brandPhrases));
+  const scored = await scoreBatch(valid.map(({ mention }) => mention), deps);
   try {
     const { insertedIds, newLinks } = await inTransaction(deps.database, (client) => insertMentionsWithStories(client, scored, deps.stories));
     return { insertedIds, newLinks, rejected, expired: received.length - valid.length };

@@ -3,13 +3,28 @@ import type { Mention } from '../mentions/mention.js';
 import { searchableText } from '../mentions/search-text.js';
 import type { Sentiment } from '../sentiment/sentiment-label.js';
 import { SCORER_VERSION } from '../sentiment/scorer-version.js';
+import type { TermBag } from '../stories/story-terms.js';
+import type { StoryOptions } from '../stories/story-options.js';
 import type { DatabaseClient } from './database.js';
 
 /**
  * A mention with its model sentiment; `lang` is the language it was scored as (declared, else detected), and
  * `sentimentVersion` the scorer version that labelled it (SCORER_VERSION when absent).
  */
-export type ScoredMention = Mention & { sentiment: Sentiment; sentimentVersion?: number };
+export type ScoredMention = Mention & { sentiment: Sentiment; sentimentVersion?: number; prepared?: PreparedMention };
+
+/**
+ * What storing a mention derives from its text alone, worked out by the scorer before it takes the story locks (see
+ * prepareMention in score-and-store.ts), so that the locked part of a batch is mostly PostgreSQL's. Absent: derived
+ * while storing, with the same result.
+ */
+export interface PreparedMention {
+  /** searchableText of the title and text. */
+  searchText: string;
+  /** The mention's story terms (storyTerms of storyMentionOf), and the weights they were computed with. */
+  storyTerms: TermBag;
+  storyWeights: StoryOptions['weights'];
+}
 
 export interface InsertReport {
   /** Ids of mentions that were new; the others were already stored. */
@@ -83,27 +98,38 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
       mentions.map((mention) => mention.reach),
       mentions.map((mention) => mention.sentiment.label),
       mentions.map((mention) => mention.sentiment.score),
-      mentions.map((mention) => searchableText(`${mention.title ?? ''} ${mention.text}`)),
+      mentions.map((mention) => mention.prepared?.searchText ?? searchableText(`${mention.title ?? ''} ${mention.text}`)),
       mentions.map((mention) => mention.sentimentVersion ?? SCORER_VERSION),
     ],
   );
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
+  const insertedNow = new Set(inserted.rows.map((row) => row.id));
   const candidates = await linksNotStored(client, mentions, inserted.rows);
   const storyIds = placeLinks === undefined || candidates.length === 0 ? new Map<string, string>() : await placeLinks(candidates);
-  // The brand_stats rollups follow these rows by trigger (006_brand_stats.sql).
+  // The brand_stats rollups follow these rows by trigger (006_brand_stats.sql). A mention stored by this batch is
+  // linked with the label and backfill flag it was written with (no one else can see it yet); one stored earlier is
+  // read by its key (its label may have been overridden since): no join over every stored id or mention.
+  const byId = new Map(mentions.map((mention) => [mention.id, mention]));
   const newLinks = await client.query<{ mention_id: string; brand_id: string; occurred_at: Date }>(
     `INSERT INTO mention_brands (mention_id, brand_id, occurred_at, sentiment_label, backfill, story_id)
-     SELECT link.mention_id, link.brand_id, m.occurred_at, m.sentiment_label, m.backfill, link.story_id
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS link(mention_id, brand_id, story_id)
-       -- The key gives the mention's time, so each lookup reads one partition.
-       JOIN mention_ids k ON k.id = link.mention_id
-       JOIN mentions m ON m.id = k.id AND m.occurred_at = k.occurred_at
+     SELECT link.mention_id, link.brand_id, link.occurred_at, coalesce(link.sentiment_label, stored.sentiment_label),
+            coalesce(link.backfill, stored.backfill), link.story_id
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::boolean[])
+              AS link(mention_id, brand_id, story_id, occurred_at, sentiment_label, backfill)
+       -- OFFSET 0: one probe by key per earlier link (its time gives the partition), never a join of the table.
+       LEFT JOIN LATERAL (SELECT m.sentiment_label, m.backfill FROM mentions m
+                           WHERE link.sentiment_label IS NULL AND m.id = link.mention_id AND m.occurred_at = link.occurred_at
+                          OFFSET 0) AS stored ON true
+      WHERE link.sentiment_label IS NOT NULL OR stored.sentiment_label IS NOT NULL
      ON CONFLICT DO NOTHING
      RETURNING mention_id, brand_id, occurred_at`,
     [
       candidates.map((link) => link.mentionId),
       candidates.map((link) => link.brandId),
       candidates.map((link) => storyIds.get(linkKey(link)) ?? null),
+      candidates.map((link) => link.occurredAt),
+      candidates.map((link) => (insertedNow.has(link.mentionId) ? (byId.get(link.mentionId)?.sentiment.label ?? null) : null)),
+      candidates.map((link) => (insertedNow.has(link.mentionId) ? (byId.get(link.mentionId)?.backfill ?? null) : null)),
     ],
   );
   await addToSourceTotals(client, inserted.rows);

@@ -3,7 +3,7 @@
 // loads the open stories of the brands that gain links, places each new link, saves what changed, and then writes
 // the links with their stories.
 import { BrandStories, type StorySnapshot } from '../stories/brand-stories.js';
-import type { StoryOptions } from '../stories/story-options.js';
+import { DEFAULT_STORY_OPTIONS, type StoryOptions } from '../stories/story-options.js';
 import { siteOf, storyMentionOf } from '../stories/story-mention.js';
 import type { DatabaseClient } from './database.js';
 import { insertMentions, linkKey, type InsertReport, type NewLink, type ScoredMention } from './mention-store.js';
@@ -47,6 +47,8 @@ async function assignStories(
     else brandLinks.push(link);
   }
   const brandIds = [...linksByBrand.keys()].sort();
+  // Terms the scorer worked out before taking the locks, when they were weighted as these stories weigh them.
+  const weights = options.weights ?? DEFAULT_STORY_OPTIONS.weights;
   const openStories = await loadOpenStories(client, brandIds);
   const placed: PlacedLink[] = [];
   const changed: Array<StorySnapshot & { brandId: string }> = [];
@@ -59,7 +61,8 @@ async function assignStories(
     );
     for (const link of brandLinks) {
       const mention = mentions.get(link.mentionId) as ScoredMention;
-      const { storyId } = stories.assign(storyMentionOf(mention, link.occurredAt));
+      const prepared = mention.prepared?.storyWeights === weights ? mention.prepared.storyTerms : undefined;
+      const { storyId } = stories.assign(storyMentionOf(mention, link.occurredAt), prepared);
       placed.push({ link, storyId, mention });
     }
     const changes = stories.drainChanges();

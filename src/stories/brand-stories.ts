@@ -79,11 +79,14 @@ export class BrandStories {
     return this.stories.size;
   }
 
-  /** Puts one mention into a story (a new one when no open story is similar enough). */
-  assign(mention: StoryMention): StoryAssignment {
+  /**
+   * Puts one mention into a story (a new one when no open story is similar enough). `terms`, when given, are the
+   * mention's storyTerms with these options' weights, worked out beforehand (they are read, never changed).
+   */
+  assign(mention: StoryMention, terms?: TermBag): StoryAssignment {
     this.clock = Math.max(this.clock, mention.time);
     this.closeQuietStories();
-    const bag = storyTerms(mention, this.options.weights);
+    const bag = terms ?? storyTerms(mention, this.options.weights);
     const best = this.mostSimilarStory(bag);
     if (best !== null && best.similarity >= this.options.joinThreshold) {
       const story = this.stories.get(best.id) as OpenStory;

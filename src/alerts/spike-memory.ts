@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { SpikeDetector, type Sensitivity, type SpikeDetectorState } from '../spikes/spike-detector.js';
 import { SpikeEpisodes } from '../spikes/spike-episodes.js';
-import { volumeSpikeEpisodeOptions } from '../spikes/volume-spike-defaults.js';
+import { DEFAULT_VOLUME_SPIKE, volumeSpikeEpisodeOptions } from '../spikes/volume-spike-defaults.js';
 import type { RuleContext } from './rules/rule-kind.js';
 
 export interface SpikeMemory {
@@ -36,6 +36,11 @@ export interface SpikeStream {
   sensitivity: Sensitivity;
   /** Anomalous buckets are remembered this far back (the rule's window). */
   windowMs: number;
+  /**
+   * After an episode resolves, no new one opens for this long (default: the volume_spike default, 12 h). Not part of
+   * the settings key: it decides only the episodes, never what the detector learns, so changing it starts nothing over.
+   */
+  cooldownMs?: number;
 }
 
 /** However long the process was down, no more than this many buckets are replayed from PostgreSQL in one tick. */
@@ -90,7 +95,8 @@ export async function advanceSpikeMemory(
   const counts = from < currentBucket ? await streamBucketCounts(stream, context, from, currentBucket) : new Map<number, number>();
   const detector = new SpikeDetector({ bucketMs, sensitivity: stream.sensitivity }, memory?.detector);
   // The same episode settings as `buzzwatch backtest --csv`, so live alerts fall where the backtest puts them.
-  const episodes = new SpikeEpisodes(volumeSpikeEpisodeOptions(bucketMs), memory?.episodes);
+  const episodeSettings = { ...DEFAULT_VOLUME_SPIKE, cooldownMs: stream.cooldownMs ?? DEFAULT_VOLUME_SPIKE.cooldownMs };
+  const episodes = new SpikeEpisodes(volumeSpikeEpisodeOptions(bucketMs, episodeSettings), memory?.episodes);
   const next: SpikeMemory = memory === null
     ? {
         settingsKey,

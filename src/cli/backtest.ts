@@ -7,9 +7,11 @@ import { loadConfigOrReport } from './load-config-or-report.js';
 
 export const backtestCommand: CliCommand = {
   name: 'backtest',
-  synopsis: '--csv FILE [--sensitivity S] | --brand ID --rule ID [--since 30d]',
+  synopsis: '--csv FILE [--sensitivity S] [--cooldown D] | --brand ID --rule ID [--since 30d]',
   summary: 'replay a timestamp,value CSV through the volume_spike detector, or stored mentions through a rule',
-  details: `--csv FILE [--sensitivity S]   prints timestamp,value,score,alert (alert 1 where a live alert would fire)
+  details: `--csv FILE [--sensitivity S] [--cooldown D]
+                               prints timestamp,value,score,alert (alert 1 where a live alert would fire);
+                               --cooldown: no new episode for D after one resolves (default 12h, 0: none)
 --brand ID --rule ID [--since 30d]
                                replays the brand's stored mentions through a configured rule; prints its alerts`,
   run: backtest,
@@ -21,20 +23,21 @@ async function backtest(args: string[]): Promise<number> {
     options: {
       csv: { type: 'string' },
       sensitivity: { type: 'string' },
+      cooldown: { type: 'string' },
       brand: { type: 'string' },
       rule: { type: 'string' },
       since: { type: 'string', default: '30d' },
     },
     strict: true,
   });
-  if (values.csv !== undefined) return backtestCsvCommand(values.csv, values.sensitivity);
+  if (values.csv !== undefined) return backtestCsvCommand(values.csv, values.sensitivity, values.cooldown);
   if (values.brand === undefined || values.rule === undefined) {
     throw new UsageError('backtest needs --csv FILE, or --brand ID and --rule ID', backtestCommand);
   }
   return backtestHistoryCommand(values.brand, values.rule, values.since ?? '30d');
 }
 
-async function backtestCsvCommand(file: string, sensitivityText: string | undefined): Promise<number> {
+async function backtestCsvCommand(file: string, sensitivityText: string | undefined, cooldownText: string | undefined): Promise<number> {
   const { readFile } = await import('node:fs/promises');
   const { backtestCsv, formatBacktestCsv } = await import('../spikes/csv-backtest.js');
   const { CsvSeriesError } = await import('../spikes/csv-series.js');
@@ -45,6 +48,15 @@ async function backtestCsvCommand(file: string, sensitivityText: string | undefi
     else if (sensitivityText.trim() !== '' && Number.isFinite(number) && number > 0) sensitivity = number;
     else throw new UsageError(`--sensitivity ${sensitivityText}: use low, medium, high or a positive number`, backtestCommand);
   }
+  let cooldownMs: number | undefined;
+  if (cooldownText !== undefined) {
+    const { parseDuration } = await import('../config/duration.js');
+    try {
+      cooldownMs = cooldownText === '0' ? 0 : parseDuration(cooldownText);
+    } catch {
+      throw new UsageError(`--cooldown ${cooldownText}: not a duration (use 0 for none, 30m, 12h)`, backtestCommand);
+    }
+  }
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -53,7 +65,7 @@ async function backtestCsvCommand(file: string, sensitivityText: string | undefi
     return 1;
   }
   try {
-    const rows = backtestCsv(text, sensitivity === undefined ? {} : { sensitivity });
+    const rows = backtestCsv(text, { ...(sensitivity === undefined ? {} : { sensitivity }), ...(cooldownMs === undefined ? {} : { cooldownMs }) });
     const output = formatBacktestCsv(rows);
     if (!process.stdout.write(output)) await once(process.stdout, 'drain');
     return 0;

@@ -20,6 +20,18 @@ export const Duration = (options: StringOptions = {}) =>
     .Decode(parseDuration)
     .Encode(formatDuration);
 
+/** A duration that may be zero (`0` or `0s`: off), decoded to milliseconds. */
+export const DurationOrOff = (options: StringOptions = {}) =>
+  Type.Transform(
+    Type.String({
+      pattern: '^(?:0|(?:\\d+(?:ms|s|m|h|d))+)$',
+      errorMessage: '{value} is not a duration (use 0 for none, 30m, 12h)',
+      ...options,
+    }),
+  )
+    .Decode((text) => (text === '0' ? 0 : parseDuration(text)))
+    .Encode(formatDuration);
+
 export const HttpUrl = (options: StringOptions = {}) =>
   Type.String({ format: 'http-url', errorMessage: '{value} is not an http(s) URL', ...options });
 

@@ -16,6 +16,8 @@ export interface BacktestRow {
 export interface BacktestOptions {
   /** Overrides the rule's default sensitivity, as a live rule's `sensitivity:` would. */
   sensitivity?: Sensitivity;
+  /** Overrides the rule's default cooldown after an episode (0: none), as a live rule's `cooldown:` would. */
+  cooldownMs?: number;
 }
 
 export function backtestCsv(csvText: string, options: BacktestOptions = {}): BacktestRow[] {
@@ -23,6 +25,7 @@ export function backtestCsv(csvText: string, options: BacktestOptions = {}): Bac
   const settings: VolumeSpikeSettings = {
     ...DEFAULT_VOLUME_SPIKE,
     sensitivity: options.sensitivity ?? DEFAULT_VOLUME_SPIKE.sensitivity,
+    cooldownMs: options.cooldownMs ?? DEFAULT_VOLUME_SPIKE.cooldownMs,
   };
   const detector = new SpikeDetector({ bucketMs: series.bucketMs, sensitivity: settings.sensitivity });
   const episodes = new SpikeEpisodes(volumeSpikeEpisodeOptions(series.bucketMs, settings));

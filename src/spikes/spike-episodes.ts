@@ -46,7 +46,10 @@ export class SpikeEpisodes {
   constructor(options: SpikeEpisodesOptions = {}, state?: SpikeEpisodesState) {
     this.resolveAfterBuckets = Math.max(1, Math.round(options.resolveAfterBuckets ?? DEFAULT_RESOLVE_AFTER_BUCKETS));
     this.cooldownBuckets = Math.max(0, Math.round(options.cooldownBuckets ?? DEFAULT_COOLDOWN_BUCKETS));
-    this.state = state ? { ...state } : { firing: false, normalStreak: 0, cooldownLeft: 0 };
+    // A cooldown shortened since the state was saved (a rule's `cooldown` lowered, or set to 0) applies at once.
+    this.state = state
+      ? { ...state, cooldownLeft: Math.min(state.cooldownLeft, this.cooldownBuckets) }
+      : { firing: false, normalStreak: 0, cooldownLeft: 0 };
   }
 
   get firing(): boolean {

@@ -74,6 +74,41 @@ describe('buzzwatch backtest --csv', { timeout: 120_000 }, () => {
     expect(output.slice(1).map((line) => line.split(',').slice(0, 2).join(','))).toEqual(rows.slice(1));
   });
 
+  it('holds a second burst 8 hours after the first by default (12 h cooldown); --cooldown 0 alerts it too', async () => {
+    const random = randomSequence(11);
+    const start = Date.UTC(2026, 0, 5);
+    const rows: string[] = ['timestamp,value'];
+    const bursts = [start + 5 * 24 * HOUR + 6 * HOUR, start + 5 * 24 * HOUR + 14 * HOUR];
+    for (let index = 0; index < 6 * 288; index += 1) {
+      const time = start + index * 5 * MINUTE;
+      const burst = bursts.some((from) => time >= from && time < from + HOUR) ? 150 : 0;
+      rows.push(`${stamp(time)},${poisson(20, random) + burst}`);
+    }
+    const file = join(directory, 'two-bursts.csv');
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    const alertTimes = async (...options: string[]) => {
+      const run = await runCli(['backtest', '--csv', file, ...options], {});
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      return run.stdout
+        .trimEnd()
+        .split('\n')
+        .filter((line) => line.endsWith(',1'))
+        .map((line) => Date.parse(`${line.split(',')[0]?.replace(' ', 'T')}Z`));
+    };
+    const byDefault = await alertTimes();
+    expect(byDefault).toHaveLength(1);
+    expect((byDefault[0] ?? 0) - (bursts[0] ?? 0)).toBeLessThanOrEqual(15 * MINUTE);
+    const off = await alertTimes('--cooldown', '0');
+    expect(off).toHaveLength(2);
+    expect(off[0]).toBe(byDefault[0]);
+    expect((off[1] ?? 0) - (bursts[1] ?? 0)).toBeGreaterThanOrEqual(0);
+    expect((off[1] ?? 0) - (bursts[1] ?? 0)).toBeLessThanOrEqual(15 * MINUTE);
+    expect(await alertTimes('--cooldown', '12h')).toEqual(byDefault);
+    const bad = await runCli(['backtest', '--csv', file, '--cooldown', 'soon'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--cooldown soon: not a duration (use 0 for none, 30m, 12h)');
+  });
+
   it('names the line of a bad row and exits 1', async () => {
     const file = join(directory, 'bad.csv');
     writeFileSync(file, 'timestamp,value\n2026-01-05 00:00:00,3\n2026-01-05 00:05:00,many\n');

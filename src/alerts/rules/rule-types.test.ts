@@ -408,3 +408,69 @@ describe('volume_spike with a floor', () => {
     expect(secondIncident.filter((transition) => transition.kind === 'firing')).toHaveLength(1);
   });
 });
+
+describe('volume_spike cooldown', () => {
+  // Two days of 6 to 10 mentions a bucket, then a burst of 60 more a bucket for half an hour at 12:00 on day 3 and
+  // the same burst 8 hours later: the first episode resolves an hour or so after its burst, so the second burst falls
+  // well within the default 12 hours of cooldown.
+  const days = 2;
+  const first = days * 288 + 144;
+  const second = first + 8 * 12;
+  const end = second + 4 * 12;
+  const mentions: WindowMention[] = [];
+  const csvRows = ['timestamp,value'];
+  for (let index = 0; index < end; index += 1) {
+    const bucketStart = T0 + index * BUCKET;
+    const bursting = (index >= first && index < first + 6) || (index >= second && index < second + 6);
+    const count = 6 + (index % 3) * 2 + (bursting ? 60 : 0);
+    csvRows.push(`${new Date(bucketStart).toISOString()},${count}`);
+    for (let item = 0; item < count; item += 1) mentions.push(mention(bucketStart + item * 1000, { site: `s${item % 5}.example` }));
+  }
+  const firingBuckets = (transitions: { kind: string; atMs: number }[]) =>
+    transitions.filter((transition) => transition.kind === 'firing').map((transition) => (transition.atMs - T0) / BUCKET);
+
+  it('with cooldown: 0 a second burst 8 hours after the first sends a second firing; by default it does not', async () => {
+    const off = firingBuckets(await replay(rule({ type: 'volume_spike', cooldown: '0' }), mentions, T0 + BUCKET, T0 + end * BUCKET));
+    expect(off).toHaveLength(2);
+    expect(off[0]).toBeGreaterThan(first);
+    expect(off[0]).toBeLessThanOrEqual(first + 4);
+    expect(off[1]).toBeGreaterThan(second);
+    expect(off[1]).toBeLessThanOrEqual(second + 4);
+    const byDefault = firingBuckets(await replay(rule({ type: 'volume_spike' }), mentions, T0 + BUCKET, T0 + end * BUCKET));
+    expect(byDefault).toEqual([off[0]]);
+    // 0s is the same as 0.
+    expect(firingBuckets(await replay(rule({ type: 'volume_spike', cooldown: '0s' }), mentions, T0 + BUCKET, T0 + end * BUCKET))).toEqual(off);
+    // `backtest --csv --cooldown 0` and without it put them where live alerting does (a bucket is seen once it ended).
+    const csvFirings = (cooldownMs?: number) =>
+      backtestCsv(csvRows.join('\n'), cooldownMs === undefined ? {} : { cooldownMs })
+        .flatMap((row, index) => (row.alert === 1 ? [index + 1] : []));
+    expect(csvFirings(0)).toEqual(off);
+    expect(csvFirings()).toEqual(byDefault);
+  });
+
+  it('turned off during a cooldown, keeps what the detector learnt and lets the next burst through', async () => {
+    const byDefault = rule({ type: 'volume_spike' });
+    const off = rule({ type: 'volume_spike', cooldown: '0s' });
+    const history = memoryBrandHistory(mentions);
+    const switchAt = T0 + (second - 12) * BUCKET;
+    let state: unknown = null;
+    for (let nowMs = T0 + BUCKET; nowMs <= switchAt; nowMs += BUCKET) state = (await evaluate(byDefault, { ...context(nowMs, []), history }, state)).state;
+    // One more tick under either setting: the same detector (not started over), the same expected count.
+    const next = { ...context(switchAt + BUCKET, []), history };
+    const kept = (await evaluate(byDefault, next, state)).state as { settingsKey: string; detector: unknown; episodes: { cooldownLeft: number } };
+    const switched = (await evaluate(off, next, state)).state as typeof kept;
+    expect(kept.episodes.cooldownLeft).toBeGreaterThan(0);
+    expect(switched.settingsKey).toBe(kept.settingsKey);
+    expect(switched.detector).toEqual(kept.detector);
+    expect(switched.episodes.cooldownLeft).toBe(0);
+    // From the switch on, the second burst fires.
+    let holds = false;
+    state = switched;
+    for (let nowMs = switchAt + 2 * BUCKET; nowMs <= T0 + end * BUCKET; nowMs += BUCKET) {
+      const finding = await evaluate(off, { ...context(nowMs, []), history }, state);
+      state = finding.state;
+      holds ||= finding.holds && finding.fresh;
+    }
+    expect(holds).toBe(true);
+  });
+});

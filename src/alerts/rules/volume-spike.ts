@@ -2,6 +2,9 @@
 // The detector's episodes decide, exactly as `buzzwatch backtest --csv` prints them (the rule scored on NAB);
 // optional floors only gate the opening.
 import { Type } from '@sinclair/typebox';
+import { formatDuration } from '../../config/duration.js';
+import { DurationOrOff } from '../../config/schema-types.js';
+import { DEFAULT_VOLUME_SPIKE } from '../../spikes/volume-spike-defaults.js';
 import type { RuleCounts } from '../alert-event.js';
 import { countInWords, countOf, lastPeriod, spreadClause, usualRateClause } from '../alert-wording.js';
 import { negativeShareOf } from '../brand-history.js';
@@ -29,6 +32,11 @@ export const volumeSpikeRule = defineRuleKind({
   fields: {
     sensitivity: Sensitivity({ default: 'medium' }),
     count: CountedUnit(),
+    /**
+     * After the detector's episode resolves, no new one opens for this long (`0`: none): bursts come in clusters, and
+     * one incident is one message. It only holds back episodes, so changing it keeps what the detector has learnt.
+     */
+    cooldown: DurationOrOff({ default: formatDuration(DEFAULT_VOLUME_SPIKE.cooldownMs) }),
     min_mentions: Type.Optional(Count()),
     min_sources: Type.Optional(Count()),
     min_authors: Type.Optional(Count()),
@@ -39,7 +47,12 @@ export const volumeSpikeRule = defineRuleKind({
   create: (config) => {
     const windowMs = config.window;
     const countsStories = config.count === 'stories';
-    const stream: SpikeStream = { stream: countsStories ? 'stories' : 'all', sensitivity: config.sensitivity, windowMs };
+    const stream: SpikeStream = {
+      stream: countsStories ? 'stories' : 'all',
+      sensitivity: config.sensitivity,
+      windowMs,
+      cooldownMs: config.cooldown,
+    };
     const floors = { minSites: config.min_sources ?? 1, minAuthors: config.min_authors ?? 0 };
     const label = countsStories ? 'Stories' : 'Mentions';
     const counted = (count: number) => (countsStories ? countOf(count, 'story', 'stories') : countOf(count, 'mention'));

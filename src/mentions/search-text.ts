@@ -1,12 +1,22 @@
 // What full-text search indexes and asks for: the same folded words that brand matching sees, so that q=node finds
 // "Node.js" and q=lodz finds "Łódź" (PostgreSQL's own parser would keep "node.js" as one host-name token).
-import { foldText, wordTokens } from './word-tokens.js';
+import { foldText, wordTokens, type WordToken } from './word-tokens.js';
 
 /** The words of a title and text, folded and space-separated, for to_tsvector('simple', …). */
 export function searchableText(text: string): string {
-  return wordTokens(text)
-    .map((token) => token.word)
-    .join(' ');
+  return searchableWords(wordTokens(text));
+}
+
+/**
+ * searchableText of `${title} ${text}` from the word tokens of each: a space splits words, folding and the tag and
+ * handle markers alike (search-text.test.ts), so the words of the two apart are the words of the two joined.
+ */
+export function searchableWords(...tokenLists: ReadonlyArray<readonly WordToken[]>): string {
+  let words = '';
+  for (const tokens of tokenLists) {
+    for (const token of tokens) words = words === '' ? token.word : `${words} ${token.word}`;
+  }
+  return words;
 }
 
 // Stands in for a negating "-" while other punctuation is removed (a private-use character no text contains).

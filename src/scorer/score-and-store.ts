@@ -12,7 +12,8 @@ import { scoreSentiment } from '../sentiment/score-sentiment.js';
 import { SCORER_VERSION } from '../sentiment/scorer-version.js';
 import { inTransaction, type Database } from '../store/database.js';
 import type { NewLink, PreparedMention, ScoredMention } from '../store/mention-store.js';
-import { searchableText } from '../mentions/search-text.js';
+import { searchableWords } from '../mentions/search-text.js';
+import { wordTokens } from '../mentions/word-tokens.js';
 import { DEFAULT_STORY_OPTIONS, type StoryOptions } from '../stories/story-options.js';
 import { storyMentionOf } from '../stories/story-mention.js';
 import { storyTerms } from '../stories/story-terms.js';
@@ -92,10 +93,13 @@ export function scoreMention(mention: Mention, brandPhrases: ReadonlyMap<string,
 
 /** What storing derives from the mention's text alone (see PreparedMention): its search text and story terms. */
 export function prepareMention(mention: Mention, storyWeights: StoryOptions['weights']): PreparedMention {
+  // The text is split into words once, for search and for story terms.
+  const textTokens = wordTokens(mention.text);
+  // The time is left out of the terms.
+  const storyMention = storyMentionOf(mention, new Date(0));
   return {
-    searchText: searchableText(`${mention.title ?? ''} ${mention.text}`),
-    // The time is left out of the terms.
-    storyTerms: storyTerms(storyMentionOf(mention, new Date(0)), storyWeights),
+    searchText: searchableWords(wordTokens(mention.title ?? ''), textTokens),
+    storyTerms: storyTerms(storyMention, storyWeights, storyMention.text === mention.text ? textTokens : undefined),
     storyWeights,
   };
 }

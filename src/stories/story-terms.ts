@@ -1,6 +1,6 @@
 // What a mention says, as weighted terms for story similarity: the cleaned headline's words and word pairs count
 // most, the body's words and the URL's slug less (they repeat the headline or wander off it).
-import { wordTokens } from '../mentions/word-tokens.js';
+import { wordTokens, type WordToken } from '../mentions/word-tokens.js';
 import { cleanHeadline } from './headline.js';
 import { STOP_WORDS } from './stop-words.js';
 
@@ -24,14 +24,15 @@ export const TERM_WEIGHTS = {
 const MAX_BODY_WORDS = 120;
 const MAX_TITLE_WORDS = 40;
 
-export function storyTerms(text: StoryText, weights = TERM_WEIGHTS): TermBag {
+/** `bodyTokens`, when given, are wordTokens(text.text), already worked out by the caller. */
+export function storyTerms(text: StoryText, weights = TERM_WEIGHTS, bodyTokens?: readonly WordToken[]): TermBag {
   const bag: TermBag = new Map();
   const add = (term: string, weight: number) => bag.set(term, (bag.get(term) ?? 0) + weight);
   const titleWords = contentWords(cleanHeadline(text.title ?? '')).slice(0, MAX_TITLE_WORDS);
   for (const word of titleWords) add(word, weights.titleWord);
   for (let at = 1; at < titleWords.length; at += 1) add(`${titleWords[at - 1]} ${titleWords[at]}`, weights.titlePair);
   if (weights.bodyWord > 0 && text.text) {
-    for (const word of contentWords(text.text).slice(0, MAX_BODY_WORDS)) add(word, weights.bodyWord);
+    for (const word of contentWords(text.text, bodyTokens, MAX_BODY_WORDS)) add(word, weights.bodyWord);
   }
   if (weights.slugWord > 0 && text.url) {
     for (const word of slugWords(text.url)) add(word, weights.slugWord);
@@ -39,9 +40,11 @@ export function storyTerms(text: StoryText, weights = TERM_WEIGHTS): TermBag {
   return bag;
 }
 
-export function contentWords(text: string): string[] {
+/** The first `limit` content words of `text` (`tokens`: its wordTokens, when the caller has them). */
+export function contentWords(text: string, tokens: readonly WordToken[] = wordTokens(text), limit = Number.POSITIVE_INFINITY): string[] {
   const words: string[] = [];
-  for (const token of wordTokens(text)) {
+  for (const token of tokens) {
+    if (words.length >= limit) break;
     const word = stem(token.word);
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
     words.push(word);

@@ -1,6 +1,6 @@
 // Full-text search sees the same folded words as brand matching, both in what it indexes and in what it is asked.
 import { describe, expect, it } from 'vitest';
-import { searchQuery, searchableText } from '../../src/mentions/search-text.js';
+import { searchQuery, searchableText, searchableWords } from '../../src/mentions/search-text.js';
 import { wordTokens } from '../../src/mentions/word-tokens.js';
 
 describe('searchableText', () => {
@@ -18,6 +18,35 @@ describe('searchableText', () => {
 
   it('gives the empty string for text without words', () => {
     expect(searchableText(' -- !! ')).toBe('');
+  });
+});
+
+describe('searchableWords', () => {
+  // The scorer splits a title and a text into words apart and indexes them as searchableText of the two joined by a
+  // space: the space must keep folding (final sigma, combining marks) and #tag/@handle markers from reaching across.
+  const same = (title: string, text: string) =>
+    expect(searchableWords(wordTokens(title), wordTokens(text))).toBe(searchableText(`${title} ${text}`));
+
+  it.each([
+    ['', 'Acme #launch'],
+    ['   ', '@acme rocks'],
+    ['ΟΔΥΣΣΕΥΣ', 'Σ'],
+    ['news.', '#acme'],
+    ['press@', '@acme'],
+    ['e', '\u0301x ǅ'],
+    ['İstanbul İ', 'ΣΑΣ. Σ'],
+    ['tag#', '#tag_1 ＡＣＭＥ'],
+  ])('gives the words of %j and %j joined by a space', same);
+
+  it('gives them for random text of awkward characters', () => {
+    const alphabet = ['a', 'Z', 'Σ', 'σ', 'ς', '\u0301', '\u0345', 'İ', 'ß', 'ł', '#', '@', '.', '_', '-', ' ', '1', '²', 'Ａ', "'", '\u00a0', '\n', '😀'];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const text = () => Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    for (let round = 0; round < 5_000; round++) same(text(), text());
   });
 });
 

@@ -53,14 +53,32 @@ const SHARED_CUES = new Set(
   [...(CUES[0]?.[1] ?? [])].filter((word) => CUES.every(([, cues]) => cues.has(word))),
 );
 
+// Each cue word that tells a language apart, with the places in CUES of the languages it is a cue of.
+const CUE_LANGUAGES = new Map<string, number[]>();
+CUES.forEach(([, cues], index) => {
+  for (const word of cues) if (!SHARED_CUES.has(word)) CUE_LANGUAGES.set(word, [...(CUE_LANGUAGES.get(word) ?? []), index]);
+});
+const LETTER = /\p{L}/u;
+
 function cueVotes(text: string): { winner: string | null; winnerVotes: number; otherVotes: number } {
-  const words = text.toLowerCase().split(/[^\p{L}]+/u);
-  const votes = CUES.map(([language, cues]) => {
-    // Polish letters count once: a Polish place name in English text ("opens in Łódź") is no Polish sentence.
-    let count = language === 'pl' && POLISH_LETTERS.test(text) ? 1 : 0;
-    for (const word of words) if (cues.has(word) && !SHARED_CUES.has(word)) count += 1;
-    return [language, count] as const;
-  }).sort((a, b) => b[1] - a[1]);
+  // Polish letters count once: a Polish place name in English text ("opens in Łódź") is no Polish sentence.
+  const counts: number[] = CUES.map(([language]) => (language === 'pl' && POLISH_LETTERS.test(text) ? 1 : 0));
+  // The words are the runs of letters of the lower-cased text, read in one pass without splitting it.
+  const lower = text.toLowerCase();
+  let wordStart = -1;
+  for (let index = 0; index <= lower.length; ) {
+    const code = index < lower.length ? (lower.codePointAt(index) as number) : 32;
+    const width = code > 0xffff ? 2 : 1;
+    const letter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 128 && LETTER.test(String.fromCodePoint(code)));
+    if (letter) {
+      if (wordStart < 0) wordStart = index;
+    } else if (wordStart >= 0) {
+      for (const language of CUE_LANGUAGES.get(lower.slice(wordStart, index)) ?? []) counts[language] = (counts[language] ?? 0) + 1;
+      wordStart = -1;
+    }
+    index += width;
+  }
+  const votes = CUES.map(([language], index) => [language, counts[index] ?? 0] as const).sort((a, b) => b[1] - a[1]);
   const [first, second] = votes;
   return { winner: first !== undefined && first[1] > 0 ? first[0] : null, winnerVotes: first?.[1] ?? 0, otherVotes: second?.[1] ?? 0 };
 }

@@ -87,10 +87,19 @@ export class LiveHub {
   private heartbeat: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private failing = false;
+  /**
+   * Settles when close() is called. The reader's XREAD is raced against it: with Redis away the reader's command
+   * waits in its offline queue, and disconnect() then settles nothing, so a stop must not wait for that command.
+   */
+  private readonly stopped: Promise<null>;
+  private signalStopped: () => void = () => undefined;
 
   constructor(private readonly options: LiveHubOptions) {
     this.key = liveEventsKey(options.keyPrefix);
     this.limits = { ...DEFAULT_LIVE_HUB_LIMITS, ...options.limits };
+    this.stopped = new Promise<null>((resolve) => {
+      this.signalStopped = () => resolve(null);
+    });
   }
 
   /** Starts following the log from its end; resolves once the end is known (or, Redis being away, at once). */
@@ -140,6 +149,7 @@ export class LiveHub {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.signalStopped();
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.response.end();
     this.clients.clear();
@@ -156,8 +166,12 @@ export class LiveHub {
   private async follow(): Promise<void> {
     while (!this.closed) {
       try {
-        if (this.position === null) await this.findPosition();
-        const events = await waitForLiveEvents(this.options.reader, this.key, this.position as string, READ_COUNT, READ_BLOCK_MS);
+        if (this.position === null && (await Promise.race([this.findPosition().then(() => true), this.stopped])) === null) return;
+        const events = await Promise.race([
+          waitForLiveEvents(this.options.reader, this.key, this.position as string, READ_COUNT, READ_BLOCK_MS),
+          this.stopped,
+        ]);
+        if (events === null) return;
         if (this.failing) {
           this.failing = false;
           this.options.logger.info('live event log readable again');
@@ -169,7 +183,7 @@ export class LiveHub {
       } catch (error) {
         if (this.closed) return;
         this.reportFailure(error as Error);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILURE_MS));
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILURE_MS)), this.stopped]);
       }
     }
   }

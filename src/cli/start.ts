@@ -36,50 +36,61 @@ async function start(args: string[]): Promise<number> {
   const { createLogger, routeConsoleToLogger } = await import('../runtime/logger.js');
   const logger = createLogger(settings.logLevel, undefined, { repeatWindowMs: settings.logRepeatWindowMs });
   routeConsoleToLogger(logger);
-  // Until every role runs there is no work to finish: a signal during start-up simply ends the process.
-  const exitDuringStartUp = (signal: string) => {
-    logger.info({ signal }, 'stopped during start-up');
-    process.exit(0);
+  // One handler per signal for the whole life of the process. Swapping handlers when start-up ends would lose a
+  // signal that arrives in between: Node drops what was caught for a listener removed before it ran.
+  let running: Awaited<ReturnType<typeof startRoles>> | null = null;
+  let reloadWhenStarted = false;
+  let stopping = false;
+  let stopped: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
+  const onStopSignal = (signal: string) => {
+    if (running === null) {
+      // Until every role runs there is no work to finish: a signal during start-up simply ends the process.
+      logger.info({ signal }, 'stopped during start-up');
+      process.exit(0);
+    }
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing active jobs');
+    void running
+      .stop()
+      .then(() => runtime.close())
+      .catch((error: unknown) => {
+        // Redis or PostgreSQL already gone: nothing more can be handed back, and that is not worth a stack trace.
+        logger.warn({ err: (error as Error).message }, 'stopped with connections that could not be closed cleanly');
+      })
+      .finally(stopped);
   };
-  process.on('SIGTERM', exitDuringStartUp).on('SIGINT', exitDuringStartUp);
-  // Until the roles run, a reload has nothing to reload (and must not end the process, SIGHUP's default).
-  const reloadLater = () => logger.warn('SIGHUP during start-up: ignored (the config is being read now)');
-  process.on('SIGHUP', reloadLater);
+  const onReloadSignal = () => {
+    if (running === null) {
+      // The file may have changed after it was read: read it again once every role runs.
+      reloadWhenStarted = true;
+      logger.info('SIGHUP during start-up: the config file will be read again once every role runs');
+      return;
+    }
+    void running.reload('SIGHUP');
+  };
+  process.on('SIGTERM', () => onStopSignal('SIGTERM'));
+  process.on('SIGINT', () => onStopSignal('SIGINT'));
+  process.on('SIGHUP', onReloadSignal);
 
   const applied = await prepareDatabase(settings);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const { createRuntime } = await import('../runtime/runtime.js');
   const { startRoles } = await import('../../workers/start-roles.js');
   const runtime = await createRuntime(settings, config, logger);
-  const running = await startRoles(runtime, roles).catch(async (error: unknown) => {
+  running = await startRoles(runtime, roles).catch(async (error: unknown) => {
     await runtime.close();
     throw error;
   });
   logger.info({ roles, port: running.port, brands: config.brands.length, sources: config.sources.length }, 'buzzwatch started');
-  process.off('SIGTERM', exitDuringStartUp).off('SIGINT', exitDuringStartUp).off('SIGHUP', reloadLater);
-  process.on('SIGHUP', () => void running.reload('SIGHUP'));
-
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) {
-        logger.warn({ signal }, 'second signal: exiting without waiting');
-        process.exit(1);
-      }
-      stopping = true;
-      logger.info({ signal }, 'stopping: finishing active jobs');
-      void running
-        .stop()
-        .then(() => runtime.close())
-        .catch((error: unknown) => {
-          // Redis or PostgreSQL already gone: nothing more can be handed back, and that is not worth a stack trace.
-          logger.warn({ err: (error as Error).message }, 'stopped with connections that could not be closed cleanly');
-        })
-        .finally(resolve);
-    };
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
-  });
+  if (reloadWhenStarted) void running.reload('SIGHUP');
+  await finished;
   logger.info('stopped');
   return 0;
 }

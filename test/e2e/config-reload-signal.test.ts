@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitWithin, killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
 import { closeQueues, createQueues } from '../../src/queue/queues.js';
-import { TEST_REDIS_URL, createTestDatabase, obliterateQueues, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  dropDatabase,
+  obliterateQueues,
+  redisConnectionOf,
+  testDatabaseUrl,
+  uniqueName,
+  type TestDatabase,
+} from '../helpers/services.js';
 
 const FIRST_KEY = 'first-read-key-0123456789';
 const SECOND_KEY = 'second-read-key-0123456789';
@@ -72,4 +81,33 @@ describe('SIGHUP', () => {
     buzzwatch.child.kill('SIGTERM');
     expect(await exitWithin(buzzwatch, 15_000)).toMatchObject({ code: 0, signal: null });
   }, 90_000);
+
+  it('reads the file again once started when SIGHUP comes during start-up', async () => {
+    // A database that does not exist yet: the process creates it and applies the migrations before any role runs,
+    // and says so, which is the moment to signal.
+    const startingName = uniqueName('bwlate');
+    try {
+      writeFileSync(configFile, configWithKey(FIRST_KEY));
+      const late = spawnCli(['start', '--role', 'api'], {
+        BUZZWATCH_CONFIG: configFile,
+        DATABASE_URL: testDatabaseUrl(startingName),
+        REDIS_URL: TEST_REDIS_URL,
+        BUZZWATCH_QUEUE_PREFIX: prefix,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+      });
+      await late.waitForLog((line) => line.msg === 'migrations applied', 60_000);
+      writeFileSync(configFile, configWithKey(SECOND_KEY));
+      late.child.kill('SIGHUP');
+      const started = await late.waitForLog((line) => line.msg === 'buzzwatch started', 60_000);
+      expect(await late.waitForLog((line) => line.msg === 'config reloaded')).toMatchObject({ trigger: 'SIGHUP', brands: 1 });
+      const url = `http://127.0.0.1:${String(started.port)}/v1/brands`;
+      expect((await fetch(url, { headers: { authorization: `Bearer ${SECOND_KEY}` } })).status).toBe(200);
+      expect((await fetch(url, { headers: { authorization: `Bearer ${FIRST_KEY}` } })).status).toBe(401);
+      late.child.kill('SIGTERM');
+      expect(await exitWithin(late, 15_000)).toMatchObject({ code: 0, signal: null });
+    } finally {
+      await dropDatabase(startingName);
+    }
+  }, 120_000);
 });

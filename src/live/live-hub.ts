@@ -88,18 +88,16 @@ export class LiveHub {
   private running: Promise<void> | undefined;
   private failing = false;
   /**
-   * Settles when close() is called. The reader's XREAD is raced against it: with Redis away the reader's command
-   * waits in its offline queue, and disconnect() then settles nothing, so a stop must not wait for that command.
+   * Resolvers of the waits in progress, each settled by close(). The reader's XREAD is raced against its own: with
+   * Redis away the command waits in the connection's offline queue, and disconnect() then settles nothing, so a stop
+   * must not wait for it. One promise per wait, dropped when the wait ends: racing every read against one promise
+   * that lives until close() would keep every batch read reachable from it until then.
    */
-  private readonly stopped: Promise<null>;
-  private signalStopped: () => void = () => undefined;
+  private readonly stopWaiters = new Set<() => void>();
 
   constructor(private readonly options: LiveHubOptions) {
     this.key = liveEventsKey(options.keyPrefix);
     this.limits = { ...DEFAULT_LIVE_HUB_LIMITS, ...options.limits };
-    this.stopped = new Promise<null>((resolve) => {
-      this.signalStopped = () => resolve(null);
-    });
   }
 
   /** Starts following the log from its end; resolves once the end is known (or, Redis being away, at once). */
@@ -149,7 +147,7 @@ export class LiveHub {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.signalStopped();
+    for (const stop of this.stopWaiters) stop();
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.response.end();
     this.clients.clear();
@@ -159,6 +157,21 @@ export class LiveHub {
     await this.running;
   }
 
+  /** `work`'s result, or null as soon as the hub closes (what `work` then does is no longer awaited). */
+  private async untilClosed<T>(work: Promise<T>): Promise<T | null> {
+    if (this.closed) return null;
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<null>((resolve) => {
+      stop = () => resolve(null);
+    });
+    this.stopWaiters.add(stop);
+    try {
+      return await Promise.race([work, stopped]);
+    } finally {
+      this.stopWaiters.delete(stop);
+    }
+  }
+
   private async findPosition(): Promise<void> {
     this.position = await lastLiveEventId(this.options.redis, this.key);
   }
@@ -166,11 +179,8 @@ export class LiveHub {
   private async follow(): Promise<void> {
     while (!this.closed) {
       try {
-        if (this.position === null && (await Promise.race([this.findPosition().then(() => true), this.stopped])) === null) return;
-        const events = await Promise.race([
-          waitForLiveEvents(this.options.reader, this.key, this.position as string, READ_COUNT, READ_BLOCK_MS),
-          this.stopped,
-        ]);
+        if (this.position === null && (await this.untilClosed(this.findPosition().then(() => true))) === null) return;
+        const events = await this.untilClosed(waitForLiveEvents(this.options.reader, this.key, this.position as string, READ_COUNT, READ_BLOCK_MS));
         if (events === null) return;
         if (this.failing) {
           this.failing = false;
@@ -183,7 +193,7 @@ export class LiveHub {
       } catch (error) {
         if (this.closed) return;
         this.reportFailure(error as Error);
-        await Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILURE_MS)), this.stopped]);
+        await this.untilClosed(new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_FAILURE_MS)));
       }
     }
   }

@@ -39,8 +39,6 @@ export function startLive(handlers: LiveHandlers): LiveStream {
 
   const received = (event: MessageEvent<string>) => {
     if (event.lastEventId !== '') lastEventId = event.lastEventId;
-    // A first event after reconnecting is the sign the stream works again.
-    retryMs = FIRST_RETRY_MS;
     return JSON.parse(event.data) as unknown;
   };
 
@@ -64,7 +62,11 @@ export function startLive(handlers: LiveHandlers): LiveStream {
     if (stopped) return;
     const stream = new EventSource(`/v1/stream${queryString({ token, last_event_id: lastEventId })}`);
     source = stream;
-    stream.addEventListener('open', () => handlers.state('live', 'live'));
+    stream.addEventListener('open', () => {
+      // The stream works again (a quiet one may send no event for long): the next drop starts from the first delay.
+      retryMs = FIRST_RETRY_MS;
+      handlers.state('live', 'live');
+    });
     stream.addEventListener('mention', (event) => handlers.mention(received(event) as Mention));
     stream.addEventListener('alert', (event) => handlers.alert(received(event) as Alert));
     stream.addEventListener('error', () => {

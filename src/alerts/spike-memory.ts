@@ -18,6 +18,12 @@ export interface SpikeMemory {
   anomalousBuckets: number[];
   /** Bucket start of the detector episode's firing transition, while it fires. */
   spikeFiringSince: number | null;
+  /**
+   * Whether the rule alerted on the detector episode (its finding was held and fresh while the episode fired): set by
+   * the rule, false from each firing transition. An episode that resolves unalerted starts no cooldown. Absent (state
+   * saved before it existed) reads as alerted.
+   */
+  spikeAlerted?: boolean;
   /** The detector's expected count per bucket at the last bucket. */
   expectedPerBucket: number;
   warmedUp: boolean;
@@ -68,6 +74,7 @@ export function readSpikeMemory(saved: unknown): SpikeMemory | null {
     memory.episodes !== null &&
     Array.isArray(memory.anomalousBuckets) &&
     (memory.spikeFiringSince === null || typeof memory.spikeFiringSince === 'number') &&
+    (memory.spikeAlerted === undefined || typeof memory.spikeAlerted === 'boolean') &&
     typeof memory.expectedPerBucket === 'number' &&
     typeof memory.warmedUp === 'boolean' &&
     memory.started === true;
@@ -121,8 +128,15 @@ export async function advanceSpikeMemory(
     const verdict = detector.update(bucket, counts.get(bucket) ?? 0);
     if (verdict.anomalous) next.anomalousBuckets.push(bucket);
     const transition = episodes.step(verdict.anomalous);
-    if (transition === 'firing') next.spikeFiringSince = bucket;
-    if (transition === 'resolved') next.spikeFiringSince = null;
+    if (transition === 'firing') {
+      next.spikeFiringSince = bucket;
+      next.spikeAlerted = false;
+    }
+    if (transition === 'resolved') {
+      next.spikeFiringSince = null;
+      // The cooldown follows only an episode someone was told about (see SpikeMemory.spikeAlerted).
+      if (next.spikeAlerted === false) episodes.skipCooldown();
+    }
     next.expectedPerBucket = verdict.expected;
     next.warmedUp = verdict.warmedUp;
     next.lastBucketStart = bucket;

@@ -74,6 +74,15 @@ export class SpikeEpisodes {
     return 'firing';
   }
 
+  /**
+   * Ends the cooldown the last resolution started (nothing while an episode fires). For a caller whose episode told
+   * no one (a rule's floors held it back, or it was stale): the cooldown is for after-shocks of an incident the team
+   * was told about, and must not silence the first one they would hear of.
+   */
+  skipCooldown(): void {
+    if (!this.state.firing) this.state.cooldownLeft = 0;
+  }
+
   toJSON(): SpikeEpisodesState {
     return { ...this.state };
   }

@@ -448,6 +448,49 @@ describe('volume_spike cooldown', () => {
     expect(csvFirings()).toEqual(byDefault);
   });
 
+  it('follows only an alerted episode: a blip held back by min_mentions does not silence the real spike after it', async () => {
+    // The same two days, then a blip of 25 more a bucket for 15 minutes at 12:00 on day 3 (the detector flags it, but
+    // the 1-hour window stays under 300 mentions) and a burst of 60 more a bucket for half an hour 4 hours later
+    // (over 400 in the window).
+    const blip = days * 288 + 144;
+    const burst = blip + 4 * 12;
+    const last = burst + 4 * 12;
+    const series: WindowMention[] = [];
+    for (let index = 0; index < last; index += 1) {
+      const bucketStart = T0 + index * BUCKET;
+      const extra = index >= blip && index < blip + 3 ? 25 : index >= burst && index < burst + 6 ? 60 : 0;
+      const count = 6 + (index % 3) * 2 + extra;
+      for (let item = 0; item < count; item += 1) series.push(mention(bucketStart + item * 1000, { site: `s${item % 5}.example` }));
+    }
+    // Without a floor the blip is an episode, and its cooldown holds back the burst.
+    const unfloored = firingBuckets(await replay(rule({ type: 'volume_spike', window: '1h' }), series, T0 + BUCKET, T0 + last * BUCKET));
+    expect(unfloored).toHaveLength(1);
+    expect(unfloored[0]).toBeGreaterThan(blip);
+    expect(unfloored[0]).toBeLessThanOrEqual(blip + 4);
+    // With the floor the blip alerts no one, so it starts no cooldown: the burst fires, once.
+    const floored = rule({ type: 'volume_spike', window: '1h', min_mentions: 300 });
+    const firings = firingBuckets(await replay(floored, series, T0 + BUCKET, T0 + last * BUCKET));
+    expect(firings).toHaveLength(1);
+    expect(firings[0]).toBeGreaterThan(burst);
+    expect(firings[0]).toBeLessThanOrEqual(burst + 4);
+    // State saved before the flag existed reads as alerted: the blip's cooldown still holds the burst back.
+    const history = memoryBrandHistory(series);
+    let state: unknown = null;
+    let nowMs = T0 + BUCKET;
+    for (; (state as { spikeFiringSince?: number | null } | null)?.spikeFiringSince == null; nowMs += BUCKET) {
+      expect(nowMs).toBeLessThan(T0 + burst * BUCKET);
+      state = (await evaluate(floored, { ...context(nowMs, []), history }, state)).state;
+    }
+    state = { ...(state as { spikeAlerted?: boolean }), spikeAlerted: undefined };
+    let alerted = false;
+    for (; nowMs <= T0 + last * BUCKET; nowMs += BUCKET) {
+      const finding = await evaluate(floored, { ...context(nowMs, []), history }, state);
+      state = finding.state;
+      alerted ||= finding.holds && finding.fresh;
+    }
+    expect(alerted).toBe(false);
+  });
+
   it('turned off during a cooldown, keeps what the detector learnt and lets the next burst through', async () => {
     const byDefault = rule({ type: 'volume_spike' });
     const off = rule({ type: 'volume_spike', cooldown: '0s' });

@@ -81,14 +81,18 @@ export const volumeSpikeRule = defineRuleKind({
         const firingSince = memory.warmedUp ? memory.spikeFiringSince : null;
         const signalStartMs = firingSince === null ? null : await elevatedSince(stream, context, memory, firingSince);
         const floorsPass = stats.total >= (config.min_mentions ?? 0) && spreadPasses(counts, floors);
+        // A detector episode older than the window (the alerter was down, or the floors only now pass) is not news.
+        const fresh = firingSince !== null && floorsPass && firingSince >= nowMs - windowMs - bucketMs;
+        // Only an episode alerted on is followed by the cooldown: a blip under the floors, or a stale episode, must
+        // not hold back the next spike.
+        if (fresh) memory.spikeAlerted = true;
         const ofMentions = countsStories ? ` (${countOf(stats.total, 'mention')})` : '';
         return {
           findings: [
             {
               subject: '',
               holds: firingSince !== null,
-              // A detector episode older than the window (the alerter was down, or the floors only now pass) is not news.
-              fresh: firingSince !== null && floorsPass && firingSince >= nowMs - windowMs - bucketMs,
+              fresh,
               signalStartMs,
               counts,
               summary: `${counted(matching)}${ofMentions} in ${lastPeriod(windowMs)}${usualRateClause(counts.ratio)}, ${spreadClause(counts.sites, counts.authors)}`,

@@ -2,7 +2,9 @@
 // fans each event out to the streams open on this process, loading each event's row once however many clients get
 // it. A client that resumes (Last-Event-ID) is first replayed what the log kept after its id, then joins the live
 // flow without a gap or a repeat. Bounded: clients per process and per key are capped, and a client whose unsent
-// output stays past a cap (it stopped reading) is dropped rather than buffered without end.
+// output passes a cap gets nothing more until it takes it (then it is replayed from the log up to the live flow), or
+// is dropped when it has not within its grace (it stopped reading). The reader never waits for any one client: a
+// slow client is judged by its own timer, so it never holds back the others.
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -23,8 +25,8 @@ export interface LiveHubLimits {
   /** Streams one API key may hold open on this process (a team's dashboards usually share a read key). */
   maxClientsPerKey: number;
   /**
-   * Output a client has not taken yet. Past it, no more is written to it until it takes it (its stream waits up to
-   * `slowClientWaitMs`); a client still past it then is dropped (it reconnects and resumes).
+   * Output a client has not taken yet. Past it, no more is written to it until it takes it (then it is replayed what
+   * it missed); a client still past it `slowClientWaitMs` after it passed it is dropped (it reconnects and resumes).
    */
   maxBufferedBytes: number;
   slowClientWaitMs: number;
@@ -61,14 +63,24 @@ export interface LiveStreamRequest {
 
 export type Admission = 'ok' | 'not-ready' | 'full' | 'key-full';
 
+/**
+ * live: the reader's batches are written to it. replaying: it is replayed from the log (it resumed, or took its
+ * backlog) and the reader skips it until it has caught up. behind: its unsent output passed the cap; nothing is
+ * written to it (not even heartbeats) until it takes that output, or its grace ends.
+ */
+type ClientState = 'live' | 'replaying' | 'behind';
+
 interface Client {
   response: ServerResponse;
   keyName: string;
   brandId: string | undefined;
   /** Events up to this one are sent (or were before the client came); never sent again. */
   lastSentId: string;
-  /** False while a resuming client is still replayed: the reader's batches skip it. */
-  live: boolean;
+  state: ClientState;
+  /** A replay of this client is running: there is never more than one. */
+  replaying: boolean;
+  /** Armed when its output passed the cap, disarmed when it took it: drops it if still past the cap then. */
+  grace: NodeJS.Timeout | undefined;
 }
 
 /** Events read per XREAD and per replay page: one round of row loading each. */
@@ -133,14 +145,19 @@ export class LiveHub {
       keyName: request.keyName,
       brandId: request.brandId,
       lastSentId: request.resumeAfter ?? start,
-      live: request.resumeAfter === null,
+      state: request.resumeAfter === null ? 'live' : 'replaying',
+      replaying: false,
+      grace: undefined,
     };
     this.clients.add(client);
     streamClients.set(this.clients.size);
     request.response.on('close', () => {
+      clearTimeout(client.grace);
       if (this.clients.delete(client)) streamClients.set(this.clients.size);
     });
-    if (!client.live) await this.replay(client);
+    // Emitted once the output a write left waiting is all taken (not for every write).
+    request.response.on('drain', () => this.backlogTaken(client));
+    if (client.state === 'replaying') await this.replay(client);
   }
 
   /** Ends every stream (clients reconnect, to another process or this one restarted) and stops reading. */
@@ -149,7 +166,10 @@ export class LiveHub {
     this.closed = true;
     for (const stop of this.stopWaiters) stop();
     clearInterval(this.heartbeat);
-    for (const client of this.clients) client.response.end();
+    for (const client of this.clients) {
+      clearTimeout(client.grace);
+      client.response.end();
+    }
     this.clients.clear();
     streamClients.set(0);
     // Ends the blocked XREAD at once.
@@ -204,9 +224,12 @@ export class LiveHub {
     this.options.logger.warn({ err: error.message }, 'cannot read the live event log (retrying)');
   }
 
-  /** One batch from the reader to every live client that wants some of it. */
+  /**
+   * One batch from the reader to every live client that wants some of it. Nothing here waits for a client: one whose
+   * output passes the cap leaves the live flow (it is replayed what it missed once it has taken its output).
+   */
   private async deliver(events: readonly LoggedLiveEvent[]): Promise<void> {
-    const live = [...this.clients].filter((client) => client.live);
+    const live = [...this.clients].filter((client) => client.state === 'live');
     const wanted = events.filter((event) => live.some((client) => wants(client, event)));
     if (wanted.length === 0) return;
     let rendered: RenderedLiveEvents;
@@ -221,36 +244,41 @@ export class LiveHub {
     }
     // Clients are taken as they are now: one that went live meanwhile was replayed up to at least this batch.
     for (const event of wanted) {
-      const written = [...this.clients].filter((client) => client.live && this.send(client, event, rendered));
-      await this.settle(written);
+      for (const client of this.clients) if (client.state === 'live') this.send(client, event, rendered);
     }
   }
 
   /**
-   * Waits (bounded) for clients whose unsent output passed the cap to take it, and drops those that did not: one
-   * slow client holds the others up for at most slowClientWaitMs, once, and no client's output grows past the cap by
-   * more than one event.
+   * Replays what the log kept after the client's last event, then lets it join the live flow; stops early, leaving
+   * it behind, when its output passes the cap (its drain starts the next replay).
    */
-  private async settle(clients: readonly Client[]): Promise<void> {
-    const behind = clients.filter((client) => client.response.writableLength > this.limits.maxBufferedBytes);
-    if (behind.length === 0) return;
-    await Promise.all(behind.map((client) => drained(client.response, this.limits.slowClientWaitMs)));
-    for (const client of behind) if (client.response.writableLength > this.limits.maxBufferedBytes) this.drop(client);
+  private async replay(client: Client): Promise<void> {
+    client.replaying = true;
+    try {
+      await this.replayFromLog(client);
+    } finally {
+      client.replaying = false;
+    }
   }
 
-  /** Replays what the log kept after the client's id, then lets it join the live flow. */
-  private async replay(client: Client): Promise<void> {
+  private async replayFromLog(client: Client): Promise<void> {
     let cursor = client.lastSentId;
+    // Whether the replay is still this client's business: it may have fallen behind (a heartbeat passed the cap
+    // while a page was loading), left, or been dropped.
+    const replaying = () => client.state === 'replaying' && this.clients.has(client) && !this.closed;
     try {
       for (;;) {
         const page = await liveEventsAfter(this.options.redis, this.key, cursor, READ_COUNT);
         const wanted = page.filter((event) => wants(client, event));
         if (wanted.length > 0) {
           const rendered = await this.options.render(wanted);
-          for (const event of wanted) if (this.send(client, event, rendered)) await this.settle([client]);
+          for (const event of wanted) {
+            if (!replaying()) return;
+            this.send(client, event, rendered);
+          }
         }
         cursor = page.at(-1)?.eventId ?? cursor;
-        if (this.closed || client.response.destroyed || client.response.writableEnded) return;
+        if (!replaying() || client.response.destroyed || client.response.writableEnded) return;
         // Caught up with the log and with everything the reader has taken from it: what the reader takes next comes
         // after the cursor, and the client is live by then (nothing awaits between this check and going live).
         if (page.length < READ_COUNT && (this.position === null || compareEventIds(this.position, cursor) <= 0)) break;
@@ -261,55 +289,66 @@ export class LiveHub {
       return;
     }
     if (compareEventIds(cursor, client.lastSentId) > 0) client.lastSentId = cursor;
-    client.live = true;
+    client.state = 'live';
   }
 
-  /** Writes the event to the client unless it has it already or does not want it; true when written. */
-  private send(client: Client, event: LoggedLiveEvent, rendered: RenderedLiveEvents): boolean {
-    if (compareEventIds(event.eventId, client.lastSentId) <= 0 || !wants(client, event)) return false;
+  /** Writes the event to the client unless it has it already or does not want it. */
+  private send(client: Client, event: LoggedLiveEvent, rendered: RenderedLiveEvents): void {
+    if (compareEventIds(event.eventId, client.lastSentId) <= 0 || !wants(client, event)) return;
     client.lastSentId = event.eventId;
     const data = rendered.get(event.eventId)?.(client.brandId) ?? null;
     // A row deleted meanwhile (retention) has nothing left to show.
-    if (data === null || client.response.destroyed || client.response.writableEnded) return false;
-    client.response.write(formatSseEvent({ event: event.kind, id: event.eventId, data }));
-    return true;
+    if (data === null) return;
+    this.write(client, formatSseEvent({ event: event.kind, id: event.eventId, data }));
+  }
+
+  /** A heartbeat to every client but those behind (it would only add to what they have not taken). */
+  private beat(): void {
+    for (const client of this.clients) if (client.state !== 'behind') this.write(client, formatSseComment('heartbeat'));
   }
 
   /**
-   * A heartbeat to every client. One still past the cap a whole heartbeat interval after it was last written to has
-   * stopped reading: it is dropped (heartbeats alone would otherwise pile up behind it for as long as it stays).
+   * The one way anything is written to a client, so that one rule judges them all: output left past the cap puts
+   * the client behind and arms its grace (once: the grace counts from when it first passed the cap).
    */
-  private beat(): void {
-    for (const client of [...this.clients]) {
-      const { response } = client;
-      if (response.destroyed || response.writableEnded) continue;
-      if (response.writableLength > this.limits.maxBufferedBytes) this.drop(client);
-      else response.write(formatSseComment('heartbeat'));
+  private write(client: Client, text: string): void {
+    const { response } = client;
+    if (response.destroyed || response.writableEnded) return;
+    response.write(text);
+    if (response.writableLength <= this.limits.maxBufferedBytes) return;
+    client.state = 'behind';
+    if (client.grace === undefined) {
+      client.grace = setTimeout(() => this.graceOver(client), this.limits.slowClientWaitMs);
+      client.grace.unref();
     }
   }
 
+  /** A client past the cap for its whole grace stopped reading: dropped. One that took enough meanwhile goes on. */
+  private graceOver(client: Client): void {
+    client.grace = undefined;
+    if (client.response.writableLength > this.limits.maxBufferedBytes) this.drop(client);
+    else this.backlogTaken(client);
+  }
+
+  /** The client took its output (or enough of it): its grace ends, and one behind is replayed what it missed. */
+  private backlogTaken(client: Client): void {
+    clearTimeout(client.grace);
+    client.grace = undefined;
+    if (client.state !== 'behind' || !this.clients.has(client) || this.closed) return;
+    client.state = 'replaying';
+    // A replay still running (it was loading a page when the client fell behind) goes on by itself.
+    if (!client.replaying) void this.replay(client);
+  }
+
   private drop(client: Client): void {
+    clearTimeout(client.grace);
+    client.grace = undefined;
     if (!this.clients.delete(client)) return;
     streamClients.set(this.clients.size);
     streamClientsDropped.inc();
     this.options.logger.info({ keyName: client.keyName, buffered: client.response.writableLength }, 'live stream dropped: the client stopped reading');
     client.response.destroy();
   }
-}
-
-/** Resolves when the response has taken its buffered output (or closed), or after `timeoutMs`. */
-function drained(response: ServerResponse, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    response.on('drain', done);
-    response.on('close', done);
-  });
 }
 
 function wants(client: Client, event: LoggedLiveEvent): boolean {

@@ -1,24 +1,11 @@
 // Every call to the API: the key goes in the Authorization header (never in a URL), and a failure becomes an
 // ApiProblem whose message a person can act on.
+import { ApiProblem } from './api-problem.js';
 import { currentKey } from './session.js';
 
-export type Scope = 'read' | 'write' | 'admin';
+export { ApiProblem };
 
-export class ApiProblem extends Error {
-  override readonly name = 'ApiProblem';
-  constructor(
-    message: string,
-    /** HTTP status, or 0 when the API could not be reached at all. */
-    readonly status: number,
-    readonly code: string | null = null,
-  ) {
-    super(message);
-  }
-  /** The key was refused: the person must sign in again. */
-  get signedOut(): boolean {
-    return this.status === 401;
-  }
-}
+export type Scope = 'read' | 'write' | 'admin';
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
@@ -32,7 +19,15 @@ export function queryString(query: Query): string {
   return text === '' ? '' : `?${text}`;
 }
 
-export async function request(method: string, path: string, options: { query?: Query; body?: unknown; key?: string } = {}): Promise<Response> {
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  key?: string;
+  /** Aborts the request (and the reading of its body); the call then fails as "not reachable". */
+  signal?: AbortSignal;
+}
+
+export async function request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const key = options.key ?? currentKey();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (key !== null) headers.authorization = `Bearer ${key}`;
@@ -45,6 +40,7 @@ export async function request(method: string, path: string, options: { query?: Q
       body: options.body === undefined ? null : JSON.stringify(options.body),
       cache: 'no-store',
       credentials: 'omit',
+      signal: options.signal ?? null,
     });
   } catch {
     throw new ApiProblem('The API is not reachable: check that buzzwatch is running and the network is up, then try again.', 0);
@@ -89,8 +85,8 @@ export async function getJson<Body>(path: string, query: Query = {}): Promise<Bo
   return (await (await request('GET', path, { query })).json()) as Body;
 }
 
-export async function sendJson<Body>(method: string, path: string, body?: unknown): Promise<Body | null> {
-  const response = await request(method, path, { body });
+export async function sendJson<Body>(method: string, path: string, body?: unknown, options: { signal?: AbortSignal } = {}): Promise<Body | null> {
+  const response = await request(method, path, { body, ...options });
   return response.status === 204 ? null : ((await response.json()) as Body);
 }
 

@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.mjs';
 import { rss2 } from '../fixtures/feeds.js';
+import { startHoldingProxy } from '../helpers/holding-proxy.js';
 import { serveFeed, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 import { scoredMention, storeMentions, type StoredMentionFields } from '../helpers/stored-mentions.js';
 import { ADMIN_KEY, READ_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
@@ -70,6 +71,8 @@ describe('the dashboard in a browser', () => {
   let fixtures: FixtureServer;
   let browser: Browser;
   const recorder: Recorder = { urls: [], problems: [] };
+  /** Origins in front of the API that a test put there (a proxy): the page may ask them too. */
+  const proxies: string[] = [];
   const contexts: BrowserContext[] = [];
 
   /** A page in a fresh context (its own sessionStorage); `refusals` tolerates the 401s a wrong key is answered with. */
@@ -91,8 +94,8 @@ describe('the dashboard in a browser', () => {
     return page;
   }
 
-  async function signIn(page: Page, key: string): Promise<void> {
-    await page.goto(`${system.baseUrl}/`);
+  async function signIn(page: Page, key: string, baseUrl = system.baseUrl): Promise<void> {
+    await page.goto(`${baseUrl}/`);
     await page.getByLabel('API key').fill(key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#key-scope').waitFor();
@@ -401,6 +404,30 @@ ${TEST_API_KEYS}`,
     for (const url of streams) expect([...new URL(url).searchParams.keys()].filter((name) => name !== 'last_event_id')).toEqual(['token']);
   });
 
+  it('gives up a stream-token request the API does not answer within 10 s, and tries again until the stream is live', async () => {
+    // The page is served through a proxy that never answers its first POST /v1/stream-tokens: a hung API.
+    let tokenRequests = 0;
+    const proxy = await startHoldingProxy(system.baseUrl, (request) => request.method === 'POST' && request.url === '/v1/stream-tokens' && ++tokenRequests === 1);
+    proxies.push(proxy.baseUrl);
+    const page = await openPage();
+    try {
+      await signIn(page, READ_KEY, proxy.baseUrl);
+      const hung = await proxy.nextHeld();
+      expect(await page.locator('#live').textContent()).toBe('Connecting…');
+      // The page gives up on it (the proxy sees the request aborted) and says when it tries again.
+      const abortedAt = await hung.closed;
+      await expect.poll(() => page.locator('#live').getAttribute('title')).toBe('Live updates: The API did not answer within 10 s; trying again in 3 s');
+      expect(await page.locator('#live').textContent()).toBe('Reconnecting…');
+      await expect.poll(() => page.locator('#live').textContent(), { timeout: 15_000, interval: 100 }).toBe('Live');
+      expect(Date.now() - abortedAt).toBeGreaterThanOrEqual(3_000);
+      expect(tokenRequests).toBe(2);
+    } finally {
+      // The page first: its stream would otherwise be cut by the proxy going, and its reconnects refused.
+      await page.context().close();
+      await proxy.close();
+    }
+  });
+
   it('lets an admin acknowledge the alert with a comment, which /v1/alerts/:id then shows and a reader sees live', async () => {
     // Someone watching the alerts with a read key sees the acknowledgement arrive without reloading.
     const watcher = await openPage();
@@ -504,7 +531,9 @@ ${TEST_API_KEYS}`,
     expect(recorder.urls.length).toBeGreaterThan(10);
     const leaking = recorder.urls.filter((url) => url.includes(READ_KEY) || url.includes(ADMIN_KEY) || url.includes(encodeURIComponent(READ_KEY)));
     expect(leaking).toEqual([]);
-    const elsewhere = recorder.urls.filter((url) => !url.startsWith(`${system.baseUrl}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
+    const elsewhere = recorder.urls.filter(
+      (url) => ![system.baseUrl, ...proxies].some((origin) => url.startsWith(`${origin}/`)) && !url.startsWith('blob:') && !url.startsWith('data:'),
+    );
     expect(elsewhere).toEqual([]);
     expect(recorder.problems).toEqual([]);
   });

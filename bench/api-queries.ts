@@ -1,18 +1,21 @@
 // Benchmark: GET /v1/mentions over a large history, through HTTP against the SQL it sends: latency of each filter
-// and of deep keyset pages from a client (API) and of the page's SQL sent by itself on the API's pool (raw SQL),
-// their ratio (the API's own cost), search under concurrent load, and the plans PostgreSQL picks, checked against
-// the indexes made for them.
-// Usage: npm run bench:api -- [--mentions=N] [--repeats=N] [--concurrency=N]
+// and of deep keyset pages from a client of the API as deployed (`buzzwatch start --role api`, its own process,
+// logging at info) and of the page's SQL sent by itself on a pool like the API's (raw SQL), their ratio (the API's
+// own cost), search under concurrent load, and the plans PostgreSQL picks, checked against the indexes made for them.
+// The client reads each answer whole and checks its status and length; it parses one per query to check the page.
+// Usage: npm run bench:api -- [--mentions=N] [--repeats=N] [--concurrency=N] [--also-in-process] [--profile=DIR]
+//   (env BENCH_API_LOG_LEVEL: the api process's LOG_LEVEL, default info as deployed)
+//   --profile runs the api process under node --cpu-prof, writes its profile to DIR and prints its top functions
+//   --also-in-process also measures, in turn with the others, the way figures were taken before: the app inside the
+//   benchmark's process (logger silent), every answer parsed by the client
 //   (env: BENCH_API_MENTIONS, BENCH_API_REPEATS, BENCH_API_CONCURRENCY; BENCH_API_KEEP=1 keeps the loaded database
 //   and prints its name, BENCH_API_DATABASE=name measures that database again without loading)
 //   --load=sql generates the history inside PostgreSQL (bench/sql-mention-load.ts), the default from 1,000,000
 //   mentions (loading a million rows through insertMentions leaves the bench process a heap whose collections land in
 //   the API's p95: worst p95 ratio 7.3 against 2.6 on the same machine); --load=insert stores it with insertMentions.
-import { Agent, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pino } from 'pino';
-import { buildApp } from '../src/api/app.js';
 import { encodeCursor } from '../src/api/cursor.js';
 import { parseConfig } from '../src/config/load-config.js';
 import type { SentimentLabel } from '../src/sentiment/sentiment-label.js';
@@ -34,12 +37,20 @@ import {
   timed,
 } from './bench-support.js';
 import { createMonthsOfSpan, loadMentionsInSql } from './sql-mention-load.js';
+import type { GetPage } from './api-client.js';
+import { apiInProcess, apiProcess, type ApiUnderTest } from './api-under-test.js';
+import { printProfile } from './cpu-profile-summary.js';
 import { testDatabaseUrl } from '../test/helpers/services.js';
 
 const mentionCount = sizeOption('mentions', 'BENCH_API_MENTIONS', 200_000);
 const loadInSql = (process.argv.find((argument) => argument.startsWith('--load='))?.slice(7) ?? (mentionCount >= 1_000_000 ? 'sql' : 'insert')) === 'sql';
 const repeats = sizeOption('repeats', 'BENCH_API_REPEATS', 100);
 const concurrency = sizeOption('concurrency', 'BENCH_API_CONCURRENCY', 16);
+const alsoInProcess = process.argv.includes('--also-in-process');
+const apiLogLevel = process.env.BENCH_API_LOG_LEVEL || 'info';
+const profileDir = process.argv.find((argument) => argument.startsWith('--profile='))?.slice(10);
+// A directory of this run's own, so that the profile printed is this run's.
+const profileRunDir = profileDir === undefined || profileDir === '' ? undefined : join(resolve(profileDir), `api-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 // Requests per concurrent client in the search-under-load table.
 const LOAD_REQUESTS_PER_CLIENT = 8;
 const API_KEY = 'bench-api-key-0123456789';
@@ -245,72 +256,67 @@ function pathOf(filter: MentionFilter): string {
   return `/v1/mentions?${parameters.toString()}`;
 }
 
-/** GET over one keep-alive connection per concurrent caller; resolves with the number of mentions answered. */
-function apiClient(port: number): (path: string) => Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  return (path) =>
-    new Promise((resolve, reject) => {
-      const request = httpRequest(
-        { host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${API_KEY}` } },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const body = Buffer.concat(chunks).toString('utf8');
-            if (response.statusCode !== 200) {
-              reject(new Error(`${path}: ${response.statusCode} ${body.slice(0, 300)}`));
-              return;
-            }
-            resolve((JSON.parse(body) as { data: unknown[] }).data.length);
-          });
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end();
-    });
-}
-
 /**
  * The config the API runs with: the bench's brands, and its sources as configured RSS feeds except the quiet one,
  * which was dropped from the config and keeps its history (the API looks such a source up in the database).
  */
-function benchConfig(): ReturnType<typeof parseConfig> {
-  return parseConfig(
-    JSON.stringify({
+function benchConfigJson(): string {
+  return JSON.stringify({
       brands: BENCH_BRANDS.map((brand) => ({ id: brand.id, name: brand.name, keywords: brand.keywords, exclude: brand.exclude, competitors: brand.competitors })),
       sources: BENCH_SOURCE_IDS.filter((id) => id !== QUIET_SOURCE).map((id) => ({ id, type: 'rss', url: `https://www.${id}.example.com/feed.xml` })),
       // No request budget worth the name: the benchmark sends thousands of requests with one key.
-      api: { keys: [{ name: 'bench', key: API_KEY, scope: 'read' }], rate_limit: { max: 100_000_000 } },
-    }),
-    {},
-  );
+    api: { keys: [{ name: 'bench', key: API_KEY, scope: 'read' }], rate_limit: { max: 100_000_000 } },
+  });
 }
 
 interface Figures {
   rows: number;
-  apiMs: number[];
+  bytes: number;
+  /** CPU the api process used per timed request (ms, all its threads). */
+  apiCpuMs: number;
   sqlMs: number[];
+  /** One list per API measured, in the order given. */
+  apiMs: number[][];
 }
 
-/** API and raw-SQL samples taken in turn, so that both see the same machine load. */
-async function measureCase(get: (path: string) => Promise<number>, sql: Database, path: string, query: CapturedQuery): Promise<Figures> {
-  let rows = 0;
+/**
+ * Raw-SQL and API samples taken in turn, so that all see the same machine load. The first answer of each API is
+ * parsed: its page must hold the rows the SQL finds.
+ */
+async function measureCase(
+  apis: readonly GetPage[],
+  apiCpuMs: () => number,
+  sql: Database,
+  path: string,
+  query: CapturedQuery,
+  limit: number,
+): Promise<Figures> {
+  const { rows: found } = await sql.query(query.text, query.values);
+  const rows = Math.min(found.length, limit);
+  let bytes = 0;
+  for (const get of apis) {
+    const answer = await get(path, { parse: true });
+    if (answer.rows !== rows) throw new Error(`${path}: the API answered ${answer.rows} mentions, its SQL finds ${rows}`);
+    bytes = answer.bytes;
+  }
   for (let warmUp = 0; warmUp < 3; warmUp++) {
-    rows = await get(path);
+    for (const get of apis) await get(path);
     await sql.query(query.text, query.values);
   }
-  const apiMs: number[] = [];
+  const apiMs: number[][] = apis.map(() => []);
   const sqlMs: number[] = [];
+  const cpuBefore = apiCpuMs();
   for (let repeat = 0; repeat < repeats; repeat++) {
     let started = performance.now();
     await sql.query(query.text, query.values);
     sqlMs.push(performance.now() - started);
-    started = performance.now();
-    await get(path);
-    apiMs.push(performance.now() - started);
+    for (const [at, get] of apis.entries()) {
+      started = performance.now();
+      await get(path);
+      apiMs[at]?.push(performance.now() - started);
+    }
   }
-  return { rows, apiMs, sqlMs };
+  return { rows, bytes, apiCpuMs: (apiCpuMs() - cpuBefore) / repeats, apiMs, sqlMs };
 }
 
 /** `clients` callers each sending `requests` one after the other; every call's latency. */
@@ -447,66 +453,82 @@ async function main(): Promise<void> {
       },
     ];
 
-    // The API as the api role runs it: its own pool with the statement timeout, a real HTTP listener.
-    const config = benchConfig();
-    const apiDatabase = createDatabase(db.url, { max: config.database.pool_size, statementTimeoutMs: config.api.query_timeout });
-    const unused = () => Promise.reject(new Error('not used by this benchmark'));
-    const app = await buildApp(
-      { config, database: apiDatabase, pingRedis: () => Promise.resolve(), pollNow: unused, enqueueMentionBatch: unused, queueStats: () => Promise.resolve([]) },
-      { logger: pino({ level: 'silent' }) },
-    );
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const get = apiClient((app.server.address() as AddressInfo).port);
+    // The API as the api role runs it, in its own process; raw SQL on a pool like its own (size, statement timeout).
+    const configJson = benchConfigJson();
+    const config = parseConfig(configJson, {});
+    const sqlDatabase = createDatabase(db.url, { max: config.database.pool_size, statementTimeoutMs: config.api.query_timeout });
+    if (profileRunDir !== undefined) mkdirSync(profileRunDir, { recursive: true });
+    const deployed = await apiProcess(configJson, db.url, API_KEY, {
+      nodeFlags: profileRunDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileRunDir}`],
+      logLevel: apiLogLevel,
+    });
+    const apis: ApiUnderTest[] = [deployed];
     try {
+      if (alsoInProcess) apis.push(await apiInProcess(configJson, db.url, API_KEY));
+      const get = deployed.get;
       const timings: string[][] = [];
       const plans: Array<{ queryCase: QueryCase; query: CapturedQuery }> = [];
       let worst = { ratio: 0, name: '' };
+      let worstInProcess = { ratio: 0, name: '' };
       for (const queryCase of cases) {
         let captured: CapturedQuery | undefined;
-        const capturing = capturingDatabase(apiDatabase, (query) => {
+        const capturing = capturingDatabase(sqlDatabase, (query) => {
           captured = query;
         });
         await listMentions(capturing, queryCase.filter);
         if (captured === undefined) throw new Error(`${queryCase.name}: listMentions ran no query`);
         // The page's own SQL: the last statement listMentions sent.
         plans.push({ queryCase, query: captured });
-        const figures = await measureCase(get, apiDatabase, pathOf(queryCase.filter), captured);
-        const api = { p50: median(figures.apiMs), p95: percentile(figures.apiMs, 0.95) };
+        const figures = await measureCase(apis.map((api) => api.get), deployed.cpuMs, sqlDatabase, pathOf(queryCase.filter), captured, queryCase.filter.limit);
+        const [api, inProcess] = figures.apiMs.map((samples) => ({ p50: median(samples), p95: percentile(samples, 0.95) }));
+        if (api === undefined) throw new Error('no API samples');
         const sql = { p50: median(figures.sqlMs), p95: percentile(figures.sqlMs, 0.95) };
         const p95Ratio = ratio(api.p95, sql.p95);
         if (p95Ratio > worst.ratio) worst = { ratio: p95Ratio, name: queryCase.name };
+        const oldRatio = inProcess === undefined ? 0 : ratio(inProcess.p95, sql.p95);
+        if (oldRatio > worstInProcess.ratio) worstInProcess = { ratio: oldRatio, name: queryCase.name };
         timings.push([
           queryCase.name,
           String(figures.rows),
+          formatCount(figures.bytes),
           api.p50.toFixed(2),
           api.p95.toFixed(2),
           sql.p50.toFixed(2),
           sql.p95.toFixed(2),
           ratio(api.p50, sql.p50).toFixed(2),
           p95Ratio.toFixed(2),
+          figures.apiCpuMs.toFixed(2),
+          ...(inProcess === undefined ? [] : [inProcess.p50.toFixed(2), inProcess.p95.toFixed(2), ratio(inProcess.p50, sql.p50).toFixed(2), oldRatio.toFixed(2)]),
         ]);
       }
-      console.log(`\nGET /v1/mentions over HTTP (API) against its page SQL alone on the API's pool (SQL), limit ${PAGE_LIMIT}, ` +
-        `${repeats} calls each in turn after 3 warm-up calls (ms)`);
-      printTable(['query', 'rows', 'API p50', 'API p95', 'SQL p50', 'SQL p95', 'p50 ratio', 'p95 ratio'], timings);
+      console.log(`\nGET /v1/mentions over HTTP from the api role's own process (API; answers read whole, not parsed) against its ` +
+        `page SQL alone on a pool like the API's (SQL), limit ${PAGE_LIMIT}, ${repeats} calls each in turn after 3 warm-up calls (ms); ` +
+        "API CPU: the api process's CPU time per request, all threads (ms)" +
+        (alsoInProcess ? '; "in-proc": the app inside this process, logger silent, every answer parsed (how bench:api measured before)' : ''));
+      printTable(
+        ['query', 'rows', 'bytes', 'API p50', 'API p95', 'SQL p50', 'SQL p95', 'p50 ratio', 'p95 ratio', 'API CPU',
+          ...(alsoInProcess ? ['in-proc p50', 'in-proc p95', 'in-proc p50 ratio', 'in-proc p95 ratio'] : [])],
+        timings,
+      );
       console.log(`worst p95 ratio API/SQL: ${worst.ratio.toFixed(2)} (${worst.name}); target ≤ 1.5`);
+      if (alsoInProcess) console.log(`worst p95 ratio in-process API/SQL: ${worstInProcess.ratio.toFixed(2)} (${worstInProcess.name})`);
 
       const loadRows: string[][] = [];
       for (const { queryCase, query } of plans.filter((plan) => plan.queryCase.filter.q !== undefined)) {
         const path = pathOf(queryCase.filter);
         const apiMs = await underLoad(concurrency, LOAD_REQUESTS_PER_CLIENT, () => get(path));
-        const sqlMs = await underLoad(concurrency, LOAD_REQUESTS_PER_CLIENT, () => apiDatabase.query(query.text, query.values));
+        const sqlMs = await underLoad(concurrency, LOAD_REQUESTS_PER_CLIENT, () => sqlDatabase.query(query.text, query.values));
         loadRows.push([queryCase.name, median(apiMs).toFixed(1), percentile(apiMs, 0.95).toFixed(1), median(sqlMs).toFixed(1), percentile(sqlMs, 0.95).toFixed(1)]);
       }
       console.log(`\nsearch under load: ${concurrency} concurrent clients × ${LOAD_REQUESTS_PER_CLIENT} requests each, ` +
         `pool of ${config.database.pool_size} (ms)`);
       printTable(['query', 'API p50', 'API p95', 'SQL p50', 'SQL p95'], loadRows);
 
-      console.log('\nplans (EXPLAIN (ANALYZE, BUFFERS) of the exact SQL listMentions sent, on the API pool with its session settings; scans in the per-row brands subplan omitted)');
+      console.log('\nplans (EXPLAIN (ANALYZE, BUFFERS) of the exact SQL listMentions sent, on a pool with the session settings of the API; scans in the per-row brands subplan omitted)');
       const misses: string[] = [];
       const summaries: string[][] = [];
       for (const { queryCase, query } of plans) {
-        const output = (await explain(apiDatabase, query, 'JSON')) as ExplainOutput;
+        const output = (await explain(sqlDatabase, query, 'JSON')) as ExplainOutput;
         const mainScans = mergedByParent(scansOf(output.Plan).filter((scan) => !scan.inSubPlan));
         const verdict = indexVerdict(queryCase, mainScans);
         if (verdict.startsWith('NO')) misses.push(`${queryCase.name} (${verdict})`);
@@ -520,13 +542,15 @@ async function main(): Promise<void> {
       printTable(['query', 'exec ms', 'intended index used', 'scans'], summaries, [0, 2, 3]);
       for (const { queryCase, query } of plans.filter((plan) => plan.queryCase.showPlan === true)) {
         console.log(`\n-- ${queryCase.name}: ${query.text.replace(/\s+/g, ' ').replace(/SELECT m\.id, .* AS story_ids FROM /, 'SELECT <mention columns, brands> FROM ')}`);
-        console.log(await explain(apiDatabase, query, 'TEXT'));
+        console.log(await explain(sqlDatabase, query, 'TEXT'));
       }
       console.log(misses.length === 0 ? '\nevery query used its intended index' : `\nqueries not using their intended index:\n  ${misses.join('\n  ')}`);
     } finally {
-      await app.close();
-      await apiDatabase.end();
+      for (const api of apis) await api.close();
+      await sqlDatabase.end();
     }
+    console.log(`\nthe api process wrote ${deployed.logLines().toLocaleString('en-US')} log lines (LOG_LEVEL=${apiLogLevel})`);
+    if (profileRunDir !== undefined) printProfile(profileRunDir, 'api');
   } finally {
     await db.done();
   }

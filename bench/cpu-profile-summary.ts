@@ -1,6 +1,8 @@
 // Reads a V8 .cpuprofile (node --cpu-prof) and totals self time per function, so a bench can print where a process
 // spent its CPU without opening DevTools.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { printTable } from './bench-support.js';
 
 interface ProfileNode {
   id: number;
@@ -49,4 +51,23 @@ function frameName({ callFrame }: ProfileNode): string {
   if (callFrame.url === '') return name;
   const file = callFrame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/(src|workers|bench)\//, '$1/');
   return `${name} (${file}:${callFrame.lineNumber + 1})`;
+}
+
+/** Prints the top self-time functions and files of the main-thread profile written in `directory` by `processName`. */
+export function printProfile(directory: string, processName: string): void {
+  // The main thread's profile is the largest: tsx's loader thread writes one too.
+  const [file] = readdirSync(directory)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((name) => join(directory, name))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  if (file === undefined) return console.log(`no .cpuprofile written in ${directory}`);
+  const { busyMs, frames, files } = topSelfTimes(file);
+  console.log(`\n${processName} CPU profile ${file}: ${(busyMs / 1000).toFixed(1)} s busy; top self time by function and by file:`);
+  printTable(['function', 'self ms', 'share'], frames.map((frame) => [frame.frame, frame.ms.toFixed(0), percent(frame.share)]));
+  console.log('');
+  printTable(['file', 'self ms', 'share'], files.map((each) => [each.frame, each.ms.toFixed(0), percent(each.share)]));
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
 }

@@ -8,12 +8,9 @@
 //   --mentions   how many (default 200 000; env BENCH_E2E_MENTIONS)
 //   --lang       declare this language on every pushed mention (default: none declared, so the scorer detects it)
 //   --profile    run the scorer with node --cpu-prof, write its profile to DIR and print its top self-time functions
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { once } from 'node:events';
 import { stringify } from 'yaml';
 import { signBody, SIGNATURE_HEADER } from '../src/net/webhook-signature.js';
 import type { Database } from '../src/store/database.js';
@@ -30,7 +27,8 @@ import {
   sizeOption,
   timed,
 } from './bench-support.js';
-import { topSelfTimes } from './cpu-profile-summary.js';
+import { printProfile } from './cpu-profile-summary.js';
+import { freePort, startRole } from './role-process.js';
 
 const mentionCount = sizeOption('mentions', 'BENCH_E2E_MENTIONS', 200_000);
 const declaredLang = stringOption('lang');
@@ -43,7 +41,6 @@ const PUSHES_IN_FLIGHT = 4;
 const SOURCE_COUNT = 20;
 const SPAN_DAYS = 60;
 const COPY_BATCH = 500;
-const REPO_ROOT = resolve(import.meta.dirname, '..');
 
 function stringOption(name: string): string | undefined {
   const flag = process.argv.find((argument) => argument.startsWith(`--${name}=`));
@@ -79,41 +76,6 @@ function pushBodies(): Array<{ sourceId: string; body: Buffer }> {
     pushes.push({ sourceId, body: Buffer.from(JSON.stringify({ mentions: items })) });
   }
   return pushes;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-interface RoleProcess {
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** `buzzwatch start --role ROLE` as a child process, as a deployment runs it; resolves once it answers /readyz. */
-async function startRole(role: string, env: Record<string, string>, port: number, nodeFlags: string[] = []): Promise<RoleProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/cli.ts', 'start', '--role', role], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = once(child, 'exit');
-  const stop = owedCleanup(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  });
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the ${role} process exited with ${child.exitCode} during start-up`);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((answer) => answer.ok, () => false);
-    if (ready) return { child, stop };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function storedMentions(database: Database): Promise<number> {
@@ -180,24 +142,6 @@ async function copyInBatches(database: Database, copy: TableCopy): Promise<void>
   }
 }
 
-function printProfile(directory: string): void {
-  // The main thread's profile is the largest: tsx's loader thread writes one too.
-  const [file] = readdirSync(directory)
-    .filter((name) => name.endsWith('.cpuprofile'))
-    .map((name) => join(directory, name))
-    .sort((a, b) => statSync(b).size - statSync(a).size);
-  if (file === undefined) return console.log(`no .cpuprofile written in ${directory}`);
-  const { busyMs, frames, files } = topSelfTimes(file);
-  console.log(`\nscorer CPU profile ${file}: ${(busyMs / 1000).toFixed(1)} s busy; top self time by function and by file:`);
-  printTable(['function', 'self ms', 'share'], frames.map((frame) => [frame.frame, frame.ms.toFixed(0), percent(frame.share)]));
-  console.log('');
-  printTable(['file', 'self ms', 'share'], files.map((each) => [each.frame, each.ms.toFixed(0), percent(each.share)]));
-}
-
-function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
-
 async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Promise<{ stored: number; ms: number; pushMs: number; db: Awaited<ReturnType<typeof createBenchDatabase>> }> {
   const db = await createBenchDatabase();
   const { prefix, obliterate } = benchQueuePrefix();
@@ -209,7 +153,7 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
   const env = { BUZZWATCH_CONFIG: configFile, DATABASE_URL: db.url, REDIS_URL: BENCH_REDIS_URL, BUZZWATCH_QUEUE_PREFIX: prefix };
   const profileFlags = profileRunDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileRunDir}`];
   const api = await startRole('api', { ...env, PORT: String(apiPort) }, apiPort);
-  const scorer = await startRole('scorer', { ...env, PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, profileFlags);
+  const scorer = await startRole('scorer', { ...env, PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, { nodeFlags: profileFlags });
   try {
     let pushMs = 0;
     const { result: stored, ms } = await timed(async () => {
@@ -267,7 +211,7 @@ async function main(): Promise<void> {
     await copyDb.drop();
     await pipeline.db.drop();
   }
-  if (profileRunDir !== undefined) printProfile(profileRunDir);
+  if (profileRunDir !== undefined) printProfile(profileRunDir, 'scorer');
 }
 
 await main();

@@ -1,5 +1,5 @@
 // The Fastify app factory: routes and error handling, no listening (see workers/api.ts), so tests inject requests.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import { packageVersion } from '../cli/version.js';
@@ -9,7 +9,7 @@ import { refuseRequestsWhileClosing } from './closing-guard.js';
 import { registerOpenApi } from './openapi.js';
 import { answerFrameworkError, clientErrorAnswer, registerErrorHandlers } from './error-handler.js';
 import { ApiError, ErrorCode } from './errors.js';
-import { isProbeRequest } from './probe-requests.js';
+import { OneLinePerRequest } from './request-log-controller.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { brandRoutes } from './routes/brands.js';
@@ -59,7 +59,7 @@ export async function buildApp(deps: ApiDeps, options: AppOptions): Promise<Fast
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the wider type keeps plugin types at their defaults.
     loggerInstance: options.logger as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: isProbeRequest }),
+    logController: new OneLinePerRequest(),
     ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
     bodyLimit: 1024 * 1024,
     requestTimeout: timeouts.requestTimeoutMs,

@@ -12,11 +12,12 @@ export function searchableText(text: string): string {
  * handle markers alike (search-text.test.ts), so the words of the two apart are the words of the two joined.
  */
 export function searchableWords(...tokenLists: ReadonlyArray<readonly WordToken[]>): string {
-  let words = '';
+  // Joined once: a string grown word by word is a chain of as many pieces, rebuilt whole before it is sent.
+  const words: string[] = [];
   for (const tokens of tokenLists) {
-    for (const token of tokens) words = words === '' ? token.word : `${words} ${token.word}`;
+    for (const token of tokens) words.push(token.word);
   }
-  return words;
+  return words.join(' ');
 }
 
 // Stands in for a negating "-" while other punctuation is removed (a private-use character no text contains).

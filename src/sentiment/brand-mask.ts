@@ -8,12 +8,11 @@ const NON_ASCII = /[^ -~]/;
 export function maskedTokenIndexes(tokens: readonly TextToken[], phrases: readonly WordToken[][]): Set<number> {
   const masked = new Set<number>();
   if (phrases.length === 0 || tokens.length === 0) return masked;
-  const firstWords = new Set(phrases.map((phrase) => phrase[0]?.word));
   const folded = tokens.map(foldedWord);
   for (let start = 0; start < folded.length; start++) {
-    if (!firstWords.has(folded[start] as string)) continue;
+    // A brand has a few phrases: comparing their first words is cheaper than a set built for each text.
     for (const phrase of phrases) {
-      if (start + phrase.length > folded.length) continue;
+      if (phrase[0]?.word !== folded[start] || start + phrase.length > folded.length) continue;
       if (phrase.every((part, offset) => folded[start + offset] === part.word)) {
         for (let offset = 0; offset < phrase.length; offset++) masked.add(start + offset);
       }
@@ -22,8 +21,9 @@ export function maskedTokenIndexes(tokens: readonly TextToken[], phrases: readon
   return masked;
 }
 
-// As brand matching folds words: case and diacritics gone, a possessive "'s" dropped ("Acme's" is Acme).
+// As brand matching folds words: case and diacritics gone, a possessive "'s" dropped ("Acme's" is Acme). Most words
+// are plain ASCII without "'s": they are their own folded form, with nothing allocated.
 function foldedWord(token: TextToken): string {
-  const word = token.lower.replace(/'s$/, '');
+  const word = token.lower.endsWith("'s") ? token.lower.slice(0, -2) : token.lower;
   return NON_ASCII.test(word) ? foldText(word) : word;
 }

@@ -59,6 +59,8 @@ CUES.forEach(([, cues], index) => {
   for (const word of cues) if (!SHARED_CUES.has(word)) CUE_LANGUAGES.set(word, [...(CUE_LANGUAGES.get(word) ?? []), index]);
 });
 const LETTER = /\p{L}/u;
+/** The length (in UTF-16 units, as the text is sliced) of the longest cue word. */
+const LONGEST_CUE = Math.max(...[...CUE_LANGUAGES.keys()].map((word) => word.length));
 
 function cueVotes(text: string): { winner: string | null; winnerVotes: number; otherVotes: number } {
   // Polish letters count once: a Polish place name in English text ("opens in Łódź") is no Polish sentence.
@@ -73,7 +75,9 @@ function cueVotes(text: string): { winner: string | null; winnerVotes: number; o
     if (letter) {
       if (wordStart < 0) wordStart = index;
     } else if (wordStart >= 0) {
-      for (const language of CUE_LANGUAGES.get(lower.slice(wordStart, index)) ?? []) counts[language] = (counts[language] ?? 0) + 1;
+      // A word longer than every cue word is none of them: not sliced out to be looked up.
+      const languages = index - wordStart <= LONGEST_CUE ? CUE_LANGUAGES.get(lower.slice(wordStart, index)) : undefined;
+      if (languages !== undefined) for (const language of languages) counts[language] = (counts[language] ?? 0) + 1;
       wordStart = -1;
     }
     index += width;

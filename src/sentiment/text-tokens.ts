@@ -72,7 +72,7 @@ export function tokenizeText(input: string, outOfTime: () => boolean = () => fal
       else if (isLink(text, chunkStart)) markers.links += 1;
       else {
         if (first === 35) markers.hashtags += 1;
-        addChunk(text.slice(chunkStart, index), tokens);
+        addChunk(text, chunkStart, index, tokens);
       }
     }
     chunkStart = -1;
@@ -98,58 +98,83 @@ function isLink(text: string, start: number): boolean {
   return text.startsWith('http://', start) || text.startsWith('https://', start) || text.startsWith('www.', start);
 }
 
-/** One whitespace-delimited chunk: emoji split out, punctuation stripped, over-long runs cut. */
-function addChunk(chunk: string, tokens: TextToken[]): void {
-  let pieceStart = 0;
-  let index = 0;
-  while (index < chunk.length) {
-    const codePoint = chunk.codePointAt(index) as number;
+// Chunks and pieces are read as index ranges of the text: the scorer tokenises every mention, and slicing each chunk,
+// piece and trailing punctuation (and a fresh regular expression per test) made most of its garbage.
+
+/** One whitespace-delimited chunk, text[start, end): emoji split out, punctuation stripped, over-long runs cut. */
+function addChunk(text: string, start: number, end: number, tokens: TextToken[]): void {
+  let pieceStart = start;
+  let index = start;
+  while (index < end) {
+    const codePoint = text.codePointAt(index) as number;
     const width = codePoint > 0xffff ? 2 : 1;
-    if (codePoint >= 0x2000 && EMOJI.test(String.fromCodePoint(codePoint))) {
-      addPiece(chunk.slice(pieceStart, index), tokens);
-      let end = index + width;
-      while (end < chunk.length && isEmojiModifier(chunk.codePointAt(end) as number)) {
-        end += (chunk.codePointAt(end) as number) > 0xffff ? 2 : 1;
+    if (codePoint >= 0x2000 && isEmoji(codePoint)) {
+      addPiece(text, pieceStart, index, tokens);
+      let emojiEnd = index + width;
+      while (emojiEnd < end && isEmojiModifier(text.codePointAt(emojiEnd) as number)) {
+        emojiEnd += (text.codePointAt(emojiEnd) as number) > 0xffff ? 2 : 1;
       }
       const emoji = String.fromCodePoint(codePoint);
       tokens.push({ text: emoji, lower: emoji, shouted: false, emoji: true, clauseEnd: false, sentenceEnd: false });
-      index = end;
-      pieceStart = end;
+      index = emojiEnd;
+      pieceStart = emojiEnd;
       continue;
     }
     index += width;
   }
-  addPiece(chunk.slice(pieceStart), tokens);
+  addPiece(text, pieceStart, end, tokens);
 }
 
-function addPiece(piece: string, tokens: TextToken[]): void {
-  if (piece === '') return;
-  let start = 0;
-  let end = piece.length;
-  while (start < end && !isWordChar(piece, start)) start += 1;
-  while (end > start && !isWordChar(piece, end - 1)) end -= 1;
-  const trailing = piece.slice(end);
-  const clauseEnd = /[,;:)—–-]/.test(trailing);
-  const sentenceEnd = /[.!?]/.test(trailing);
-  if (end === start) {
+// Whether each code point of the Basic Multilingual Plane is an emoji, once asked (0: not yet, 1: yes, 2: no):
+// typographic quotes and dashes (U+2000 and up) are in most texts.
+const BMP_EMOJI = new Uint8Array(0x10000);
+
+function isEmoji(codePoint: number): boolean {
+  if (codePoint > 0xffff) return EMOJI.test(String.fromCodePoint(codePoint));
+  if (BMP_EMOJI[codePoint] === 0) BMP_EMOJI[codePoint] = EMOJI.test(String.fromCharCode(codePoint)) ? 1 : 2;
+  return BMP_EMOJI[codePoint] === 1;
+}
+
+/** The piece text[start, end) of a chunk, between emoji. */
+function addPiece(text: string, start: number, end: number, tokens: TextToken[]): void {
+  if (start === end) return;
+  let wordStart = start;
+  let wordEnd = end;
+  while (wordStart < wordEnd && !isWordChar(text, wordStart)) wordStart += 1;
+  while (wordEnd > wordStart && !isWordChar(text, wordEnd - 1)) wordEnd -= 1;
+  if (wordEnd === wordStart) {
     // Punctuation only (":)", "...", "!!"): kept whole for the lexicon to judge.
-    tokens.push(makeToken(piece, /[,;]/.test(piece), /[.!?]/.test(piece)));
+    tokens.push(makeToken(text.slice(start, end), hasAny(text, start, end, CLAUSE_PUNCTUATION_ONLY), hasAny(text, start, end, SENTENCE_END)));
     return;
   }
-  if (start > 0 && end - start <= 2 && piece.length <= 4) {
+  if (wordStart > start && wordEnd - wordStart <= 2 && end - start <= 4) {
     // An emoticon with letters in it: ":D", ";P", ":-o".
-    tokens.push(makeToken(piece, false, false));
+    tokens.push(makeToken(text.slice(start, end), false, false));
     return;
   }
-  const word = piece.slice(start, end);
-  for (let cut = 0; cut < word.length; cut += MAX_TOKEN_CHARS) {
-    const last = cut + MAX_TOKEN_CHARS >= word.length;
-    tokens.push(makeToken(word.slice(cut, cut + MAX_TOKEN_CHARS), last && clauseEnd, last && sentenceEnd));
+  const clauseEnd = hasAny(text, wordEnd, end, CLAUSE_END);
+  const sentenceEnd = hasAny(text, wordEnd, end, SENTENCE_END);
+  for (let cut = wordStart; cut < wordEnd; cut += MAX_TOKEN_CHARS) {
+    const last = cut + MAX_TOKEN_CHARS >= wordEnd;
+    tokens.push(makeToken(text.slice(cut, last ? wordEnd : cut + MAX_TOKEN_CHARS), last && clauseEnd, last && sentenceEnd));
   }
 }
+
+// Punctuation after a word that ends its clause or its sentence; a piece of punctuation alone ends a clause only
+// with a comma or semicolon.
+const CLAUSE_END = new Set([',', ';', ':', ')', '—', '–', '-'].map((sign) => sign.charCodeAt(0)));
+const CLAUSE_PUNCTUATION_ONLY = new Set([',', ';'].map((sign) => sign.charCodeAt(0)));
+const SENTENCE_END = new Set(['.', '!', '?'].map((sign) => sign.charCodeAt(0)));
+
+function hasAny(text: string, start: number, end: number, signs: ReadonlySet<number>): boolean {
+  for (let index = start; index < end; index++) if (signs.has(text.charCodeAt(index))) return true;
+  return false;
+}
+
+const TYPOGRAPHIC_APOSTROPHES = /[’‘`]/g;
 
 function makeToken(text: string, clauseEnd: boolean, sentenceEnd: boolean): TextToken {
-  const lower = text.toLowerCase().replace(/[’‘`]/g, "'");
+  const lower = text.toLowerCase().replace(TYPOGRAPHIC_APOSTROPHES, "'");
   return { text, lower, shouted: isShouted(text), emoji: false, clauseEnd, sentenceEnd };
 }
 

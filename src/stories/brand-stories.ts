@@ -122,17 +122,18 @@ export class BrandStories {
     const storyCount = this.stories.size;
     if (storyCount === 0 || bag.size === 0) return null;
     const logStories = Math.log(storyCount + this.options.idfSmoothing);
-    const idf = (term: string) => logStories - Math.log((this.storiesWithTerm.get(term)?.size ?? 0) + 1);
+    // A term's IDF is logStories - log(story frequency + 1); each term is looked up once for its holders and its
+    // frequency, and the logarithms of small counts come from a table (the same values: Math.log is deterministic).
     // A term in more than half of the open stories tells them apart too little to make a story a candidate.
     const candidateLimit = Math.max(1, storyCount / 2);
     let mentionNorm = 0;
     let commonNorm = 0;
     const overlaps = new Map<string, { dot: number; sharedNorm: number }>();
     for (const [term, weight] of bag) {
-      const termIdf = idf(term);
+      const holders = this.storiesWithTerm.get(term);
+      const termIdf = logStories - logOf((holders?.size ?? 0) + 1);
       const mentionWeight = weight * termIdf;
       mentionNorm += mentionWeight * mentionWeight;
-      const holders = this.storiesWithTerm.get(term);
       if (holders === undefined) continue;
       if (holders.size > candidateLimit) {
         commonNorm += mentionWeight * mentionWeight;
@@ -156,12 +157,13 @@ export class BrandStories {
       let dot = overlap.dot;
       let storyNorm = 0;
       for (const [term, weight] of story.terms) {
-        const termIdf = idf(term);
+        const storyFrequency = this.storiesWithTerm.get(term)?.size ?? 0;
+        const termIdf = logStories - logOf(storyFrequency + 1);
         storyNorm += weight * termIdf * (weight * termIdf);
         // Terms too common to find candidates still count in the similarity of a candidate.
-        const mentionWeight = bag.get(term);
-        if (mentionWeight !== undefined && (this.storiesWithTerm.get(term)?.size ?? 0) > candidateLimit) {
-          dot += mentionWeight * termIdf * weight * termIdf;
+        if (storyFrequency > candidateLimit) {
+          const mentionWeight = bag.get(term);
+          if (mentionWeight !== undefined) dot += mentionWeight * termIdf * weight * termIdf;
         }
       }
       if (storyNorm === 0) continue;
@@ -255,6 +257,13 @@ export class BrandStories {
     holders.delete(id);
     if (holders.size === 0) this.storiesWithTerm.delete(term);
   }
+}
+
+// Math.log of the story frequencies an IDF meets (at most the open stories of a brand, plus one), worked out once.
+const SMALL_LOGS = Array.from({ length: DEFAULT_STORY_OPTIONS.maxOpenStories + 2 }, (_, count) => Math.log(count));
+
+function logOf(count: number): number {
+  return count < SMALL_LOGS.length ? (SMALL_LOGS[count] as number) : Math.log(count);
 }
 
 function sortedTerms(terms: Map<string, number>): Array<[string, number]> {

@@ -1,6 +1,6 @@
 // The tokenizer reads any text in one bounded pass: capped length, no over-long token, emoji apart, a time budget.
 import { describe, expect, it } from 'vitest';
-import { MAX_SCORED_CHARS, MAX_TOKEN_CHARS, tokenizeText } from './text-tokens.js';
+import { MAX_SCORED_CHARS, MAX_TOKEN_CHARS, tokenizeText, type TextToken } from './text-tokens.js';
 
 describe('tokenizeText', () => {
   it('strips punctuation from words, keeps emoticons and contractions, and marks clause and sentence ends', () => {
@@ -55,5 +55,95 @@ describe('tokenizeText', () => {
     // Asked at characters 1023, 2047 and 3071: the third answer ends the text there.
     expect(charsLeftOut).toBe(5_000 - 3_071);
     expect(tokens).toHaveLength(Math.ceil(3_071 / 5));
+  });
+});
+
+// The tokenizer as it was before it read index ranges instead of slices (it sliced each chunk, piece and trailing
+// punctuation): the reference the faster one must equal token for token.
+function slicingTokens(text: string): TextToken[] {
+  const tokens: TextToken[] = [];
+  let chunkStart = -1;
+  for (let index = 0; index <= text.length; index++) {
+    const code = index < text.length ? text.charCodeAt(index) : 32;
+    if (!(code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000)) {
+      if (chunkStart < 0) chunkStart = index;
+      continue;
+    }
+    if (chunkStart >= 0 && text.charCodeAt(chunkStart) !== 64 && !/^(https?:\/\/|www\.)/.test(text.slice(chunkStart))) {
+      const chunk = text.slice(chunkStart, index);
+      let pieceStart = 0;
+      let at = 0;
+      while (at < chunk.length) {
+        const codePoint = chunk.codePointAt(at) as number;
+        const width = codePoint > 0xffff ? 2 : 1;
+        if (codePoint >= 0x2000 && /\p{Extended_Pictographic}/u.test(String.fromCodePoint(codePoint))) {
+          slicingPiece(chunk.slice(pieceStart, at), tokens);
+          let end = at + width;
+          while (end < chunk.length && /^[\u200d\ufe0f\u{1f3fb}-\u{1f3ff}]/u.test(String.fromCodePoint(chunk.codePointAt(end) as number))) {
+            end += (chunk.codePointAt(end) as number) > 0xffff ? 2 : 1;
+          }
+          const emoji = String.fromCodePoint(codePoint);
+          tokens.push({ text: emoji, lower: emoji, shouted: false, emoji: true, clauseEnd: false, sentenceEnd: false });
+          at = end;
+          pieceStart = end;
+          continue;
+        }
+        at += width;
+      }
+      slicingPiece(chunk.slice(pieceStart), tokens);
+    }
+    chunkStart = -1;
+  }
+  return tokens;
+}
+
+function slicingPiece(piece: string, tokens: TextToken[]): void {
+  if (piece === '') return;
+  const wordChar = (at: number) => /[\p{L}\p{N}]/u.test(piece[at] as string);
+  let start = 0;
+  let end = piece.length;
+  while (start < end && !wordChar(start)) start += 1;
+  while (end > start && !wordChar(end - 1)) end -= 1;
+  const trailing = piece.slice(end);
+  const token = (text: string, clauseEnd: boolean, sentenceEnd: boolean): TextToken => ({
+    text,
+    lower: text.toLowerCase().replace(/[’‘`]/g, "'"),
+    // Capitals judged unit by unit, as the tokenizer does.
+    shouted: !text.split('').some((unit) => /\p{Ll}/u.test(unit)) && text.split('').filter((unit) => /\p{Lu}/u.test(unit)).length >= 2,
+    emoji: false,
+    clauseEnd,
+    sentenceEnd,
+  });
+  if (end === start) return void tokens.push(token(piece, /[,;]/.test(piece), /[.!?]/.test(piece)));
+  if (start > 0 && end - start <= 2 && piece.length <= 4) return void tokens.push(token(piece, false, false));
+  const word = piece.slice(start, end);
+  for (let cut = 0; cut < word.length; cut += MAX_TOKEN_CHARS) {
+    const last = cut + MAX_TOKEN_CHARS >= word.length;
+    tokens.push(token(word.slice(cut, cut + MAX_TOKEN_CHARS), last && /[,;:)—–-]/.test(trailing), last && /[.!?]/.test(trailing)));
+  }
+}
+
+describe('tokenizeText reads index ranges', () => {
+  it.each([
+    ['a run cut into pieces, punctuation after the last one only', `${'x'.repeat(100)}, next. ${'y'.repeat(48)}! end`],
+    ['emoji against words and modifiers', 'great😀😀 bad👎🏽, ok👍🏻! fine…'],
+    ['emoticons, punctuation alone, dashes', ':D ;P :-o ... !! — – - word— word–, (word) "quoted".'],
+    ['typographic apostrophes and shouting', 'It’s GREAT ‘really’ `odd` CAN’T WON’T'],
+    ['letters beyond ASCII and lone surrogates', 'Łódź ŻÓŁW źle \uD800x y\uDC00 ß ǅ'],
+  ])('%s: the same tokens as the slicing tokenizer', (_, text) => {
+    expect(tokenizeText(text).tokens).toEqual(slicingTokens(text));
+  });
+
+  it('gives the same tokens as the slicing tokenizer on random text of the characters that matter', () => {
+    const alphabet = ['a', 'B', 'ż', 'Ł', '1', ' ', '\n', ',', '.', '!', '?', ':', ')', '(', '-', '—', "'", '’', '😀', '🏽', '\u200d', '#', '@', 'D', 'x'.repeat(30), 'http://a.b'];
+    let seed = 3;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 5_000; round++) {
+      const text = Array.from({ length: Math.floor(random() * 16) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      expect(tokenizeText(text).tokens, JSON.stringify(text)).toEqual(slicingTokens(text));
+    }
   });
 });

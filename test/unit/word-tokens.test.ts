@@ -1,6 +1,6 @@
 // Word tokens: # and @ mark tags and handles only at a word start; a dot between words separates them.
 import { describe, expect, it } from 'vitest';
-import { wordTokens, type WordToken } from '../../src/mentions/word-tokens.js';
+import { foldText, wordTokens, type WordToken } from '../../src/mentions/word-tokens.js';
 
 /** Tokens written compactly: "#acme" for a tag, "@acme" for a handle, "acme" for a plain word. */
 const spelled = (tokens: WordToken[]) => tokens.map((token) => `${token.marker}${token.word}`);
@@ -30,5 +30,38 @@ describe('wordTokens after a dot', () => {
     ['v1.2.3', ['v1', '2', '3']],
   ])('splits %j into %j', (text, expected) => {
     expect(spelled(wordTokens(text))).toEqual(expected);
+  });
+});
+
+describe('wordTokens by scanning', () => {
+  // The regular expression it replaced (match objects for every word were most of the scorer's garbage): the
+  // reference the scan must equal.
+  const TOKEN = /([#@]?)([\p{L}\p{N}_]+)/gu;
+  const GLUED = /[\p{L}\p{N}_.@#]/u;
+  const byExpression = (text: string): WordToken[] => {
+    const folded = foldText(text);
+    return [...folded.matchAll(TOKEN)].map((match) => {
+      const marker = match[1] as WordToken['marker'];
+      const before = match.index > 0 ? (folded[match.index - 1] as string) : '';
+      return { word: match[2] as string, marker: marker !== '' && !GLUED.test(before) ? marker : '' };
+    });
+  };
+
+  it('folds plain ASCII by lower-casing, as the full folding does', () => {
+    expect(foldText('Acme #Launch @Globex, v1.2_x\tTAB\nline')).toBe('acme #launch @globex, v1.2_x\ttab\nline');
+    expect(foldText('Łódź ŻÓŁW Ærø ß')).toBe('lodz zolw aero ss');
+  });
+
+  it('gives the words and markers of the regular expression on random text of the characters that matter', () => {
+    const alphabet = ['a', 'B', '1', '_', '#', '@', '.', ' ', '-', 'ł', 'Ł', 'é', '😀', '\uD800', '\uDC00', 'ß', '２', 'Ⅻ', '\u0301', '’', ',', '\n', 'ǅ', 'İ', '𝐀'];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 20_000; round++) {
+      const text = Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      expect(wordTokens(text), JSON.stringify(text)).toEqual(byExpression(text));
+    }
   });
 });

@@ -79,7 +79,7 @@ function slicingTokens(text: string): TextToken[] {
         if (codePoint >= 0x2000 && /\p{Extended_Pictographic}/u.test(String.fromCodePoint(codePoint))) {
           slicingPiece(chunk.slice(pieceStart, at), tokens);
           let end = at + width;
-          while (end < chunk.length && /^[\u200d\ufe0f\u{1f3fb}-\u{1f3ff}]/u.test(String.fromCodePoint(chunk.codePointAt(end) as number))) {
+          while (end < chunk.length && isModifier(chunk.codePointAt(end) as number)) {
             end += (chunk.codePointAt(end) as number) > 0xffff ? 2 : 1;
           }
           const emoji = String.fromCodePoint(codePoint);
@@ -95,6 +95,11 @@ function slicingTokens(text: string): TextToken[] {
     chunkStart = -1;
   }
   return tokens;
+}
+
+// Joiners, variation selectors and skin tones belong to the emoji before them.
+function isModifier(codePoint: number): boolean {
+  return codePoint === 0x200d || codePoint === 0xfe0f || (codePoint >= 0x1f3fb && codePoint <= 0x1f3ff);
 }
 
 function slicingPiece(piece: string, tokens: TextToken[]): void {

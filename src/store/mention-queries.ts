@@ -191,10 +191,20 @@ export async function listMentions(database: Database, filter: MentionFilter): P
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const limit = param(filter.limit + 1);
   const order = `ORDER BY ${timeColumn} DESC, ${idColumn} DESC LIMIT ${limit}`;
+  // A search's walk by time goes through the brand's (or story's) own links when it has one, not through every
+  // mention with a per-row check of its brand: the links are read in order from their index, each mention looked up
+  // once (bench:api, 1M, brand=acme&q=boycott: the walk 17 ms instead of 130-220 ms; initech 19 instead of 260-670).
+  const walk = match !== undefined && (filter.brand !== undefined || filter.story !== undefined) ? mentionFilterSql({ ...filter, q: undefined }, param) : undefined;
   const text =
     match === undefined
       ? `SELECT ${MENTION_COLUMNS} FROM ${from} ${where} ${order}`
-      : pageOfMatches({ conditions, match, pageRows: limit, walkRows: param(SEARCH_WALK_ROWS) });
+      : pageOfMatches({
+          walk: walk ?? { from, conditions, timeColumn, idColumn },
+          conditions,
+          match,
+          pageRows: limit,
+          walkRows: param(SEARCH_WALK_ROWS),
+        });
   const { rows } = await database.query<MentionRow>(text, params);
   const mentions = rows.slice(0, filter.limit).map(toStoredMention);
   const last = mentions.at(-1);
@@ -211,18 +221,27 @@ export const SEARCH_WALK_ROWS = 5_000;
 /**
  * A full-text page, in one statement and never more work than the cheaper of two ways, whatever PostgreSQL guesses
  * of a word (it has no statistics for rare words or typos and took them for common ones, walking all history):
- * first the newest SEARCH_WALK_ROWS mentions are walked by time, which fills the page when the words are common;
+ * first the newest SEARCH_WALK_ROWS mentions (of the brand or story asked for: through their links) are walked by
+ * time, which fills the page when the words are common;
  * only when they do not ("matched" is gated on it, so it is not run otherwise) are all matches taken from the GIN
  * index and the newest kept. Either way the page's keys are sorted and limited first, and only those rows are then
  * joined to their columns and brands.
  */
-function pageOfMatches(query: { conditions: readonly string[]; match: string; pageRows: string; walkRows: string }): string {
-  const { conditions, match, pageRows, walkRows } = query;
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+function pageOfMatches(query: {
+  /** What is walked by time: all mentions, or the links of the brand or story asked for. */
+  walk: Pick<MentionFilterSql, 'from' | 'conditions' | 'timeColumn' | 'idColumn'>;
+  /** The filter's conditions on mentions as a walk by time states them (`m` is the mention). */
+  conditions: readonly string[];
+  match: string;
+  pageRows: string;
+  walkRows: string;
+}): string {
+  const { walk, conditions, match, pageRows, walkRows } = query;
+  const walkWhere = walk.conditions.length > 0 ? `WHERE ${walk.conditions.join(' AND ')}` : '';
   return `WITH walked AS MATERIALIZED (
       SELECT w.id, w.occurred_at FROM (
-        SELECT m.id, m.occurred_at, m.search FROM mentions m ${where}
-        ORDER BY m.occurred_at DESC, m.id DESC LIMIT ${walkRows}) w
+        SELECT ${walk.idColumn} AS id, ${walk.timeColumn} AS occurred_at, m.search FROM ${walk.from} ${walkWhere}
+        ORDER BY ${walk.timeColumn} DESC, ${walk.idColumn} DESC LIMIT ${walkRows}) w
       WHERE w.search @@ ${match} ORDER BY w.occurred_at DESC, w.id DESC LIMIT ${pageRows}),
     matched AS MATERIALIZED (
       SELECT m.id, m.occurred_at FROM mentions m WHERE ${[...conditions, `m.search @@ ${match}`].join(' AND ')}

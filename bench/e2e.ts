@@ -29,6 +29,7 @@ import {
 } from './bench-support.js';
 import { printProfile } from './cpu-profile-summary.js';
 import { freePort, startRole } from './role-process.js';
+import { processCpuMs } from './api-under-test.js';
 
 const mentionCount = sizeOption('mentions', 'BENCH_E2E_MENTIONS', 200_000);
 const declaredLang = stringOption('lang');
@@ -142,7 +143,17 @@ async function copyInBatches(database: Database, copy: TableCopy): Promise<void>
   }
 }
 
-async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Promise<{ stored: number; ms: number; pushMs: number; db: Awaited<ReturnType<typeof createBenchDatabase>> }> {
+interface PipelineRun {
+  stored: number;
+  ms: number;
+  pushMs: number;
+  /** CPU seconds of the scorer and API processes from start-up until every row was stored. */
+  scorerCpu: number;
+  apiCpu: number;
+  db: Awaited<ReturnType<typeof createBenchDatabase>>;
+}
+
+async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Promise<PipelineRun> {
   const db = await createBenchDatabase();
   const { prefix, obliterate } = benchQueuePrefix();
   const configDir = mkdtempSync(join(tmpdir(), 'bwbench-e2e-'));
@@ -166,7 +177,9 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     });
-    return { stored, ms, pushMs, db };
+    // On a shared machine the wall-clock figures move with everyone else's load; the work a process did much less.
+    const cpuSeconds = (pid: number | undefined) => processCpuMs(pid ?? 0) / 1000;
+    return { stored, ms, pushMs, scorerCpu: cpuSeconds(scorer.child.pid), apiCpu: cpuSeconds(api.child.pid), db };
   } finally {
     await scorer.stop();
     await api.stop();
@@ -207,6 +220,8 @@ async function main(): Promise<void> {
       ],
     );
     console.log(`ratio end to end / plain insert: ${(e2eRate / copyRate).toFixed(2)} (target ≥ 0.6)`);
+    const perThousand = (seconds: number) => `${seconds.toFixed(1)} s (${((seconds * 1000) / pipeline.stored).toFixed(3)} s per 1,000 mentions)`;
+    console.log(`CPU used until every row was stored: scorer ${perThousand(pipeline.scorerCpu)}, API ${perThousand(pipeline.apiCpu)}`);
   } finally {
     await copyDb.drop();
     await pipeline.db.drop();

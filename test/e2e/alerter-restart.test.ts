@@ -28,7 +28,8 @@ alerts:
     - { id: pr-slack, type: slack, url: "${slackUrl}" }
 ${TEST_API_KEYS}`;
 
-describe('an alerter killed mid-episode', () => {
+// Two process start-ups (each allowed 30 s) and three ticks: 30 s, the suite's default, is no budget for them.
+describe('an alerter killed mid-episode', { timeout: 120_000 }, () => {
   let system: TestSystem | undefined;
   let slack: FixtureServer | undefined;
   let directory: string | undefined;

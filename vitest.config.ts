@@ -20,6 +20,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'services',
+          // Real processes, databases and servers on 2 shared cores: a test that takes 3 s alone takes 20–60 s when
+          // the whole suite runs at once. A budget, not a wait: a test that passes ends when its events come.
+          testTimeout: 60_000,
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
         },

@@ -32,7 +32,8 @@ const STACK_FRAME = /^ {4}at /m;
 
 
 // The cases share nothing (own database, queue prefix, port or Redis), so they run side by side.
-describe.concurrent('buzzwatch processes starting and stopping', () => {
+// Each test starts two or three processes; in a full run on 2 cores one took 63 s.
+describe.concurrent('buzzwatch processes starting and stopping', { timeout: 120_000 }, () => {
   let directory: string;
   let configFile: string;
   const databases: TestDatabase[] = [];

@@ -82,3 +82,10 @@ export function serveFeed(body: string | Buffer, contentType: string, options: {
 
 /** A handler that never answers (the client must time out). */
 export const neverAnswer: RouteHandler = () => undefined;
+
+/**
+ * http.timeout, in seconds, for a test system polling loopback fixtures that include one that never answers: how
+ * long that one is waited for, and also what every other answer must come within. The least allowed (1 s) was not
+ * enough for the latter: with the whole suite running on two cores, answers took more than a second.
+ */
+export const FIXTURE_HTTP_TIMEOUT_S = 5;

@@ -2,7 +2,7 @@
 // while a good feed keeps ingesting in the same run; a source that recovers becomes healthy again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
-import { neverAnswer, serveFeed, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
+import { neverAnswer, serveFeed, startFixtureServer, type FixtureServer, FIXTURE_HTTP_TIMEOUT_S } from '../helpers/http-fixture-server.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { BRAND_CONFIG, RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
 
@@ -62,7 +62,7 @@ sources:
   - { id: broken-xml, type: rss, url: "${feeds.baseUrl}/broken.xml", every: 1h }
   - { id: html-page, type: rss, url: "${feeds.baseUrl}/page.html", every: 1h }
   - { id: silent, type: rss, url: "${feeds.baseUrl}/silent.xml", every: 1h }
-http: { timeout: 1s }
+http: { timeout: ${FIXTURE_HTTP_TIMEOUT_S}s }
 ${TEST_API_KEYS}`,
     });
     initial = await system.initialPolls();
@@ -82,7 +82,7 @@ ${TEST_API_KEYS}`,
         kind: 'not_a_feed',
         message: `${host} answered with an HTML page, not a feed (content-type text/html; charset=utf-8)`,
       },
-      silent: { kind: 'timeout', message: `no complete answer from ${host} within 1 s` },
+      silent: { kind: 'timeout', message: `no complete answer from ${host} within ${FIXTURE_HTTP_TIMEOUT_S} s` },
     };
     const sources = await sourcesById();
     for (const [sourceId, error] of Object.entries(expected)) {
@@ -108,7 +108,7 @@ ${TEST_API_KEYS}`,
         ['broken-xml', `invalid XML from ${host}: Invalid character in entity name at line 4, column 20`],
         ['html-page', `${host} answered with an HTML page, not a feed (content-type text/html; charset=utf-8)`],
         ['server-error', `HTTP 500 from ${host}`],
-        ['silent', `no complete answer from ${host} within 1 s`],
+        ['silent', `no complete answer from ${host} within ${FIXTURE_HTTP_TIMEOUT_S} s`],
       ].sort(),
     );
   });

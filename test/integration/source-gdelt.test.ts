@@ -6,7 +6,7 @@ import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import type { Throttle } from '../../src/queue/redis-throttle.js';
 import { GDELT_MAX_PAGES_PER_SEARCH, GDELT_OVERLAP_MS } from '../../src/sources/gdelt.js';
-import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, FIXTURE_HTTP_TIMEOUT_S } from '../helpers/http-fixture-server.js';
 import { listedSource, mentionsWithBrands, pollSystemAt, recordingThrottle, sourceState } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
@@ -97,7 +97,7 @@ describe('gdelt source', () => {
       return `  - { id: ${sourceId}, type: gdelt, base_url: "${gdelt.baseUrl}/${sourceId}", every: 10m${brands}${backfill} }`;
     });
     system = await startTestSystem({
-      configYaml: `${GDELT_BRAND_CONFIG}\nsources:\n${sourceLines.join('\n')}\nhttp: { timeout: 1s }\n${TEST_API_KEYS}`,
+      configYaml: `${GDELT_BRAND_CONFIG}\nsources:\n${sourceLines.join('\n')}\nhttp: { timeout: ${FIXTURE_HTTP_TIMEOUT_S}s }\n${TEST_API_KEYS}`,
       // No poller: each test polls at the time it chooses, with a throttle that records instead of waiting 5 s.
       roles: ['api', 'scorer'],
     });
@@ -471,7 +471,7 @@ describe('gdelt source', () => {
 
   it('reports a GDELT that never answers as failing with a timeout', async () => {
     const outcome = await poll('silent', NOW);
-    const reason = `no complete answer from ${host} within 1 s`;
+    const reason = `no complete answer from ${host} within ${FIXTURE_HTTP_TIMEOUT_S} s`;
     expect(outcome).toMatchObject({ status: 'failed', error: { kind: 'timeout', message: reason } });
     expect(await sourceById('silent')).toMatchObject({ status: 'failing', last_error: reason });
   });

@@ -7,7 +7,7 @@ import { DEFAULT_HTTP_OPTIONS } from '../../src/net/http-client.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import { articleUrlOf } from '../../src/sources/google-news.js';
-import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, FIXTURE_HTTP_TIMEOUT_S } from '../helpers/http-fixture-server.js';
 import { listedSource, mentionsWithBrands, pollSystemAt, recordingThrottle, sourceState } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
@@ -127,7 +127,7 @@ describe('google-news source', () => {
       return `  - { id: ${sourceId}, type: google-news, base_url: "${news.baseUrl}/${sourceId}", brands: [acme] }`;
     });
     system = await startTestSystem({
-      configYaml: `${NEWS_BRAND_CONFIG}\nsources:\n${sourceLines.join('\n')}\nhttp: { timeout: 1s }\n${TEST_API_KEYS}`,
+      configYaml: `${NEWS_BRAND_CONFIG}\nsources:\n${sourceLines.join('\n')}\nhttp: { timeout: ${FIXTURE_HTTP_TIMEOUT_S}s }\n${TEST_API_KEYS}`,
       // No poller: each test polls at the time it chooses, with a throttle that records instead of waiting a minute.
       roles: ['api', 'scorer'],
     });
@@ -317,7 +317,7 @@ describe('google-news source', () => {
     });
 
     it('shows a request that never completes as failing with a timeout', async () => {
-      const message = `no complete answer from ${host} within 1 s`;
+      const message = `no complete answer from ${host} within ${FIXTURE_HTTP_TIMEOUT_S} s`;
       expect(await poll('silent', NOW)).toMatchObject({ status: 'failed', error: { kind: 'timeout', message } });
       expect(await sourceById('silent')).toMatchObject({ status: 'failing', last_error: message });
     });

@@ -9,7 +9,7 @@ import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import { localThrottle } from '../../src/queue/redis-throttle.js';
 import { HN_MAX_REQUESTS_PER_SEARCH, HN_OVERLAP_SECONDS, hackerNewsSourceKind } from '../../src/sources/hackernews.js';
-import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, FIXTURE_HTTP_TIMEOUT_S } from '../helpers/http-fixture-server.js';
 import { requestsDuring, sourceState, startPollHarness, storedMentions, type PollHarness } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { HN_BRAND_CONFIG, commentHit, serveAlgolia, storyHit, type AlgoliaHitFixture } from '../fixtures/hackernews.js';
@@ -75,7 +75,7 @@ describe('hackernews source, polled with a fixed clock', () => {
       if (failWithStatus === null) return answer(request, response);
       response.writeHead(failWithStatus, { 'content-type': 'text/plain' }).end('upstream trouble');
     });
-    harness = await startPollHarness({ timeoutMs: 2_000 });
+    harness = await startPollHarness();
   });
 
   afterAll(async () => {
@@ -470,7 +470,7 @@ sources:
   - { id: hn-garbled, type: hackernews, base_url: "${api.baseUrl}/garbled", every: 5m }
   - { id: hn-changed, type: hackernews, base_url: "${api.baseUrl}/changed", every: 5m }
   - { id: hn-slow, type: hackernews, base_url: "${api.baseUrl}/slow", every: 5m }
-http: { timeout: 1s }
+http: { timeout: ${FIXTURE_HTTP_TIMEOUT_S}s }
 ${TEST_API_KEYS}`,
     });
     await system.initialPolls();
@@ -495,7 +495,7 @@ ${TEST_API_KEYS}`,
         last_error: `${host} answered with something that is not JSON ("{"hits": [{"objectID": "1""); the API may be down or have changed`,
       },
       'hn-changed': { status: 'failing', last_error: `unexpected answer from ${host}: hits expected required property; the API may have changed` },
-      'hn-slow': { status: 'failing', last_error: `no complete answer from ${host} within 1 s` },
+      'hn-slow': { status: 'failing', last_error: `no complete answer from ${host} within ${FIXTURE_HTTP_TIMEOUT_S} s` },
     };
     for (const [sourceId, health] of Object.entries(expected)) {
       expect(sources[sourceId], sourceId).toMatchObject({ ...health, consecutive_failures: 1, mentions_total: 0 });

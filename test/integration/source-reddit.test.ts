@@ -7,7 +7,7 @@ import { DEFAULT_HTTP_OPTIONS } from '../../src/net/http-client.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import { REDDIT_MAX_PAGES } from '../../src/sources/reddit.js';
-import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, FIXTURE_HTTP_TIMEOUT_S } from '../helpers/http-fixture-server.js';
 import { listedSource, mentionsWithBrands, pollSystemAt, recordingThrottle, sourceState } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
@@ -125,7 +125,7 @@ describe('reddit source', () => {
       `  - { id: badcreds, type: reddit, brands: [acme], client_id: "\${REDDIT_CLIENT_ID}", client_secret: "wrong-secret-value-123", auth_url: "${base}/badcreds/auth", oauth_base_url: "${base}/badcreds/api" }`,
     ];
     system = await startTestSystem({
-      configYaml: `${REDDIT_BRAND_CONFIG}\nsources:\n${sourceLines.join('\n')}\nhttp: { timeout: 1s }\n${TEST_API_KEYS}`,
+      configYaml: `${REDDIT_BRAND_CONFIG}\nsources:\n${sourceLines.join('\n')}\nhttp: { timeout: ${FIXTURE_HTTP_TIMEOUT_S}s }\n${TEST_API_KEYS}`,
       env: { REDDIT_CLIENT_ID: CLIENT_ID, REDDIT_CLIENT_SECRET: CLIENT_SECRET },
       // No poller: each test polls at the time it chooses, with a throttle that records instead of waiting.
       roles: ['api', 'scorer'],
@@ -497,7 +497,7 @@ describe('reddit source', () => {
     });
 
     it('shows a request that never completes as failing with a timeout', async () => {
-      const message = `no complete answer from ${host} within 1 s`;
+      const message = `no complete answer from ${host} within ${FIXTURE_HTTP_TIMEOUT_S} s`;
       expect(await poll('silent', NOW)).toMatchObject({ status: 'failed', error: { kind: 'timeout', message } });
       expect(await sourceById('silent')).toMatchObject({ status: 'failing', last_error: message });
     });

@@ -13,7 +13,7 @@ import { startFixtureServer, type FixtureServer } from '../helpers/http-fixture-
 import { googleNewsFeed, opaqueArticleId, type NewsArticleFixture } from '../fixtures/google-news.js';
 
 const logger = createLogger('silent');
-const http = createHttpClient({ timeoutMs: 2_000 });
+const http = createHttpClient();
 
 function sourceFrom(yaml: string): { source: Source; brands: ReturnType<typeof parseConfig>['brands'] } {
   const config = parseConfig(yaml, {});

@@ -11,7 +11,7 @@ import type { PollOutcome } from '../../src/poller/poll-source.js';
 import { previewSource } from '../../src/poller/preview-source.js';
 import { localThrottle } from '../../src/queue/redis-throttle.js';
 import { SE_MAX_PAGES_PER_SEARCH, SE_OVERLAP_SECONDS, SE_PAGE_SIZE, siteDomain, stackExchangeSourceKind } from '../../src/sources/stackexchange.js';
-import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, type RouteHandler } from '../helpers/http-fixture-server.js';
+import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, type RouteHandler, FIXTURE_HTTP_TIMEOUT_S } from '../helpers/http-fixture-server.js';
 import { requestsDuring, startPollHarness, storedMentions, type PollHarness } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import {
@@ -84,7 +84,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
       if (override !== null) return override(request, response);
       return answer(request, response);
     });
-    harness = await startPollHarness({ timeoutMs: 2_000 });
+    harness = await startPollHarness();
   });
 
   afterAll(async () => {
@@ -527,7 +527,7 @@ ${source('se-broken', 'broken')}
 ${source('se-garbled', 'garbled')}
 ${source('se-not-json', 'not-json')}
 ${source('se-slow', 'slow')}
-http: { timeout: 1s }
+http: { timeout: ${FIXTURE_HTTP_TIMEOUT_S}s }
 ${TEST_API_KEYS}`,
       env: { SE_KEY: APP_KEY },
     });
@@ -555,7 +555,7 @@ ${TEST_API_KEYS}`,
         status: 'failing',
         last_error: `${host} answered with an HTML page ("<!DOCTYPE html><html><body>Maintenance</…"); the API may be down or have changed`,
       },
-      'se-slow': { status: 'failing', last_error: `no complete answer from ${host} within 1 s` },
+      'se-slow': { status: 'failing', last_error: `no complete answer from ${host} within ${FIXTURE_HTTP_TIMEOUT_S} s` },
     };
     const sources = await sourcesById();
     for (const [sourceId, health] of Object.entries(expected)) {

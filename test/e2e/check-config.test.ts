@@ -70,6 +70,7 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
   let neverUsedPrefix: string;
   let runs: Runs;
 
+  // Node processes of the CLI start here: on a loaded machine a start alone can take 20 s.
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'buzzwatch-check-config-'));
     validFile = join(directory, 'valid.yaml');
@@ -102,7 +103,7 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
       }),
     ]);
     runs = { threeMistakes, valid, missingVariable, defaultFileBad, defaultFileValid, missingFile: missing, startInvalid };
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await killAllCliProcesses();

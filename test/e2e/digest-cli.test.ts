@@ -12,7 +12,8 @@ import { storeMentions } from '../helpers/stored-mentions.js';
 
 const HOOK_PATH = '/hooks/try';
 
-describe('buzzwatch digest', () => {
+// Each case runs the CLI as fresh node processes: on a loaded machine a start alone can take 20 s.
+describe('buzzwatch digest', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let hook: FixtureServer;
   let directory: string;

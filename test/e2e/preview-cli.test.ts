@@ -34,6 +34,7 @@ describe('buzzwatch preview', () => {
   let failing: CliExit;
   let unknown: CliExit;
 
+  // Node processes of the CLI start here: on a loaded machine a start alone can take 20 s.
   beforeAll(async () => {
     feeds = await startFixtureServer();
     feeds.route('/rss.xml', serveFeed(rss2(RSS_ENTRIES), 'application/rss+xml; charset=utf-8', { etag: '"v1"' }));
@@ -59,7 +60,7 @@ describe('buzzwatch preview', () => {
       runCli(['preview', 'broken-feed'], env),
       runCli(['preview', 'no-such-source'], env),
     ]);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await killAllCliProcesses();

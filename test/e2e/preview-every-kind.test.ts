@@ -17,7 +17,8 @@ import { questionExcerpt, serveStackExchange } from '../fixtures/stackexchange.j
 const APP_PASSWORD = 'abcd-efgh-ijkl-mnop';
 const recently = () => new Date(Date.now() - 10 * 60_000);
 
-describe('buzzwatch preview for every polling kind', () => {
+// Each case runs the CLI as fresh node processes: on a loaded machine a start alone can take 20 s.
+describe('buzzwatch preview for every polling kind', { timeout: 120_000 }, () => {
   let api: FixtureServer;
   let directory: string;
   let configFile: string;

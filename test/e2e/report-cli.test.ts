@@ -8,7 +8,8 @@ import { reportMonthsMentions } from '../helpers/report-months.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import { storeMentions } from '../helpers/stored-mentions.js';
 
-describe('buzzwatch report', () => {
+// Each case runs the CLI as fresh node processes: on a loaded machine a start alone can take 20 s.
+describe('buzzwatch report', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let directory: string;
   let env: Record<string, string>;

@@ -47,7 +47,8 @@ function stored(id: string, text: string, daysAgo: number, brand = 'acme', senti
   };
 }
 
-describe('buzzwatch rescore', () => {
+// Each case runs the CLI as fresh node processes: on a loaded machine a start alone can take 20 s.
+describe('buzzwatch rescore', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let directory: string;
   let configFile: string;

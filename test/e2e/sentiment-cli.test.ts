@@ -23,6 +23,7 @@ describe('buzzwatch sentiment', () => {
   let empty: CliExit;
   let badLanguage: CliExit;
 
+  // Node processes of the CLI start here: on a loaded machine a start alone can take 20 s.
   beforeAll(async () => {
     // Independent runs, side by side to share the cost of starting node.
     [mixed, forcedEnglish, empty, badLanguage] = await Promise.all([
@@ -31,7 +32,7 @@ describe('buzzwatch sentiment', () => {
       runCli(['sentiment'], {}, { stdin: '' }),
       runCli(['sentiment', '--lang', 'xx'], {}, { stdin: 'text\n' }),
     ]);
-  });
+  }, 120_000);
 
   afterAll(killAllCliProcesses);
 

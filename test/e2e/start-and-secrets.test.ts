@@ -103,6 +103,7 @@ describe('buzzwatch start with secrets from the environment', () => {
     return { status: response.status, body: text === '' ? null : JSON.parse(text) };
   };
 
+  // Node processes of the CLI start here: on a loaded machine a start alone can take 20 s.
   beforeAll(async () => {
     feeds = await startFixtureServer();
     feeds.route('/rss.xml', serveFeed(rss2(RSS_ENTRIES), 'application/rss+xml; charset=utf-8'));
@@ -128,7 +129,7 @@ describe('buzzwatch start with secrets from the environment', () => {
     });
     const started = await buzzwatch.waitForLog((line) => line.msg === 'buzzwatch started');
     baseUrl = `http://127.0.0.1:${String(started.port)}`;
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await killAllCliProcesses();
@@ -223,11 +224,12 @@ describe('buzzwatch migrate', () => {
   let databaseName: string;
   let runs: CliExit[];
 
+  // Node processes of the CLI start here: on a loaded machine a start alone can take 20 s.
   beforeAll(async () => {
     databaseName = uniqueName('bwtest_migrate');
     const env = { DATABASE_URL: databaseUrlFor(databaseName), LOG_LEVEL: 'info' };
     runs = [await runCli(['migrate'], env), await runCli(['migrate'], env)];
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await killAllCliProcesses();

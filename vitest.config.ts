@@ -8,6 +8,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a page or a server does next (a fetch, a render): its own default of 1 s is less
+    // than that takes when the whole suite shares two cores (over 1.9 s seen for one poll of the dashboard test).
+    expect: { poll: { timeout: 15_000 } },
     projects: [
       {
         extends: true,

@@ -478,7 +478,9 @@ describe('Redis unreachable', () => {
     const closed = nextEvent(system.runtime.redis, 'close');
     try {
       // The command must be on the wire before the kill: wait until the producer has written it.
-      await vi.waitFor(() => expect(system.runtime.redis.commandQueue.length).toBeGreaterThan(0));
+      // The request goes through the HTTP server, the signature check and the body parser first: 1 s (the default)
+      // is not always enough for that on a loaded machine.
+      await vi.waitFor(() => expect(system.runtime.redis.commandQueue.length).toBeGreaterThan(0), { timeout: 20_000 });
       await redis.kill();
       await closed;
       const answer = await answering;

@@ -12,7 +12,7 @@ import { QueueName, closeQueues, createQueues } from '../../src/queue/queues.js'
 import type { BatchOutcome } from '../../src/scorer/score-and-store.js';
 import { exitWithin, killAllCliProcesses, spawnCli, type CliProcess } from '../helpers/cli-process.js';
 import { acmeMentionsBatch, activeJobs, blockedInsertPid, lockMentionsTable, until } from '../helpers/held-batch.js';
-import { closedPort } from '../helpers/ports.js';
+import { closedPort, closedPortRun } from '../helpers/ports.js';
 import { startPrivateRedis } from '../helpers/private-redis.js';
 import { watchQueue } from '../helpers/queue-watch.js';
 import { TEST_REDIS_URL, createTestDatabase, obliterateQueues, redisConnectionOf, uniqueName, type TestDatabase } from '../helpers/services.js';
@@ -75,7 +75,8 @@ describe.concurrent('buzzwatch processes starting and stopping', { timeout: 120_
   }
 
   it('gives PORT to the API alone, whichever role starts first; the others serve health on PORT + n', async ({ expect }) => {
-    const port = await closedPort();
+    // PORT and the health ports the roles derive from it (PORT + 2, PORT + 3), all free a moment ago.
+    const port = await closedPortRun(4);
     const scenario = await newScenario(TEST_REDIS_URL);
     // The alerter first: before, it took PORT and the API then exited with EADDRINUSE.
     const started = (role: CliProcess) => role.waitForLog((line) => line.msg === 'buzzwatch started', START_TIMEOUT_MS);

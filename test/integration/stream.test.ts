@@ -251,6 +251,10 @@ describe('GET /v1/stream', () => {
   });
 });
 
+// Short enough to wait out, long enough for the stream to be opened with the token before it expires: with the
+// least allowed (1 s) the open had to come within a second of the issue, which a loaded machine does not promise.
+const TOKEN_TTL_MS = 5_000;
+
 describe('GET /v1/stream with short token and heartbeat settings', () => {
   let system: TestSystem;
   let redis: Redis;
@@ -258,7 +262,7 @@ describe('GET /v1/stream with short token and heartbeat settings', () => {
 
   beforeAll(async () => {
     system = await startTestSystem({
-      configYaml: configYaml('http://127.0.0.1:9/unused', '\n  stream_token_ttl: 1s\n  stream_heartbeat: 200ms\n'),
+      configYaml: configYaml('http://127.0.0.1:9/unused', `\n  stream_token_ttl: ${TOKEN_TTL_MS / 1000}s\n  stream_heartbeat: 200ms\n`),
       roles: ['api'],
     });
     redis = new Redis(TEST_REDIS_URL);
@@ -282,8 +286,8 @@ describe('GET /v1/stream with short token and heartbeat settings', () => {
     const before = Date.now();
     const { status, body } = await system.api('/v1/stream-tokens', { method: 'POST' });
     expect(status).toBe(201);
-    expect(Date.parse(body.expires_at)).toBeGreaterThanOrEqual(before + 1_000);
-    expect(Date.parse(body.expires_at)).toBeLessThanOrEqual(Date.now() + 1_000);
+    expect(Date.parse(body.expires_at)).toBeGreaterThanOrEqual(before + TOKEN_TTL_MS);
+    expect(Date.parse(body.expires_at)).toBeLessThanOrEqual(Date.now() + TOKEN_TTL_MS);
     const stream = await openSse(`${system.baseUrl}/v1/stream?token=${body.token}`);
     opened.push(stream);
     expect(stream.status).toBe(200);

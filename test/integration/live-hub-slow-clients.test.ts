@@ -186,7 +186,9 @@ describe('LiveHub with slow clients', () => {
   });
 
   it('drops a client that stays past the cap when its grace ends, not at a heartbeat before', async () => {
-    const graceMs = 1_500;
+    // The reader is judged by the same grace, and must take what the kernel buffers hold (MBs) within it whenever it
+    // falls behind: the product's default, not a tighter one, so that a loaded machine does not drop it too.
+    const graceMs = 5_000;
     const started = await startHub(50, { slowClientWaitMs: graceMs });
     const droppedBefore = await dropped();
     const slow = await open(started, 'slow');

@@ -195,9 +195,11 @@ describe('buzzwatch start with secrets from the environment', () => {
     expect(sources.body.data).toEqual([expect.objectContaining({ id: 'news-rss', status: 'ok', mentions_total: 3 })]);
   });
 
-  it('stops gracefully on SIGTERM: exit code 0 within a few seconds', async () => {
+  // A stop is slow on a loaded machine (seconds), but must stay under the roles' 25 s shutdown grace: a stop that
+  // waits it out instead of ending when its work is done still fails.
+  it('stops gracefully on SIGTERM: exit code 0, well within its shutdown grace', async () => {
     buzzwatch.child.kill('SIGTERM');
-    stopped = await exitWithin(buzzwatch, 10_000);
+    stopped = await exitWithin(buzzwatch, 20_000);
     expect(stopped).toMatchObject({ code: 0, signal: null });
     const messages = buzzwatch.logLines().map((line) => line.msg);
     expect(messages).toContain('stopping: finishing active jobs');

@@ -7,6 +7,8 @@ import type { Dispersion } from './count-tail.js';
 
 /** One completed slot (an hour, or the bucket when buckets are longer) of the history. */
 export interface HistorySlot {
+  /** Absolute index of the slot (its start / slot length): tells which slots are consecutive. */
+  index: number;
   count: number;
   /** Buckets of the slot that were observed (a gap leaves fewer). */
   buckets: number;
@@ -34,7 +36,8 @@ export interface Baseline extends Dispersion {
   /**
    * Per time scale: the rate variance c² that the week's own tail needs (see tailRateVariance). Real mentions come
    * in bursts (a retweet storm, a newsletter) far more often than a negative binomial fitted to the bulk expects; at
-   * each scale the model is widened until only TAIL_SHARE of the week's hours stray beyond its matching quantile.
+   * each scale the model is widened until only TAIL_SHARE of the week's hours stray beyond its matching quantile,
+   * and never below the burstiness of the busiest scale's sums where those show it (see burstinessFloor).
    */
   scaleRateVariances: number[];
 }
@@ -74,6 +77,12 @@ const MIN_LOCAL_SLOTS = 6;
 const FIT_ROUNDS = 3;
 /** The share of the week's slots allowed beyond the model's matching quantile at each scale (see tailRateVariance). */
 const TAIL_SHARE = 0.02;
+/**
+ * The burstiness floor counts only where the week's sums at the busiest scale show at least this much more variance
+ * than Poisson counts would (c²·M/φ for their typical expectation M: 1 means the rate's own variance equals the
+ * Poisson one). Below that, a quiet brand's sums are too few mentions for their tail to tell bursts from chance.
+ */
+const FLOOR_MIN_EXCESS = 1;
 
 interface Prior {
   value: number;
@@ -337,6 +346,51 @@ function tailRateVariance(
 }
 
 /**
+ * The c² the week's sliding sums over the busiest scale (`span` consecutive slots, 6 hours) need at their tail, as
+ * tailRateVariance fits one slot: a floor for every scale's c². A quiet brand's bursts are a handful of mentions at
+ * 15 minutes or an hour, too few for those scales' own tails (which skip windows expecting under ten mentions),
+ * while its 6-hour sums hold enough mentions to show them: a brand whose mentions come in bursts is judged as bursty
+ * at every scale, and a brand whose counts are Poisson-like keeps the exact model. 0 unless the sums' excess variance
+ * reaches FLOOR_MIN_EXCESS times the Poisson one: a brand at 5 an hour with ordinary (calm) noise expects about 30
+ * mentions in six hours, whose tail varies by chance nearly as much as by burstiness, and must keep its sensitivity.
+ */
+function burstinessFloor(
+  slots: readonly HistorySlot[],
+  expectations: readonly (number | null)[],
+  span: number,
+  clumping: number,
+): number {
+  const needed: number[] = [];
+  const expectedSums: number[] = [];
+  const quantile = normalQuantileAbove(TAIL_SHARE);
+  for (let end = span - 1; end < slots.length; end += 1) {
+    const first = end - span + 1;
+    if ((slots[end] as HistorySlot).index - (slots[first] as HistorySlot).index !== span - 1) continue;
+    let observed = 0;
+    let expected = 0;
+    let ordinary = true;
+    for (let index = first; index <= end && ordinary; index += 1) {
+      const mean = expectations[index];
+      const slot = slots[index] as HistorySlot;
+      ordinary = mean !== null && mean !== undefined && !slot.incident;
+      observed += slot.count;
+      expected += mean ?? 0;
+    }
+    // Sums holding an incident are no measure of the brand's noise (as in the per-scale tails).
+    if (!ordinary || expected / clumping < MIN_MENTIONS_FOR_TAIL) continue;
+    expectedSums.push(expected / clumping);
+    const stray = 2 * (Math.sqrt(observed / clumping + 0.375) - Math.sqrt(expected / clumping + 0.375));
+    needed.push(stray <= 0 ? 0 : ((stray / quantile) ** 2 - 1) / (expected / clumping));
+  }
+  if (needed.length === 0) return 0;
+  needed.sort((a, b) => a - b);
+  expectedSums.sort((a, b) => a - b);
+  const rateVariance = Math.max(0, needed[Math.floor((1 - TAIL_SHARE) * (needed.length - 1))] as number);
+  const typicalSum = expectedSums[Math.floor(expectedSums.length / 2)] as number;
+  return rateVariance * typicalSum >= FLOOR_MIN_EXCESS ? rateVariance : 0;
+}
+
+/**
  * The multiplier the day of the week adds to the last day's level: a Monday after a quiet Sunday is expected busier
  * (its factor over the last day's), but a day is never expected quieter than the last day (a lasting step within the
  * week inflates the days after it, which would otherwise make the next days' expectations fall back to the old level).
@@ -371,8 +425,10 @@ export function fitBaseline(slots: readonly HistorySlot[], settings: BaselineSet
   const tailOf = (scale: ScaleSpan) =>
     tailRateVariance(ordinarySlots, ordinaryExpectations, scale, clumping, TAIL_SHARE);
   const hourly = tailOf(HOURLY);
+  const busiestSpan = Math.max(1, ...settings.scales.map((scale) => (scale.kind === 'slots' ? scale.slots : 1)));
+  const floor = burstinessFloor(slots, expectations, busiestSpan, clumping);
   const scaleRateVariances = settings.scales.map((scale) =>
-    Math.max(rateVariance, scale.kind === 'peak' ? tailOf(scale) : hourly),
+    Math.max(rateVariance, floor, scale.kind === 'peak' ? tailOf(scale) : hourly),
   );
   return {
     level,

@@ -272,6 +272,33 @@ describe('SpikeDetector on spikes and empty series', () => {
     expect(Math.max(...verdicts.slice(rise, rise + 7).map((verdict) => verdict.score))).toBeGreaterThan(8);
   });
 
+  it('judges a quiet brand whose rate drifts over hours as bursty at every scale; its Poisson twin keeps the exact model', () => {
+    // 3 an hour, the rate halved or raised by half in turns of six hours (at random, seeded); day 10, 14:00, a ×4 hour.
+    // At 3 an hour no window under six hours expects the ten mentions a tail fit needs, so only the week's 6-hour sums
+    // can show the drift: their tail sets the floor of every scale's c². The Poisson twin's sums show no more spread
+    // than Poisson counts (below FLOOR_MIN_EXCESS), so it keeps c² at its 0.05² minimum and alerts on the same hour.
+    const blockBuckets = 6 * BUCKETS_PER_HOUR;
+    const uniform = uniformSource(7 * 31 + 7);
+    const drift = Array.from({ length: 40 }, () => (uniform() < 0.5 ? 0.5 : 1.5));
+    const wave = (bucket: number) => (bucket >= RISE_AT && bucket < RISE_AT + BUCKETS_PER_HOUR ? 4 : 1);
+    const drifting = countsOf(10, 7, (bucket) => dailyCycleRate(3, bucket) * (drift[Math.floor(bucket / blockBuckets)] as number) * wave(bucket));
+    const poissonTwin = countsOf(10, 7, (bucket) => dailyCycleRate(3, bucket) * wave(bucket));
+    const rateVariancesAtWave = (counts: readonly number[]) => {
+      const detector = new SpikeDetector({ bucketMs: BUCKET_MS });
+      replay(counts.slice(0, RISE_AT), detector);
+      return detector.toJSON().baseline?.scaleRateVariances ?? [];
+    };
+    const driftingVariances = rateVariancesAtWave(drifting);
+    expect(driftingVariances).toHaveLength(5);
+    expect(new Set(driftingVariances).size).toBe(1);
+    expect(driftingVariances[0]).toBeGreaterThan(0.1);
+    expect(rateVariancesAtWave(poissonTwin)).toEqual(new Array<number>(5).fill(0.05 ** 2));
+    const driftingReplay = replay(drifting);
+    expect(afterFirstWeek(driftingReplay.firings)).toEqual([]);
+    expect(Math.max(...driftingReplay.verdicts.slice(RISE_AT, RISE_AT + 2 * BUCKETS_PER_HOUR).map((v) => v.score))).toBeLessThan(5);
+    expect(afterFirstWeek(replay(poissonTwin).firings)).toEqual([RISE_AT + 9]);
+  });
+
   it('takes up to 2.5 from the score of an hour or more where far more mentions are expected than Poisson needs', () => {
     const rise = 9 * BUCKETS_PER_DAY + 12 * BUCKETS_PER_HOUR;
     const counts = countsOf(10, 41, (bucket) => (1000 / BUCKETS_PER_HOUR) * (bucket >= rise ? 1.7 : 1));

@@ -10,7 +10,10 @@
 //    how far counts stray from what the day before predicted — fitted to the week's own tail (the c² that leaves 2 %
 //    of its hours beyond the matching quantile), because real bursts are heavier-tailed than the bulk says. Hours in
 //    which the detector itself found an incident (score ≥ INCIDENT_SCORE) are left out of that tail: an incident is
-//    not the brand's ordinary noise, and counting it would hide the next incident of the week. Counts
+//    not the brand's ordinary noise, and counting it would hide the next incident of the week. Every scale's c² is
+//    floored by the tail of the week's sliding 6-hour sums where those show more than Poisson spread (a quiet brand's
+//    bursts are too few mentions for the short scales' own tails, but its 6-hour sums have the mentions to show
+//    them; a Poisson-like brand keeps the exact model, see burstinessFloor in seasonal-baseline.ts). Counts
 //    are a negative binomial with variance φ·M + c²·M² (count-tail.ts): exact at 0–5 mentions, wide for wild brands.
 // 3. The evidence is the tail probability of the mentions of the last 15 min, 30 min, 1 h, 2 h and 6 h (in buckets
 //    of the series' size) given their expected sum; below an hour the window's largest bucket is left out (one
@@ -322,6 +325,7 @@ export class SpikeDetector {
       if (buckets === 0) continue;
       const slotStart = slot * this.slotMs;
       slots.push({
+        index: slot,
         count: state.slotCounts[position] as number,
         buckets,
         squares: state.slotSquares[position] as number,

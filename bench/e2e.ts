@@ -4,10 +4,12 @@
 // the same schema with plain batched `INSERT … SELECT FROM unnest(…)`: what PostgreSQL alone does with these rows on
 // this machine. Their ratio is the share of the database's own speed the pipeline keeps (target ≥ 0.6), and it is
 // comparable between runs on a loaded machine where the absolute figures are not.
-// Usage: npm run bench:e2e -- [--mentions=N] [--lang=en] [--profile=DIR]
+// Usage: npm run bench:e2e -- [--mentions=N] [--lang=en] [--profile=DIR] [--roles-from=DIR]
 //   --mentions   how many (default 200 000; env BENCH_E2E_MENTIONS)
 //   --lang       declare this language on every pushed mention (default: none declared, so the scorer detects it)
-//   --profile    run the scorer with node --cpu-prof, write its profile to DIR and print its top self-time functions
+//   --profile    run the scorer and the API with node --cpu-prof, write their profiles under DIR and print their top
+//                self-time functions
+//   --roles-from run the API and scorer of another checkout (a copy of main, to compare with it in the same bench)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,12 +32,16 @@ import {
 import { printProfile } from './cpu-profile-summary.js';
 import { freePort, startRole } from './role-process.js';
 import { processCpuMs } from './api-under-test.js';
+import { startBackendCpuMeter, type BackendCpuMeter } from './backend-cpu.js';
+import { createDatabase } from '../src/store/database.js';
+import { TEST_DATABASE_ADMIN_URL } from '../test/helpers/services.js';
 
 const mentionCount = sizeOption('mentions', 'BENCH_E2E_MENTIONS', 200_000);
 const declaredLang = stringOption('lang');
 const profileDir = stringOption('profile');
+const rolesRoot = stringOption('roles-from');
 // A directory of this run's own, so that the profile printed is this run's.
-const profileRunDir = profileDir === undefined ? undefined : join(resolve(profileDir), `scorer-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+const profileRunDir = profileDir === undefined ? undefined : join(resolve(profileDir), `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
 const PUSH_SIZE = 500;
 const PUSHES_IN_FLIGHT = 4;
@@ -150,11 +156,20 @@ interface PipelineRun {
   /** CPU seconds of the scorer and API processes from start-up until every row was stored. */
   scorerCpu: number;
   apiCpu: number;
+  /** The same from the first push on: start-up (loading and compiling the code) left out. */
+  scorerRunCpu: number;
+  apiRunCpu: number;
+  /** CPU seconds of the PostgreSQL backends serving the pipeline's database from the first push until every row was stored. */
+  postgresCpu: number;
   db: Awaited<ReturnType<typeof createBenchDatabase>>;
 }
 
+// Reads pg_stat_activity from a database of its own, so that its own connection is no backend it measures.
+const observer = createDatabase(TEST_DATABASE_ADMIN_URL, { max: 1 });
+
 async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Promise<PipelineRun> {
   const db = await createBenchDatabase();
+  let backendCpu: BackendCpuMeter | undefined;
   const { prefix, obliterate } = benchQueuePrefix();
   const configDir = mkdtempSync(join(tmpdir(), 'bwbench-e2e-'));
   const cleanConfig = owedCleanup(async () => rmSync(configDir, { recursive: true, force: true }));
@@ -162,11 +177,18 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
   writeFileSync(configFile, configYaml());
   const [apiPort, scorerPort] = [await freePort(), await freePort()];
   const env = { BUZZWATCH_CONFIG: configFile, DATABASE_URL: db.url, REDIS_URL: BENCH_REDIS_URL, BUZZWATCH_QUEUE_PREFIX: prefix };
-  const profileFlags = profileRunDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileRunDir}`];
-  const api = await startRole('api', { ...env, PORT: String(apiPort) }, apiPort);
-  const scorer = await startRole('scorer', { ...env, PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, { nodeFlags: profileFlags });
+  const profileFlags = (role: string) => (profileRunDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileRunDir, role)}`]);
+  const api = await startRole('api', { ...env, PORT: String(apiPort) }, apiPort, { nodeFlags: profileFlags('api'), root: rolesRoot });
+  const scorer = await startRole('scorer', { ...env, PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, {
+    nodeFlags: profileFlags('scorer'),
+    root: rolesRoot,
+  });
+  // On a shared machine the wall-clock figures move with everyone else's load; the work a process did much less.
+  const cpuSeconds = (pid: number | undefined) => processCpuMs(pid ?? 0) / 1000;
   try {
     let pushMs = 0;
+    const [scorerStartCpu, apiStartCpu] = [cpuSeconds(scorer.child.pid), cpuSeconds(api.child.pid)];
+    backendCpu = await startBackendCpuMeter(observer, db.name);
     const { result: stored, ms } = await timed(async () => {
       const pushed = await timed(() => pushAll(apiPort, pushes));
       pushMs = pushed.ms;
@@ -177,10 +199,11 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     });
-    // On a shared machine the wall-clock figures move with everyone else's load; the work a process did much less.
-    const cpuSeconds = (pid: number | undefined) => processCpuMs(pid ?? 0) / 1000;
-    return { stored, ms, pushMs, scorerCpu: cpuSeconds(scorer.child.pid), apiCpu: cpuSeconds(api.child.pid), db };
+    const [scorerCpu, apiCpu] = [cpuSeconds(scorer.child.pid), cpuSeconds(api.child.pid)];
+    const [scorerRunCpu, apiRunCpu] = [scorerCpu - scorerStartCpu, apiCpu - apiStartCpu];
+    return { stored, ms, pushMs, scorerCpu, apiCpu, scorerRunCpu, apiRunCpu, postgresCpu: await backendCpu.stop(), db };
   } finally {
+    await backendCpu?.stop();
     await scorer.stop();
     await api.stop();
     await obliterate();
@@ -190,10 +213,10 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
 
 async function main(): Promise<void> {
   console.log(`bench:e2e: ${formatCount(mentionCount)} mentions, ${PUSH_SIZE} per signed push to ${SOURCE_COUNT} webhook sources (${PUSHES_IN_FLIGHT} in flight), ${BENCH_BRANDS.length} brands, ${SPAN_DAYS} days; language ${declaredLang === undefined ? 'not declared (detected)' : `declared ${declaredLang}`}`);
-  console.log(`api and scorer as child processes (buzzwatch start --role …), node ${process.version}`);
+  console.log(`api and scorer as child processes (buzzwatch start --role …) of ${rolesRoot ?? 'this checkout'}, node ${process.version}`);
   if (profileRunDir !== undefined) {
-    mkdirSync(profileRunDir, { recursive: true });
-    console.log(`scorer profiled with --cpu-prof into ${profileRunDir}`);
+    for (const role of ['api', 'scorer']) mkdirSync(join(profileRunDir, role), { recursive: true });
+    console.log(`scorer and API profiled with --cpu-prof into ${profileRunDir}/{scorer,api}`);
   }
   const pushes = pushBodies();
   const pipeline = await endToEnd(pushes);
@@ -204,11 +227,13 @@ async function main(): Promise<void> {
     const mentions = await readTable(pipeline.db.database, 'mentions');
     const links = await readTable(pipeline.db.database, 'mention_brands', ['story_id']);
     const rows = mentions.values[0]?.length ?? 0;
+    const copyBackendCpu = await startBackendCpuMeter(observer, copyDb.name);
     const { ms: copyMs } = await timed(async () => {
       await copyInBatches(copyDb.database, ids);
       await copyInBatches(copyDb.database, mentions);
       await copyInBatches(copyDb.database, links);
     });
+    const copyPostgresCpu = await copyBackendCpu.stop();
     const e2eRate = perSecond(pipeline.stored, pipeline.ms);
     const copyRate = perSecond(rows, copyMs);
     printTable(
@@ -222,11 +247,20 @@ async function main(): Promise<void> {
     console.log(`ratio end to end / plain insert: ${(e2eRate / copyRate).toFixed(2)} (target ≥ 0.6)`);
     const perThousand = (seconds: number) => `${seconds.toFixed(1)} s (${((seconds * 1000) / pipeline.stored).toFixed(3)} s per 1,000 mentions)`;
     console.log(`CPU used until every row was stored: scorer ${perThousand(pipeline.scorerCpu)}, API ${perThousand(pipeline.apiCpu)}`);
+    console.log(`  of which from the first push: scorer ${perThousand(pipeline.scorerRunCpu)}, API ${perThousand(pipeline.apiRunCpu)}`);
+    console.log(`PostgreSQL backends' CPU (end to end from the first push, the copy from its first statement): end to end ${perThousand(pipeline.postgresCpu)}, plain insert ${perThousand(copyPostgresCpu)}`);
   } finally {
     await copyDb.drop();
     await pipeline.db.drop();
   }
-  if (profileRunDir !== undefined) printProfile(profileRunDir, 'scorer');
+  if (profileRunDir !== undefined) {
+    printProfile(join(profileRunDir, 'scorer'), 'scorer');
+    printProfile(join(profileRunDir, 'api'), 'API');
+  }
 }
 
-await main();
+try {
+  await main();
+} finally {
+  await observer.end();
+}

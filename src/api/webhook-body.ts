@@ -1,6 +1,7 @@
 // The body a webhook sender posts: one mention, or {"mentions": [...]} (1 to 500). Every field is checked, unknown
 // fields included (a typo such as "publised_at" must be refused, not dropped), and problems name the field as sent.
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
 import { pointerToPath } from '../config/schema-problems.js';
 import { HttpUrl } from '../config/schema-types.js';
@@ -58,6 +59,11 @@ const PushedBatchSchema = Type.Object(
 
 const BODY_SHAPE = 'one mention object, or {"mentions": [...]}';
 
+// A valid body (nearly every one) is only checked, by compiled code; walking the schema for errors, ten times slower
+// on a push of 500 mentions, is for a body that has some.
+const isPushedBatch = TypeCompiler.Compile(PushedBatchSchema);
+const isPushedMention = TypeCompiler.Compile(PushedMentionSchema);
+
 /**
  * The mentions in a raw body read in the charset `contentType` declares, as source items; throws a 400 ApiError
  * naming every bad field (up to a limit), a 415 for a charset that cannot be read.
@@ -69,7 +75,8 @@ export function readPushedMentions(rawBody: Buffer, contentType?: string): Sourc
   }
   const isBatch = Object.hasOwn(body, 'mentions');
   const schema = isBatch ? PushedBatchSchema : PushedMentionSchema;
-  const problems = schemaProblems(schema, body);
+  const valid = isBatch ? isPushedBatch.Check(body) : isPushedMention.Check(body);
+  const problems = valid ? [] : schemaProblems(schema, body);
   if (problems.length > 0) throw new ApiError(ErrorCode.validation, describeProblems(problems));
   const mentions = isBatch ? (body as Static<typeof PushedBatchSchema>).mentions : [body as PushedMention];
   return mentions.map(toSourceItem);

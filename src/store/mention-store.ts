@@ -1,6 +1,7 @@
 // Writes scored mentions in batches: one statement per table for the whole batch, idempotent by mention id.
 import type { Mention } from '../mentions/mention.js';
 import { arrayLiteral } from './array-literal.js';
+import { textArrayBinary } from './text-array-binary.js';
 import { searchableText } from '../mentions/search-text.js';
 import type { Sentiment } from '../sentiment/sentiment-label.js';
 import { SCORER_VERSION } from '../sentiment/scorer-version.js';
@@ -83,24 +84,25 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
             sentiment_score, sentiment_version, to_tsvector('simple', search_text)
        FROM batch JOIN claimed USING (id)
      RETURNING id, source_id, source_type, seen_at, occurred_at`,
-    // As array literals built once (array-literal.ts): what pg would send, cheaper to build.
+    // The text columns in binary form (text-array-binary.ts), the others as array literals built once
+    // (array-literal.ts): what pg would send for them, cheaper to build.
     [
-      arrayLiteral(mentions.map((mention) => mention.id)),
-      arrayLiteral(mentions.map((mention) => mention.sourceId)),
-      arrayLiteral(mentions.map((mention) => mention.sourceType)),
-      arrayLiteral(mentions.map((mention) => mention.externalId)),
-      arrayLiteral(mentions.map((mention) => mention.url)),
-      arrayLiteral(mentions.map((mention) => mention.title)),
-      arrayLiteral(mentions.map((mention) => mention.text)),
-      arrayLiteral(mentions.map((mention) => mention.author)),
-      arrayLiteral(mentions.map((mention) => mention.lang)),
+      textArrayBinary(mentions.map((mention) => mention.id)),
+      textArrayBinary(mentions.map((mention) => mention.sourceId)),
+      textArrayBinary(mentions.map((mention) => mention.sourceType)),
+      textArrayBinary(mentions.map((mention) => mention.externalId)),
+      textArrayBinary(mentions.map((mention) => mention.url)),
+      textArrayBinary(mentions.map((mention) => mention.title)),
+      textArrayBinary(mentions.map((mention) => mention.text)),
+      textArrayBinary(mentions.map((mention) => mention.author)),
+      textArrayBinary(mentions.map((mention) => mention.lang)),
       arrayLiteral(mentions.map((mention) => mention.publishedAt)),
       arrayLiteral(mentions.map((mention) => mention.seenAt)),
       arrayLiteral(mentions.map((mention) => mention.backfill)),
       arrayLiteral(mentions.map((mention) => mention.reach)),
-      arrayLiteral(mentions.map((mention) => mention.sentiment.label)),
+      textArrayBinary(mentions.map((mention) => mention.sentiment.label)),
       arrayLiteral(mentions.map((mention) => mention.sentiment.score)),
-      arrayLiteral(mentions.map((mention) => mention.prepared?.searchText ?? searchableText(`${mention.title ?? ''} ${mention.text}`))),
+      textArrayBinary(mentions.map((mention) => mention.prepared?.searchText ?? searchableText(`${mention.title ?? ''} ${mention.text}`))),
       arrayLiteral(mentions.map((mention) => mention.sentimentVersion ?? SCORER_VERSION)),
     ],
   );

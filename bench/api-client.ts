@@ -8,6 +8,8 @@ export interface PageAnswer {
   bytes: number;
   /** The mentions on the page; only when asked to parse. */
   rows?: number;
+  /** The answer's bytes; only when asked to parse. */
+  body?: Buffer;
 }
 
 export type GetPage = (path: string, options?: { parse?: boolean }) => Promise<PageAnswer>;
@@ -37,8 +39,9 @@ export function apiClient(port: number, apiKey: string): GetPage {
               return;
             }
             if (options.parse !== true) return resolve({ bytes });
-            const page = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: unknown[] };
-            resolve({ bytes, rows: page.data.length });
+            const body = Buffer.concat(chunks);
+            const page = JSON.parse(body.toString('utf8')) as { data: unknown[] };
+            resolve({ bytes, rows: page.data.length, body });
           });
           response.on('error', reject);
         },

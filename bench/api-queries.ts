@@ -4,8 +4,13 @@
 // own cost), search under concurrent load, and the plans PostgreSQL picks, checked against the indexes made for them.
 // The client reads each answer whole and checks its status and length; it parses one per query to check the page.
 // Usage: npm run bench:api -- [--mentions=N] [--repeats=N] [--concurrency=N] [--also-in-process] [--profile=DIR]
+//   [--api-from=DIR] [--bodies=DIR]
 //   (env BENCH_API_LOG_LEVEL: the api process's LOG_LEVEL, default info as deployed)
 //   --profile runs the api process under node --cpu-prof, writes its profile to DIR and prints its top functions
+//   --api-from runs the api process of another checkout (a copy of main inside this one, so that it finds this
+//   checkout's node_modules: `git archive main | tar -x -C scratch/main-copy`), to compare two versions on one database
+//   --bodies writes the first answer of each query to DIR (NN.json, in the order of the table), to check that two
+//   versions of the API answer byte for byte the same
 //   --also-in-process also measures, in turn with the others, the way figures were taken before: the app inside the
 //   benchmark's process (logger silent), every answer parsed by the client
 //   (env: BENCH_API_MENTIONS, BENCH_API_REPEATS, BENCH_API_CONCURRENCY; BENCH_API_KEEP=1 keeps the loaded database
@@ -13,7 +18,7 @@
 //   --load=sql generates the history inside PostgreSQL (bench/sql-mention-load.ts), the default from 1,000,000
 //   mentions (loading a million rows through insertMentions leaves the bench process a heap whose collections land in
 //   the API's p95: worst p95 ratio 7.3 against 2.6 on the same machine); --load=insert stores it with insertMentions.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encodeCursor } from '../src/api/cursor.js';
@@ -44,11 +49,17 @@ import { testDatabaseUrl } from '../test/helpers/services.js';
 
 const mentionCount = sizeOption('mentions', 'BENCH_API_MENTIONS', 200_000);
 const loadInSql = (process.argv.find((argument) => argument.startsWith('--load='))?.slice(7) ?? (mentionCount >= 1_000_000 ? 'sql' : 'insert')) === 'sql';
-const repeats = sizeOption('repeats', 'BENCH_API_REPEATS', 100);
+// Timed calls per query (each API and its SQL). A p95 is a rank: of n samples it is the ceil(0.95 n)-th, and where the
+// true 95th percentile falls among them is uncertain by about 2 sqrt(0.05 × 0.95 × n) ranks. Of 100 samples (the
+// default until 2026-12-05) the p95 was the 6th-worst value and anything from the 90th to the 99th percentile; of 300 it
+// is the 16th-worst, within the 92.5th-97.5th, so a ratio of two p95s moves less from run to run.
+const repeats = sizeOption('repeats', 'BENCH_API_REPEATS', 300);
 const concurrency = sizeOption('concurrency', 'BENCH_API_CONCURRENCY', 16);
 const alsoInProcess = process.argv.includes('--also-in-process');
 const apiLogLevel = process.env.BENCH_API_LOG_LEVEL || 'info';
 const profileDir = process.argv.find((argument) => argument.startsWith('--profile='))?.slice(10);
+const bodiesDir = process.argv.find((argument) => argument.startsWith('--bodies='))?.slice(9) || undefined;
+const apiRoot = process.argv.find((argument) => argument.startsWith('--api-from='))?.slice(11) || undefined;
 // A directory of this run's own, so that the profile printed is this run's.
 const profileRunDir = profileDir === undefined || profileDir === '' ? undefined : join(resolve(profileDir), `api-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 // Requests per concurrent client in the search-under-load table.
@@ -277,6 +288,8 @@ interface Figures {
   sqlMs: number[];
   /** One list per API measured, in the order given. */
   apiMs: number[][];
+  /** The first API's first answer. */
+  body: Buffer | undefined;
 }
 
 /**
@@ -294,10 +307,12 @@ async function measureCase(
   const { rows: found } = await sql.query(query.text, query.values);
   const rows = Math.min(found.length, limit);
   let bytes = 0;
+  let body: Buffer | undefined;
   for (const get of apis) {
     const answer = await get(path, { parse: true });
     if (answer.rows !== rows) throw new Error(`${path}: the API answered ${answer.rows} mentions, its SQL finds ${rows}`);
     bytes = answer.bytes;
+    body ??= answer.body;
   }
   for (let warmUp = 0; warmUp < 3; warmUp++) {
     for (const get of apis) await get(path);
@@ -316,7 +331,7 @@ async function measureCase(
       apiMs[at]?.push(performance.now() - started);
     }
   }
-  return { rows, bytes, apiCpuMs: (apiCpuMs() - cpuBefore) / repeats, apiMs, sqlMs };
+  return { rows, bytes, apiCpuMs: (apiCpuMs() - cpuBefore) / repeats, apiMs, sqlMs, body };
 }
 
 /** `clients` callers each sending `requests` one after the other; every call's latency. */
@@ -458,10 +473,13 @@ async function main(): Promise<void> {
     const config = parseConfig(configJson, {});
     const sqlDatabase = createDatabase(db.url, { max: config.database.pool_size, statementTimeoutMs: config.api.query_timeout });
     if (profileRunDir !== undefined) mkdirSync(profileRunDir, { recursive: true });
+    if (bodiesDir !== undefined) mkdirSync(bodiesDir, { recursive: true });
     const deployed = await apiProcess(configJson, db.url, API_KEY, {
       nodeFlags: profileRunDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileRunDir}`],
       logLevel: apiLogLevel,
+      root: apiRoot === undefined ? undefined : resolve(apiRoot),
     });
+    console.log(`the api process runs the code of ${apiRoot === undefined ? 'this checkout' : resolve(apiRoot)}`);
     const apis: ApiUnderTest[] = [deployed];
     try {
       if (alsoInProcess) apis.push(await apiInProcess(configJson, db.url, API_KEY));
@@ -480,6 +498,9 @@ async function main(): Promise<void> {
         // The page's own SQL: the last statement listMentions sent.
         plans.push({ queryCase, query: captured });
         const figures = await measureCase(apis.map((api) => api.get), deployed.cpuMs, sqlDatabase, pathOf(queryCase.filter), captured, queryCase.filter.limit);
+        if (bodiesDir !== undefined && figures.body !== undefined) {
+          writeFileSync(join(bodiesDir, `${String(timings.length + 1).padStart(2, '0')}.json`), figures.body);
+        }
         const [api, inProcess] = figures.apiMs.map((samples) => ({ p50: median(samples), p95: percentile(samples, 0.95) }));
         if (api === undefined) throw new Error('no API samples');
         const sql = { p50: median(figures.sqlMs), p95: percentile(figures.sqlMs, 0.95) };

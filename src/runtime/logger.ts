@@ -31,6 +31,17 @@ export interface LoggerOptions {
   repeatWindowMs?: number;
 }
 
+/**
+ * Where a process's lines go by default: stdout, each line written when it is logged, by the thread that logs it.
+ * pino's own default writes from libuv's thread pool: each line handed to a pool thread and its completion back to
+ * the event loop (two thread wake-ups, two more system calls and another turn of the loop for every API request's
+ * line). Node writes stdout synchronously too when it is a file or a pipe (on Linux), so a full pipe holds up the
+ * process either way.
+ */
+function stdoutDestination(): DestinationStream {
+  return pino.destination({ dest: 1, sync: true });
+}
+
 export function createLogger(level: string, destination?: DestinationStream, options: LoggerOptions = {}): Logger {
   const repeats = new LogRepeats();
   const windowMs = options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS;
@@ -54,7 +65,7 @@ export function createLogger(level: string, destination?: DestinationStream, opt
         },
       },
     },
-    destination,
+    destination ?? stdoutDestination(),
   );
   const timer = setInterval(() => repeats.endWindow(), windowMs);
   timer.unref();

@@ -1,11 +1,14 @@
 // PostgreSQL connections: a pool per process, and creating the database on first start.
 import pg from 'pg';
+import { parseTimestamptz } from './timestamptz.js';
 
 export type Database = pg.Pool;
 export type DatabaseClient = pg.PoolClient;
 
 // timestamptz columns come back as Date (pg's default); bigint counts as numbers (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// The same Dates as pg's own parser, faster (see timestamptz.ts).
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, parseTimestamptz);
 
 export interface DatabaseOptions {
   /** Connections the pool opens at most (config `database.pool_size`). */

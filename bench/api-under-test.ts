@@ -36,6 +36,15 @@ export function processCpuMs(pid: number): number {
   }
 }
 
+/** CPU milliseconds one thread of a process (`tid`; the main thread's is the pid) has used. */
+export function threadCpuMs(pid: number, tid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** The api role as its own process, its config file made from `configJson`; its log lines counted on close. */
 export async function apiProcess(
   configJson: string,

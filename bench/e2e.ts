@@ -4,12 +4,14 @@
 // the same schema with plain batched `INSERT … SELECT FROM unnest(…)`: what PostgreSQL alone does with these rows on
 // this machine. Their ratio is the share of the database's own speed the pipeline keeps (target ≥ 0.6), and it is
 // comparable between runs on a loaded machine where the absolute figures are not.
-// Usage: npm run bench:e2e -- [--mentions=N] [--lang=en] [--profile=DIR] [--roles-from=DIR]
+// Usage: npm run bench:e2e -- [--mentions=N] [--lang=en] [--profile=DIR] [--roles-from=DIR] [--scorers=N] [--score-threads=N]
 //   --mentions   how many (default 200 000; env BENCH_E2E_MENTIONS)
 //   --lang       declare this language on every pushed mention (default: none declared, so the scorer detects it)
 //   --profile    run the scorer and the API with node --cpu-prof, write their profiles under DIR and print their top
 //                self-time functions
 //   --roles-from run the API and scorer of another checkout (a copy of main, to compare with it in the same bench)
+//   --scorers    how many scorer processes (default 1); their CPU is added up
+//   --score-threads  set queue.score_threads in the config (default: the config's default, key left out)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,8 +32,8 @@ import {
   timed,
 } from './bench-support.js';
 import { printProfile } from './cpu-profile-summary.js';
-import { freePort, startRole } from './role-process.js';
-import { processCpuMs } from './api-under-test.js';
+import { freePort, startRole, type RoleProcess } from './role-process.js';
+import { processCpuMs, threadCpuMs } from './api-under-test.js';
 import { startBackendCpuMeter, type BackendCpuMeter } from './backend-cpu.js';
 import { createDatabase } from '../src/store/database.js';
 import { TEST_DATABASE_ADMIN_URL } from '../test/helpers/services.js';
@@ -40,6 +42,8 @@ const mentionCount = sizeOption('mentions', 'BENCH_E2E_MENTIONS', 200_000);
 const declaredLang = stringOption('lang');
 const profileDir = stringOption('profile');
 const rolesRoot = stringOption('roles-from');
+const scorerCount = Number(stringOption('scorers') ?? 1);
+const scoreThreads = stringOption('score-threads');
 // A directory of this run's own, so that the profile printed is this run's.
 const profileRunDir = profileDir === undefined ? undefined : join(resolve(profileDir), `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
@@ -61,6 +65,7 @@ function configYaml(): string {
   return stringify({
     brands: BENCH_BRANDS.map(({ id, name, keywords, exclude, competitors }) => ({ id, name, keywords, exclude, competitors })),
     sources: sourceIds.map((id) => ({ id, type: 'webhook', secret: secretOf(id) })),
+    ...(scoreThreads === undefined ? {} : { queue: { score_threads: Number(scoreThreads) } }),
   });
 }
 
@@ -158,6 +163,8 @@ interface PipelineRun {
   apiCpu: number;
   /** The same from the first push on: start-up (loading and compiling the code) left out. */
   scorerRunCpu: number;
+  /** The scorers' main threads alone, from the first push. */
+  scorerMainRunCpu: number;
   apiRunCpu: number;
   /** CPU seconds of the PostgreSQL backends serving the pipeline's database from the first push until every row was stored. */
   postgresCpu: number;
@@ -175,19 +182,28 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
   const cleanConfig = owedCleanup(async () => rmSync(configDir, { recursive: true, force: true }));
   const configFile = join(configDir, 'buzzwatch.yaml');
   writeFileSync(configFile, configYaml());
-  const [apiPort, scorerPort] = [await freePort(), await freePort()];
+  const apiPort = await freePort();
   const env = { BUZZWATCH_CONFIG: configFile, DATABASE_URL: db.url, REDIS_URL: BENCH_REDIS_URL, BUZZWATCH_QUEUE_PREFIX: prefix };
   const profileFlags = (role: string) => (profileRunDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileRunDir, role)}`]);
   const api = await startRole('api', { ...env, PORT: String(apiPort) }, apiPort, { nodeFlags: profileFlags('api'), root: rolesRoot });
-  const scorer = await startRole('scorer', { ...env, PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, {
-    nodeFlags: profileFlags('scorer'),
-    root: rolesRoot,
-  });
+  const scorers: RoleProcess[] = [];
+  for (let index = 0; index < scorerCount; index++) {
+    const scorerPort = await freePort();
+    scorers.push(
+      await startRole('scorer', { ...env, PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, {
+        nodeFlags: profileFlags('scorer'),
+        root: rolesRoot,
+      }),
+    );
+  }
   // On a shared machine the wall-clock figures move with everyone else's load; the work a process did much less.
   const cpuSeconds = (pid: number | undefined) => processCpuMs(pid ?? 0) / 1000;
+  const scorerSeconds = () => scorers.reduce((sum, scorer) => sum + cpuSeconds(scorer.child.pid), 0);
+  // The main thread alone: what the event loop that reads jobs and talks to PostgreSQL did (score threads apart).
+  const scorerMainSeconds = () => scorers.reduce((sum, scorer) => sum + threadCpuMs(scorer.child.pid ?? 0, scorer.child.pid ?? 0) / 1000, 0);
   try {
     let pushMs = 0;
-    const [scorerStartCpu, apiStartCpu] = [cpuSeconds(scorer.child.pid), cpuSeconds(api.child.pid)];
+    const [scorerStartCpu, scorerMainStartCpu, apiStartCpu] = [scorerSeconds(), scorerMainSeconds(), cpuSeconds(api.child.pid)];
     backendCpu = await startBackendCpuMeter(observer, db.name);
     const { result: stored, ms } = await timed(async () => {
       const pushed = await timed(() => pushAll(apiPort, pushes));
@@ -195,16 +211,16 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
       for (;;) {
         const count = await storedMentions(db.database);
         if (count >= pushed.result) return count;
-        if (scorer.child.exitCode !== null) throw new Error(`the scorer exited with ${scorer.child.exitCode}`);
+        for (const scorer of scorers) if (scorer.child.exitCode !== null) throw new Error(`a scorer exited with ${scorer.child.exitCode}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     });
-    const [scorerCpu, apiCpu] = [cpuSeconds(scorer.child.pid), cpuSeconds(api.child.pid)];
-    const [scorerRunCpu, apiRunCpu] = [scorerCpu - scorerStartCpu, apiCpu - apiStartCpu];
-    return { stored, ms, pushMs, scorerCpu, apiCpu, scorerRunCpu, apiRunCpu, postgresCpu: await backendCpu.stop(), db };
+    const [scorerCpu, scorerMainCpu, apiCpu] = [scorerSeconds(), scorerMainSeconds(), cpuSeconds(api.child.pid)];
+    const [scorerRunCpu, scorerMainRunCpu, apiRunCpu] = [scorerCpu - scorerStartCpu, scorerMainCpu - scorerMainStartCpu, apiCpu - apiStartCpu];
+    return { stored, ms, pushMs, scorerCpu, apiCpu, scorerRunCpu, scorerMainRunCpu, apiRunCpu, postgresCpu: await backendCpu.stop(), db };
   } finally {
     await backendCpu?.stop();
-    await scorer.stop();
+    for (const scorer of scorers) await scorer.stop();
     await api.stop();
     await obliterate();
     await cleanConfig();
@@ -213,7 +229,7 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
 
 async function main(): Promise<void> {
   console.log(`bench:e2e: ${formatCount(mentionCount)} mentions, ${PUSH_SIZE} per signed push to ${SOURCE_COUNT} webhook sources (${PUSHES_IN_FLIGHT} in flight), ${BENCH_BRANDS.length} brands, ${SPAN_DAYS} days; language ${declaredLang === undefined ? 'not declared (detected)' : `declared ${declaredLang}`}`);
-  console.log(`api and scorer as child processes (buzzwatch start --role …) of ${rolesRoot ?? 'this checkout'}, node ${process.version}`);
+  console.log(`api and ${scorerCount} scorer${scorerCount === 1 ? '' : 's'} as child processes (buzzwatch start --role …) of ${rolesRoot ?? 'this checkout'}, node ${process.version}${scoreThreads === undefined ? '' : `, queue.score_threads ${scoreThreads}`}`);
   if (profileRunDir !== undefined) {
     for (const role of ['api', 'scorer']) mkdirSync(join(profileRunDir, role), { recursive: true });
     console.log(`scorer and API profiled with --cpu-prof into ${profileRunDir}/{scorer,api}`);
@@ -247,7 +263,7 @@ async function main(): Promise<void> {
     console.log(`ratio end to end / plain insert: ${(e2eRate / copyRate).toFixed(2)} (target ≥ 0.6)`);
     const perThousand = (seconds: number) => `${seconds.toFixed(1)} s (${((seconds * 1000) / pipeline.stored).toFixed(3)} s per 1,000 mentions)`;
     console.log(`CPU used until every row was stored: scorer ${perThousand(pipeline.scorerCpu)}, API ${perThousand(pipeline.apiCpu)}`);
-    console.log(`  of which from the first push: scorer ${perThousand(pipeline.scorerRunCpu)}, API ${perThousand(pipeline.apiRunCpu)}`);
+    console.log(`  of which from the first push: scorer ${perThousand(pipeline.scorerRunCpu)} (main thread ${pipeline.scorerMainRunCpu.toFixed(1)} s), API ${perThousand(pipeline.apiRunCpu)}`);
     console.log(`PostgreSQL backends' CPU (end to end from the first push, the copy from its first statement): end to end ${perThousand(pipeline.postgresCpu)}, plain insert ${perThousand(copyPostgresCpu)}`);
   } finally {
     await copyDb.drop();

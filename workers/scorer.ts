@@ -8,6 +8,7 @@ import { scorerBatchDuration, scorerMentions, secondsSince } from '../src/runtim
 import type { Runtime } from '../src/runtime/runtime.js';
 import { keepMentionsMaintained, maintenanceDeps } from '../src/retention/mention-maintenance.js';
 import { mentionsProcessor, type BatchOutcome } from '../src/scorer/score-and-store.js';
+import { ScoreThreads } from '../src/scorer/score-threads.js';
 import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
 
 const EVALUATE_AFTER_MENTIONS_MS = 1000;
@@ -15,8 +16,18 @@ const EVALUATE_AFTER_MENTIONS_MS = 1000;
 export async function startScorer(runtime: Runtime): Promise<RunningRole> {
   const logger = moduleLogger(runtime.logger, 'scorer');
   const connection = createWorkerConnection(runtime.settings.redisUrl);
+  // Scoring (pure CPU) on worker threads beside this one, which reads jobs and talks to PostgreSQL; 0: on this one.
+  const threadCount = runtime.config.queue.score_threads;
+  const threads = threadCount === 0 ? undefined : new ScoreThreads({ size: threadCount, logger });
+  // Loaded before the first batch: a thread that cannot even start fails the start, not every batch.
+  try {
+    await threads?.ready;
+  } catch (error) {
+    await threads?.close();
+    throw error;
+  }
   // The processor reads the runtime's brand phrases at each batch, so a reloaded config applies to the next one.
-  const storeBatch = mentionsProcessor(runtime, logger);
+  const storeBatch = mentionsProcessor(runtime, logger, threads);
   // Before a batch can need them: the coming months' partitions (and retention, if configured).
   const maintenance = keepMentionsMaintained(maintenanceDeps(runtime, logger));
   const timedStoreBatch = async (job: Job<MentionsJobData>): Promise<BatchOutcome> => {
@@ -62,6 +73,7 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
     async close() {
       await maintenance.stop();
       await closeWorker(worker, connection, SHUTDOWN_GRACE_MS);
+      await threads?.close();
     },
   };
 }

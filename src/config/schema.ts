@@ -99,6 +99,9 @@ export const ConfigSchema = Type.Object(
       {
         poll_concurrency: PositiveInteger(4),
         score_concurrency: PositiveInteger(2),
+        // Worker threads per scorer process that score mentions (language, sentiment, search text, story terms)
+        // beside the main thread, which reads jobs and writes to PostgreSQL; 0: scored on the main thread.
+        score_threads: Type.Integer({ minimum: 0, maximum: 64, default: 1, errorMessage: 'must be a whole number from 0 to 64' }),
         // How long a job whose worker died stays locked before another worker takes it over.
         stalled_after: Duration({ default: '30s' }),
         // How often each poller and alerter checks that its job schedulers are still in Redis (also on reconnect).

@@ -7,16 +7,11 @@ import type { Logger } from 'pino';
 import { MentionSchema, type Mention } from '../mentions/mention.js';
 import type { WordToken } from '../mentions/word-tokens.js';
 import type { MentionsJobData } from '../queue/queues.js';
-import { mentionLanguage } from '../sentiment/mention-language.js';
-import { scoreSentiment } from '../sentiment/score-sentiment.js';
-import { SCORER_VERSION } from '../sentiment/scorer-version.js';
 import { inTransaction, type Database } from '../store/database.js';
-import type { NewLink, PreparedMention, ScoredMention } from '../store/mention-store.js';
-import { searchableWords } from '../mentions/search-text.js';
-import { wordTokens } from '../mentions/word-tokens.js';
+import type { NewLink, ScoredMention } from '../store/mention-store.js';
 import { DEFAULT_STORY_OPTIONS, type StoryOptions } from '../stories/story-options.js';
-import { storyMentionOf } from '../stories/story-mention.js';
-import { storyTerms } from '../stories/story-terms.js';
+import { prepareMention, scoreMention } from './score-mention.js';
+import type { ScoreThreads } from './score-threads.js';
 import { mentionEventsOf, type LivePublisher } from '../live/live-publisher.js';
 import { insertMentionsWithStories } from '../store/story-store.js';
 
@@ -77,31 +72,11 @@ export function batchOutcome(received: number, report: StoreReport): BatchOutcom
   return { received, inserted, duplicates: Math.max(0, received - inserted - rejected - expired), rejected, expired };
 }
 
+export { prepareMention, scoreMention } from './score-mention.js';
+
 /** The job's payload is not a mentions batch at all; retrying cannot help. */
 export class InvalidJobError extends Error {
   override readonly name = 'InvalidJobError';
-}
-
-/** Tells the mention's language once (the source's declaration wins) and scores it in that language. */
-export function scoreMention(mention: Mention, brandPhrases: ReadonlyMap<string, WordToken[][]>): ScoredMention {
-  const maskedPhrases = mention.brands.flatMap((brandId) => brandPhrases.get(brandId) ?? []);
-  const text = `${mention.title ?? ''}\n${mention.text}`;
-  const lang = mentionLanguage(mention.lang, text);
-  const { label, score } = scoreSentiment(text, { language: lang, maskedPhrases });
-  return { ...mention, lang, sentiment: { label, score }, sentimentVersion: SCORER_VERSION };
-}
-
-/** What storing derives from the mention's text alone (see PreparedMention): its search text and story terms. */
-export function prepareMention(mention: Mention, storyWeights: StoryOptions['weights']): PreparedMention {
-  // The text is split into words once, for search and for story terms.
-  const textTokens = wordTokens(mention.text);
-  // The time is left out of the terms.
-  const storyMention = storyMentionOf(mention, new Date(0));
-  return {
-    searchText: searchableWords(wordTokens(mention.title ?? ''), textTokens),
-    storyTerms: storyTerms(storyMention, storyWeights, storyMention.text === mention.text ? textTokens : undefined),
-    storyWeights,
-  };
 }
 
 // Mentions scored between two turns of the event loop: the batch whose transaction holds the story locks goes on as
@@ -109,8 +84,9 @@ export function prepareMention(mention: Mention, storyWeights: StoryOptions['wei
 // for; scoring is not).
 const SCORED_PER_TURN = 25;
 
-async function scoreBatch(mentions: Mention[], deps: ScoreDeps): Promise<ScoredMention[]> {
+async function scoreBatch(mentions: Mention[], deps: ScoreDeps, threads: ScoreThreads | undefined): Promise<ScoredMention[]> {
   const storyWeights = deps.stories?.weights ?? DEFAULT_STORY_OPTIONS.weights;
+  if (threads !== undefined) return threads.score(mentions, deps.brandPhrases, storyWeights);
   const scored: ScoredMention[] = [];
   for (const [index, mention] of mentions.entries()) {
     if (index > 0 && index % SCORED_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -119,10 +95,11 @@ async function scoreBatch(mentions: Mention[], deps: ScoreDeps): Promise<ScoredM
   return scored;
 }
 
-export async function scoreAndStore(data: unknown, deps: ScoreDeps): Promise<StoreReport> {
+/** `threads`: where the mentions are scored (config `queue.score_threads`); absent, in this thread. */
+export async function scoreAndStore(data: unknown, deps: ScoreDeps, threads?: ScoreThreads): Promise<StoreReport> {
   const { valid: received, rejected } = validMentions(data);
   const valid = withinRetention(received, deps);
-  const scored = await scoreBatch(valid.map(({ mention }) => mention), deps);
+  const scored = await scoreBatch(valid.map(({ mention }) => mention), deps, threads);
   try {
     const { insertedIds, newLinks } = await inTransaction(deps.database, (client) => insertMentionsWithStories(client, scored, deps.stories));
     return { insertedIds, newLinks, rejected, expired: received.length - valid.length };
@@ -193,10 +170,10 @@ function isRowDataError(error: unknown): boolean {
 }
 
 /** The BullMQ processor for the mentions queue. */
-export function mentionsProcessor(deps: ScoreDeps, logger: Logger): (job: Job<MentionsJobData>) => Promise<BatchOutcome> {
+export function mentionsProcessor(deps: ScoreDeps, logger: Logger, threads?: ScoreThreads): (job: Job<MentionsJobData>) => Promise<BatchOutcome> {
   return async (job) => {
     try {
-      const report = await scoreAndStore(job.data, deps);
+      const report = await scoreAndStore(job.data, deps, threads);
       // After the commit, so a client never reads a mention that is not there yet; a redelivery links nothing new
       // and so announces nothing. Never throws: the live stream is best effort.
       await deps.live?.publish(mentionEventsOf(report.newLinks));

@@ -65,7 +65,7 @@ describe('parseConfig on a valid file', () => {
 
   it('applies the http and queue defaults', () => {
     expect(config.http).toEqual({ timeout: 15_000 });
-    expect(config.queue).toEqual({ poll_concurrency: 4, score_concurrency: 2, stalled_after: 30_000, check_schedules_every: 60_000 });
+    expect(config.queue).toEqual({ poll_concurrency: 4, score_concurrency: 2, score_threads: 1, stalled_after: 30_000, check_schedules_every: 60_000 });
   });
 
   it('gives a brand without exclude or competitors empty lists', () => {
@@ -98,6 +98,12 @@ describe('parseConfig on a valid file', () => {
     expect(empty.api.keys[1]?.key).toBe('strategist-key-0123456789');
   });
 
+  it.each(['-1', '65'])('refuses queue.score_threads %s', (threads) => {
+    expect(problemsOf(`${VALID_YAML}queue:\n  score_threads: ${threads}\n`)).toEqual([
+      { path: 'queue.score_threads', message: 'must be a whole number from 0 to 64' },
+    ]);
+  });
+
   it('interpolates inside a longer string and in any string value', () => {
     const yaml = withLine('    url: https://forum.example/rss', '    url: "https://${FORUM_HOST}/rss?token=${FORUM_TOKEN:-none}"');
     const interpolated = parseConfig(yaml, { ...ENV, FORUM_HOST: 'forum.example:8443' });
@@ -105,10 +111,10 @@ describe('parseConfig on a valid file', () => {
   });
 
   it('sets http and queue values given in the file', () => {
-    const yaml = `${VALID_YAML}http:\n  timeout: 2m\n  user_agent: test-agent\nqueue:\n  poll_concurrency: 8\n  stalled_after: 1m\n`;
+    const yaml = `${VALID_YAML}http:\n  timeout: 2m\n  user_agent: test-agent\nqueue:\n  poll_concurrency: 8\n  score_threads: 0\n  stalled_after: 1m\n`;
     const tuned = parseConfig(yaml, ENV);
     expect(tuned.http).toEqual({ timeout: 120_000, user_agent: 'test-agent' });
-    expect(tuned.queue).toEqual({ poll_concurrency: 8, score_concurrency: 2, stalled_after: 60_000, check_schedules_every: 60_000 });
+    expect(tuned.queue).toEqual({ poll_concurrency: 8, score_concurrency: 2, score_threads: 0, stalled_after: 60_000, check_schedules_every: 60_000 });
   });
 
   it('closes stories after 72h by default, or after the quiet_period given', () => {
@@ -147,7 +153,7 @@ describe('parseConfig problems', () => {
     ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, expect_every, url, headers'],
     ['api key', withLine('scope: admin }', 'scope: admin, role: x }'), 'api.keys[0].role', 'name, key, scope'],
     ['http', `${VALID_YAML}http:\n  timout: 1s\n`, 'http.timout', 'timeout, user_agent'],
-    ['queue', `${VALID_YAML}queue:\n  concurrency: 3\n`, 'queue.concurrency', 'poll_concurrency, score_concurrency, stalled_after, check_schedules_every'],
+    ['queue', `${VALID_YAML}queue:\n  concurrency: 3\n`, 'queue.concurrency', 'poll_concurrency, score_concurrency, score_threads, stalled_after, check_schedules_every'],
   ])('reports an unknown %s key with its path and the known keys', (_level, yaml, path, known) => {
     expect(problemsOf(yaml)).toEqual([{ path, message: `is not a known key (known: ${known})` }]);
   });
@@ -496,7 +502,7 @@ describe('the shipped config files', () => {
       { name: 'ops', key: EXAMPLE_ENV.OPS_API_KEY, scope: 'admin' },
     ]);
     expect(config.http.timeout).toBe(15_000);
-    expect(config.queue).toEqual({ poll_concurrency: 4, score_concurrency: 2, stalled_after: 30_000, check_schedules_every: 60_000 });
+    expect(config.queue).toEqual({ poll_concurrency: 4, score_concurrency: 2, score_threads: 1, stalled_after: 30_000, check_schedules_every: 60_000 });
     expect(config.digests).toEqual([
       { id: 'weekly-pr', brands: ['acme'], every: 'weekly', at: '09:00', tz: 'Europe/Warsaw', channels: ['pr-slack', 'pr-email'] },
       { id: 'monthly-kpis', brands: ['acme'], every: 'monthly', at: '09:00', channels: ['pr-email', 'ops-hook'] },

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimestamptz, parseTimestamptzAsPg } from './timestamptz.js';
-
-/** mulberry32: the same samples every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../../test/helpers/seeded-random.js';
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 

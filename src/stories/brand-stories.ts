@@ -41,7 +41,19 @@ interface OpenStory {
   mentions: number;
   title: string;
   titleSimilarity: number;
-  terms: Map<string, number>;
+  /** The centroid, in its own order (see snapshot). */
+  terms: Map<string, CentroidTerm>;
+}
+
+/**
+ * One term of a centroid: its summed weight, and the open stories that hold the term (the brand's index entry, shared
+ * by every centroid holding it). Similarity reads each candidate's whole centroid with each term's story frequency;
+ * kept here, that is no lookup per term, and a join or a trim changes a weight without a new Map entry or pair.
+ */
+interface CentroidTerm {
+  term: string;
+  weight: number;
+  holders: Set<string>;
 }
 
 export class BrandStories {
@@ -67,9 +79,9 @@ export class BrandStories {
     // Creation order decides ties; snapshots come back in any order, so they are put in a stable one.
     const ordered = [...snapshots].sort((a, b) => a.firstSeenAt - b.firstSeenAt || compareText(a.id, b.id));
     for (const snapshot of ordered) {
-      const story: OpenStory = { ...snapshot, terms: new Map(snapshot.terms) };
+      const story: OpenStory = { ...snapshot, terms: new Map() };
       this.stories.set(story.id, story);
-      for (const term of story.terms.keys()) this.index(term, story.id);
+      for (const [term, weight] of snapshot.terms) story.terms.set(term, { term, weight, holders: this.index(term, story.id) });
       this.byLastSeen.push(story.lastSeenAt, story.id);
       this.clock = Math.max(this.clock, story.lastSeenAt);
     }
@@ -102,7 +114,7 @@ export class BrandStories {
     const story = this.stories.get(id);
     if (story === undefined) return undefined;
     // In the centroid's own order: sums over it then come out bit for bit the same after a round trip.
-    return { ...story, terms: [...story.terms] };
+    return { ...story, terms: Array.from(story.terms.values(), ({ term, weight }) => [term, weight] as [string, number]) };
   }
 
   /**
@@ -142,7 +154,7 @@ export class BrandStories {
       for (const id of holders) {
         const story = this.stories.get(id) as OpenStory;
         const overlap = overlaps.get(id) ?? { dot: 0, sharedNorm: 0 };
-        overlap.dot += mentionWeight * (story.terms.get(term) as number) * termIdf;
+        overlap.dot += mentionWeight * (story.terms.get(term) as CentroidTerm).weight * termIdf;
         overlap.sharedNorm += mentionWeight * mentionWeight;
         overlaps.set(id, overlap);
       }
@@ -156,8 +168,8 @@ export class BrandStories {
       const story = this.stories.get(id) as OpenStory;
       let dot = overlap.dot;
       let storyNorm = 0;
-      for (const [term, weight] of story.terms) {
-        const storyFrequency = this.storiesWithTerm.get(term)?.size ?? 0;
+      for (const { term, weight, holders } of story.terms.values()) {
+        const storyFrequency = holders.size;
         const termIdf = logStories - logOf(storyFrequency + 1);
         storyNorm += weight * termIdf * (weight * termIdf);
         // Terms too common to find candidates still count in the similarity of a candidate.
@@ -208,8 +220,9 @@ export class BrandStories {
       story.titleSimilarity = similarity;
     }
     for (const [term, weight] of bag) {
-      if (!story.terms.has(term)) this.index(term, story.id);
-      story.terms.set(term, (story.terms.get(term) ?? 0) + weight);
+      const held = story.terms.get(term);
+      if (held === undefined) story.terms.set(term, { term, weight, holders: this.index(term, story.id) });
+      else held.weight += weight;
     }
     if (story.terms.size > this.options.maxStoryTerms) this.trimTerms(story);
     this.touched.add(story.id);
@@ -217,10 +230,14 @@ export class BrandStories {
 
   /** Keeps the heaviest terms of a centroid that grew past its cap. */
   private trimTerms(story: OpenStory): void {
-    const kept = sortedTerms(story.terms).slice(0, this.options.maxStoryTerms);
-    const keptTerms = new Set(kept.map(([term]) => term));
-    for (const term of story.terms.keys()) if (!keptTerms.has(term)) this.unindex(term, story.id);
-    story.terms = new Map(kept);
+    // Heaviest first, ties by term: the kept ones in that order become the centroid's order.
+    const sorted = Array.from(story.terms.values()).sort((a, b) => b.weight - a.weight || compareText(a.term, b.term));
+    const kept = new Map<string, CentroidTerm>();
+    for (const [rank, entry] of sorted.entries()) {
+      if (rank < this.options.maxStoryTerms) kept.set(entry.term, entry);
+      else this.unindex(entry.term, story.id);
+    }
+    story.terms = kept;
   }
 
   private closeQuietStories(): void {
@@ -245,10 +262,13 @@ export class BrandStories {
     this.closed.add(story.id);
   }
 
-  private index(term: string, id: string): void {
+  /** Records that story `id` holds `term`; answers the term's holders. */
+  private index(term: string, id: string): Set<string> {
     const holders = this.storiesWithTerm.get(term);
-    if (holders === undefined) this.storiesWithTerm.set(term, new Set([id]));
-    else holders.add(id);
+    if (holders !== undefined) return holders.add(id);
+    const created = new Set([id]);
+    this.storiesWithTerm.set(term, created);
+    return created;
   }
 
   private unindex(term: string, id: string): void {
@@ -264,10 +284,6 @@ const SMALL_LOGS = Array.from({ length: DEFAULT_STORY_OPTIONS.maxOpenStories + 2
 
 function logOf(count: number): number {
   return count < SMALL_LOGS.length ? (SMALL_LOGS[count] as number) : Math.log(count);
-}
-
-function sortedTerms(terms: Map<string, number>): Array<[string, number]> {
-  return [...terms].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
 }
 
 function compareText(a: string, b: string): number {

@@ -46,21 +46,24 @@ interface OpenStory {
 }
 
 /**
- * One term of a centroid: its summed weight, and the open stories that hold the term (the brand's index entry, shared
- * by every centroid holding it). Similarity reads each candidate's whole centroid with each term's story frequency;
- * kept here, that is no lookup per term, and a join or a trim changes a weight without a new Map entry or pair.
+ * One term of one story's centroid: its summed weight, and the brand's index entry for the term (the centroid terms
+ * of every open story that holds it; its size is the term's story frequency). Similarity reads, for each term of the
+ * mention, the stories holding it with their weights, and for each candidate its whole centroid with each term's
+ * frequency: linked both ways, that is no Map lookup per term and story, and a join or a trim changes a weight
+ * without a new entry or pair.
  */
 interface CentroidTerm {
   term: string;
   weight: number;
-  holders: Set<string>;
+  story: OpenStory;
+  holders: Set<CentroidTerm>;
 }
 
 export class BrandStories {
   private readonly options: StoryOptions;
   private readonly stories = new Map<string, OpenStory>();
-  /** Term → the open stories whose centroid holds it; its size is the term's story frequency. */
-  private readonly storiesWithTerm = new Map<string, Set<string>>();
+  /** Term → its centroid terms in the open stories that hold it; its size is the term's story frequency. */
+  private readonly storiesWithTerm = new Map<string, Set<CentroidTerm>>();
   /** Stories by last-seen time, with stale entries skipped on the way out. */
   private readonly byLastSeen = new MinHeap();
   private clock = Number.NEGATIVE_INFINITY;
@@ -81,7 +84,7 @@ export class BrandStories {
     for (const snapshot of ordered) {
       const story: OpenStory = { ...snapshot, terms: new Map() };
       this.stories.set(story.id, story);
-      for (const [term, weight] of snapshot.terms) story.terms.set(term, { term, weight, holders: this.index(term, story.id) });
+      for (const [term, weight] of snapshot.terms) this.addTerm(story, term, weight);
       this.byLastSeen.push(story.lastSeenAt, story.id);
       this.clock = Math.max(this.clock, story.lastSeenAt);
     }
@@ -101,7 +104,7 @@ export class BrandStories {
     const bag = terms ?? storyTerms(mention, this.options.weights);
     const best = this.mostSimilarStory(bag);
     if (best !== null && best.similarity >= this.options.joinThreshold) {
-      const story = this.stories.get(best.id) as OpenStory;
+      const { story } = best;
       this.join(story, mention, bag, best.similarity);
       return { mentionId: mention.id, storyId: story.id, created: false, similarity: best.similarity };
     }
@@ -130,7 +133,7 @@ export class BrandStories {
     return { changed, closed };
   }
 
-  private mostSimilarStory(bag: TermBag): { id: string; similarity: number } | null {
+  private mostSimilarStory(bag: TermBag): { story: OpenStory; similarity: number } | null {
     const storyCount = this.stories.size;
     if (storyCount === 0 || bag.size === 0) return null;
     const logStories = Math.log(storyCount + this.options.idfSmoothing);
@@ -140,7 +143,7 @@ export class BrandStories {
     const candidateLimit = Math.max(1, storyCount / 2);
     let mentionNorm = 0;
     let commonNorm = 0;
-    const overlaps = new Map<string, { dot: number; sharedNorm: number }>();
+    const overlaps = new Map<OpenStory, { dot: number; sharedNorm: number }>();
     for (const [term, weight] of bag) {
       const holders = this.storiesWithTerm.get(term);
       const termIdf = logStories - logOf((holders?.size ?? 0) + 1);
@@ -151,21 +154,22 @@ export class BrandStories {
         commonNorm += mentionWeight * mentionWeight;
         continue;
       }
-      for (const id of holders) {
-        const story = this.stories.get(id) as OpenStory;
-        const overlap = overlaps.get(id) ?? { dot: 0, sharedNorm: 0 };
-        overlap.dot += mentionWeight * (story.terms.get(term) as CentroidTerm).weight * termIdf;
-        overlap.sharedNorm += mentionWeight * mentionWeight;
-        overlaps.set(id, overlap);
+      for (const held of holders) {
+        const overlap = overlaps.get(held.story);
+        if (overlap === undefined) {
+          overlaps.set(held.story, { dot: mentionWeight * held.weight * termIdf, sharedNorm: mentionWeight * mentionWeight });
+        } else {
+          overlap.dot += mentionWeight * held.weight * termIdf;
+          overlap.sharedNorm += mentionWeight * mentionWeight;
+        }
       }
     }
     if (mentionNorm === 0) return null;
-    let best: { id: string; similarity: number } | null = null;
-    for (const [id, overlap] of overlaps) {
+    let best: { story: OpenStory; similarity: number } | null = null;
+    for (const [story, overlap] of overlaps) {
       // Cauchy-Schwarz: the cosine is at most the share of the mention's norm on terms the story holds. Below the
       // threshold the story cannot be joined, and the centroid's norm (the costly part) is not worth computing.
       if ((overlap.sharedNorm + commonNorm) / mentionNorm < this.options.joinThreshold ** 2) continue;
-      const story = this.stories.get(id) as OpenStory;
       let dot = overlap.dot;
       let storyNorm = 0;
       for (const { term, weight, holders } of story.terms.values()) {
@@ -180,17 +184,11 @@ export class BrandStories {
       }
       if (storyNorm === 0) continue;
       const similarity = dot / Math.sqrt(mentionNorm * storyNorm);
-      if (best === null || similarity > best.similarity || (similarity === best.similarity && this.isOlder(id, best.id))) {
-        best = { id, similarity };
+      if (best === null || similarity > best.similarity || (similarity === best.similarity && isOlder(story, best.story))) {
+        best = { story, similarity };
       }
     }
     return best;
-  }
-
-  private isOlder(id: string, than: string): boolean {
-    const a = this.stories.get(id) as OpenStory;
-    const b = this.stories.get(than) as OpenStory;
-    return a.firstSeenAt < b.firstSeenAt || (a.firstSeenAt === b.firstSeenAt && id < than);
   }
 
   private start(mention: StoryMention, bag: TermBag): OpenStory {
@@ -221,7 +219,7 @@ export class BrandStories {
     }
     for (const [term, weight] of bag) {
       const held = story.terms.get(term);
-      if (held === undefined) story.terms.set(term, { term, weight, holders: this.index(term, story.id) });
+      if (held === undefined) this.addTerm(story, term, weight);
       else held.weight += weight;
     }
     if (story.terms.size > this.options.maxStoryTerms) this.trimTerms(story);
@@ -235,7 +233,7 @@ export class BrandStories {
     const kept = new Map<string, CentroidTerm>();
     for (const [rank, entry] of sorted.entries()) {
       if (rank < this.options.maxStoryTerms) kept.set(entry.term, entry);
-      else this.unindex(entry.term, story.id);
+      else this.unindex(entry);
     }
     story.terms = kept;
   }
@@ -257,25 +255,26 @@ export class BrandStories {
     if (story === undefined || story.lastSeenAt !== entry.key) return;
     if (this.touched.has(story.id)) this.closedChanged.set(story.id, this.snapshot(story.id) as StorySnapshot);
     this.stories.delete(story.id);
-    for (const term of story.terms.keys()) this.unindex(term, story.id);
+    for (const entry of story.terms.values()) this.unindex(entry);
     this.touched.delete(story.id);
     this.closed.add(story.id);
   }
 
-  /** Records that story `id` holds `term`; answers the term's holders. */
-  private index(term: string, id: string): Set<string> {
-    const holders = this.storiesWithTerm.get(term);
-    if (holders !== undefined) return holders.add(id);
-    const created = new Set([id]);
-    this.storiesWithTerm.set(term, created);
-    return created;
+  /** A new term of the story's centroid, at its end, indexed. */
+  private addTerm(story: OpenStory, term: string, weight: number): void {
+    let holders = this.storiesWithTerm.get(term);
+    if (holders === undefined) {
+      holders = new Set();
+      this.storiesWithTerm.set(term, holders);
+    }
+    const entry: CentroidTerm = { term, weight, story, holders };
+    holders.add(entry);
+    story.terms.set(term, entry);
   }
 
-  private unindex(term: string, id: string): void {
-    const holders = this.storiesWithTerm.get(term);
-    if (holders === undefined) return;
-    holders.delete(id);
-    if (holders.size === 0) this.storiesWithTerm.delete(term);
+  private unindex(entry: CentroidTerm): void {
+    entry.holders.delete(entry);
+    if (entry.holders.size === 0) this.storiesWithTerm.delete(entry.term);
   }
 }
 
@@ -284,6 +283,10 @@ const SMALL_LOGS = Array.from({ length: DEFAULT_STORY_OPTIONS.maxOpenStories + 2
 
 function logOf(count: number): number {
   return count < SMALL_LOGS.length ? (SMALL_LOGS[count] as number) : Math.log(count);
+}
+
+function isOlder(story: OpenStory, than: OpenStory): boolean {
+  return story.firstSeenAt < than.firstSeenAt || (story.firstSeenAt === than.firstSeenAt && story.id < than.id);
 }
 
 function compareText(a: string, b: string): number {

@@ -98,6 +98,17 @@ describe('BrandStories', () => {
     expect(stories.drainChanges().closed).toEqual([storyId('acme', 'a')]);
   });
 
+  it('keeps the heaviest terms of a centroid past its cap, heaviest first, and forgets the others', () => {
+    const stories = new BrandStories('acme', [], { maxStoryTerms: 3 });
+    const first = stories.assign(mention('a', 0, 'alpha beta gamma delta'));
+    // Four words of weight 1 and three pairs of 0.5: the words tie, and the first three by name stay.
+    expect(stories.snapshot(first.storyId)?.terms).toEqual([['alpha', 1], ['beta', 1], ['delta', 1]]);
+    // A dropped term makes no story a candidate; a kept one does.
+    expect(stories.assign(mention('b', 1, 'gamma')).created).toBe(true);
+    expect(stories.assign(mention('c', 2, 'alpha delta'))).toMatchObject({ storyId: first.storyId, created: false });
+    expect(stories.snapshot(first.storyId)?.terms).toEqual([['alpha', 2], ['delta', 2], ['beta', 1]]);
+  });
+
   it('starts a story for a mention with no words', () => {
     const stories = new BrandStories('acme');
     expect(stories.assign(mention('a', 0, '')).created).toBe(true);

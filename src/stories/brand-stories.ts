@@ -43,6 +43,13 @@ interface OpenStory {
   titleSimilarity: number;
   /** The centroid, in its own order (see snapshot). */
   terms: Map<string, CentroidTerm>;
+  /**
+   * Scratch of mostSimilarStory, valid while `overlapOf` is the mention it is comparing: the dot product and the
+   * mention's squared norm on the terms this story shares with it (no Map and no object per candidate and mention).
+   */
+  overlapOf: number;
+  dot: number;
+  sharedNorm: number;
 }
 
 /**
@@ -67,6 +74,8 @@ export class BrandStories {
   /** Stories by last-seen time, with stale entries skipped on the way out. */
   private readonly byLastSeen = new MinHeap();
   private clock = Number.NEGATIVE_INFINITY;
+  /** Mentions compared so far: tells a story's overlap scratch of this mention from an earlier one's. */
+  private comparisons = 0;
   /** Stories changed or created since the last drain, and stories closed. */
   private readonly touched = new Set<string>();
   private readonly closed = new Set<string>();
@@ -82,7 +91,8 @@ export class BrandStories {
     // Creation order decides ties; snapshots come back in any order, so they are put in a stable one.
     const ordered = [...snapshots].sort((a, b) => a.firstSeenAt - b.firstSeenAt || compareText(a.id, b.id));
     for (const snapshot of ordered) {
-      const story: OpenStory = { ...snapshot, terms: new Map() };
+      const { id, firstSeenAt, lastSeenAt, mentions, title, titleSimilarity } = snapshot;
+      const story: OpenStory = { id, firstSeenAt, lastSeenAt, mentions, title, titleSimilarity, terms: new Map(), overlapOf: -1, dot: 0, sharedNorm: 0 };
       this.stories.set(story.id, story);
       for (const [term, weight] of snapshot.terms) this.addTerm(story, term, weight);
       this.byLastSeen.push(story.lastSeenAt, story.id);
@@ -116,8 +126,10 @@ export class BrandStories {
   snapshot(id: string): StorySnapshot | undefined {
     const story = this.stories.get(id);
     if (story === undefined) return undefined;
+    const { firstSeenAt, lastSeenAt, mentions, title, titleSimilarity } = story;
     // In the centroid's own order: sums over it then come out bit for bit the same after a round trip.
-    return { ...story, terms: Array.from(story.terms.values(), ({ term, weight }) => [term, weight] as [string, number]) };
+    const terms = Array.from(story.terms.values(), ({ term, weight }) => [term, weight] as [string, number]);
+    return { id, firstSeenAt, lastSeenAt, mentions, title, titleSimilarity, terms };
   }
 
   /**
@@ -143,7 +155,9 @@ export class BrandStories {
     const candidateLimit = Math.max(1, storyCount / 2);
     let mentionNorm = 0;
     let commonNorm = 0;
-    const overlaps = new Map<OpenStory, { dot: number; sharedNorm: number }>();
+    // The stories sharing a term with the mention, in the order they are met.
+    const candidates: OpenStory[] = [];
+    const comparison = this.comparisons++;
     for (const [term, weight] of bag) {
       const holders = this.storiesWithTerm.get(term);
       const termIdf = logStories - logOf((holders?.size ?? 0) + 1);
@@ -155,22 +169,25 @@ export class BrandStories {
         continue;
       }
       for (const held of holders) {
-        const overlap = overlaps.get(held.story);
-        if (overlap === undefined) {
-          overlaps.set(held.story, { dot: mentionWeight * held.weight * termIdf, sharedNorm: mentionWeight * mentionWeight });
+        const story = held.story;
+        if (story.overlapOf !== comparison) {
+          story.overlapOf = comparison;
+          story.dot = mentionWeight * held.weight * termIdf;
+          story.sharedNorm = mentionWeight * mentionWeight;
+          candidates.push(story);
         } else {
-          overlap.dot += mentionWeight * held.weight * termIdf;
-          overlap.sharedNorm += mentionWeight * mentionWeight;
+          story.dot += mentionWeight * held.weight * termIdf;
+          story.sharedNorm += mentionWeight * mentionWeight;
         }
       }
     }
     if (mentionNorm === 0) return null;
     let best: { story: OpenStory; similarity: number } | null = null;
-    for (const [story, overlap] of overlaps) {
+    for (const story of candidates) {
       // Cauchy-Schwarz: the cosine is at most the share of the mention's norm on terms the story holds. Below the
       // threshold the story cannot be joined, and the centroid's norm (the costly part) is not worth computing.
-      if ((overlap.sharedNorm + commonNorm) / mentionNorm < this.options.joinThreshold ** 2) continue;
-      let dot = overlap.dot;
+      if ((story.sharedNorm + commonNorm) / mentionNorm < this.options.joinThreshold ** 2) continue;
+      let dot = story.dot;
       let storyNorm = 0;
       for (const { term, weight, holders } of story.terms.values()) {
         const storyFrequency = holders.size;
@@ -200,6 +217,9 @@ export class BrandStories {
       title: '',
       titleSimilarity: -1,
       terms: new Map(),
+      overlapOf: -1,
+      dot: 0,
+      sharedNorm: 0,
     };
     this.stories.set(story.id, story);
     this.join(story, mention, bag, 0);

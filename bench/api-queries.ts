@@ -116,12 +116,15 @@ interface CapturedQuery {
   values: unknown[];
 }
 
-/** The pool, except that each query's text and parameters are also handed to `sink` (to EXPLAIN them later). */
+/**
+ * The pool, except that each query's text and parameters are also handed to `sink` (to EXPLAIN them later, and to send
+ * them alone as the raw SQL, read as pg reads rows by default: as objects, whatever row mode the caller asked for).
+ */
 function capturingDatabase(database: Database, sink: (query: CapturedQuery) => void): Database {
   const capturing = Object.create(database) as Database;
-  capturing.query = ((text: string, values: unknown[]) => {
-    sink({ text, values });
-    return database.query(text, values);
+  capturing.query = ((textOrConfig: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
+    sink(typeof textOrConfig === 'string' ? { text: textOrConfig, values: values ?? [] } : { text: textOrConfig.text, values: textOrConfig.values ?? [] });
+    return database.query(textOrConfig as string, values);
   }) as Database['query'];
   return capturing;
 }

@@ -51,61 +51,78 @@ export interface StoredMention {
   override: { label: ScoredLabel; by: string; at: Date } | null;
 }
 
-interface MentionRow {
-  id: string;
-  brands: string[] | null;
-  story_ids: Array<string | null> | null;
-  source_id: string;
-  source_type: string;
-  url: string | null;
-  title: string | null;
-  content: string;
-  author: string | null;
-  lang: string | null;
-  published_at: Date | null;
-  seen_at: Date;
-  occurred_at: Date;
-  backfill: boolean;
-  reach: number | null;
-  sentiment_label: SentimentLabel;
-  sentiment_score: number | null;
-  model_sentiment_label: SentimentLabel;
-  sentiment_version: number;
-  sentiment_override: ScoredLabel | null;
-  sentiment_override_by: string | null;
-  sentiment_override_at: Date | null;
-}
+/**
+ * A mention row as pg hands it over in rowMode 'array': the columns of MENTION_COLUMNS, in their order. Rows as arrays
+ * spare pg an object per row (22 named properties set one by one: a 50-mention page read ≈ 20-60 µs faster, bench:api),
+ * and the API reads every column of a page once anyway.
+ */
+type MentionRow = [
+  id: string,
+  sourceId: string,
+  sourceType: string,
+  url: string | null,
+  title: string | null,
+  content: string,
+  author: string | null,
+  lang: string | null,
+  publishedAt: Date | null,
+  seenAt: Date,
+  occurredAt: Date,
+  backfill: boolean,
+  reach: number | null,
+  sentimentLabel: SentimentLabel,
+  sentimentScore: number | null,
+  modelSentimentLabel: SentimentLabel,
+  sentimentVersion: number,
+  sentimentOverride: ScoredLabel | null,
+  sentimentOverrideBy: string | null,
+  sentimentOverrideAt: Date | null,
+  brands: string[] | null,
+  storyIds: Array<string | null> | null,
+];
 
+// In the order of MentionRow.
 const MENTION_COLUMNS = `m.id, m.source_id, m.source_type, m.url, m.title, m.content, m.author, m.lang, m.published_at,
   m.seen_at, m.occurred_at, m.backfill, m.reach, m.sentiment_label, m.sentiment_score, m.model_sentiment_label,
   m.sentiment_version, m.sentiment_override, m.sentiment_override_by, m.sentiment_override_at,
   ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS brands,
   ARRAY(SELECT story_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS story_ids`;
 
+/** The mention rows of a statement selecting MENTION_COLUMNS. */
+async function queryMentionRows(database: Database, text: string, values: unknown[]): Promise<MentionRow[]> {
+  const { rows } = await database.query<MentionRow>({ text, values, rowMode: 'array' });
+  return rows;
+}
+
 function toStoredMention(row: MentionRow): StoredMention {
+  const [
+    id, sourceId, sourceType, url, title, content, author, lang, publishedAt, seenAt, occurredAt, backfill, reach,
+    sentimentLabel, sentimentScore, modelSentimentLabel, sentimentVersion, sentimentOverride, sentimentOverrideBy,
+    sentimentOverrideAt, brands, storyIds,
+  ] = row;
   return {
-    id: row.id,
-    brands: row.brands ?? [],
-    storyIds: row.story_ids ?? [],
-    sourceId: row.source_id,
-    sourceType: row.source_type,
-    url: row.url,
-    title: row.title,
-    text: row.content,
-    author: row.author,
-    lang: row.lang,
-    publishedAt: row.published_at,
-    seenAt: row.seen_at,
-    occurredAt: row.occurred_at,
-    backfill: row.backfill,
-    reach: row.reach,
-    sentiment: { label: row.sentiment_label, score: row.sentiment_score },
-    sentimentSource: row.sentiment_override === null ? 'model' : 'manual',
-    modelSentiment: { label: row.model_sentiment_label, version: row.sentiment_version },
+    id,
+    brands: brands ?? [],
+    storyIds: storyIds ?? [],
+    sourceId,
+    sourceType,
+    url,
+    title,
+    text: content,
+    author,
+    lang,
+    publishedAt,
+    seenAt,
+    occurredAt,
+    backfill,
+    reach,
+    sentiment: { label: sentimentLabel, score: sentimentScore },
+    sentimentSource: sentimentOverride === null ? 'model' : 'manual',
+    modelSentiment: { label: modelSentimentLabel, version: sentimentVersion },
     override:
-      row.sentiment_override === null
+      sentimentOverride === null
         ? null
-        : { label: row.sentiment_override, by: row.sentiment_override_by ?? '', at: row.sentiment_override_at ?? new Date(0) },
+        : { label: sentimentOverride, by: sentimentOverrideBy ?? '', at: sentimentOverrideAt ?? new Date(0) },
   };
 }
 
@@ -205,7 +222,7 @@ export async function listMentions(database: Database, filter: MentionFilter): P
           pageRows: limit,
           walkRows: param(SEARCH_WALK_ROWS),
         });
-  const { rows } = await database.query<MentionRow>(text, params);
+  const rows = await queryMentionRows(database, text, params);
   const mentions = rows.slice(0, filter.limit).map(toStoredMention);
   const last = mentions.at(-1);
   const next = rows.length > filter.limit && last !== undefined ? { occurredAt: last.occurredAt, id: last.id } : null;
@@ -255,13 +272,13 @@ function pageOfMatches(query: {
 }
 
 export async function findMention(database: Database, mentionId: string): Promise<StoredMention | null> {
-  const { rows } = await database.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = $1`, [mentionId]);
+  const rows = await queryMentionRows(database, `SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = $1`, [mentionId]);
   return rows[0] ? toStoredMention(rows[0]) : null;
 }
 
 /** The mentions with these ids, in one statement (those not stored are left out), in no particular order. */
 export async function findMentions(database: Database, mentionIds: readonly string[]): Promise<StoredMention[]> {
   if (mentionIds.length === 0) return [];
-  const { rows } = await database.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = ANY($1::text[])`, [[...new Set(mentionIds)]]);
+  const rows = await queryMentionRows(database, `SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = ANY($1::text[])`, [[...new Set(mentionIds)]]);
   return rows.map(toStoredMention);
 }

@@ -129,9 +129,9 @@ describe('full-text search pages', () => {
     // The statement listMentions sends, captured from the pool (pg's own query method, forwarded unchanged).
     const sent: Array<{ text: string; values: unknown[] }> = [];
     const capturing = Object.create(db.database) as Database;
-    capturing.query = ((text: string, values: unknown[]) => {
-      sent.push({ text, values });
-      return db.database.query(text, values);
+    capturing.query = ((config: { text: string; values: unknown[] }) => {
+      sent.push({ text: config.text, values: config.values });
+      return db.database.query(config);
     }) as Database['query'];
     await listMentions(capturing, { q: 'boycott', brand: 'globex', limit: 25 });
     const [statement] = sent;

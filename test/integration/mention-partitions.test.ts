@@ -122,9 +122,9 @@ describe('mention partitions', () => {
     const scanned = async (filter: MentionFilter) => {
       const captured: Array<{ text: string; values: unknown[] }> = [];
       const capturing = Object.create(db.database) as Database;
-      capturing.query = ((text: string, values: unknown[]) => {
-        captured.push({ text, values });
-        return db.database.query(text, values);
+      capturing.query = ((config: { text: string; values: unknown[] }) => {
+        captured.push({ text: config.text, values: config.values });
+        return db.database.query(config);
       }) as Database['query'];
       const page = await listMentions(capturing, filter);
       const query = captured.at(-1) as { text: string; values: unknown[] };

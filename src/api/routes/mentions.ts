@@ -3,7 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SCORED_LABELS, SENTIMENT_LABELS, type ScoredLabel, type SentimentLabel } from '../../sentiment/sentiment-label.js';
-import { findMention, listMentions, type MentionFilter, type StoredMention } from '../../store/mention-queries.js';
+import { findMention, listMentions, type MentionFilter, type MentionPage, type StoredMention } from '../../store/mention-queries.js';
 import { setSentimentOverride } from '../../store/mention-sentiment-store.js';
 import type { ApiDeps } from '../api-deps.js';
 import { MentionPageResponse, MentionResponse, responses } from '../response-schemas.js';
@@ -83,7 +83,9 @@ const SentimentPatch = Type.Object(
 
 /**
  * A mention is in one story per brand. `story_id` is the story of the brand asked for (?brand=, ?story=), else of
- * its first brand; `stories` maps each of its brands to its story.
+ * its first brand; `stories` maps each of its brands to its story. Its keys are in the order of MentionSchema's
+ * properties, the order the schema's serialiser writes them in, so that JSON.stringify writes a page byte for byte as
+ * that serialiser did (see mentionPageJson).
  */
 export function serializeMention(mention: StoredMention, focus: { brand?: string; story?: string } = {}) {
   const stories = Object.fromEntries(mention.brands.map((brand, at) => [brand, mention.storyIds[at] ?? null]));
@@ -92,8 +94,6 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
   return {
     id: mention.id,
     brands: mention.brands,
-    story_id: storyId,
-    stories,
     source: { id: mention.sourceId, type: mention.sourceType },
     url: mention.url,
     title: mention.title,
@@ -108,6 +108,8 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
     backfill: mention.backfill,
     reach: mention.reach,
     sentiment: mention.sentiment,
+    story_id: storyId,
+    stories,
     // "manual" while an override decides the label; the model's own label and the scorer version that gave it.
     sentiment_source: mention.sentimentSource,
     sentiment_override:
@@ -118,8 +120,55 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
   };
 }
 
+/**
+ * A mention as the NDJSON export and the live stream write it (JSON.stringify of it): serializeMention's fields in the
+ * order they have always had there, story_id and stories after brands. Kept so that moving the page's keys into the
+ * schema's order changed no byte of those answers.
+ */
+export function serializeMentionForStream(mention: StoredMention, focus: { brand?: string; story?: string } = {}) {
+  const m = serializeMention(mention, focus);
+  return {
+    id: m.id,
+    brands: m.brands,
+    story_id: m.story_id,
+    stories: m.stories,
+    source: m.source,
+    url: m.url,
+    title: m.title,
+    text: m.text,
+    author: m.author,
+    lang: m.lang,
+    published_at: m.published_at,
+    seen_at: m.seen_at,
+    occurred_at: m.occurred_at,
+    backfill: m.backfill,
+    reach: m.reach,
+    sentiment: m.sentiment,
+    sentiment_source: m.sentiment_source,
+    sentiment_override: m.sentiment_override,
+    model_sentiment: m.model_sentiment,
+  };
+}
+
+// What Fastify sends for a serialised answer.
+const JSON_UTF8 = 'application/json; charset=utf-8';
+
+/**
+ * A page of GET /v1/mentions as JSON: the bytes MentionPageResponse's serialiser (fast-json-stringify) wrote, written
+ * by JSON.stringify, which builds one flat string where that serialiser joined a rope of small pieces that was then
+ * flattened again to be sent: half the garbage per page (a young-generation collection every ≈ 24 pages held up the
+ * request it fell on, bench:api) and no more CPU. Same bytes because serializeMention's keys are in the schema's order
+ * and both escape strings alike (test/unit/mention-page-json.test.ts compares them on generated mentions).
+ */
+export function mentionPageJson(page: MentionPage, focus: { brand?: string; story?: string }): string {
+  return JSON.stringify({
+    data: page.mentions.map((mention) => serializeMention(mention, focus)),
+    next_cursor: page.next === null ? null : encodeCursor(page.next),
+  });
+}
+
 export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get('/mentions', { schema: { querystring: MentionsQuery, response: responses(MentionPageResponse) } }, async (request) => {
+  app.get('/mentions', { schema: { querystring: MentionsQuery, response: responses(MentionPageResponse) } }, async (request, reply) => {
     const query = request.query;
     const database = deps.readDatabase ?? deps.database;
     const filter = readConfiguredFilter(query, deps);
@@ -133,10 +182,7 @@ export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     if (page.mentions.length === 0 && filter.source !== undefined) {
       await assertKnownSource('source', filter.source, deps.config, database);
     }
-    return {
-      data: page.mentions.map((mention) => serializeMention(mention, { brand: query.brand, story: query.story })),
-      next_cursor: page.next === null ? null : encodeCursor(page.next),
-    };
+    return reply.type(JSON_UTF8).send(mentionPageJson(page, { brand: query.brand, story: query.story }));
   });
 
   app.get('/mentions/:id', { schema: { params: Type.Object({ id: Type.String() }), response: responses(MentionResponse) } }, async (request) => {

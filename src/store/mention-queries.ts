@@ -53,7 +53,7 @@ export interface StoredMention {
 
 /**
  * A mention row as pg hands it over in rowMode 'array': the columns of MENTION_COLUMNS, in their order. Rows as arrays
- * spare pg an object per row (22 named properties set one by one: a 50-mention page read ≈ 20-60 µs faster, bench:api),
+ * spare pg an object per row (22 named properties set one by one: pg's parseRow 82-101 → 65-68 µs per 50-mention page),
  * and the API reads every column of a page once anyway.
  */
 type MentionRow = [

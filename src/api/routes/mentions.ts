@@ -156,9 +156,10 @@ const JSON_UTF8 = 'application/json; charset=utf-8';
 /**
  * A page of GET /v1/mentions as JSON: the bytes MentionPageResponse's serialiser (fast-json-stringify) wrote, written
  * by JSON.stringify, which builds one flat string where that serialiser joined a rope of small pieces that was then
- * flattened again to be sent: half the garbage per page (a young-generation collection every ≈ 24 pages held up the
- * request it fell on, bench:api) and no more CPU. Same bytes because serializeMention's keys are in the schema's order
- * and both escape strings alike (test/unit/mention-page-json.test.ts compares them on generated mentions).
+ * flattened again to be sent: half the serialiser's garbage and no more CPU (bench:api, 1M, newest pages: 41 → 33
+ * young-generation collections per 1 000 pages, each a pause in whichever request it falls on). Same bytes because
+ * serializeMention's keys are in the schema's order and both escape strings alike (mentions.test.ts compares them on
+ * generated pages).
  */
 export function mentionPageJson(page: MentionPage, focus: { brand?: string; story?: string }): string {
   return JSON.stringify({

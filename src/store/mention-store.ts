@@ -210,13 +210,30 @@ async function addToSourceTotals(
 /**
  * One entry per mention id, with the brands of all its copies (the same story from two feeds in one batch), sorted
  * by id so that concurrent batches with overlapping ids take their row locks in the same order and cannot deadlock.
+ * A batch without a repeated id (nearly every one) comes back as its own mentions, not copies of them: copying every
+ * mention of every batch was garbage for nothing.
  */
-function mergeDuplicates(batch: ScoredMention[]): ScoredMention[] {
+export function mergeDuplicates(batch: ScoredMention[]): ScoredMention[] {
+  const sorted = isSortedById(batch) ? batch : [...batch].sort(compareIds);
+  if (isSortedById(sorted, true)) return sorted;
   const byId = new Map<string, ScoredMention>();
-  for (const mention of batch) {
+  for (const mention of sorted) {
     const earlier = byId.get(mention.id);
     if (earlier === undefined) byId.set(mention.id, { ...mention, brands: [...mention.brands] });
     else earlier.brands = [...new Set([...earlier.brands, ...mention.brands])];
   }
-  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...byId.values()];
+}
+
+/** Whether the ids ascend (`strictly`: with no id twice). */
+function isSortedById(mentions: readonly ScoredMention[], strictly = false): boolean {
+  for (let at = 1; at < mentions.length; at += 1) {
+    const order = compareIds(mentions[at - 1] as ScoredMention, mentions[at] as ScoredMention);
+    if (order > 0 || (strictly && order === 0)) return false;
+  }
+  return true;
+}
+
+function compareIds(a: ScoredMention, b: ScoredMention): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

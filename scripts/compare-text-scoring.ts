@@ -62,7 +62,7 @@ async function outputs(root: string, texts: readonly string[]): Promise<string[]
         tokenized,
         wordTokens(text),
         searchableText(text),
-        [...storyTerms({ title: text.slice(0, 200), text, url: null })],
+        termPairs(storyTerms({ title: text.slice(0, 200), text, url: null })),
       ]));
     }
   }
@@ -72,7 +72,7 @@ async function outputs(root: string, texts: readonly string[]): Promise<string[]
     for (const mention of [{ ...generated, lang: null }, { ...generated, lang: null, title: null, url: 'https://x.example/a/some-slug-words-here.html' }]) {
       const scored = scoreMention(mention, phrases);
       const prepared = prepareMention(mention, weights);
-      lines.push(JSON.stringify([scored.lang, scored.sentiment, prepared.searchText, [...prepared.storyTerms]]));
+      lines.push(JSON.stringify([scored.lang, scored.sentiment, prepared.searchText, termPairs(prepared.storyTerms)]));
     }
   }
   const headlines = readFileSync(join(dataRoot, 'stories/uci-news-stories.dev.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -86,6 +86,11 @@ async function outputs(root: string, texts: readonly string[]): Promise<string[]
     lines.push(JSON.stringify([options, assigned]));
   }
   return lines;
+}
+
+/** Story terms as [term, weight] pairs, from either form a copy answers (a Map before 2026-12-05, a TermList since). */
+function termPairs(terms: Map<string, number> | { terms: string[]; weights: Float64Array }): Array<[string, number]> {
+  return terms instanceof Map ? [...terms] : terms.terms.map((term, at) => [term, terms.weights[at] as number]);
 }
 
 const texts = readTexts();

@@ -10,7 +10,7 @@ import { SCORER_VERSION } from '../sentiment/scorer-version.js';
 import type { PreparedMention, ScoredMention } from '../store/mention-store.js';
 import { storyMentionOf } from '../stories/story-mention.js';
 import type { StoryOptions } from '../stories/story-options.js';
-import { storyTerms, type TermBag } from '../stories/story-terms.js';
+import { storyTerms, type TermList } from '../stories/story-terms.js';
 
 /** Tells the mention's language once (the source's declaration wins) and scores it in that language. */
 export function scoreMention(mention: Mention, brandPhrases: ReadonlyMap<string, WordToken[][]>): ScoredMention {
@@ -53,7 +53,7 @@ export interface ScoreRequest {
 }
 
 export type ScoreAnswer =
-  | { id: number; scored: Array<{ scores: TextScores; searchText: string; storyTerms: TermBag }>; error?: undefined }
+  | { id: number; scored: Array<{ scores: TextScores; searchText: string; storyTerms: TermList }>; error?: undefined }
   | { id: number; error: string; scored?: undefined };
 
 /** A score thread's work on one request: textScores and prepareMention of each mention, or why it failed. */

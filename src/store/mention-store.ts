@@ -5,7 +5,7 @@ import { textArrayBinary } from './text-array-binary.js';
 import { searchableText } from '../mentions/search-text.js';
 import type { Sentiment } from '../sentiment/sentiment-label.js';
 import { SCORER_VERSION } from '../sentiment/scorer-version.js';
-import type { TermBag } from '../stories/story-terms.js';
+import type { TermList } from '../stories/story-terms.js';
 import type { StoryOptions } from '../stories/story-options.js';
 import type { DatabaseClient } from './database.js';
 
@@ -24,7 +24,7 @@ export interface PreparedMention {
   /** searchableText of the title and text. */
   searchText: string;
   /** The mention's story terms (storyTerms of storyMentionOf), and the weights they were computed with. */
-  storyTerms: TermBag;
+  storyTerms: TermList;
   storyWeights: StoryOptions['weights'];
 }
 

@@ -6,7 +6,7 @@
 import { MinHeap } from './min-heap.js';
 import { storyId } from './story-id.js';
 import { DEFAULT_STORY_OPTIONS, type StoryOptions } from './story-options.js';
-import { storyTerms, type StoryText, type TermBag } from './story-terms.js';
+import { storyTerms, type StoryText, type TermList } from './story-terms.js';
 
 export interface StoryMention extends StoryText {
   id: string;
@@ -76,6 +76,8 @@ export class BrandStories {
   private clock = Number.NEGATIVE_INFINITY;
   /** Mentions compared so far: tells a story's overlap scratch of this mention from an earlier one's. */
   private comparisons = 0;
+  /** Scratch of mostSimilarStory: the mention's weights of its terms too common to find candidates. */
+  private readonly commonWeights = new Map<string, number>();
   /** Stories changed or created since the last drain, and stories closed. */
   private readonly touched = new Set<string>();
   private readonly closed = new Set<string>();
@@ -108,17 +110,17 @@ export class BrandStories {
    * Puts one mention into a story (a new one when no open story is similar enough). `terms`, when given, are the
    * mention's storyTerms with these options' weights, worked out beforehand (they are read, never changed).
    */
-  assign(mention: StoryMention, terms?: TermBag): StoryAssignment {
+  assign(mention: StoryMention, terms?: TermList): StoryAssignment {
     this.clock = Math.max(this.clock, mention.time);
     this.closeQuietStories();
-    const bag = terms ?? storyTerms(mention, this.options.weights);
-    const best = this.mostSimilarStory(bag);
+    const mentionTerms = terms ?? storyTerms(mention, this.options.weights);
+    const best = this.mostSimilarStory(mentionTerms);
     if (best !== null && best.similarity >= this.options.joinThreshold) {
       const { story } = best;
-      this.join(story, mention, bag, best.similarity);
+      this.join(story, mention, mentionTerms, best.similarity);
       return { mentionId: mention.id, storyId: story.id, created: false, similarity: best.similarity };
     }
-    const story = this.start(mention, bag);
+    const story = this.start(mention, mentionTerms);
     this.closeOverflow();
     return { mentionId: mention.id, storyId: story.id, created: true, similarity: best?.similarity ?? 0 };
   }
@@ -145,9 +147,10 @@ export class BrandStories {
     return { changed, closed };
   }
 
-  private mostSimilarStory(bag: TermBag): { story: OpenStory; similarity: number } | null {
+  private mostSimilarStory(mentionTerms: TermList): { story: OpenStory; similarity: number } | null {
     const storyCount = this.stories.size;
-    if (storyCount === 0 || bag.size === 0) return null;
+    const { terms, weights } = mentionTerms;
+    if (storyCount === 0 || terms.length === 0) return null;
     const logStories = Math.log(storyCount + this.options.idfSmoothing);
     // A term's IDF is logStories - log(story frequency + 1); each term is looked up once for its holders and its
     // frequency, and the logarithms of small counts come from a table (the same values: Math.log is deterministic).
@@ -158,7 +161,11 @@ export class BrandStories {
     // The stories sharing a term with the mention, in the order they are met.
     const candidates: OpenStory[] = [];
     const comparison = this.comparisons++;
-    for (const [term, weight] of bag) {
+    const commonWeights = this.commonWeights;
+    commonWeights.clear();
+    for (let at = 0; at < terms.length; at += 1) {
+      const term = terms[at] as string;
+      const weight = weights[at] as number;
       const holders = this.storiesWithTerm.get(term);
       const termIdf = logStories - logOf((holders?.size ?? 0) + 1);
       const mentionWeight = weight * termIdf;
@@ -166,6 +173,7 @@ export class BrandStories {
       if (holders === undefined) continue;
       if (holders.size > candidateLimit) {
         commonNorm += mentionWeight * mentionWeight;
+        commonWeights.set(term, weight);
         continue;
       }
       for (const held of holders) {
@@ -195,7 +203,7 @@ export class BrandStories {
         storyNorm += weight * termIdf * (weight * termIdf);
         // Terms too common to find candidates still count in the similarity of a candidate.
         if (storyFrequency > candidateLimit) {
-          const mentionWeight = bag.get(term);
+          const mentionWeight = commonWeights.get(term);
           if (mentionWeight !== undefined) dot += mentionWeight * termIdf * weight * termIdf;
         }
       }
@@ -208,7 +216,7 @@ export class BrandStories {
     return best;
   }
 
-  private start(mention: StoryMention, bag: TermBag): OpenStory {
+  private start(mention: StoryMention, mentionTerms: TermList): OpenStory {
     const story: OpenStory = {
       id: storyId(this.brandId, mention.id),
       firstSeenAt: mention.time,
@@ -222,11 +230,11 @@ export class BrandStories {
       sharedNorm: 0,
     };
     this.stories.set(story.id, story);
-    this.join(story, mention, bag, 0);
+    this.join(story, mention, mentionTerms, 0);
     return story;
   }
 
-  private join(story: OpenStory, mention: StoryMention, bag: TermBag, similarity: number): void {
+  private join(story: OpenStory, mention: StoryMention, mentionTerms: TermList, similarity: number): void {
     story.mentions += 1;
     story.firstSeenAt = Math.min(story.firstSeenAt, mention.time);
     if (mention.time > story.lastSeenAt) {
@@ -237,7 +245,10 @@ export class BrandStories {
       story.title = mention.title;
       story.titleSimilarity = similarity;
     }
-    for (const [term, weight] of bag) {
+    const { terms, weights } = mentionTerms;
+    for (let at = 0; at < terms.length; at += 1) {
+      const term = terms[at] as string;
+      const weight = weights[at] as number;
       const held = story.terms.get(term);
       if (held === undefined) this.addTerm(story, term, weight);
       else held.weight += weight;

@@ -8,7 +8,7 @@ describe('storyTerms', () => {
       text: 'Brakes fail',
       url: 'https://news.example/2014/acme-van-recall-widens',
     });
-    expect(Object.fromEntries(terms)).toEqual({
+    expect(terms.terms.map((term, at) => [term, terms.weights[at]])).toEqual(Object.entries({
       acme: 1.25,
       recall: 1.25,
       van: 1.25,
@@ -17,11 +17,12 @@ describe('storyTerms', () => {
       brake: 0.25,
       fail: 0.25,
       widen: 0.25,
-    });
+    }));
+    expect(terms.weights).toBeInstanceOf(Float64Array);
   });
 
   it('has no terms for an empty mention', () => {
-    expect(storyTerms({ title: null, text: '' }).size).toBe(0);
+    expect(storyTerms({ title: null, text: '' }).terms).toEqual([]);
   });
 });
 

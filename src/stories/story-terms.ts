@@ -10,8 +10,16 @@ export interface StoryText {
   url?: string | null;
 }
 
-/** Term → weight; a pair of adjacent headline words is one term "first second". */
-export type TermBag = Map<string, number>;
+/**
+ * A mention's terms and their weights, side by side, each term once and in the order first met; a pair of adjacent
+ * headline words is one term "first second". Two arrays rather than a Map: a score thread sends them to the main
+ * thread, where a Map of about 40 entries per mention was rebuilt from the message and left as garbage, and story
+ * assignment only reads them in order.
+ */
+export interface TermList {
+  terms: string[];
+  weights: Float64Array;
+}
 
 export const TERM_WEIGHTS = {
   titleWord: 1,
@@ -25,8 +33,8 @@ const MAX_BODY_WORDS = 120;
 const MAX_TITLE_WORDS = 40;
 
 /** `bodyTokens`, when given, are wordTokens(text.text), already worked out by the caller. */
-export function storyTerms(text: StoryText, weights = TERM_WEIGHTS, bodyTokens?: readonly WordToken[]): TermBag {
-  const bag: TermBag = new Map();
+export function storyTerms(text: StoryText, weights = TERM_WEIGHTS, bodyTokens?: readonly WordToken[]): TermList {
+  const bag = new Map<string, number>();
   const add = (term: string, weight: number) => bag.set(term, (bag.get(term) ?? 0) + weight);
   const titleWords = contentWords(cleanHeadline(text.title ?? '')).slice(0, MAX_TITLE_WORDS);
   for (const word of titleWords) add(word, weights.titleWord);
@@ -37,7 +45,7 @@ export function storyTerms(text: StoryText, weights = TERM_WEIGHTS, bodyTokens?:
   if (weights.slugWord > 0 && text.url) {
     for (const word of slugWords(text.url)) add(word, weights.slugWord);
   }
-  return bag;
+  return { terms: [...bag.keys()], weights: Float64Array.from(bag.values()) };
 }
 
 /** The first `limit` content words of `text` (`tokens`: its wordTokens, when the caller has them). */

@@ -65,6 +65,8 @@ describe('score threads', () => {
     const scored = await threads.score(MENTIONS, phrases, weights);
     expect(scored).toEqual(inThread(MENTIONS));
     expect(scored.map((one) => one.prepared?.storyWeights === weights)).toEqual(MENTIONS.map(() => true));
+    // Sent back as arrays, not rebuilt as a Map per mention on the main thread.
+    expect(scored.map((one) => one.prepared?.storyTerms.weights instanceof Float64Array)).toEqual(MENTIONS.map(() => true));
     expect(scored.map((one) => one.sentiment.label).slice(0, 8)).toEqual(['positive', 'negative', 'negative', 'positive', 'negative', 'unknown', 'positive', 'neutral']);
   });
 

@@ -70,7 +70,6 @@ async function assignStories(
     closed.push(...changes.closed);
   }
   await saveStories(client, changed, placed);
-  await addSites(client, placed);
   if (closed.length > 0) {
     await client.query('UPDATE stories SET open = false, centroid = NULL WHERE id = ANY($1::text[])', [closed.sort()]);
   }
@@ -107,6 +106,13 @@ async function loadOpenStories(client: DatabaseClient, brandIds: string[]): Prom
   return byBrand;
 }
 
+/**
+ * Saves the changed stories and records each site's first mention of a story, in one statement: each story row is
+ * written once, with its site count and first site (a second UPDATE of every changed story rewrote the row and its
+ * seven index entries again). The statement's snapshot is from before it, so a story's sites are its stored ones plus
+ * those this statement adds, and its first site the earliest of its stored sites and the ones it adds or moves
+ * earlier. The sites' foreign key is checked at the end of the statement, when a new story's row is there.
+ */
 async function saveStories(
   client: DatabaseClient,
   changed: Array<StorySnapshot & { brandId: string }>,
@@ -120,17 +126,37 @@ async function saveStories(
     if (mention.sentiment.label === 'positive') positive.set(storyId, (positive.get(storyId) ?? 0) + 1);
   }
   const stories = [...changed].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const sites = siteRows(placed);
   await client.query(
-    `INSERT INTO stories (id, brand_id, title, first_seen_at, last_seen_at, mentions, negative_mentions,
-                          positive_mentions, centroid)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[],
-                          $7::int[], $8::int[], $9::jsonb[])
+    `WITH added_sites AS (
+       INSERT INTO story_sites (story_id, site, first_seen_at, first_mention_id, mentions)
+       SELECT * FROM unnest($10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::int[])
+       ON CONFLICT (story_id, site) DO UPDATE
+         SET mentions = story_sites.mentions + excluded.mentions,
+             first_mention_id = CASE WHEN excluded.first_seen_at < story_sites.first_seen_at
+                                     THEN excluded.first_mention_id ELSE story_sites.first_mention_id END,
+             first_seen_at = least(story_sites.first_seen_at, excluded.first_seen_at)
+       -- xmax is 0 on a row this statement inserted, not on one it updated.
+       RETURNING story_id, site, first_seen_at, xmax = 0 AS added)
+     INSERT INTO stories (id, brand_id, title, first_seen_at, last_seen_at, mentions, negative_mentions,
+                          positive_mentions, centroid, sites, first_site)
+     SELECT story.*,
+            (SELECT count(*) FROM story_sites stored WHERE stored.story_id = story.id)
+              + (SELECT count(*) FROM added_sites added WHERE added.story_id = story.id AND added.added),
+            (SELECT site FROM (SELECT site, first_seen_at FROM story_sites stored WHERE stored.story_id = story.id
+                               UNION ALL
+                               SELECT site, first_seen_at FROM added_sites added WHERE added.story_id = story.id) AS known
+              ORDER BY first_seen_at, site LIMIT 1)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::int[],
+                   $8::int[], $9::jsonb[])
+              AS story(id, brand_id, title, first_seen_at, last_seen_at, mentions, negative_mentions, positive_mentions,
+                       centroid)
      ON CONFLICT (id) DO UPDATE
        SET title = excluded.title, first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at,
            mentions = excluded.mentions,
            negative_mentions = stories.negative_mentions + excluded.negative_mentions,
            positive_mentions = stories.positive_mentions + excluded.positive_mentions,
-           centroid = excluded.centroid`,
+           centroid = excluded.centroid, sites = excluded.sites, first_site = excluded.first_site`,
     [
       stories.map((story) => story.id),
       stories.map((story) => story.brandId),
@@ -141,13 +167,26 @@ async function saveStories(
       stories.map((story) => negative.get(story.id) ?? 0),
       stories.map((story) => positive.get(story.id) ?? 0),
       stories.map((story) => JSON.stringify({ titleSimilarity: story.titleSimilarity, terms: story.terms })),
+      sites.map((row) => row.storyId),
+      sites.map((row) => row.site),
+      sites.map((row) => row.firstSeenAt),
+      sites.map((row) => row.firstMentionId),
+      sites.map((row) => row.mentions),
     ],
   );
 }
 
-/** Records each site's first mention of a story and keeps the story's site count and first site in step. */
-async function addSites(client: DatabaseClient, placed: PlacedLink[]): Promise<void> {
-  const sites = new Map<string, { storyId: string; site: string; firstSeenAt: Date; firstMentionId: string; mentions: number }>();
+interface SiteRow {
+  storyId: string;
+  site: string;
+  firstSeenAt: Date;
+  firstMentionId: string;
+  mentions: number;
+}
+
+/** Each (story, site) of the placed links: its first mention and how many it carried, in story and site order. */
+function siteRows(placed: PlacedLink[]): SiteRow[] {
+  const sites = new Map<string, SiteRow>();
   for (const { storyId, mention, link } of placed) {
     const site = siteOf(mention.url, mention.sourceId);
     const key = JSON.stringify([storyId, site]);
@@ -158,28 +197,5 @@ async function addSites(client: DatabaseClient, placed: PlacedLink[]): Promise<v
       if (link.occurredAt < known.firstSeenAt) Object.assign(known, { firstSeenAt: link.occurredAt, firstMentionId: mention.id });
     }
   }
-  const rows = [...sites.values()].sort((a, b) => (a.storyId !== b.storyId ? (a.storyId < b.storyId ? -1 : 1) : a.site < b.site ? -1 : 1));
-  await client.query(
-    `INSERT INTO story_sites (story_id, site, first_seen_at, first_mention_id, mentions)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::int[])
-     ON CONFLICT (story_id, site) DO UPDATE
-       SET mentions = story_sites.mentions + excluded.mentions,
-           first_mention_id = CASE WHEN excluded.first_seen_at < story_sites.first_seen_at
-                                   THEN excluded.first_mention_id ELSE story_sites.first_mention_id END,
-           first_seen_at = least(story_sites.first_seen_at, excluded.first_seen_at)`,
-    [
-      rows.map((row) => row.storyId),
-      rows.map((row) => row.site),
-      rows.map((row) => row.firstSeenAt),
-      rows.map((row) => row.firstMentionId),
-      rows.map((row) => row.mentions),
-    ],
-  );
-  await client.query(
-    `UPDATE stories s
-        SET sites = (SELECT count(*) FROM story_sites WHERE story_id = s.id),
-            first_site = (SELECT site FROM story_sites WHERE story_id = s.id ORDER BY first_seen_at, site LIMIT 1)
-      WHERE s.id = ANY($1::text[])`,
-    [[...new Set(rows.map((row) => row.storyId))].sort()],
-  );
+  return [...sites.values()].sort((a, b) => (a.storyId !== b.storyId ? (a.storyId < b.storyId ? -1 : 1) : a.site < b.site ? -1 : 1));
 }

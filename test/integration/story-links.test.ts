@@ -64,4 +64,38 @@ describe('story links', () => {
     const { rows } = await db.database.query("SELECT id, mentions FROM stories WHERE brand_id = 'initech'");
     expect(rows).toEqual([{ id: storyId('initech', 'test-b'), mentions: 1 }]);
   });
+
+  it('writes each changed story once per batch, with its site count and first site', async () => {
+    const first = scoredMention({ key: 'c', at: '2026-03-02T08:00:00.000Z', brands: ['umbrella'], site: 'a.example', ...RECALL });
+    await inTransaction(db.database, (client) => insertMentionsWithStories(client, [first]));
+    // The same event again: from a new site earlier than the story's first (its first site moves) and from the known site.
+    const batch = [
+      scoredMention({ key: 'd', at: '2026-03-02T07:50:00.000Z', brands: ['umbrella'], site: 'b.example', ...RECALL }),
+      scoredMention({ key: 'e', at: '2026-03-02T08:30:00.000Z', brands: ['umbrella'], site: 'a.example', ...RECALL }),
+    ];
+    const writes = await inTransaction(db.database, async (client) => {
+      // This backend's counts not yet flushed to the shared statistics include its earlier transactions': the
+      // difference across the batch is the batch's own.
+      const storyWrites = async () => {
+        const { rows } = await client.query<{ writes: string }>(
+          "SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) AS writes FROM pg_stat_xact_user_tables WHERE relname = 'stories'",
+        );
+        return Number(rows[0]?.writes);
+      };
+      const before = await storyWrites();
+      await insertMentionsWithStories(client, batch);
+      return (await storyWrites()) - before;
+    });
+    expect(writes).toBe(1);
+    const { rows: stories } = await db.database.query("SELECT id, mentions, sites, first_site FROM stories WHERE brand_id = 'umbrella'");
+    expect(stories).toEqual([{ id: storyId('umbrella', 'test-c'), mentions: 3, sites: 2, first_site: 'b.example' }]);
+    const { rows: sites } = await db.database.query(
+      "SELECT site, first_mention_id, mentions FROM story_sites WHERE story_id = $1 ORDER BY site",
+      [storyId('umbrella', 'test-c')],
+    );
+    expect(sites).toEqual([
+      { site: 'a.example', first_mention_id: 'test-c', mentions: 2 },
+      { site: 'b.example', first_mention_id: 'test-d', mentions: 1 },
+    ]);
+  });
 });

@@ -5,12 +5,13 @@
 import { openSync, closeSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { buildApp } from '../src/api/app.js';
 import { parseConfig } from '../src/config/load-config.js';
 import { createDatabase } from '../src/store/database.js';
 import { apiClient, type GetPage } from './api-client.js';
+import { composeNodeOptions } from './compose-node-options.js';
 import { BENCH_REDIS_URL, benchQueuePrefix, owedCleanup } from './bench-support.js';
 import { freePort, startRole } from './role-process.js';
 
@@ -61,7 +62,11 @@ export async function apiProcess(
   const log = openSync(logFile, 'a');
   const { prefix, obliterate } = benchQueuePrefix();
   const port = await freePort();
-  const env = { BUZZWATCH_CONFIG: configFile, DATABASE_URL: databaseUrl, REDIS_URL: BENCH_REDIS_URL, BUZZWATCH_QUEUE_PREFIX: prefix, PORT: String(port) };
+  const env: Record<string, string> = { BUZZWATCH_CONFIG: configFile, DATABASE_URL: databaseUrl, REDIS_URL: BENCH_REDIS_URL, BUZZWATCH_QUEUE_PREFIX: prefix, PORT: String(port) };
+  // With the NODE_OPTIONS docker-compose.yml gives the api container (its young generation), from the checkout that
+  // runs, so that --api-from compares two versions each as it ships.
+  const nodeOptions = composeNodeOptions(options.root ?? resolve(import.meta.dirname, '..'), 'api');
+  if (nodeOptions !== '') env.NODE_OPTIONS = nodeOptions;
   const role = await startRole('api', env, port, { logLevel: options.logLevel ?? 'info', stdio: ['ignore', log, log], nodeFlags: options.nodeFlags ?? [], root: options.root });
   let lines = 0;
   return {

@@ -5,7 +5,7 @@ import type { RenderLiveEvents, RenderedLiveEvents } from '../live/live-hub.js';
 import { findAlerts } from '../store/alert-queries.js';
 import type { Database } from '../store/database.js';
 import { findMentions } from '../store/mention-queries.js';
-import { serializeMentionForStream } from './routes/mentions.js';
+import { serializeMention } from './routes/mentions.js';
 
 export function liveEventRenderer(database: Database): RenderLiveEvents {
   return async (events) => {
@@ -30,7 +30,7 @@ export function liveEventRenderer(database: Database): RenderLiveEvents {
       rendered.set(event.eventId, (brandId) => {
         let json = jsonByBrand.get(brandId);
         if (json === undefined) {
-          json = JSON.stringify(serializeMentionForStream(mention, brandId === undefined ? {} : { brand: brandId }));
+          json = JSON.stringify(serializeMention(mention, brandId === undefined ? {} : { brand: brandId }));
           jsonByBrand.set(brandId, json);
         }
         return json;

@@ -5,7 +5,7 @@ import { mentionsCsv, mentionsNdjson } from '../../analytics/mention-export.js';
 import type { ApiDeps } from '../api-deps.js';
 import { MentionExportResponse, responses } from '../response-schemas.js';
 import { StringEnum } from '../string-enum.js';
-import { MentionFilterParameters, readMentionFilter, serializeMentionForStream } from './mentions.js';
+import { MentionFilterParameters, readMentionFilter, serializeMention } from './mentions.js';
 
 const ExportQuery = Type.Object(
   { ...MentionFilterParameters, format: StringEnum(['csv', 'ndjson'] as const, { default: 'csv' }) },
@@ -21,7 +21,7 @@ export const mentionExportRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> =
       return reply
         .type('application/x-ndjson; charset=utf-8')
         .header('content-disposition', `attachment; filename="mentions-${stamp}.ndjson"`)
-        .send(mentionsNdjson(deps.readDatabase ?? deps.database, filter, (mention) => serializeMentionForStream(mention, { brand: filter.brand, story: filter.story })));
+        .send(mentionsNdjson(deps.readDatabase ?? deps.database, filter, (mention) => serializeMention(mention, { brand: filter.brand, story: filter.story })));
     }
     return reply
       .type('text/csv; charset=utf-8')

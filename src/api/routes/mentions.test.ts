@@ -8,7 +8,7 @@ import { seededRandom } from '../../../test/helpers/seeded-random.js';
 import type { MentionPage, StoredMention } from '../../store/mention-queries.js';
 import { MentionPageResponse } from '../response-schemas.js';
 import { encodeCursor } from '../cursor.js';
-import { mentionPageJson, serializeMention, serializeMentionForStream } from './mentions.js';
+import { mentionPageJson, serializeMention } from './mentions.js';
 
 const PIECES = ['a', 'Acme', ' ', '"', '\\', '\n', '\t', '\u0001', '\u001f', 'é', 'ł', '→', '中文', '😀', '/', '<', '\u2028', '0'];
 
@@ -86,18 +86,5 @@ describe('mentionPageJson', () => {
     // The generated pages did reach every kind of text.
     const all = expected.join('');
     for (const escaped of ['\\"', '\\\\', '\\n', '\\u0001', '😀', '中文']) expect(all).toContain(escaped);
-  });
-
-  it('leaves the NDJSON export and the live stream their key order and values', () => {
-    const { mention } = generator(7);
-    for (let at = 0; at < 50; at++) {
-      const stored = mention(at);
-      const streamed = serializeMentionForStream(stored, { brand: 'globex' });
-      expect(Object.keys(streamed)).toEqual([
-        'id', 'brands', 'story_id', 'stories', 'source', 'url', 'title', 'text', 'author', 'lang', 'published_at', 'seen_at',
-        'occurred_at', 'backfill', 'reach', 'sentiment', 'sentiment_source', 'sentiment_override', 'model_sentiment',
-      ]);
-      expect(streamed).toEqual(serializeMention(stored, { brand: 'globex' }));
-    }
   });
 });

@@ -120,36 +120,6 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
   };
 }
 
-/**
- * A mention as the NDJSON export and the live stream write it (JSON.stringify of it): serializeMention's fields in the
- * order they have always had there, story_id and stories after brands. Kept so that moving the page's keys into the
- * schema's order changed no byte of those answers.
- */
-export function serializeMentionForStream(mention: StoredMention, focus: { brand?: string; story?: string } = {}) {
-  const m = serializeMention(mention, focus);
-  return {
-    id: m.id,
-    brands: m.brands,
-    story_id: m.story_id,
-    stories: m.stories,
-    source: m.source,
-    url: m.url,
-    title: m.title,
-    text: m.text,
-    author: m.author,
-    lang: m.lang,
-    published_at: m.published_at,
-    seen_at: m.seen_at,
-    occurred_at: m.occurred_at,
-    backfill: m.backfill,
-    reach: m.reach,
-    sentiment: m.sentiment,
-    sentiment_source: m.sentiment_source,
-    sentiment_override: m.sentiment_override,
-    model_sentiment: m.model_sentiment,
-  };
-}
-
 // What Fastify sends for a serialised answer.
 const JSON_UTF8 = 'application/json; charset=utf-8';
 

@@ -33,13 +33,19 @@ export function textScores(mention: ScoredFields, brandPhrases: ReadonlyMap<stri
 
 /** What storing derives from the mention's text alone (see PreparedMention): its search text and story terms. */
 export function prepareMention(mention: Pick<Mention, 'id' | 'title' | 'text' | 'url'>, storyWeights: StoryOptions['weights']): PreparedMention {
-  // The text is split into words once, for search and for story terms.
+  // The title and the text are split into words once, for search and for story terms.
   const textTokens = wordTokens(mention.text);
+  const titleTokens = wordTokens(mention.title ?? '');
   // The time is left out of the terms.
   const storyMention = storyMentionOf(mention, new Date(0));
   return {
-    searchText: searchableWords(wordTokens(mention.title ?? ''), textTokens),
-    storyTerms: storyTerms(storyMention, storyWeights, storyMention.text === mention.text ? textTokens : undefined),
+    searchText: searchableWords(titleTokens, textTokens),
+    storyTerms: storyTerms(
+      storyMention,
+      storyWeights,
+      storyMention.text === mention.text ? textTokens : undefined,
+      storyMention.title === mention.title ? titleTokens : undefined,
+    ),
     storyWeights,
   };
 }

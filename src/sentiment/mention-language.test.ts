@@ -38,6 +38,15 @@ describe('detectLanguage', () => {
     expect(guesser.asked).toEqual([]);
   });
 
+  it('counts cue words ending or starting beyond ASCII, in any case, and no word that only shares their ends', () => {
+    const guesser = recordingGuesser({ lang: 'en', accuracy: 0.9 });
+    expect(detectLanguage('JUŻ był, ŻE się źle', guesser)).toBe('pl');
+    expect(guesser.asked).toEqual([]);
+    // "tit", "nee", "ide", "ja", "byk" share a cue word's length and first or last letter: no votes, so tinyld is asked.
+    expect(detectLanguage('tit nee ide ja byk', guesser)).toBe('en');
+    expect(guesser.asked).toEqual(['tit nee ide ja byk']);
+  });
+
   it('does not count a cue word of both languages ("to") against either', () => {
     // Five English cue words with both "to"s, two Polish ones: short of the margin unless "to" counts for neither.
     const guesser = recordingGuesser({ lang: 'de', accuracy: 0.9 });

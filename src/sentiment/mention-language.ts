@@ -61,6 +61,25 @@ CUES.forEach(([, cues], index) => {
 const LETTER = /\p{L}/u;
 /** The length (in UTF-16 units, as the text is sliced) of the longest cue word. */
 const LONGEST_CUE = Math.max(...[...CUE_LANGUAGES.keys()].map((word) => word.length));
+// Whether some cue word of a length starts, and some ends, with an ASCII letter: most words are no cue word, and a
+// word that cannot be one by these is not sliced out to be looked up. A word with another letter at either end is.
+const CUE_STARTS = new Uint8Array((LONGEST_CUE + 1) * 128);
+const CUE_ENDS = new Uint8Array((LONGEST_CUE + 1) * 128);
+for (const word of CUE_LANGUAGES.keys()) {
+  const first = word.charCodeAt(0);
+  const last = word.charCodeAt(word.length - 1);
+  if (first < 128) CUE_STARTS[word.length * 128 + first] = 1;
+  if (last < 128) CUE_ENDS[word.length * 128 + last] = 1;
+}
+
+/** Whether lower[start, end) may be a cue word, by its length and its first and last character. */
+function mayBeCue(lower: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length > LONGEST_CUE) return false;
+  const first = lower.charCodeAt(start);
+  const last = lower.charCodeAt(end - 1);
+  return (first >= 128 || CUE_STARTS[length * 128 + first] === 1) && (last >= 128 || CUE_ENDS[length * 128 + last] === 1);
+}
 
 function cueVotes(text: string): { winner: string | null; winnerVotes: number; otherVotes: number } {
   // Polish letters count once: a Polish place name in English text ("opens in Łódź") is no Polish sentence.
@@ -75,14 +94,19 @@ function cueVotes(text: string): { winner: string | null; winnerVotes: number; o
     if (letter) {
       if (wordStart < 0) wordStart = index;
     } else if (wordStart >= 0) {
-      // A word longer than every cue word is none of them: not sliced out to be looked up.
-      const languages = index - wordStart <= LONGEST_CUE ? CUE_LANGUAGES.get(lower.slice(wordStart, index)) : undefined;
+      // A word longer than every cue word, or with no cue word's ends, is none of them: not sliced out to be looked up.
+      const languages = mayBeCue(lower, wordStart, index) ? CUE_LANGUAGES.get(lower.slice(wordStart, index)) : undefined;
       if (languages !== undefined) for (const language of languages) counts[language] = (counts[language] ?? 0) + 1;
       wordStart = -1;
     }
     index += width;
   }
-  const votes = CUES.map(([language], index) => [language, counts[index] ?? 0] as const).sort((a, b) => b[1] - a[1]);
-  const [first, second] = votes;
-  return { winner: first !== undefined && first[1] > 0 ? first[0] : null, winnerVotes: first?.[1] ?? 0, otherVotes: second?.[1] ?? 0 };
+  // The language with the most votes (the first in CUES of those tied) and the most votes among the others: what a
+  // stable sort by votes would put first and second, with no pair or array made per text.
+  let first = -1;
+  for (let index = 0; index < CUES.length; index++) if (first < 0 || (counts[index] ?? 0) > (counts[first] ?? 0)) first = index;
+  let otherVotes = 0;
+  for (let index = 0; index < CUES.length; index++) if (index !== first) otherVotes = Math.max(otherVotes, counts[index] ?? 0);
+  const winnerVotes = first < 0 ? 0 : (counts[first] ?? 0);
+  return { winner: winnerVotes > 0 ? (CUES[first]?.[0] ?? null) : null, winnerVotes, otherVotes };
 }

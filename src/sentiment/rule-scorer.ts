@@ -57,18 +57,37 @@ interface Work {
   steps: number;
 }
 
-// Per rule set, the words that can open a phrase and end a two-word booster: most tokens are neither, and for them
-// no phrase string is ever built.
-const phraseStarts = new WeakMap<SentimentRules, ReadonlySet<string>>();
+// Per rule set, its phrases as a tree of words and the words that end a two-word booster: a phrase is found word by
+// word, with no phrase string built ("the", "a" and "no" open phrases and are in most texts), and most tokens end no
+// booster pair.
+/** The phrases that start with the words on the way here: the valence of the one that ends here, and what follows. */
+export interface PhraseNode {
+  valence: number | undefined;
+  next: Map<string, PhraseNode>;
+}
+const phraseTrees = new WeakMap<SentimentRules, PhraseNode>();
 const boosterEnds = new WeakMap<SentimentRules, ReadonlySet<string>>();
 
-function firstWords(rules: SentimentRules): ReadonlySet<string> {
-  let words = phraseStarts.get(rules);
-  if (words === undefined) {
-    words = new Set([...rules.phrases.keys()].map((phrase) => phrase.split(' ')[0] as string));
-    phraseStarts.set(rules, words);
+/** rules.phrases as a tree; a token's key holds no space, so the words of a phrase are its parts between spaces. */
+export function phraseTree(rules: SentimentRules): PhraseNode {
+  let root = phraseTrees.get(rules);
+  if (root === undefined) {
+    root = { valence: undefined, next: new Map() };
+    for (const [phrase, valence] of rules.phrases) {
+      let node = root;
+      for (const word of phrase.split(' ')) {
+        let child = node.next.get(word);
+        if (child === undefined) {
+          child = { valence: undefined, next: new Map() };
+          node.next.set(word, child);
+        }
+        node = child;
+      }
+      node.valence = valence;
+    }
+    phraseTrees.set(rules, root);
   }
-  return words;
+  return root;
 }
 
 function lastWordsOfBoosterPairs(rules: SentimentRules): ReadonlySet<string> {
@@ -135,17 +154,19 @@ function markPhrases(
   masked: ReadonlySet<number>,
   work: Work,
 ): void {
-  const starts = firstWords(rules);
+  const root = phraseTree(rules);
   for (let start = 0; start < tokens.length; start++) {
     work.steps += 1;
-    if (!starts.has(keys[start] as string) || masked.has(start)) continue;
-    let phrase = keys[start] as string;
+    let node = root.next.get(keys[start] as string);
+    if (node === undefined || masked.has(start)) continue;
     for (let length = 2; length <= rules.longestPhrase && start + length <= tokens.length; length++) {
       work.steps += 1;
       const previous = tokens[start + length - 2] as TextToken;
       if (previous.sentenceEnd || previous.clauseEnd) break;
-      phrase += ` ${keys[start + length - 1] as string}`;
-      const valence = rules.phrases.get(phrase);
+      node = node.next.get(keys[start + length - 1] as string);
+      // No phrase goes on with these words.
+      if (node === undefined) break;
+      const { valence } = node;
       if (valence === undefined) continue;
       for (let offset = 0; offset < length; offset++) consumed[start + offset] = 1;
       valences[start + length - 1] = valence;

@@ -135,12 +135,18 @@ describe('tokenizeText reads index ranges', () => {
     ['emoticons, punctuation alone, dashes', ':D ;P :-o ... !! — – - word— word–, (word) "quoted".'],
     ['typographic apostrophes and shouting', 'It’s GREAT ‘really’ `odd` CAN’T WON’T'],
     ['letters beyond ASCII and lone surrogates', 'Łódź ŻÓŁW źle \uD800x y\uDC00 ß ǅ'],
+    // A plain chunk (printable ASCII, no capital, no "`") skips lower-casing and the capitals count; one character
+    // off that makes the chunk take the general way.
+    ['plain chunks beside nearly plain ones', "plain it's ok~ {x} odd`s caPs é-word word-é \u007fdel nul\u0000x a\u00a0b c\u3000d ok.. :) :P"],
+    ['empty text', ''],
+    ['whitespace only', ' \n\t\u00a0\u3000 '],
+    ['plain and shouted runs past MAX_TOKEN_CHARS', `${'ab'.repeat(60)}; ${'AB'.repeat(60)}! ${'a1'.repeat(30)}é`],
   ])('%s: the same tokens as the slicing tokenizer', (_, text) => {
     expect(tokenizeText(text).tokens).toEqual(slicingTokens(text));
   });
 
   it('gives the same tokens as the slicing tokenizer on random text of the characters that matter', () => {
-    const alphabet = ['a', 'B', 'ż', 'Ł', '1', ' ', '\n', ',', '.', '!', '?', ':', ')', '(', '-', '—', "'", '’', '😀', '🏽', '\u200d', '#', '@', 'D', 'x'.repeat(30), 'http://a.b'];
+    const alphabet = ['a', 'B', 'ż', 'Ł', '1', ' ', '\n', ',', '.', '!', '?', ':', ')', '(', '-', '—', "'", '’', '😀', '🏽', '\u200d', '#', '@', 'D', 'x'.repeat(30), 'http://a.b', '`', '~', 'é', '\u007f', '\u0000', '\u00a0'];
     let seed = 3;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;

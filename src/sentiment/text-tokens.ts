@@ -54,6 +54,8 @@ export function tokenizeText(input: string, outOfTime: () => boolean = () => fal
   let exclamations = 0;
   let questions = 0;
   let chunkStart = -1;
+  // Whether the chunk so far is plain: printable ASCII without capitals or "`" (see addChunk).
+  let plain = true;
   const markers = { handles: 0, hashtags: 0, links: 0 };
   for (let index = 0; index <= text.length; index++) {
     if (index % BUDGET_CHECK_CHARS === BUDGET_CHECK_CHARS - 1 && index < text.length - 1 && outOfTime()) text = text.slice(0, index);
@@ -62,7 +64,11 @@ export function tokenizeText(input: string, outOfTime: () => boolean = () => fal
     else if (code === 63) questions += 1;
     const isSpace = code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000;
     if (!isSpace) {
-      if (chunkStart < 0) chunkStart = index;
+      if (chunkStart < 0) {
+        chunkStart = index;
+        plain = true;
+      }
+      if (code > 126 || code < 32 || (code >= 65 && code <= 90) || code === 96) plain = false;
       continue;
     }
     if (chunkStart >= 0) {
@@ -72,7 +78,8 @@ export function tokenizeText(input: string, outOfTime: () => boolean = () => fal
       else if (isLink(text, chunkStart)) markers.links += 1;
       else {
         if (first === 35) markers.hashtags += 1;
-        addChunk(text, chunkStart, index, tokens);
+        if (plain) addPiece(text, chunkStart, index, tokens, true);
+        else addChunk(text, chunkStart, index, tokens);
       }
     }
     chunkStart = -1;
@@ -99,7 +106,10 @@ function isLink(text: string, start: number): boolean {
 }
 
 // Chunks and pieces are read as index ranges of the text: the scorer tokenises every mention, and slicing each chunk,
-// piece and trailing punctuation (and a fresh regular expression per test) made most of its garbage.
+// piece and trailing punctuation (and a fresh regular expression per test) made most of its garbage. A plain chunk
+// (printable ASCII with no capital and no "`", told in the same pass that finds the chunks: most words of most
+// texts) holds no emoji and is its own lower-case form, never shouted: it skips the emoji scan, the lower-casing, the
+// apostrophe replacement and the capitals count (text-tokens.test.ts checks both ways agree).
 
 /** One whitespace-delimited chunk, text[start, end): emoji split out, punctuation stripped, over-long runs cut. */
 function addChunk(text: string, start: number, end: number, tokens: TextToken[]): void {
@@ -136,7 +146,7 @@ function isEmoji(codePoint: number): boolean {
 }
 
 /** The piece text[start, end) of a chunk, between emoji. */
-function addPiece(text: string, start: number, end: number, tokens: TextToken[]): void {
+function addPiece(text: string, start: number, end: number, tokens: TextToken[], plain = false): void {
   if (start === end) return;
   let wordStart = start;
   let wordEnd = end;
@@ -144,19 +154,19 @@ function addPiece(text: string, start: number, end: number, tokens: TextToken[])
   while (wordEnd > wordStart && !isWordChar(text, wordEnd - 1)) wordEnd -= 1;
   if (wordEnd === wordStart) {
     // Punctuation only (":)", "...", "!!"): kept whole for the lexicon to judge.
-    tokens.push(makeToken(text.slice(start, end), hasAny(text, start, end, CLAUSE_PUNCTUATION_ONLY), hasAny(text, start, end, SENTENCE_END)));
+    tokens.push(makeToken(text.slice(start, end), hasAny(text, start, end, CLAUSE_PUNCTUATION_ONLY), hasAny(text, start, end, SENTENCE_END), plain));
     return;
   }
   if (wordStart > start && wordEnd - wordStart <= 2 && end - start <= 4) {
     // An emoticon with letters in it: ":D", ";P", ":-o".
-    tokens.push(makeToken(text.slice(start, end), false, false));
+    tokens.push(makeToken(text.slice(start, end), false, false, plain));
     return;
   }
   const clauseEnd = hasAny(text, wordEnd, end, CLAUSE_END);
   const sentenceEnd = hasAny(text, wordEnd, end, SENTENCE_END);
   for (let cut = wordStart; cut < wordEnd; cut += MAX_TOKEN_CHARS) {
     const last = cut + MAX_TOKEN_CHARS >= wordEnd;
-    tokens.push(makeToken(text.slice(cut, last ? wordEnd : cut + MAX_TOKEN_CHARS), last && clauseEnd, last && sentenceEnd));
+    tokens.push(makeToken(text.slice(cut, last ? wordEnd : cut + MAX_TOKEN_CHARS), last && clauseEnd, last && sentenceEnd, plain));
   }
 }
 
@@ -173,7 +183,9 @@ function hasAny(text: string, start: number, end: number, signs: ReadonlySet<num
 
 const TYPOGRAPHIC_APOSTROPHES = /[’‘`]/g;
 
-function makeToken(text: string, clauseEnd: boolean, sentenceEnd: boolean): TextToken {
+/** `plain`: the token is printable ASCII without capitals or "`" (see tokenizeText). */
+function makeToken(text: string, clauseEnd: boolean, sentenceEnd: boolean, plain: boolean): TextToken {
+  if (plain) return { text, lower: text, shouted: false, emoji: false, clauseEnd, sentenceEnd };
   const lower = text.toLowerCase().replace(TYPOGRAPHIC_APOSTROPHES, "'");
   return { text, lower, shouted: isShouted(text), emoji: false, clauseEnd, sentenceEnd };
 }

@@ -10,6 +10,8 @@ describe('cleanHeadline', () => {
     ['Acme recalls vans | Fox News', 'Acme recalls vans'],
     ['Titanfall Release Date Update: Xbox One Bundle Price Sale on Discount From  ...', 'Titanfall Release Date Update: Xbox One Bundle Price Sale on Discount From'],
     ['VIDEO: Apple lands CarPlay', 'Apple lands CarPlay'],
+    // Two passes: the byline goes in the first, the version tag it hid in the second.
+    ['VIDEO: Oil prices rise sharply in Asia (2) - Reuters', 'Oil prices rise sharply in Asia'],
   ])('%s', (title, cleaned) => {
     expect(cleanHeadline(title)).toBe(cleaned);
   });

@@ -15,6 +15,7 @@ const BYLINE = /\s+[-|–—]\s+((?:[A-Z0-9][\w.&'’]*|the|of|and|on|de)(?:\s+(
 export function cleanHeadline(title: string): string {
   let headline = title.trim().replace(/\s+/g, ' ');
   for (let pass = 0; pass < 2; pass += 1) {
+    const before = headline;
     headline = headline
       .replace(TRUNCATION, '')
       .replace(VERSION_TAG, '')
@@ -24,6 +25,8 @@ export function cleanHeadline(title: string): string {
     const byline = BYLINE.exec(headline);
     // A byline only when something worth keeping stays in front of it.
     if (byline !== null && byline.index >= 12 && /[A-Z]/.test(byline[1] ?? '')) headline = headline.slice(0, byline.index).trim();
+    // A pass that changed nothing would change nothing again (most headlines carry no tag).
+    if (headline === before) break;
   }
   return headline;
 }

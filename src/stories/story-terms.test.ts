@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stem, storyTerms } from './story-terms.js';
+import { wordTokens } from '../mentions/word-tokens.js';
+import { stem, storyTerms, TERM_WEIGHTS } from './story-terms.js';
 
 describe('storyTerms', () => {
   it('weighs headline words over their pairs, the body and the URL slug, without stop words', () => {
@@ -19,6 +20,19 @@ describe('storyTerms', () => {
       widen: 0.25,
     }));
     expect(terms.weights).toBeInstanceOf(Float64Array);
+  });
+
+  it.each([
+    ['a clean headline', 'Acme recalls the vans over brakes'],
+    ['a headline that cleaning changes', 'UPDATE 2-Acme recalls the vans over brakes - Reuters'],
+    ['an empty headline', ''],
+  ])('gives the same terms from the caller\'s word tokens of title and text as without them: %s', (_, title) => {
+    const text = { title, text: 'Brakes fail on #vans, says @acme', url: 'https://news.example/2014/acme-van-recall-widens' };
+    const given = storyTerms(text, TERM_WEIGHTS, wordTokens(text.text), wordTokens(title));
+    const own = storyTerms(text);
+    expect(given.terms).toEqual(own.terms);
+    expect([...given.weights]).toEqual([...own.weights]);
+    expect(own.terms).not.toContain('reuter');
   });
 
   it('has no terms for an empty mention', () => {

@@ -32,11 +32,15 @@ export const TERM_WEIGHTS = {
 const MAX_BODY_WORDS = 120;
 const MAX_TITLE_WORDS = 40;
 
-/** `bodyTokens`, when given, are wordTokens(text.text), already worked out by the caller. */
-export function storyTerms(text: StoryText, weights = TERM_WEIGHTS, bodyTokens?: readonly WordToken[]): TermList {
+/**
+ * `bodyTokens` and `titleTokens`, when given, are wordTokens(text.text) and wordTokens(text.title), already worked
+ * out by the caller (the title's are used when cleaning leaves the headline as it is).
+ */
+export function storyTerms(text: StoryText, weights = TERM_WEIGHTS, bodyTokens?: readonly WordToken[], titleTokens?: readonly WordToken[]): TermList {
   const bag = new Map<string, number>();
   const add = (term: string, weight: number) => bag.set(term, (bag.get(term) ?? 0) + weight);
-  const titleWords = contentWords(cleanHeadline(text.title ?? '')).slice(0, MAX_TITLE_WORDS);
+  const headline = cleanHeadline(text.title ?? '');
+  const titleWords = contentWords(headline, titleTokens !== undefined && headline === text.title ? titleTokens : wordTokens(headline)).slice(0, MAX_TITLE_WORDS);
   for (const word of titleWords) add(word, weights.titleWord);
   for (let at = 1; at < titleWords.length; at += 1) add(`${titleWords[at - 1]} ${titleWords[at]}`, weights.titlePair);
   if (weights.bodyWord > 0 && text.text) {
@@ -45,7 +49,14 @@ export function storyTerms(text: StoryText, weights = TERM_WEIGHTS, bodyTokens?:
   if (weights.slugWord > 0 && text.url) {
     for (const word of slugWords(text.url)) add(word, weights.slugWord);
   }
-  return { terms: [...bag.keys()], weights: Float64Array.from(bag.values()) };
+  // Read out with forEach: spreading the keys and copying the values through iterators made a result object per term.
+  const terms: string[] = [];
+  const termWeights = new Float64Array(bag.size);
+  bag.forEach((weight, term) => {
+    termWeights[terms.length] = weight;
+    terms.push(term);
+  });
+  return { terms, weights: termWeights };
 }
 
 /** The first `limit` content words of `text` (`tokens`: its wordTokens, when the caller has them). */

@@ -22,10 +22,12 @@ export const ENGLISH_RULES: SentimentRules = {
   key: (token) => token.lower,
   valence(keys, index) {
     const word = keys[index] as string;
-    if (BOOSTERS.has(word) || NEGATORS.has(word)) return undefined;
+    // Most words are in no list: one lookup tells.
+    const valence = LEXICON.get(word);
+    if (valence === undefined || BOOSTERS.has(word) || NEGATORS.has(word)) return undefined;
     // "fails to impress" negates what follows instead of being a complaint of its own; "failed to bask" stays one.
     if (NEGATING_VERBS.has(word) && keys[index + 1] === 'to' && LEXICON.has(keys[index + 2] ?? '')) return undefined;
-    return LEXICON.get(word);
+    return valence;
   },
   phrases: PHRASE_VALENCES,
   longestPhrase: Math.max(...[...PHRASE_VALENCES.keys()].map((phrase) => phrase.split(' ').length)),

@@ -52,6 +52,11 @@ export interface BaselineSettings {
   scales: readonly ScaleSpan[];
   /** Slots making up "the last day" for the recent level. */
   levelSlots: number;
+  /**
+   * Slots with an index below this have left every window the detector still judges (default: all have): only those
+   * can tell the clumping φ, see clumpingOf.
+   */
+  settledBefore?: number;
 }
 
 const DAYS_PER_WEEK = 7;
@@ -91,7 +96,9 @@ interface Prior {
 
 /**
  * The factor θ with count ≈ θ·base (Huber M-estimate by reweighting), pulled towards `prior` as if `prior.mentions`
- * more mentions had been seen at θ = prior.value.
+ * more independent arrivals had been seen at θ = prior.value. Priors count arrivals (clumps of φ mentions), not
+ * mentions: a brand whose every mention comes three times over knows no more than its single-counted twin, and must
+ * be fitted alike (else its priors weigh a third as much and its fit, and so its c², changes with volume).
  */
 function robustFactor(
   counts: readonly number[],
@@ -100,8 +107,8 @@ function robustFactor(
   prior: Prior | null,
 ): number {
   const hasPrior = prior !== null && prior.value > 0;
-  const priorCount = hasPrior ? prior.mentions : 0;
-  const priorBase = hasPrior ? prior.mentions / prior.value : 0;
+  const priorCount = hasPrior ? prior.mentions * dispersion.clumping : 0;
+  const priorBase = hasPrior ? priorCount / prior.value : 0;
   let countSum = priorCount;
   let baseSum = priorBase;
   for (let index = 0; index < counts.length; index += 1) {
@@ -117,7 +124,7 @@ function robustFactor(
       const count = counts[index] as number;
       const base = bases[index] as number;
       const mean = factor * base;
-      const spread = Math.sqrt(dispersion.clumping * mean + dispersion.rateVariance * mean * mean + 1);
+      const spread = Math.sqrt(dispersion.clumping * mean + dispersion.rateVariance * mean * mean + dispersion.clumping ** 2);
       const residual = Math.abs(count - mean) / spread;
       const weight = residual <= HUBER_LIMIT ? 1 : HUBER_LIMIT / residual;
       weightedCounts += weight * count;
@@ -129,18 +136,35 @@ function robustFactor(
   return factor;
 }
 
-/** Variance over mean of the bucket counts within busy-enough slots, median over slots: the clumping φ. */
+/** Variance over mean of one slot's bucket counts (null where it has too few buckets or no mentions). */
+function slotClumping(slot: HistorySlot): number | null {
+  if (slot.buckets < 3 || !(slot.count > 0)) return null;
+  const mean = slot.count / slot.buckets;
+  return (slot.squares - slot.count * mean) / (slot.buckets - 1) / mean;
+}
+
+/**
+ * The clumping φ: the median, over busy-enough slots, of the variance over mean of their bucket counts. "Busy enough"
+ * is at least one independent arrival (a clump of φ mentions) per bucket, judged in clumps, not mentions: a cut in
+ * mentions would pick the busy hours of a quiet brand and all hours of a busier copy of it, so the same brand counted
+ * three times over would get a φ less than three times its own, and every c² fitted with it would change with volume.
+ * The clumps are counted with a first estimate from every slot with a mention (noisier, but it scales exactly with
+ * the counts). The slots given are the settled, ordinary ones (see fitBaseline): on a quiet brand the busy-enough
+ * slots are few, and one holding a burst would make φ that burst's own.
+ */
 function clumpingOf(slots: readonly HistorySlot[]): number {
-  const indexes: number[] = [];
+  const all = slots.map(slotClumping).filter((ratio): ratio is number => ratio !== null);
+  if (all.length === 0) return MIN_CLUMPING;
+  const first = medianOf(all);
+  if (!(first > 0)) return MIN_CLUMPING;
+  const ratios: number[] = [];
   for (const slot of slots) {
-    if (slot.buckets < 3 || slot.count < slot.buckets) continue;
-    const mean = slot.count / slot.buckets;
-    const variance = (slot.squares - slot.count * mean) / (slot.buckets - 1);
-    indexes.push(variance / mean);
+    const ratio = slotClumping(slot);
+    if (ratio !== null && slot.count / first >= slot.buckets) ratios.push(ratio);
   }
-  if (indexes.length === 0) return MIN_CLUMPING;
-  indexes.sort((a, b) => a - b);
-  const middle = indexes[Math.floor(indexes.length / 2)] as number;
+  if (ratios.length === 0) return Math.min(MAX_CLUMPING, Math.max(MIN_CLUMPING, first));
+  ratios.sort((a, b) => a - b);
+  const middle = ratios[Math.floor(ratios.length / 2)] as number;
   return Math.min(MAX_CLUMPING, Math.max(MIN_CLUMPING, middle));
 }
 
@@ -155,12 +179,17 @@ interface Shape {
  * behind each hour: a quiet brand's hour holds a handful of mentions a week and its own estimate is mostly noise,
  * while daily cycles are smooth; a busy brand keeps its sharp hours (a newsletter at 09:00).
  */
-function smoothedProfile(profile: readonly number[], byBin: readonly number[][], counts: readonly number[]): number[] {
+function smoothedProfile(
+  profile: readonly number[],
+  byBin: readonly number[][],
+  counts: readonly number[],
+  clumping: number,
+): number[] {
   const bins = profile.length;
   if (bins < 3) return [...profile];
   return profile.map((value, bin) => {
     const mentions = (byBin[bin] ?? []).reduce((sum, index) => sum + (counts[index] as number), 0);
-    const smoothWeight = SMOOTHING_MENTIONS / (SMOOTHING_MENTIONS + mentions);
+    const smoothWeight = SMOOTHING_MENTIONS / (SMOOTHING_MENTIONS + mentions / clumping);
     const before = profile[(bin + bins - 1) % bins] as number;
     const after = profile[(bin + 1) % bins] as number;
     return (1 - smoothWeight) * value + smoothWeight * (before / 4 + value / 2 + after / 4);
@@ -199,7 +228,7 @@ function fitShape(slots: readonly HistorySlot[], settings: BaselineSettings, dis
       const memberCounts = members.map((index) => counts[index] as number);
       return robustFactor(memberCounts, bases, dispersion, { value: 1, mentions: PROFILE_PRIOR_MENTIONS });
     });
-    shape.profile = normalised(smoothedProfile(shape.profile, byBin, counts), shape.profile.map(() => true));
+    shape.profile = normalised(smoothedProfile(shape.profile, byBin, counts, dispersion.clumping), shape.profile.map(() => true));
     shape.dayFactors = byDay.map((members) => {
       const bases = members.map((index) => {
         const slot = slots[index] as HistorySlot;
@@ -401,7 +430,10 @@ export function dayRise(baseline: Baseline, day: number): number {
 
 /** The baseline of a week of completed slots, oldest first (empty slots already left out). */
 export function fitBaseline(slots: readonly HistorySlot[], settings: BaselineSettings): Baseline {
-  const clumping = clumpingOf(slots);
+  // φ from the brand's ordinary noise only: not from an incident's hours (as the tail below), nor from hours still
+  // inside a window being judged, whose burst may not have been scored yet.
+  const settledBefore = settings.settledBefore ?? Number.POSITIVE_INFINITY;
+  const clumping = clumpingOf(slots.filter((slot) => slot.index < settledBefore && !slot.incident));
   // The shape is fitted under a typical dispersion: Huber weights only need its order of magnitude.
   const fittingDispersion: Dispersion = { clumping, rateVariance: INITIAL_RATE_SD ** 2 };
   const shape = fitShape(slots, settings, fittingDispersion);

@@ -195,6 +195,65 @@ describe('SpikeDetector detection contract (issue 8), seeded, at small scale', (
   });
 });
 
+describe('SpikeDetector wherever in the hour a burst falls', () => {
+  /**
+   * Arrivals one at a time, 10 to 29 minutes apart (seeded), from `fromBucket` to `toBucket` (bucket indexes from
+   * START): about 3 an hour, the ordinary talk of a quiet brand.
+   */
+  function quietTalk(counts: number[], fromBucket: number, toBucket: number, seed: number): void {
+    const uniform = uniformSource(seed);
+    for (let minute = fromBucket * 5; minute < toBucket * 5; minute += 10 + Math.floor(uniform() * 20)) {
+      const bucket = Math.floor(minute / 5);
+      counts[bucket] = (counts[bucket] ?? 0) + 1;
+    }
+  }
+
+  it('alerts 40 mentions in 20 minutes after two quiet days at every 5-minute offset within the hour', () => {
+    // The story-counts integration scenario: two days of about 3 an hour ending 70 minutes before t0, then 10 a bucket
+    // in the four buckets before t0. A burst whose first buckets close an hour was learnt, before the rest of it was
+    // judged, as the brand's clumping φ (the only hour of two days busy enough for φ's median): φ became the burst's
+    // own, and the burst scored 3.3 when t0 fell at :15 of the hour (9.6 at :10 with φ's cut counted in mentions).
+    const scores: Record<number, number> = {};
+    for (let offset = 0; offset < BUCKETS_PER_HOUR; offset += 1) {
+      const t0 = 2 * BUCKETS_PER_DAY + 14 * BUCKETS_PER_HOUR + offset;
+      const from = t0 - 2 * BUCKETS_PER_DAY;
+      const counts = new Array<number>(2 * BUCKETS_PER_DAY + 1).fill(0);
+      quietTalk(counts, 0, 2 * BUCKETS_PER_DAY - 14, 7);
+      for (let bucket = 2 * BUCKETS_PER_DAY - 4; bucket < 2 * BUCKETS_PER_DAY; bucket += 1) counts[bucket] = 10;
+      const { firings, verdicts } = replay(counts, new SpikeDetector({ bucketMs: BUCKET_MS }), from);
+      scores[offset * 5] = Math.max(...verdicts.slice(-5).map((verdict) => verdict.score));
+      expect({ minute: offset * 5, firings }).toEqual({ minute: offset * 5, firings: [t0 - 3] });
+    }
+    // Everywhere far beyond the threshold (a burst of 40 where 1 is expected).
+    expect(Math.min(...Object.values(scores))).toBeGreaterThan(15);
+  });
+
+  it("alerts the same burst a day later too: the first one's hours are not learnt as the brand's clumping", () => {
+    for (let offset = 0; offset < BUCKETS_PER_HOUR; offset += 1) {
+      const first = 2 * BUCKETS_PER_DAY + 14 * BUCKETS_PER_HOUR + offset - 4;
+      const second = first + BUCKETS_PER_DAY;
+      const counts = new Array<number>(4 * BUCKETS_PER_DAY).fill(0);
+      quietTalk(counts, 0, counts.length, 7);
+      for (const start of [first, second]) for (let bucket = start; bucket < start + 4; bucket += 1) counts[bucket] = 10;
+      const { firings } = replay(counts);
+      expect({ minute: offset * 5, firings }).toEqual({ minute: offset * 5, firings: [first + 1, second + 1] });
+    }
+  });
+
+  it('alerts a ×5 one-hour rise on a 5-an-hour brand within 30 minutes whatever minute of the hour it starts at', () => {
+    for (let offset = 0; offset < BUCKETS_PER_HOUR; offset += 1) {
+      const start = RISE_AT + offset;
+      const counts = countsOf(12, 1, (bucket) => (5 / BUCKETS_PER_HOUR) * (bucket >= start && bucket < start + BUCKETS_PER_HOUR ? 5 : 1));
+      const alerted = afterFirstWeek(replay(counts).firings);
+      expect({ minute: offset * 5, alerted: alerted.length, within: (alerted[0] ?? Infinity) - start <= 6 }).toEqual({
+        minute: offset * 5,
+        alerted: 1,
+        within: true,
+      });
+    }
+  });
+});
+
 describe('SpikeDetector cold start', () => {
   it('is not warmed up, nor anomalous, before six hours of history', () => {
     const counts = countsOf(1, 1, (bucket) => dailyCycleRate(30, bucket));
@@ -297,6 +356,45 @@ describe('SpikeDetector on spikes and empty series', () => {
     expect(afterFirstWeek(driftingReplay.firings)).toEqual([]);
     expect(Math.max(...driftingReplay.verdicts.slice(RISE_AT, RISE_AT + 2 * BUCKETS_PER_HOUR).map((v) => v.score))).toBeLessThan(5);
     expect(afterFirstWeek(replay(poissonTwin).firings)).toEqual([RISE_AT + 9]);
+  });
+
+  it('fits the same c² to a brand whose every mention counts three times over, and three times its clumping', () => {
+    // 5 and 8 an hour, the rate halved or raised by half in turns of six hours. Tripling every count triples the
+    // variance over mean within an hour (φ) and leaves the rate's relative variance (c²) as it was; a cut on busy
+    // hours counted in mentions (not in clumps of φ) judged the two copies on different hours and fitted c² 0.0025
+    // against 0.17 at 5 an hour, 0.27 against 0.16 at 8.
+    for (const perHour of [5, 8]) {
+      const uniform = uniformSource(99);
+      const drift = Array.from({ length: 40 }, () => (uniform() < 0.5 ? 0.5 : 1.5));
+      const counts = countsOf(9, perHour, (bucket) => dailyCycleRate(perHour, bucket) * (drift[Math.floor(bucket / 72)] as number));
+      const baselineOf = (factor: number) => {
+        const detector = new SpikeDetector({ bucketMs: BUCKET_MS });
+        replay(counts.map((count) => count * factor), detector);
+        return detector.toJSON().baseline;
+      };
+      const single = baselineOf(1);
+      const tripled = baselineOf(3);
+      expect(single?.scaleRateVariances[2]).toBeGreaterThan(0.05);
+      (tripled?.scaleRateVariances ?? []).forEach((rateVariance, scale) => {
+        const own = single?.scaleRateVariances[scale] ?? 0;
+        expect(Math.abs(rateVariance - own)).toBeLessThan(0.1 * own);
+      });
+      expect((tripled?.clumping ?? 0) / (single?.clumping ?? 1)).toBeGreaterThan(2.5);
+    }
+  });
+
+  it('adds up evidence over hours: a ×2 six-hour rise at 10 an hour that no window of the tail score finds', () => {
+    // Seeded so that the tail score stays under 5 throughout (its windows of up to six hours never see enough); the
+    // CUSUM of the hours at ×1.5 reaches it within three hours. The calm twin stays silent.
+    const rise = (factor: number) =>
+      countsOf(12, 5, (bucket) => dailyCycleRate(10, bucket) * (bucket >= RISE_AT && bucket < RISE_AT + 72 ? factor : 1));
+    const { firings, verdicts } = replay(rise(2));
+    const alerted = afterFirstWeek(firings);
+    expect(alerted).toHaveLength(1);
+    expect(alerted[0]).toBeGreaterThan(RISE_AT + 2 * BUCKETS_PER_HOUR);
+    expect(alerted[0]).toBeLessThan(RISE_AT + 72);
+    expect(verdicts[alerted[0] as number]?.windowMs).toBeGreaterThan(2 * 60 * 60_000);
+    expect(afterFirstWeek(replay(rise(1)).firings)).toEqual([]);
   });
 
   it('takes up to 2.5 from the score of an hour or more where far more mentions are expected than Poisson needs', () => {
@@ -433,7 +531,7 @@ describe('SpikeDetector state saved by an earlier version', () => {
       const detector = new SpikeDetector({ bucketMs: BUCKET_MS }, saved);
       const verdict = detector.update(START + BUCKET_MS, 12);
       expect(verdict).toMatchObject({ warmedUp: false, anomalous: false });
-      expect(detector.toJSON()).toMatchObject({ version: 4, lastBucketStart: START + BUCKET_MS, historyBuckets: 0 });
+      expect(detector.toJSON()).toMatchObject({ version: 5, lastBucketStart: START + BUCKET_MS, historyBuckets: 0 });
     }
   });
 
@@ -442,14 +540,41 @@ describe('SpikeDetector state saved by an earlier version', () => {
     const detector = new SpikeDetector({ bucketMs: BUCKET_MS });
     replay(counts.slice(0, RISE_AT + 12), detector);
     const current = detector.toJSON();
-    expect(current.version).toBe(4);
+    expect(current.version).toBe(5);
     expect(current.slotIncidents.some((marked) => marked === 1)).toBe(true);
-    const { slotIncidents: _marks, ...week } = current;
+    const { slotIncidents: _marks, slotObserved: _observed, slotExpected: _expected, cusum: _run, ...week } = current;
     const version3 = { ...week, version: 3 as const };
     const continued = new SpikeDetector({ bucketMs: BUCKET_MS }, JSON.parse(JSON.stringify(version3)));
-    expect(continued.toJSON()).toEqual({ ...current, slotIncidents: new Array<number>(168).fill(0) });
+    expect(continued.toJSON()).toEqual({
+      ...current,
+      slotIncidents: new Array<number>(168).fill(0),
+      slotObserved: 0,
+      slotExpected: 0,
+      cusum: { value: 0, hours: 0, observed: 0, expected: 0 },
+    });
     const next = START + (RISE_AT + 12) * BUCKET_MS;
     expect(continued.update(next, 3)).toMatchObject({ warmedUp: true });
-    expect(continued.toJSON()).toMatchObject({ version: 4, lastBucketStart: next });
+    expect(continued.toJSON()).toMatchObject({ version: 5, lastBucketStart: next });
+  });
+
+  it('continues a version-4 state (the week of counts without a CUSUM run) with no run under way', () => {
+    // Mid-rise: the version-5 detector has a run of two hours; the version-4 state carries none and starts its own.
+    const counts = countsOf(12, 5, (bucket) => dailyCycleRate(10, bucket) * (bucket >= RISE_AT && bucket < RISE_AT + 72 ? 2 : 1));
+    const detector = new SpikeDetector({ bucketMs: BUCKET_MS });
+    replay(counts.slice(0, RISE_AT + 2 * BUCKETS_PER_HOUR + 6), detector);
+    const current = detector.toJSON();
+    expect(current.cusum.hours).toBe(2);
+    const { slotObserved: _observed, slotExpected: _expected, cusum: _run, ...week } = current;
+    const version4 = { ...week, version: 4 as const };
+    const continued = new SpikeDetector({ bucketMs: BUCKET_MS }, JSON.parse(JSON.stringify(version4)));
+    expect(continued.toJSON()).toEqual({
+      ...current,
+      slotObserved: 0,
+      slotExpected: 0,
+      cusum: { value: 0, hours: 0, observed: 0, expected: 0 },
+    });
+    const next = START + (RISE_AT + 2 * BUCKETS_PER_HOUR + 6) * BUCKET_MS;
+    expect(continued.update(next, 1)).toMatchObject({ warmedUp: true });
+    expect(continued.toJSON()).toMatchObject({ version: 5, lastBucketStart: next, slotObserved: 1 });
   });
 });

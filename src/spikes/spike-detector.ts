@@ -9,8 +9,12 @@
 // 2. The dispersion is measured on the same week: φ, how clumped mentions are within an hour, and per time scale c²,
 //    how far counts stray from what the day before predicted — fitted to the week's own tail (the c² that leaves 2 %
 //    of its hours beyond the matching quantile), because real bursts are heavier-tailed than the bulk says. Hours in
-//    which the detector itself found an incident (score ≥ INCIDENT_SCORE) are left out of that tail: an incident is
-//    not the brand's ordinary noise, and counting it would hide the next incident of the week. Every scale's c² is
+//    which the detector itself found an incident (score ≥ INCIDENT_SCORE, and the hours before whose part of the
+//    window behind that score is risen too) are left out of that tail and of φ: an incident is not the brand's
+//    ordinary noise, and counting it would hide the next incident of the week. φ is also fitted only from hours that
+//    have left every window still judged (older than the longest scale): an hour holding a burst's first buckets is
+//    not learnt as the brand's clumping before the rest of the burst is judged (a quiet brand's φ is a median over
+//    its few busy hours, and would be that burst's own, whatever minute of the hour it began at). Every scale's c² is
 //    floored by the tail of the week's sliding 6-hour sums where those show more than Poisson spread (a quiet brand's
 //    bursts are too few mentions for the short scales' own tails, but its 6-hour sums have the mentions to show
 //    them; a Poisson-like brand keeps the exact model, see burstinessFloor in seasonal-baseline.ts). Counts
@@ -21,13 +25,18 @@
 //    LONG_SCALE_PENALTY where far more mentions are expected than a Poisson count would make certain. The score is −log10 of the smallest
 //    probability, so 5 means "one chance in 100 000 under the baseline". A scale counts only when its rise is also
 //    large in effect: at least MIN_RISE_FACTOR times the expected count and MIN_EXTRA_MENTIONS more mentions.
-// 4. Cold start: alerting starts after WARMUP_MS of history, on a baseline pulled towards flat by its priors; for the
+// 4. Evidence over hours (rise-cusum.ts): a CUSUM of the hours' log-likelihood ratio for a ×1.5 rise under the hour
+//    scale's model, read as a chance per bucket (Wald: e^h hours between false crossings of h); it replaces the tail
+//    score when larger, for runs of 3 to 24 hours, with the same effect-size floor. It restarts after a gap and after
+//    an hour holding an incident.
+// 5. Cold start: alerting starts after WARMUP_MS of history, on a baseline pulled towards flat by its priors; for the
 //    first COLD_SPAN_MS the expected count is raised by up to COLD_MARGIN (an hour never seen yet may be a busy one).
 //
 // Missing buckets (a gap in bucketStart) are "no data", not zero mentions: they add nothing to a window's count nor
 // to its expectation. The live caller feeds every bucket, zero counts included. A bucket at or before the last one
 // learnt (late or repeated) is scored but not learnt from.
-import { MAX_SURPRISE, MIN_RISE_FACTOR, riseSurprise } from './count-tail.js';
+import { MAX_SURPRISE, MIN_EXTRA_MENTIONS, MIN_RISE_FACTOR, riseSurprise, type Dispersion } from './count-tail.js';
+import { NO_RUN, riseLogLikelihoodRatio, runAfterHour, type RiseCusumRun } from './rise-cusum.js';
 import { dayRise, fitBaseline, type Baseline, type HistorySlot, type ScaleSpan } from './seasonal-baseline.js';
 
 /** Mentions over a time scale ending with the current bucket. */
@@ -68,7 +77,7 @@ export interface SpikeVerdict {
  * of the last six hours, and the baseline fitted from them (a function of those arrays, kept to save refitting).
  */
 export interface SpikeDetectorState {
-  version: 4;
+  version: 5;
   lastBucketStart: number | null;
   /** Absolute index (bucketStart / slot length) of the slot being filled; the ring holds the week up to it. */
   currentSlot: number | null;
@@ -86,6 +95,11 @@ export interface SpikeDetectorState {
   baseline: Baseline | null;
   /** Observed buckets in the completed slots of the week. */
   historyBuckets: number;
+  /** The slot being filled: its mentions so far, and their expectation as judged (cold-start margin included). */
+  slotObserved: number;
+  slotExpected: number;
+  /** The CUSUM run over the completed slots before it (see rise-cusum.ts). */
+  cusum: RiseCusumRun;
 }
 
 /** States saved by earlier versions: 1 and 2 (exponential averages without the week of counts) are not continued. */
@@ -93,10 +107,21 @@ export interface LegacySpikeDetectorState {
   version: 1 | 2;
 }
 
-/** Version 3: the same week of counts without the incident marks; read as a week without incidents. */
-export type Version3SpikeDetectorState = Omit<SpikeDetectorState, 'version' | 'slotIncidents'> & { version: 3 };
+/** Version 4: the week of counts without the CUSUM run; read as having no run under way. */
+export type Version4SpikeDetectorState = Omit<SpikeDetectorState, 'version' | 'slotObserved' | 'slotExpected' | 'cusum'> & {
+  version: 4;
+};
 
-export const SPIKE_DETECTOR_STATE_VERSION = 4;
+/** Version 3: the version-4 week of counts without the incident marks; read as a week without incidents. */
+export type Version3SpikeDetectorState = Omit<Version4SpikeDetectorState, 'version' | 'slotIncidents'> & { version: 3 };
+
+type SavedSpikeDetectorState =
+  | SpikeDetectorState
+  | Version4SpikeDetectorState
+  | Version3SpikeDetectorState
+  | LegacySpikeDetectorState;
+
+export const SPIKE_DETECTOR_STATE_VERSION = 5;
 
 /** Scores an alert needs, in −log10 of the tail probability (5: one chance in 100 000). */
 export const SENSITIVITY_THRESHOLDS = { low: 7, medium: 5, high: 4 } as const;
@@ -141,6 +166,11 @@ const WARMUP_MS = 6 * HOUR_MS;
 const COLD_SPAN_MS = 2 * DAY_MS;
 const COLD_MARGIN = 2;
 const HOURS_PER_DAY = 24;
+/**
+ * The CUSUM speaks only for runs of at least this many hours (the current one included): shorter rises are the tail
+ * score's, whose windows of up to six hours see them whole.
+ */
+const CUSUM_MIN_RUN_HOURS = 3;
 
 export function sensitivityThreshold(sensitivity: Sensitivity | undefined): number {
   if (sensitivity === undefined) return SENSITIVITY_THRESHOLDS.medium;
@@ -165,6 +195,7 @@ function copyOfState(state: SpikeDetectorState): SpikeDetectorState {
     slotPeaks: state.slotPeaks.map((peaks) => [...peaks]),
     recentStarts: [...state.recentStarts],
     recentCounts: [...state.recentCounts],
+    cusum: { ...state.cusum },
     baseline:
       baseline === null
         ? null
@@ -209,7 +240,7 @@ export class SpikeDetector {
 
   constructor(
     options: SpikeDetectorOptions,
-    state?: SpikeDetectorState | Version3SpikeDetectorState | LegacySpikeDetectorState,
+    state?: SavedSpikeDetectorState,
   ) {
     if (!(options.bucketMs > 0)) throw new Error(`bucketMs must be positive, got ${options.bucketMs}`);
     this.bucketMs = options.bucketMs;
@@ -240,12 +271,41 @@ export class SpikeDetector {
     if (!late) this.enterSlot(Math.floor(bucketStart / this.slotMs));
     const verdict = this.judge(bucketStart, count);
     if (!late) {
-      if (verdict.warmedUp && verdict.score >= INCIDENT_SCORE) {
-        state.slotIncidents[positiveModulo(state.currentSlot as number, this.slots)] = 1;
-      }
+      if (verdict.warmedUp && verdict.score >= INCIDENT_SCORE) this.markIncident(bucketStart, verdict.windowMs);
       this.remember(bucketStart, count);
+      state.slotObserved += count;
+      state.slotExpected += verdict.expected * this.coldMargin();
     }
     return verdict;
+  }
+
+  /**
+   * Marks the current slot as holding an incident, and with it every earlier slot of the recent buckets whose part of
+   * the window behind the incident's score is itself risen (at least MIN_RISE_FACTOR times its expectation, as judged):
+   * the score speaks for the whole window, and a burst that began just before a slot boundary has its first buckets
+   * in the slot before. Left unmarked, that slot would be learnt as the brand's ordinary noise (its clumping φ above
+   * all, see fitBaseline). The window's ordinary hours (a six-hour window holding a one-hour burst) stay ordinary.
+   */
+  private markIncident(bucketStart: number, windowMs: number): void {
+    const state = this.state;
+    const current = state.currentSlot as number;
+    state.slotIncidents[positiveModulo(current, this.slots)] = 1;
+    const baseline = state.baseline;
+    if (baseline === null) return;
+    const windowStart = bucketStart + this.bucketMs - Math.max(windowMs, this.bucketMs);
+    const oldest = current - this.slots + 1;
+    const margin = this.coldMargin();
+    const observed = new Map<number, number>();
+    const expected = new Map<number, number>();
+    state.recentStarts.forEach((start, index) => {
+      const slot = Math.floor(start / this.slotMs);
+      if (start < windowStart || slot < oldest || slot >= current) return;
+      observed.set(slot, (observed.get(slot) ?? 0) + (state.recentCounts[index] as number));
+      expected.set(slot, (expected.get(slot) ?? 0) + this.expectedAt(baseline, start) * margin);
+    });
+    for (const [slot, sum] of observed) {
+      if (sum > 0 && sum >= MIN_RISE_FACTOR * (expected.get(slot) ?? 0)) state.slotIncidents[positiveModulo(slot, this.slots)] = 1;
+    }
   }
 
   toJSON(): SpikeDetectorState {
@@ -253,23 +313,28 @@ export class SpikeDetector {
   }
 
   private loadedState(
-    state: SpikeDetectorState | Version3SpikeDetectorState | LegacySpikeDetectorState | undefined,
+    state: SavedSpikeDetectorState | undefined,
   ): SpikeDetectorState {
     // Versions 1 and 2 kept exponential averages, not the week of counts this method fits from: there is nothing to
     // convert, so learning starts over (live alerting replays its warm-up history into a fresh detector). Version 3
-    // is this week of counts without incident marks: it continues as a week in which no incident was found.
-    const current =
+    // is this week of counts without incident marks: it continues as a week in which no incident was found. Version 4
+    // has no CUSUM run: it continues with none under way (the current slot's sums start at its next bucket).
+    const week =
       state?.version === 3
         ? { ...state, version: 4 as const, slotIncidents: new Array<number>(state.slotCounts.length).fill(0) }
-        : state?.version === SPIKE_DETECTOR_STATE_VERSION
-          ? (state as SpikeDetectorState)
+        : state;
+    const current =
+      week?.version === 4
+        ? { ...week, version: 5 as const, slotObserved: 0, slotExpected: 0, cusum: { ...NO_RUN } }
+        : week?.version === SPIKE_DETECTOR_STATE_VERSION
+          ? week
           : null;
     if (current !== null) {
       const sameShape = current.slotCounts.length === this.slots && current.slotPeaks.length === this.shortScales.length;
       if (sameShape) return copyOfState(current);
     }
     return {
-      version: 4,
+      version: 5,
       lastBucketStart: null,
       currentSlot: null,
       slotCounts: new Array<number>(this.slots).fill(0),
@@ -281,6 +346,9 @@ export class SpikeDetector {
       recentCounts: [],
       baseline: null,
       historyBuckets: 0,
+      slotObserved: 0,
+      slotExpected: 0,
+      cusum: { ...NO_RUN },
     };
   }
 
@@ -298,8 +366,33 @@ export class SpikeDetector {
       for (const peaks of state.slotPeaks) peaks[position] = 0;
     }
     const completedBefore = state.currentSlot !== null;
+    if (completedBefore) this.foldCompletedSlot(slot);
     state.currentSlot = slot;
     if (completedBefore) this.refit();
+  }
+
+  /**
+   * Adds the slot just completed to the CUSUM run, judged by the baseline that judged its buckets. The run restarts
+   * after a gap (no data is no evidence either way) and after a slot holding an incident: the incident was alerted,
+   * and a run carried over it would keep the alert going for as long as the run lasts.
+   */
+  private foldCompletedSlot(nextSlot: number): void {
+    const state = this.state;
+    const completed = state.currentSlot as number;
+    const baseline = state.baseline;
+    const incident = (state.slotIncidents[positiveModulo(completed, this.slots)] as number) > 0;
+    state.cusum =
+      baseline === null || incident || nextSlot !== completed + 1
+        ? { ...NO_RUN }
+        : runAfterHour(state.cusum, state.slotObserved, state.slotExpected, this.slotDispersion(baseline));
+    state.slotObserved = 0;
+    state.slotExpected = 0;
+  }
+
+  /** The dispersion of a whole slot's count (the scale of one slot, or the shortest scale at or above it). */
+  private slotDispersion(baseline: Baseline): Dispersion {
+    const rateVariance = baseline.scaleRateVariances[this.shortScales.length] ?? baseline.rateVariance;
+    return { clumping: baseline.clumping, rateVariance };
   }
 
   private refit(): void {
@@ -311,7 +404,9 @@ export class SpikeDetector {
         : fitBaseline(history, {
             bins: this.bins,
             scales: this.scaleSpans,
-            levelSlots: Math.max(1, Math.round(LEVEL_WINDOW_MS / this.slotMs)) });
+            levelSlots: Math.max(1, Math.round(LEVEL_WINDOW_MS / this.slotMs)),
+            settledBefore: (this.state.currentSlot as number) - Math.ceil(this.recentSpanMs / this.slotMs),
+          });
   }
 
   /** The week's completed slots that hold data, oldest first. */
@@ -355,7 +450,7 @@ export class SpikeDetector {
     const expected = baseline === null ? 0 : this.expectedAt(baseline, bucketStart);
     const verdict: SpikeVerdict = { score: 0, anomalous: false, expected, warmedUp, windowMs: 0, observed: 0, expectedInWindow: 0 };
     if (baseline === null) return verdict;
-    const margin = 1 + COLD_MARGIN * Math.max(0, 1 - (state.historyBuckets * this.bucketMs) / COLD_SPAN_MS);
+    const margin = this.coldMargin();
     const windows = this.windowsAt(baseline, bucketStart, count);
     this.scaleBuckets.forEach((buckets, scale) => {
       const window = windows.get(buckets) as TimeWindow;
@@ -381,9 +476,49 @@ export class SpikeDetector {
         verdict.expectedInWindow = expectedSum;
       }
     });
+    this.judgeByCusum(baseline, bucketStart, count, expected * margin, verdict);
     verdict.score = Math.min(verdict.score, MAX_SURPRISE);
     verdict.anomalous = warmedUp && verdict.score >= this.threshold;
     return verdict;
+  }
+
+  /** The cold-start margin the expected count is raised by (see COLD_MARGIN). */
+  private coldMargin(): number {
+    return 1 + COLD_MARGIN * Math.max(0, 1 - (this.state.historyBuckets * this.bucketMs) / COLD_SPAN_MS);
+  }
+
+  /**
+   * The CUSUM run with the current slot so far added (see rise-cusum.ts): its score replaces the verdict's when larger.
+   * It speaks only for runs of CUSUM_MIN_RUN_HOURS or more, while the rise is large in effect over the run (as the tail
+   * score's scales must be) and the current slot is still risen, and pays the long scales' penalty for the mentions it
+   * expects.
+   */
+  private judgeByCusum(
+    baseline: Baseline,
+    bucketStart: number,
+    count: number,
+    judgedAgainst: number,
+    verdict: SpikeVerdict,
+  ): void {
+    const state = this.state;
+    const run = state.cusum;
+    if (run.hours + 1 < CUSUM_MIN_RUN_HOURS) return;
+    const dispersion = this.slotDispersion(baseline);
+    const slotObserved = state.slotObserved + count;
+    const slotExpected = state.slotExpected + judgedAgainst;
+    if (slotObserved < MIN_RISE_FACTOR * slotExpected) return;
+    const observed = run.observed + slotObserved;
+    const expected = run.expected + slotExpected;
+    if (observed < MIN_RISE_FACTOR * expected || observed - expected < MIN_EXTRA_MENTIONS) return;
+    const evidence = run.value + riseLogLikelihoodRatio(slotObserved, slotExpected, dispersion);
+    // A log-likelihood-ratio CUSUM crosses h falsely at most once in e^h steps (Wald), here hours; the tail score is a
+    // chance per bucket, so the run's chance is spread over the hour's buckets to be read on the same scale.
+    const score = (evidence / Math.LN10 - Math.log10(this.slotMs / this.bucketMs)) - longScalePenalty(expected);
+    if (score <= verdict.score) return;
+    verdict.score = score;
+    verdict.windowMs = run.hours * this.slotMs + bucketStart + this.bucketMs - (state.currentSlot as number) * this.slotMs;
+    verdict.observed = observed;
+    verdict.expectedInWindow = expected;
   }
 
   /**

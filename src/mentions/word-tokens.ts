@@ -23,11 +23,48 @@ export function foldText(text: string): string {
   // ASCII has nothing to decompose, no combining marks and no undecomposable letters: lower-casing is all folding
   // does to it, and most text is ASCII (the scorer folds every mention's title and text).
   if (!NOT_PLAIN_ASCII.test(text)) return text.toLowerCase();
+  return foldByCharacter(text) ?? foldWhole(text);
+}
+
+/** Folding as defined: decomposed, combining marks removed, lower-cased, undecomposable letters replaced. */
+export function foldWhole(text: string): string {
   return text
     .normalize('NFKD')
     .replace(COMBINING_MARKS, '')
     .toLowerCase()
     .replace(UNDECOMPOSABLE_PATTERN, (letter) => UNDECOMPOSABLE[letter] ?? letter);
+}
+
+// Characters that fold on their own, whatever stands beside them: ASCII, Latin-1 and Latin Extended-A (U+0000–U+017F:
+// "Łódź", "é", "ß", no combining mark among them, none lower-cased by context as Greek sigma is) and the general
+// punctuation block's dashes, quotes and dots (U+2010–U+203F). A text of only these folds character by character to
+// what foldWhole gives (word-tokens.test.ts compares them), without decomposing, searching and lower-casing all of it.
+const FOLDS_ALONE_BELOW = 0x180;
+const PUNCTUATION_FROM = 0x2010;
+const PUNCTUATION_TO = 0x203f;
+const FOLDED_ALONE: string[] = [];
+for (let code = 0; code < FOLDS_ALONE_BELOW; code++) FOLDED_ALONE[code] = foldWhole(String.fromCharCode(code));
+const FOLDED_PUNCTUATION: string[] = [];
+for (let code = PUNCTUATION_FROM; code <= PUNCTUATION_TO; code++) FOLDED_PUNCTUATION[code - PUNCTUATION_FROM] = foldWhole(String.fromCharCode(code));
+
+/** foldWhole of a text whose characters all fold on their own, or undefined when one does not. */
+export function foldByCharacter(text: string): string | undefined {
+  const parts: string[] = [];
+  let plainStart = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if ((code >= 32 && code <= 126) || code === 9 || code === 10 || code === 13) continue;
+    let folded: string | undefined;
+    if (code < FOLDS_ALONE_BELOW) folded = FOLDED_ALONE[code];
+    else if (code >= PUNCTUATION_FROM && code <= PUNCTUATION_TO) folded = FOLDED_PUNCTUATION[code - PUNCTUATION_FROM];
+    if (folded === undefined) return undefined;
+    // Runs of plain ASCII between them are lower-cased as runs.
+    if (index > plainStart) parts.push(text.slice(plainStart, index).toLowerCase());
+    parts.push(folded);
+    plainStart = index + 1;
+  }
+  if (plainStart < text.length) parts.push(text.slice(plainStart).toLowerCase());
+  return parts.join('');
 }
 
 /**

@@ -24,8 +24,10 @@ export interface DatabaseOptions {
 // For the same pools: no JIT compilation and no parallel workers. A page reads a few rows, but a statement with a
 // branch PostgreSQL skips at run time (a full-text page's fallback, see mention-queries.ts) can look expensive enough
 // to be compiled first (30-40 ms for a sub-millisecond page, bench:api) or to start workers for it (15-20 ms); and
-// requests running side by side already use every core.
-const INTERACTIVE_SETTINGS = '-c jit=off -c max_parallel_workers_per_gather=0';
+// requests running side by side already use every core. And times in UTC, whatever the server's TimeZone: a mention's
+// times then come as text the API copies into its answers (isoTimeOfTimestamptz, timestamptz.ts); no statement of the
+// API reads the session's zone (calendar buckets name theirs).
+const INTERACTIVE_SETTINGS = '-c jit=off -c max_parallel_workers_per_gather=0 -c TimeZone=UTC';
 
 /** How long a query waits for a free connection (or a new one to open) before it fails. */
 export const POOL_WAIT_MS = 5_000;

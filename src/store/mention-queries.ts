@@ -2,7 +2,9 @@
 // neither skip nor repeat while new mentions arrive.
 import type { ScoredLabel, SentimentLabel } from '../sentiment/sentiment-label.js';
 import { searchQuery } from '../mentions/search-text.js';
+import pg from 'pg';
 import type { Database } from './database.js';
+import { isoTimeOfTimestamptz } from './timestamptz.js';
 
 export interface MentionPosition {
   occurredAt: Date;
@@ -39,16 +41,17 @@ export interface StoredMention {
   text: string;
   author: string | null;
   lang: string | null;
-  publishedAt: Date | null;
-  seenAt: Date;
-  occurredAt: Date;
+  /** The times as ISO strings (`2026-11-05T12:34:56.789Z`), as answers write them: see MENTION_ROW_TYPES. */
+  publishedAt: string | null;
+  seenAt: string;
+  occurredAt: string;
   backfill: boolean;
   reach: number | null;
   /** The effective label (a manual override when there is one) and the model's score. */
   sentiment: { label: SentimentLabel; score: number | null };
   sentimentSource: 'model' | 'manual';
   modelSentiment: { label: SentimentLabel; version: number };
-  override: { label: ScoredLabel; by: string; at: Date } | null;
+  override: { label: ScoredLabel; by: string; at: string } | null;
 }
 
 /**
@@ -65,9 +68,9 @@ type MentionRow = [
   content: string,
   author: string | null,
   lang: string | null,
-  publishedAt: Date | null,
-  seenAt: Date,
-  occurredAt: Date,
+  publishedAt: string | null,
+  seenAt: string,
+  occurredAt: string,
   backfill: boolean,
   reach: number | null,
   sentimentLabel: SentimentLabel,
@@ -76,7 +79,7 @@ type MentionRow = [
   sentimentVersion: number,
   sentimentOverride: ScoredLabel | null,
   sentimentOverrideBy: string | null,
-  sentimentOverrideAt: Date | null,
+  sentimentOverrideAt: string | null,
   brands: string[] | null,
   storyIds: Array<string | null> | null,
 ];
@@ -88,9 +91,18 @@ const MENTION_COLUMNS = `m.id, m.source_id, m.source_type, m.url, m.title, m.con
   ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS brands,
   ARRAY(SELECT story_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS story_ids`;
 
+/**
+ * pg's parsers, but timestamptz columns read as the ISO strings answers write (isoTimeOfTimestamptz) instead of Dates
+ * that every answer turned back into those strings: a Date made and formatted for each of a page's 150 times.
+ */
+const MENTION_ROW_TYPES = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.TIMESTAMPTZ && format !== 'binary' ? isoTimeOfTimestamptz : pg.types.getTypeParser(oid, format),
+};
+
 /** The mention rows of a statement selecting MENTION_COLUMNS. */
 async function queryMentionRows(database: Database, text: string, values: unknown[]): Promise<MentionRow[]> {
-  const { rows } = await database.query<MentionRow>({ text, values, rowMode: 'array' });
+  const { rows } = await database.query<MentionRow>({ text, values, rowMode: 'array', types: MENTION_ROW_TYPES });
   return rows;
 }
 
@@ -122,7 +134,7 @@ function toStoredMention(row: MentionRow): StoredMention {
     override:
       sentimentOverride === null
         ? null
-        : { label: sentimentOverride, by: sentimentOverrideBy ?? '', at: sentimentOverrideAt ?? new Date(0) },
+        : { label: sentimentOverride, by: sentimentOverrideBy ?? '', at: sentimentOverrideAt ?? new Date(0).toISOString() },
   };
 }
 
@@ -225,7 +237,8 @@ export async function listMentions(database: Database, filter: MentionFilter): P
   const rows = await queryMentionRows(database, text, params);
   const mentions = rows.slice(0, filter.limit).map(toStoredMention);
   const last = mentions.at(-1);
-  const next = rows.length > filter.limit && last !== undefined ? { occurredAt: last.occurredAt, id: last.id } : null;
+  // The ISO string holds the milliseconds the Date of the row would have.
+  const next = rows.length > filter.limit && last !== undefined ? { occurredAt: new Date(last.occurredAt), id: last.id } : null;
   return { mentions, next };
 }
 

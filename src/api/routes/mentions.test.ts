@@ -23,7 +23,7 @@ function generator(seed: number) {
     return out;
   };
   const maybe = <T>(value: () => T): T | null => (random() < 0.3 ? null : value());
-  const date = () => new Date(Math.floor(random() * 4_102_444_800_000));
+  const date = () => new Date(Math.floor(random() * 4_102_444_800_000)).toISOString();
   const mention = (at: number): StoredMention => {
     const brands = ['acme', 'globex', 'initech'].filter(() => random() < 0.6);
     const label = pick(['positive', 'neutral', 'negative'] as const);
@@ -75,7 +75,7 @@ describe('mentionPageJson', () => {
     const pages = Array.from({ length: 60 }, (_, at) => {
       const mentions = Array.from({ length: Math.floor(random() * 8) }, (_, index) => mention(at * 10 + index));
       const last = mentions.at(-1);
-      const page: MentionPage = { mentions, next: last !== undefined && random() < 0.5 ? { occurredAt: last.occurredAt, id: last.id } : null };
+      const page: MentionPage = { mentions, next: last !== undefined && random() < 0.5 ? { occurredAt: new Date(last.occurredAt), id: last.id } : null };
       const focus = pick([{}, { brand: 'globex' }, { brand: 'initech' }, { story: 's-1' }]);
       return { page, focus };
     });

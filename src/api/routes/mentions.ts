@@ -9,7 +9,6 @@ import type { ApiDeps } from '../api-deps.js';
 import { MentionPageResponse, MentionResponse, responses } from '../response-schemas.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
-import { isoTime } from '../iso-time.js';
 import { checkStoryId } from '../story-id-parameter.js';
 import { assertKnownSource } from '../known-ids.js';
 import { parseTimeParameter } from '../time-parameter.js';
@@ -100,11 +99,11 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
     text: mention.text,
     author: mention.author,
     lang: mention.lang,
-    published_at: mention.publishedAt === null ? null : isoTime(mention.publishedAt),
-    seen_at: isoTime(mention.seenAt),
+    published_at: mention.publishedAt,
+    seen_at: mention.seenAt,
     // The time the mention counts at (published_at, or seen_at when undated or dated in the future): what the list
     // is ordered by and what since/until filter on.
-    occurred_at: isoTime(mention.occurredAt),
+    occurred_at: mention.occurredAt,
     backfill: mention.backfill,
     reach: mention.reach,
     sentiment: mention.sentiment,
@@ -115,7 +114,7 @@ export function serializeMention(mention: StoredMention, focus: { brand?: string
     sentiment_override:
       mention.override === null
         ? null
-        : { label: mention.override.label, set_by: mention.override.by, set_at: isoTime(mention.override.at) },
+        : { label: mention.override.label, set_by: mention.override.by, set_at: mention.override.at },
     model_sentiment: { label: mention.modelSentiment.label, scorer_version: mention.modelSentiment.version },
   };
 }

@@ -4,10 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Mention } from '../../src/mentions/mention.js';
 import { brandKeywordPhrases } from '../../src/mentions/brand-rules.js';
 import { prepareMention, scoreMention } from '../../src/scorer/score-and-store.js';
-import { MAX_DEATHS_PER_CHUNK, ScoreThreads } from '../../src/scorer/score-threads.js';
+import { MAX_DEATHS_PER_CHUNK, SCORE_THREAD_YOUNG_GENERATION_MB, ScoreThreads } from '../../src/scorer/score-threads.js';
 import { DEFAULT_STORY_OPTIONS } from '../../src/stories/story-options.js';
 
 const DYING_THREAD = new URL('../fixtures/dying-score-thread.ts', import.meta.url);
+const LIMITS_THREAD = new URL('../fixtures/limits-score-thread.ts', import.meta.url);
 const KILLER_TEXT = 'this mention ends the thread that scores it';
 const weights = DEFAULT_STORY_OPTIONS.weights;
 const phrases = brandKeywordPhrases([
@@ -102,6 +103,14 @@ describe('score threads', () => {
     );
     expect(threads.deaths).toBe(MAX_DEATHS_PER_CHUNK + 1);
     expect(await threads.score(MENTIONS.slice(0, 2), phrases, weights)).toEqual(inThread(MENTIONS.slice(0, 2)));
+  });
+
+  it('give each thread a young generation of SCORE_THREAD_YOUNG_GENERATION_MB (96 MB, not the 48 MB a worker gets by default)', async () => {
+    threads = new ScoreThreads({ size: 2, script: LIMITS_THREAD });
+    const scored = await threads.score(MENTIONS.slice(0, 2), phrases, weights);
+    const limits = scored.map((one) => JSON.parse(one.prepared?.searchText ?? 'null') as { maxYoungGenerationSizeMb: number });
+    expect(SCORE_THREAD_YOUNG_GENERATION_MB).toBe(96);
+    expect(limits.map((one) => one.maxYoungGenerationSizeMb)).toEqual([96, 96]);
   });
 
   it('refuse work once closed', async () => {

@@ -22,7 +22,8 @@ export interface SelfTime {
   share: number;
 }
 
-/** The `top` frames by self time; idle time is left out of the shares (it is waiting, not work). */
+/** The `top` frames by self time; idle time is left out of the shares (it is waiting, not work). The sample intervals
+ * are wall time: a thread that is runnable but waiting for a core counts as busy, so busyMs is no CPU figure. */
 export function topSelfTimes(profilePath: string, top = 15): { busyMs: number; frames: SelfTime[]; files: SelfTime[] } {
   const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile;
   const frameOf = new Map(profile.nodes.map((node) => [node.id, frameName(node)]));
@@ -62,7 +63,7 @@ export function printProfile(directory: string, processName: string): void {
     .sort((a, b) => statSync(b).size - statSync(a).size);
   if (file === undefined) return console.log(`no .cpuprofile written in ${directory}`);
   const { busyMs, frames, files } = topSelfTimes(file);
-  console.log(`\n${processName} CPU profile ${file}: ${(busyMs / 1000).toFixed(1)} s busy; top self time by function and by file:`);
+  console.log(`\n${processName} CPU profile ${file}: ${(busyMs / 1000).toFixed(1)} s busy (wall time, not CPU: waiting for a core counts as busy); top self time by function and by file:`);
   printTable(['function', 'self ms', 'share'], frames.map((frame) => [frame.frame, frame.ms.toFixed(0), percent(frame.share)]));
   console.log('');
   printTable(['file', 'self ms', 'share'], files.map((each) => [each.frame, each.ms.toFixed(0), percent(each.share)]));

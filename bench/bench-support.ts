@@ -236,3 +236,17 @@ export function printTable(
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const row of rows) console.log(line(row));
 }
+
+/** A generated mention as a webhook sender writes it in a push body (bench:e2e's pushes, bench:score-thread's input). */
+export function webhookItem(mention: Mention, lang?: string): Record<string, unknown> {
+  return {
+    id: mention.externalId,
+    url: mention.url,
+    title: mention.title,
+    text: mention.text,
+    author: mention.author,
+    published_at: mention.publishedAt,
+    reach: mention.reach,
+    ...(lang === undefined ? {} : { lang }),
+  };
+}

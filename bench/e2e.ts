@@ -30,6 +30,7 @@ import {
   printTable,
   sizeOption,
   timed,
+  webhookItem,
 } from './bench-support.js';
 import { printProfile } from './cpu-profile-summary.js';
 import { freePort, startRole, type RoleProcess } from './role-process.js';
@@ -74,16 +75,7 @@ function pushBodies(): Array<{ sourceId: string; body: Buffer }> {
   const mentions = makeMentions({ count: mentionCount, spanDays: SPAN_DAYS });
   const pushes: Array<{ sourceId: string; body: Buffer }> = [];
   for (let start = 0; start < mentions.length; start += PUSH_SIZE) {
-    const items = mentions.slice(start, start + PUSH_SIZE).map((mention) => ({
-      id: mention.externalId,
-      url: mention.url,
-      title: mention.title,
-      text: mention.text,
-      author: mention.author,
-      published_at: mention.publishedAt,
-      reach: mention.reach,
-      ...(declaredLang === undefined ? {} : { lang: declaredLang }),
-    }));
+    const items = mentions.slice(start, start + PUSH_SIZE).map((mention) => webhookItem(mention, declaredLang));
     const sourceId = sourceIds[pushes.length % sourceIds.length] as string;
     pushes.push({ sourceId, body: Buffer.from(JSON.stringify({ mentions: items })) });
   }

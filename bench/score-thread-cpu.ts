@@ -13,7 +13,7 @@ import { toPushedMentions } from '../src/poller/pushed-mentions.js';
 import { prepareMention, textScores } from '../src/scorer/score-mention.js';
 import { SCORE_THREAD_YOUNG_GENERATION_MB, ScoreThreads } from '../src/scorer/score-threads.js';
 import { DEFAULT_STORY_OPTIONS } from '../src/stories/story-options.js';
-import { BENCH_BRANDS, makeMentions, sizeOption } from './bench-support.js';
+import { BENCH_BRANDS, makeMentions, sizeOption, webhookItem } from './bench-support.js';
 
 const CHUNK = 500;
 const option = (name: string) => process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -28,15 +28,7 @@ const rules = compileBrandRules(BENCH_BRANDS);
 const chunks: Mention[][] = [];
 const generated = makeMentions({ count, spanDays: 60 });
 for (let start = 0; start < generated.length; start += CHUNK) {
-  const items = generated.slice(start, start + CHUNK).map((mention) => ({
-    id: mention.externalId,
-    url: mention.url,
-    title: mention.title,
-    text: mention.text,
-    author: mention.author,
-    published_at: mention.publishedAt,
-    reach: mention.reach,
-  }));
+  const items = generated.slice(start, start + CHUNK).map((mention) => webhookItem(mention));
   const pushed = toPushedMentions(readPushedMentions(Buffer.from(JSON.stringify({ mentions: items })), 'application/json'), rules, {
     sourceId: 'hook-01',
     sourceType: 'webhook',

@@ -23,7 +23,7 @@ describe('mention times in answers', () => {
     const random = seededRandom(29);
     const seenBase = Date.UTC(2026, 10, 20);
     const mentions: ScoredMention[] = Array.from({ length: MENTIONS }, (_, index) => {
-      // Milliseconds ending in 0, 00 and 000 as well as any.
+      // Milliseconds ending in 0, 00 and 000, and others.
       const ms = [0, 100, 120, 7, Math.floor(random() * 1000)][index % 5] as number;
       const published = index % 7 === 0 ? null : Date.UTC(1000 + Math.floor(random() * 9_000), Math.floor(random() * 12), 1 + Math.floor(random() * 28),
         Math.floor(random() * 24), Math.floor(random() * 60), Math.floor(random() * 60), ms);

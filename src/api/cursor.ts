@@ -1,13 +1,11 @@
 // Opaque page cursors: base64url of the last row's position, so clients cannot depend on what is inside.
 import type { MentionPosition } from '../store/mention-queries.js';
 import { ApiError, ErrorCode } from './errors.js';
+import { isStorableTime } from './storable-time.js';
 
 // Ids this API hands out (mention hashes, episode ids) are short and plain; anything else was not issued here and
 // could hold what PostgreSQL refuses (a NUL).
 const ISSUED_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
-// Years PostgreSQL and ISO 8601's four-digit form both hold: JavaScript dates reach ±275,760, timestamptz does not.
-const MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
-const MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
 export function encodeCursor(position: MentionPosition): string {
   return Buffer.from(JSON.stringify([position.occurredAt.toISOString(), position.id])).toString('base64url');
@@ -17,7 +15,7 @@ export function decodeCursor(cursor: string): MentionPosition {
   try {
     const [occurredAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const time = typeof occurredAt === 'string' ? new Date(occurredAt).getTime() : NaN;
-    if (time >= MIN_TIME && time <= MAX_TIME && typeof id === 'string' && ISSUED_ID.test(id)) {
+    if (isStorableTime(time) && typeof id === 'string' && ISSUED_ID.test(id)) {
       return { occurredAt: new Date(time), id };
     }
   } catch {

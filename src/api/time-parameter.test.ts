@@ -23,12 +23,18 @@ describe('time parameters', () => {
     );
   });
 
+  it('refuses a span reaching back before year 1, which PostgreSQL cannot compare (was a 500)', () => {
+    expect(() => parseTimeParameter('since', '99999y', { now: NOW })).toThrow(/^since must be an ISO 8601 time.*\(got "99999y"\)$/);
+    expect(() => parseTimeParameter('since', '2030y', { now: NOW })).toThrow(ApiError);
+    expect(parseTimeParameter('since', '2025y', { now: NOW })?.toISOString()).toBe('0001-11-15T10:30:00.000Z');
+  });
+
   it('leaves an absent parameter absent', () => {
     expect(parseTimeParameter('since', undefined)).toBeUndefined();
   });
 
   it('names the parameter when it cannot be read', () => {
-    for (const bad of ['yesterday', '2026-11-01T10:30:00', '6m', '7 d', '', '+275760-09-13T00:00:00Z']) {
+    for (const bad of ['yesterday', '2026-11-01T10:30:00', '6m', '7 d', '', '+275760-09-13T00:00:00Z', '99999y', '999999mo']) {
       expect(() => parseTimeParameter('until', bad)).toThrow(ApiError);
       expect(() => parseTimeParameter('until', bad)).toThrow(/^until must be an ISO 8601 time/);
     }

@@ -2,6 +2,7 @@
 // zone, UTC unless given), or a span back from now ("24h", "7d", "12w", "6mo", "1y").
 import { DateTime } from 'luxon';
 import { ApiError, ErrorCode } from './errors.js';
+import { isStorableTime } from './storable-time.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -29,8 +30,8 @@ export function parseTimeParameter(name: string, value: string | undefined, opti
   } else if (TIMESTAMP.test(text)) {
     time = Date.parse(text);
   }
-  // Year 275760 and the like parse, but are no time a mention can have.
-  if (Number.isNaN(time) || Math.abs(time) > 8.64e15) {
+  // Year 275760, or a span of 99999y back, parse, but are no time a mention can have (and PostgreSQL refuses them).
+  if (!isStorableTime(time)) {
     throw new ApiError(
       ErrorCode.validation,
       `${name} must be an ISO 8601 time with a zone (2026-11-01T09:30:00Z), a date (2026-11-01) or a span back from ` +

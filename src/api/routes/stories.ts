@@ -7,7 +7,6 @@ import {
   findStory,
   listStories,
   storySpread,
-  type StoryPosition,
   type StorySentiment,
   type StorySort,
   type StorySummary,
@@ -15,6 +14,7 @@ import {
 import type { ApiDeps } from '../api-deps.js';
 import { StoryPageResponse, StoryResponse, responses } from '../response-schemas.js';
 import { ApiError, ErrorCode } from '../errors.js';
+import { decodeStoryCursor, encodeStoryCursor } from '../story-cursor.js';
 import { checkStoryId } from '../story-id-parameter.js';
 import { parseTimeParameter } from '../time-parameter.js';
 import { serializeMention } from './mentions.js';
@@ -55,22 +55,6 @@ function serializeStory(story: StorySummary) {
     sample_urls: story.sampleUrls,
     open: story.open,
   };
-}
-
-function encodeStoryCursor(position: StoryPosition): string {
-  return Buffer.from(JSON.stringify([position.sort, position.value, position.id])).toString('base64url');
-}
-
-function decodeStoryCursor(cursor: string, sort: StorySort): StoryPosition {
-  try {
-    const [cursorSort, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (cursorSort === sort && typeof value === 'number' && Number.isFinite(value) && typeof id === 'string' && id !== '') {
-      return { sort, value, id };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new ApiError(ErrorCode.invalidCursor, `cursor is not one this API returned for sort=${sort}; start again without it`);
 }
 
 export const storyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {

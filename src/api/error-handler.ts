@@ -70,6 +70,16 @@ export function clientErrorAnswer(requestTimeoutMs: number) {
   };
 }
 
+/**
+ * An error answer is JSON whatever the route had chosen: a streamed export sets text/csv and an attachment name
+ * before its first batch is read, and an error in that batch would otherwise be sent as a CSV download, or fail to
+ * be sent at all (Fastify cannot write an object as text/csv, and answered with its own 500 instead).
+ */
+function answerAsJson(reply: FastifyReply): void {
+  reply.removeHeader('content-disposition');
+  reply.type('application/json; charset=utf-8');
+}
+
 /** A busy server answers again within seconds: queries are short, and a burst drains as fast as they finish. */
 const BUSY_RETRY_AFTER_S = 2;
 
@@ -86,6 +96,7 @@ export function registerErrorHandlers(app: FastifyInstance, options: ErrorHandle
       'narrow it (a shorter since/until, a rarer q) or retry when the server is less busy',
   };
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    answerAsJson(reply);
     if (error instanceof ApiError) {
       return reply.status(error.statusCode).send(errorBody(error.code, error.message));
     }

@@ -2,6 +2,7 @@
 import { settingsFromEnv } from '../runtime/settings.js';
 import { UsageError, type CliCommand } from './command.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
+import { positionalArguments } from './positional-arguments.js';
 
 export const previewCommand: CliCommand = {
   name: 'preview',
@@ -12,7 +13,7 @@ export const previewCommand: CliCommand = {
 
 async function preview(args: string[]): Promise<number> {
   const settings = settingsFromEnv();
-  const sourceId = args[0];
+  const sourceId = positionalArguments(args, previewCommand, 1)[0];
   if (sourceId === undefined) throw new UsageError('preview needs a SOURCE_ID', previewCommand);
   const config = loadConfigOrReport(settings.configFile);
   if (config === null) return 1;

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { StoryAssigner } from '../stories/story-assigner.js';
 import { parseStoryInputLine, StoryInputError } from '../stories/story-input-line.js';
 import type { CliCommand } from './command.js';
+import { positionalArguments } from './positional-arguments.js';
 
 export const storiesCommand: CliCommand = {
   name: 'stories',
@@ -15,7 +16,8 @@ export const storiesCommand: CliCommand = {
     '  {"id","title","text"?,"url","site"?,"published_at","brand"?}   (lines without "brand" are one brand)',
     'a bad line stops the command with exit code 1 and its line number; blank lines are skipped',
   ].join('\n'),
-  async run() {
+  async run(args) {
+    positionalArguments(args, storiesCommand, 0);
     const assigner = new StoryAssigner();
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     let lineNumber = 0;

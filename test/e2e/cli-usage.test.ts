@@ -28,6 +28,21 @@ describe('buzzwatch usage', { timeout: 120_000 }, () => {
     for (const command of COMMANDS) expect(result.stdout).toContain(`  ${command.name}`);
   });
 
+  // One process after another, as above. stories used to ignore options and arguments (exit 0), check-config and
+  // preview to read an option as a file or source name (exit 1).
+  it('exits 2 with that command\'s usage for an unknown option, for every command, and for an argument too many', { timeout: 300_000 }, async () => {
+    for (const command of COMMANDS) {
+      const result = await runCli([command.name, '--no-such-option'], {}, { timeoutMs: 60_000 });
+      expect(result.code, command.name).toBe(2);
+      expect(result.stderr, command.name).toContain(`usage: buzzwatch ${command.name}`);
+    }
+    for (const args of [['check-config', 'a.yaml', 'b.yaml'], ['preview', 'hn', 'extra'], ['stories', 'extra']]) {
+      const result = await runCli(args, {}, { timeoutMs: 60_000 });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toContain(`buzzwatch: ${args[0]} takes`);
+    }
+  });
+
   it('exits 2 with the usage on stderr for no command, an unknown command, an unknown option or a missing argument', async () => {
     const [none, unknown, badOption, missing] = await Promise.all([
       runCli([], {}),

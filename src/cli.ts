@@ -24,8 +24,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === 'help' || HELP_FLAGS.has(name)) {
-    const topic = rest[0] === undefined ? undefined : findCommand(rest[0]);
-    if (rest[0] !== undefined && topic === undefined) throw new UsageError(`unknown command "${rest[0]}"`);
+    // `help --help` asks for help too: the general usage, not an unknown command "--help".
+    const topicName = rest.find((argument) => !HELP_FLAGS.has(argument));
+    const topic = topicName === undefined ? undefined : findCommand(topicName);
+    if (topicName !== undefined && topic === undefined) throw new UsageError(`unknown command "${topicName}"`);
     console.log(topic === undefined ? generalUsage(COMMANDS) : commandUsage(topic));
     return 0;
   }

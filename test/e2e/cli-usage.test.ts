@@ -28,6 +28,14 @@ describe('buzzwatch usage', { timeout: 120_000 }, () => {
     for (const command of COMMANDS) expect(result.stdout).toContain(`  ${command.name}`);
   });
 
+  it('answers help --help and --help COMMAND with exit 0, like every other command\'s --help', async () => {
+    const [helpHelp, flagFirst] = await Promise.all([runCli(['help', '--help'], {}), runCli(['--help', 'stories'], {})]);
+    expect(helpHelp.code).toBe(0);
+    expect(helpHelp.stdout).toContain('usage: buzzwatch <command>');
+    expect(flagFirst.code).toBe(0);
+    expect(flagFirst.stdout.split('\n')[0]).toBe('usage: buzzwatch stories');
+  });
+
   // One process after another, as above. stories used to ignore options and arguments (exit 0), check-config and
   // preview to read an option as a file or source name (exit 1).
   it('exits 2 with that command\'s usage for an unknown option, for every command, and for an argument too many', { timeout: 300_000 }, async () => {

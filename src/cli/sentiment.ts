@@ -1,10 +1,10 @@
 // `buzzwatch sentiment`: scores one text per stdin line with the scorer's own code, one JSON line per text.
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SCORED_LANGUAGES } from '../sentiment/language-scorers.js';
 import { scoreSentiment } from '../sentiment/score-sentiment.js';
 import { UsageError, type CliCommand } from './command.js';
+import { inputLines } from './input-lines.js';
 
 export const sentimentCommand: CliCommand = {
   name: 'sentiment',
@@ -21,8 +21,7 @@ async function sentiment(args: string[]): Promise<number> {
   if (language !== 'auto' && !(SCORED_LANGUAGES as string[]).includes(language)) {
     throw new UsageError(`--lang ${language}: use ${SCORED_LANGUAGES.join(', ')} or auto`, sentimentCommand);
   }
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
+  for await (const line of inputLines(process.stdin)) {
     const { label, score, lang } = scoreSentiment(line, { language });
     // Waits for a slow reader instead of piling the output up in memory.
     if (!process.stdout.write(`${JSON.stringify({ label, score, lang })}\n`)) await once(process.stdout, 'drain');

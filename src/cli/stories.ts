@@ -1,10 +1,10 @@
 // `buzzwatch stories`: assigns stories to mentions given as JSON lines on stdin (in time order) with the scorer's
 // own assignment code, and prints one {"id","story_id"} line per mention, in the same order.
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { StoryAssigner } from '../stories/story-assigner.js';
 import { parseStoryInputLine, StoryInputError } from '../stories/story-input-line.js';
 import type { CliCommand } from './command.js';
+import { inputLines } from './input-lines.js';
 import { positionalArguments } from './positional-arguments.js';
 
 export const storiesCommand: CliCommand = {
@@ -19,9 +19,8 @@ export const storiesCommand: CliCommand = {
   async run(args) {
     positionalArguments(args, storiesCommand, 0);
     const assigner = new StoryAssigner();
-    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     let lineNumber = 0;
-    for await (const line of lines) {
+    for await (const line of inputLines(process.stdin)) {
       lineNumber += 1;
       if (line.trim() === '') continue;
       let input;

@@ -14,8 +14,9 @@ const TEXTS = [
   'So happy with #fail',
 ];
 
-// The last line has no trailing newline and one line ends in CRLF: both are still one text each.
-const MIXED_INPUT = `${TEXTS.slice(0, 2).join('\n')}\r\n${TEXTS.slice(2).join('\n')}`;
+// The last line has no trailing newline and one line ends in CRLF: both are still one text each. The input starts
+// with a UTF-8 byte-order mark (as Windows tools write), which is not part of the first text.
+const MIXED_INPUT = `\uFEFF${TEXTS.slice(0, 2).join('\n')}\r\n${TEXTS.slice(2).join('\n')}`;
 
 describe('buzzwatch sentiment', () => {
   let mixed: CliExit;

@@ -21,7 +21,8 @@ describe('buzzwatch stories', () => {
   // Node processes of the CLI start here: on a loaded machine a start alone can take 20 s.
   beforeAll(async () => {
     [good, bad] = await Promise.all([
-      runCli(['stories'], {}, { stdin: `${LINES.slice(0, 2).join('\n')}\r\n\n${LINES.slice(2).join('\n')}` }),
+      // A UTF-8 byte-order mark first (as Windows tools write), a CRLF line end, a blank line.
+      runCli(['stories'], {}, { stdin: `\uFEFF${LINES.slice(0, 2).join('\n')}\r\n\n${LINES.slice(2).join('\n')}` }),
       runCli(['stories'], {}, { stdin: `${LINES[0]}\n{"id":"x","title":"T","url":"u","published_at":"soon"}\n${LINES[1]}\n` }),
     ]);
   }, 120_000);

@@ -20,7 +20,7 @@ export interface BacktestEpisode {
   resolvedAt: string | null;
   /** The firing message and the reminders it would have sent on its own (every repeat_interval while it held). */
   notifications: number;
-  /** The finding that opened it. */
+  /** The sentence of the peak finding: the one whose counts are `peak`, so the row never contradicts itself. */
   summary: string;
   /** The counts of the finding with the most counted mentions. */
   peak: RuleCounts;
@@ -109,6 +109,7 @@ export async function backtestHistory(
         episode.calmSinceMs = step.calmSinceMs;
         if (finding.holds && finding.counts !== undefined && finding.counts.matching >= episode.peakMatching) {
           episode.record.peak = finding.counts;
+          episode.record.summary = finding.summary ?? episode.record.summary;
           episode.peakMatching = finding.counts.matching;
         }
         if (finding.holds && tickMs - episode.lastNotifiedMs >= rule.repeatIntervalMs) {

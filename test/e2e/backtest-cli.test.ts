@@ -176,7 +176,9 @@ alerts:
     expect(lines[0]).toMatch(/^rule acme-negative-buzz on brand acme, .* → .*: \d+ mentions, 1440 evaluations, 1 alert episode$/);
     expect(lines[1]).toBe('start,fired,end,duration,notifications,mentions,counted,negative,baseline,ratio,sites,authors,summary');
     expect(lines).toHaveLength(3);
-    const [started, fired, ended, , notifications, , counted, negative, baseline, , sites, , summary] = (lines[2] ?? '').split(',');
+    const fields = (lines[2] ?? '').split(',');
+    const [started, fired, ended, , notifications, , counted, negative, baseline, , sites] = fields;
+    const summary = fields.slice(12).join(','); // the quoted sentence, commas included
     const startedMs = Date.parse(started ?? '');
     // Since: when the burst began, at most one bucket before its first mention, and before the tick that saw it.
     expect(startedMs - burstStart).toBeGreaterThanOrEqual(-5 * MINUTE);
@@ -189,7 +191,9 @@ alerts:
     expect(counted).toBe(negative);
     expect(Number(baseline)).toBeGreaterThan(0);
     expect(Number(sites)).toBeGreaterThanOrEqual(3);
-    expect(summary).toMatch(/^"\d+ negative mentions in the last hour/);
+    // The sentence is the peak's, as the figures beside it are (it was the firing tick's: "5 negative mentions"
+    // beside negative = 40).
+    expect(summary).toMatch(new RegExp(`^"${negative} negative mentions in the last hour, [\\d.]+× the usual rate, from ${sites} sites"$`));
   });
 
   it('reports the same episode whatever span it replays, once past warm-up (backtest = live)', async () => {

@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { settingsFromEnv } from '../runtime/settings.js';
+import { backtestMode } from './backtest-mode.js';
 import { UsageError, type CliCommand } from './command.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
 
@@ -26,15 +27,14 @@ async function backtest(args: string[]): Promise<number> {
       cooldown: { type: 'string' },
       brand: { type: 'string' },
       rule: { type: 'string' },
-      since: { type: 'string', default: '30d' },
+      since: { type: 'string' },
     },
     strict: true,
   });
-  if (values.csv !== undefined) return backtestCsvCommand(values.csv, values.sensitivity, values.cooldown);
-  if (values.brand === undefined || values.rule === undefined) {
-    throw new UsageError('backtest needs --csv FILE, or --brand ID and --rule ID', backtestCommand);
-  }
-  return backtestHistoryCommand(values.brand, values.rule, values.since ?? '30d');
+  const mode = backtestMode(values, backtestCommand);
+  return mode.kind === 'csv'
+    ? backtestCsvCommand(mode.file, mode.sensitivity, mode.cooldown)
+    : backtestHistoryCommand(mode.brand, mode.rule, mode.since);
 }
 
 async function backtestCsvCommand(file: string, sensitivityText: string | undefined, cooldownText: string | undefined): Promise<number> {

@@ -49,6 +49,10 @@ describe('buzzwatch usage', { timeout: 120_000 }, () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toContain(`buzzwatch: ${args[0]} takes`);
     }
+    // backtest's two replays: an option of the other one was silently ignored (the CSV replay ran, exit 0).
+    const mixed = await runCli(['backtest', '--csv', 'series.csv', '--brand', 'acme'], {}, { timeoutMs: 60_000 });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('buzzwatch: --csv cannot be combined with --brand');
   });
 
   it('exits 2 with the usage on stderr for no command, an unknown command, an unknown option or a missing argument', async () => {

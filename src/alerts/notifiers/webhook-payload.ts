@@ -34,7 +34,9 @@ const RuleSchema = Type.Object(
     rule_type: Type.String({ description: 'volume_spike, negative_buzz, threshold, keyword, high_reach_negative, silence, …' }),
     title: Type.String({ description: 'The rule type in words' }),
     status: Type.Union([Type.Literal('firing'), Type.Literal('resolved')]),
-    is_new: Type.Boolean({ description: 'Named in this channel for the first time by this message' }),
+    is_new: Type.Boolean({
+      description: 'In an update: the rule joined the alert with this message (named in this channel for the first time); false in firing, reminder and resolved messages',
+    }),
     summary: Type.String({ description: "The rule's sentence; for a calm rule, its figures at their peak" }),
     figures: Type.Array(Type.Object({ label: Type.String(), value: Type.String() }, { additionalProperties: false })),
     counts: CountsSchema,

@@ -4,6 +4,7 @@ import type { ScoredLabel, SentimentLabel } from '../sentiment/sentiment-label.j
 import { searchQuery } from '../mentions/search-text.js';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { parseTextArray, TEXT_ARRAY_OID } from './text-array-parser.js';
 import { isoTimeOfTimestamptz } from './timestamptz.js';
 
 export interface MentionPosition {
@@ -93,11 +94,16 @@ const MENTION_COLUMNS = `m.id, m.source_id, m.source_type, m.url, m.title, m.con
 
 /**
  * pg's parsers, but timestamptz columns read as the ISO strings answers write (isoTimeOfTimestamptz) instead of Dates
- * that every answer turned back into those strings: a Date made and formatted for each of a page's 150 times.
+ * that every answer turned back into those strings: a Date made and formatted for each of a page's 150 times; and the
+ * brands and story ids (text[]) read without an object per character (parseTextArray).
  */
 const MENTION_ROW_TYPES = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.TIMESTAMPTZ && format !== 'binary' ? isoTimeOfTimestamptz : pg.types.getTypeParser(oid, format),
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+    if (format === 'binary') return pg.types.getTypeParser(oid, format);
+    if (oid === pg.types.builtins.TIMESTAMPTZ) return isoTimeOfTimestamptz;
+    if (oid === TEXT_ARRAY_OID) return parseTextArray;
+    return pg.types.getTypeParser(oid, format);
+  },
 };
 
 /** The mention rows of a statement selecting MENTION_COLUMNS. */

@@ -33,7 +33,7 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     port: parsePort('PORT', env.PORT) ?? 8080,
     healthPort: parsePort('HEALTH_PORT', env.HEALTH_PORT),
     host: env.HOST || '127.0.0.1',
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: parseLogLevel(env.LOG_LEVEL),
     logRepeatWindowMs: parseWindow(env.LOG_REPEAT_WINDOW),
     queuePrefix: env.BUZZWATCH_QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX,
   };
@@ -44,6 +44,17 @@ function parsePort(name: string, value: string | undefined): number | null {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, not "${value}"`);
   return port;
+}
+
+/** pino's levels, most severe first; `silent` logs nothing. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+// Checked here so a typo reads as the variable's mistake, not as pino's "default level:loud must be included in
+// custom levels".
+function parseLogLevel(value: string | undefined): string {
+  if (value === undefined || value === '') return 'info';
+  if (!LOG_LEVELS.includes(value)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${value}"`);
+  return value;
 }
 
 function parseWindow(value: string | undefined): number {

@@ -1,7 +1,10 @@
 // The usage text, built from the command registry so that a new command documents itself.
 import type { CliCommand } from './command.js';
 
-const ENVIRONMENT = 'environment: BUZZWATCH_CONFIG, DATABASE_URL, REDIS_URL, PORT, HOST, LOG_LEVEL, BUZZWATCH_QUEUE_PREFIX';
+// Every variable of the README's table (src/cli/usage.test.ts keeps them equal).
+const ENVIRONMENT =
+  'environment: BUZZWATCH_CONFIG, DATABASE_URL, DATABASE_READ_URL, REDIS_URL, PORT, HEALTH_PORT, HOST, LOG_LEVEL,\n' +
+  '             LOG_REPEAT_WINDOW, BUZZWATCH_QUEUE_PREFIX';
 const SUMMARY_COLUMN = 41;
 
 function commandLine(command: CliCommand): string {

@@ -10,7 +10,8 @@ import type { Mention } from '../mentions/mention.js';
 import type { WordToken } from '../mentions/word-tokens.js';
 import type { ScoredMention } from '../store/mention-store.js';
 import type { StoryOptions } from '../stories/story-options.js';
-import type { ScoreAnswer, ScoreRequest } from './score-mention.js';
+import { StringTable, unpackScores, type PackedScores, type ScoredText, type ScoreFailure } from './score-answer.js';
+import type { ScoreRequest } from './score-mention.js';
 
 /**
  * A score thread's young generation (Worker resourceLimits.maxYoungGenerationSizeMb): 96 MB, semi-spaces of 32 MB, as
@@ -38,13 +39,15 @@ export interface ScoreThreadsOptions {
 interface Chunk {
   request: Omit<ScoreRequest, 'id'>;
   deaths: number;
-  resolve(scored: NonNullable<ScoreAnswer['scored']>): void;
+  resolve(scored: ScoredText[]): void;
   reject(error: Error): void;
 }
 
 interface Thread {
   worker: Worker;
   busy: { id: number; chunk: Chunk } | undefined;
+  /** The strings this thread has numbered in its answers (score-answer.ts). */
+  strings: StringTable;
 }
 
 export class ScoreThreads {
@@ -80,14 +83,14 @@ export class ScoreThreads {
   async score(mentions: Mention[], brandPhrases: ReadonlyMap<string, WordToken[][]>, storyWeights: StoryOptions['weights']): Promise<ScoredMention[]> {
     if (mentions.length === 0) return [];
     const chunkSize = Math.ceil(mentions.length / this.size);
-    const chunks: Array<Promise<NonNullable<ScoreAnswer['scored']>>> = [];
+    const chunks: Array<Promise<ScoredText[]>> = [];
     for (let start = 0; start < mentions.length; start += chunkSize) {
       const fields = mentions.slice(start, start + chunkSize).map(({ id, title, text, url, lang, brands }) => ({ id, title, text, url, lang, brands }));
       chunks.push(this.run({ mentions: fields, brandPhrases, storyWeights }));
     }
     const answers = (await Promise.all(chunks)).flat();
     return mentions.map((mention, index) => {
-      const { scores, searchText, storyTerms } = answers[index] as NonNullable<ScoreAnswer['scored']>[number];
+      const { scores, searchText, storyTerms } = answers[index] as ScoredText;
       return { ...mention, ...scores, prepared: { searchText, storyTerms, storyWeights } };
     });
   }
@@ -103,7 +106,7 @@ export class ScoreThreads {
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
 
-  private run(request: Chunk['request']): Promise<NonNullable<ScoreAnswer['scored']>> {
+  private run(request: Chunk['request']): Promise<ScoredText[]> {
     if (this.closed) return Promise.reject(new Error('score threads closed'));
     return new Promise((resolve, reject) => {
       this.waiting.push({ request, deaths: 0, resolve, reject });
@@ -132,7 +135,7 @@ export class ScoreThreads {
   private startThread(): Promise<void> {
     const options = { workerData: this.workerData, resourceLimits: { maxYoungGenerationSizeMb: this.youngGenerationMb } };
     const worker = this.script.pathname.endsWith('.ts') ? new Worker(typescriptEntry(this.script), { ...options, eval: true }) : new Worker(this.script, options);
-    const thread: Thread = { worker, busy: undefined };
+    const thread: Thread = { worker, busy: undefined, strings: new StringTable() };
     this.threads.add(thread);
     let loaded: () => void = () => {};
     let failed: (error: Error) => void = () => {};
@@ -142,14 +145,25 @@ export class ScoreThreads {
     });
     // An idle thread does not keep the process alive; one with work does, until it answers.
     worker.unref();
-    worker.on('message', (answer: ScoreAnswer | { ready: true }) => {
+    worker.on('message', (answer: PackedScores | ScoreFailure | { ready: true }) => {
       if ('ready' in answer) return loaded();
+      // Every answer's strings are taken in, even one no chunk waits for: the next answers number from them.
+      if ('strings' in answer && !thread.strings.receive(answer)) {
+        // Cannot happen while answers arrive in order; should it, the thread is replaced (its chunk goes again).
+        this.logger?.error({ stringsFrom: answer.stringsFrom }, 'score thread answer out of step: thread replaced');
+        void worker.terminate();
+        return;
+      }
       const busy = thread.busy;
       if (busy === undefined || busy.id !== answer.id) return;
       thread.busy = undefined;
       worker.unref();
-      if (answer.error !== undefined) busy.chunk.reject(new Error(`scoring failed: ${answer.error}`));
-      else busy.chunk.resolve(answer.scored);
+      try {
+        if ('error' in answer) throw new Error(`scoring failed: ${answer.error}`);
+        busy.chunk.resolve(unpackScores(answer, thread.strings));
+      } catch (error) {
+        busy.chunk.reject(error as Error);
+      }
       this.dispatch();
     });
     worker.on('error', (error) => this.logger?.error({ err: error.message }, 'score thread failed'));

@@ -53,9 +53,25 @@ export function linkKey(link: Pick<NewLink, 'mentionId' | 'brandId'>): string {
   return `${link.mentionId}\u0000${link.brandId}`;
 }
 
+/** Stores a batch: its mention rows, then its links (see storeMentionRows and linkStoredMentions). */
 export async function insertMentions(client: DatabaseClient, batch: ScoredMention[], placeLinks?: LinkPlacer): Promise<InsertReport> {
+  return linkStoredMentions(client, await storeMentionRows(client, batch), placeLinks);
+}
+
+/** A batch's mentions (one per id, see mergeDuplicates) and the rows storeMentionRows wrote for those that were new. */
+export interface StoredRows {
+  mentions: ScoredMention[];
+  inserted: Array<{ id: string; source_id: string; source_type: string; seen_at: Date; occurred_at: Date }>;
+}
+
+/**
+ * The first part of storing a batch: claims each id and writes the mention rows of the ids it claimed (their links
+ * come with linkStoredMentions, in the same transaction). It takes no lock but the new rows' own: a batch with an id
+ * another transaction claimed and has not committed yet waits for that one to end.
+ */
+export async function storeMentionRows(client: DatabaseClient, batch: ScoredMention[]): Promise<StoredRows> {
   const mentions = mergeDuplicates(batch);
-  if (mentions.length === 0) return { insertedIds: [], newLinks: [] };
+  if (mentions.length === 0) return { mentions, inserted: [] };
   // The id is claimed in mention_ids first (its primary key is what makes a mention exactly once, 010 migration);
   // only the ids claimed by this statement become rows of the partitioned mentions table, at the time they were
   // claimed with. A redelivery, whatever its occurred_at, finds its id taken and stores nothing.
@@ -106,9 +122,19 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
       arrayLiteral(mentions.map((mention) => mention.sentimentVersion ?? SCORER_VERSION)),
     ],
   );
+  return { mentions, inserted: inserted.rows };
+}
+
+/**
+ * The second part: the batch's (mention, brand) links not stored yet, placed in their stories by `placeLinks`, and
+ * the sources' totals.
+ */
+export async function linkStoredMentions(client: DatabaseClient, stored: StoredRows, placeLinks?: LinkPlacer): Promise<InsertReport> {
+  const { mentions, inserted } = stored;
+  if (mentions.length === 0) return { insertedIds: [], newLinks: [] };
   // Links are added for every mention, new or not: the same story found later for another brand gains that brand.
-  const insertedNow = new Set(inserted.rows.map((row) => row.id));
-  const candidates = await linksNotStored(client, mentions, inserted.rows);
+  const insertedNow = new Set(inserted.map((row) => row.id));
+  const candidates = await linksNotStored(client, mentions, inserted);
   const storyIds = placeLinks === undefined || candidates.length === 0 ? new Map<string, string>() : await placeLinks(candidates);
   // The brand_stats rollups follow these rows by trigger (006_brand_stats.sql). A mention stored by this batch is
   // linked with the label and backfill flag it was written with (no one else can see it yet); one stored earlier is
@@ -136,9 +162,9 @@ export async function insertMentions(client: DatabaseClient, batch: ScoredMentio
       candidates.map((link) => (insertedNow.has(link.mentionId) ? (byId.get(link.mentionId)?.backfill ?? null) : null)),
     ],
   );
-  await addToSourceTotals(client, inserted.rows);
+  await addToSourceTotals(client, inserted);
   return {
-    insertedIds: inserted.rows.map((row) => row.id),
+    insertedIds: inserted.map((row) => row.id),
     newLinks: newLinks.rows.map((row) => ({ mentionId: row.mention_id, brandId: row.brand_id, occurredAt: row.occurred_at })),
   };
 }

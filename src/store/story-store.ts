@@ -1,12 +1,12 @@
-// Story assignment in the scorer's transaction: takes each batch brand's story lock (in brand order, before any
-// row lock, so that two scorers never deadlock and never start two stories for one event), stores the mentions,
-// loads the open stories of the brands that gain links, places each new link, saves what changed, and then writes
-// the links with their stories.
+// Story assignment in the scorer's transaction: stores the mention rows, takes each batch brand's story lock (in
+// brand order, so that two scorers never deadlock and never start two stories for one event), loads the open stories
+// of the brands that gain links, places each new link, saves what changed, and then writes the links with their
+// stories.
 import { BrandStories, type StorySnapshot } from '../stories/brand-stories.js';
 import { DEFAULT_STORY_OPTIONS, type StoryOptions } from '../stories/story-options.js';
 import { siteOf, storyMentionOf } from '../stories/story-mention.js';
 import type { DatabaseClient } from './database.js';
-import { insertMentions, linkKey, type InsertReport, type NewLink, type ScoredMention } from './mention-store.js';
+import { linkKey, linkStoredMentions, storeMentionRows, type InsertReport, type NewLink, type ScoredMention } from './mention-store.js';
 
 interface StoryRow {
   id: string;
@@ -24,12 +24,17 @@ export async function insertMentionsWithStories(
   batch: ScoredMention[],
   options: Partial<StoryOptions> = {},
 ): Promise<InsertReport> {
+  // The mention rows first, before the story locks: the costliest statement of a batch (its text-search vectors and
+  // index entries) then runs while another batch holds the locks, instead of after it. No deadlock comes of it: this
+  // statement waits for no story lock, and a holder of story locks never waits for another batch's new mention rows
+  // (its links are its own mentions' or committed ones', written under the brand's lock).
+  const stored = await storeMentionRows(client, batch);
   const brandIds = [...new Set(batch.flatMap((mention) => mention.brands))].sort();
   for (const brandId of brandIds) {
     // Held to the end of the transaction; one statement each, so the order is the order of the loop.
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`buzzwatch:stories:${brandId}`]);
   }
-  return insertMentions(client, batch, (newLinks) => assignStories(client, newLinks, batch, options));
+  return linkStoredMentions(client, stored, (newLinks) => assignStories(client, newLinks, batch, options));
 }
 
 /** Places each new link in a story of its brand and saves the stories; answers the story id of each link. */

@@ -272,7 +272,7 @@ describe('stories', () => {
     });
   });
 
-  it("takes the brand's story lock before storing, so a batch waits for another one of its brand", async () => {
+  it("writes a batch's mention rows, then waits for its brand's story lock while another batch holds it", async () => {
     const holder = await system.db.database.connect();
     try {
       await holder.query("SELECT pg_advisory_lock(hashtextextended('buzzwatch:stories:globex', 0))");
@@ -280,11 +280,23 @@ describe('stories', () => {
       const late = mention('https://late.example/globex', ['globex'], 2000, 'Globex opens a plant in Ohio', 'New plant.');
       const storing = scoreAndStore({ mentions: [late] }, deps);
       // Waits until PostgreSQL shows the scorer's transaction queued behind the held lock.
+      let waiter = 0;
       for (;;) {
-        const { rows } = await holder.query("SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-        if (rows[0].waiting > 0) break;
+        const { rows } = await holder.query("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        if (rows.length > 0) {
+          waiter = rows[0].pid;
+          break;
+        }
         await new Promise((resolve) => setImmediate(resolve));
       }
+      // Its mention rows are written already (the statement that claims the ids holds its table lock), not committed.
+      const { rows: tables } = await holder.query(
+        `SELECT relation::regclass::text AS name FROM pg_locks
+          WHERE pid = $1 AND granted AND mode = 'RowExclusiveLock' AND relation::regclass::text IN ('mention_ids', 'mentions')
+          ORDER BY 1`,
+        [waiter],
+      );
+      expect(tables.map((table) => table.name)).toEqual(['mention_ids', 'mentions']);
       const { rows } = await holder.query('SELECT count(*)::int AS stored FROM mentions WHERE id = $1', [late.id]);
       expect(rows[0].stored).toBe(0);
       await holder.query("SELECT pg_advisory_unlock(hashtextextended('buzzwatch:stories:globex', 0))");
@@ -292,5 +304,20 @@ describe('stories', () => {
     } finally {
       holder.release();
     }
+  });
+
+  it('stores each mention once when batches sharing ids are stored at once (no deadlock, none lost)', async () => {
+    const pool = Array.from({ length: 6 }, (_, at) =>
+      mention(`https://shared${at}.example/globex-plant`, ['globex'], 1500 + at, `Globex plant story ${at}`, 'Globex builds.'),
+    );
+    const batches = Array.from({ length: 6 }, (_, at) => [pool[at]!, pool[(at + 1) % 6]!, pool[(at + 3) % 6]!]);
+    const deps = system.runtime;
+    const reports = await Promise.all(batches.map((batch) => scoreAndStore({ mentions: batch }, deps)));
+    expect(reports.flatMap((report) => report.insertedIds).sort()).toEqual(pool.map((one) => one.id).sort());
+    const { rows } = await system.db.database.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM mention_brands WHERE mention_id = ANY($1::text[])',
+      [pool.map((one) => one.id)],
+    );
+    expect(rows[0]?.count).toBe(6);
   });
 });

@@ -7,7 +7,7 @@ import type { Database } from '../store/database.js';
 import { sqlBrandHistory } from '../store/sql-brand-history.js';
 import type { RuleCounts } from './alert-event.js';
 import { durationInWords } from './alert-wording.js';
-import { buildRule } from './built-rule.js';
+import { buildRule, ruleCoversBrand } from './built-rule.js';
 import { nextEpisodeStep, type OpenEpisode } from './episode-step.js';
 import { memoryBrandHistory } from './memory-brand-history.js';
 import type { RuleFinding } from './rules/rule-kind.js';
@@ -57,6 +57,11 @@ export async function backtestHistory(
   }
   const bucketMs = config.alerts.bucket;
   const rule = buildRule(ruleConfig, bucketMs);
+  // Live alerting never evaluates a rule for a brand outside its `brands`: replaying it there would report
+  // episodes nobody would ever be told about (backtest = live).
+  if (!ruleCoversBrand(rule, brand.id)) {
+    throw new BacktestInputError(`rule "${rule.id}" does not watch brand "${brand.id}" (its brands: ${rule.brandIds?.join(', ')})`);
+  }
   const warmupMs = config.alerts.warmup_history;
   const loadFrom = options.sinceMs - warmupMs;
   const mentions = await sqlBrandHistory(database).windowMentions(brand.id, loadFrom, options.nowMs + 1, {}, MAX_BACKTEST_MENTIONS);

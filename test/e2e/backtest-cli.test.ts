@@ -135,9 +135,10 @@ describe('buzzwatch backtest --brand --rule', { timeout: 120_000 }, () => {
       `
 brands:
   - { id: acme, name: Acme Corp, keywords: [acme] }
+  - { id: globex, name: Globex, keywords: [globex] }
 alerts:
   rules:
-    - { id: acme-negative-buzz, type: negative_buzz, window: 1h, channels: [pr-hook] }
+    - { id: acme-negative-buzz, type: negative_buzz, brands: [acme], window: 1h, channels: [pr-hook] }
   channels:
     - { id: pr-hook, type: webhook, url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef0123" }
 `,
@@ -216,6 +217,11 @@ alerts:
   it('says which rule ids exist when asked for an unknown one', async () => {
     const run = await runCli(['backtest', '--brand', 'acme', '--rule', 'nope'], { BUZZWATCH_CONFIG: configFile, DATABASE_URL: db.url });
     expect(run).toMatchObject({ code: 1, stderr: 'no alert rule "nope" (known: acme-negative-buzz)\n' });
+  });
+
+  it('refuses a rule on a brand outside its brands, which live alerting never evaluates (it replayed it there)', async () => {
+    const run = await runCli(['backtest', '--brand', 'globex', '--rule', 'acme-negative-buzz'], { BUZZWATCH_CONFIG: configFile, DATABASE_URL: db.url });
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: 'rule "acme-negative-buzz" does not watch brand "globex" (its brands: acme)\n' });
   });
 });
 

@@ -29,12 +29,27 @@ export function liveEventsKey(keyPrefix: string): string {
   return `${keyPrefix}:live-events`;
 }
 
-/** Appends the events in one round trip (a pipeline on one key), in order. */
+/** Events appended by one script call at most (a script holds Redis while it runs: ≈ 2 ms for a thousand). */
+export const LIVE_EVENTS_PER_CALL = 1_000;
+
+// Each event is still its own entry, added and trimmed as `XADD key MAXLEN ~ n * kind … subject … brands …` adds it;
+// one call per thousand events instead of one command each: a scorer batch's 500 pipelined XADDs cost its main
+// thread ≈ 7.5 µs per event in ioredis (building, writing and answering each command), the script call ≈ 2, while
+// Redis spends about the same either way (≈ 1.6 µs per event as commands, ≈ 1.8 in the script).
+const APPEND_SCRIPT = `
+for i = 2, #ARGV, 3 do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'kind', ARGV[i], 'subject', ARGV[i + 1], 'brands', ARGV[i + 2])
+end
+return (#ARGV - 1) / 3`;
+
+/** Appends the events in one round trip, in order (one script call per LIVE_EVENTS_PER_CALL events). */
 export async function appendLiveEvents(redis: Redis, key: string, events: readonly LiveEvent[]): Promise<void> {
   if (events.length === 0) return;
   const pipeline = redis.pipeline();
-  for (const event of events) {
-    pipeline.xadd(key, 'MAXLEN', '~', LIVE_EVENTS_KEPT, '*', 'kind', event.kind, 'subject', event.subjectId, 'brands', event.brandIds.join(','));
+  for (let start = 0; start < events.length; start += LIVE_EVENTS_PER_CALL) {
+    const fields: Array<string | number> = [LIVE_EVENTS_KEPT];
+    for (const event of events.slice(start, start + LIVE_EVENTS_PER_CALL)) fields.push(event.kind, event.subjectId, event.brandIds.join(','));
+    pipeline.eval(APPEND_SCRIPT, 1, key, ...fields);
   }
   const results = (await pipeline.exec()) ?? [];
   const failed = results.find(([error]) => error !== null);

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveEventsKey, liveEventsAfter } from '../../src/live/live-event-log.js';
+import { LIVE_EVENTS_PER_CALL, liveEventsKey, liveEventsAfter } from '../../src/live/live-event-log.js';
 import { createLivePublisher } from '../../src/live/live-publisher.js';
 import type { MentionsJobData } from '../../src/queue/queues.js';
 import { createProducerConnection } from '../../src/queue/redis.js';
@@ -64,6 +64,29 @@ describe('live publisher', () => {
     ]);
     expect(await counted(liveEventsPublished, 'mention')).toBe(before + 2);
     await redis.del(liveEventsKey(prefix));
+  });
+
+  it('appends a batch with one script call per LIVE_EVENTS_PER_CALL events, each event still its own entry, in order', async () => {
+    // A Redis of this test's own, whose command counts are this test's.
+    const producer = new Redis(privateRedis.url);
+    try {
+      const publisher = createLivePublisher({ redis: producer, keyPrefix: '{bwlive}', logger: capturedLogger().logger });
+      const events = Array.from({ length: 2 * LIVE_EVENTS_PER_CALL + 500 }, (_, at) => ({
+        kind: at % 7 === 0 ? ('alert' as const) : ('mention' as const),
+        subjectId: `s${at}`,
+        brandIds: at % 2 === 0 ? ['acme'] : ['acme', 'globex'],
+      }));
+      await producer.config('RESETSTAT');
+      await publisher.publish(events);
+      const stats = await producer.info('commandstats');
+      const calls = (command: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+      expect({ eval: calls('eval'), xadd: calls('xadd') }).toEqual({ eval: 3, xadd: events.length });
+      const logged = await liveEventsAfter(producer, liveEventsKey('{bwlive}'), '0-0', events.length + 1);
+      expect(logged.map(({ eventId: _id, ...event }) => event)).toEqual(events);
+      await producer.del(liveEventsKey('{bwlive}'));
+    } finally {
+      producer.disconnect();
+    }
   });
 
   it('resolves with Redis away, counts the events as lost, logs once per outage and again when it recovers', async () => {

@@ -10,6 +10,16 @@ describe('redactQuerySecrets', () => {
     );
   });
 
+  it('hides the value of a credential parameter whose name is percent-encoded, which the query parser decodes', () => {
+    expect(redactQuerySecrets('/v1/stream?brand=acme&%74oken=abc&x=%41')).toBe('/v1/stream?brand=acme&%74oken=[redacted]&x=%41');
+    expect(redactQuerySecrets('/v1/mentions?api%5Fkey=k1#frag')).toBe('/v1/mentions?api%5Fkey=[redacted]#frag');
+    expect(redactQuerySecrets('/v1/mentions?%6B%65%79=k1&t%6Fken=t2&%54OKEN=t3')).toBe('/v1/mentions?%6B%65%79=[redacted]&t%6Fken=[redacted]&%54OKEN=[redacted]');
+  });
+
+  it('leaves encoded names that decode to no secret word, and malformed ones, alone', () => {
+    expect(redactQuerySecrets('/v1/mentions?q=%74oken&%71=token&%74oken%ZZ=1&%E0%A4%A=2')).toBe('/v1/mentions?q=%74oken&%71=token&%74oken%ZZ=1&%E0%A4%A=2');
+  });
+
   it('leaves other parameters, and names that merely contain a secret word, alone', () => {
     expect(redactQuerySecrets('/v1/mentions?brand=acme&q=token&monkey=1')).toBe('/v1/mentions?brand=acme&q=token&monkey=1');
   });

@@ -74,7 +74,9 @@ export async function storeMentionRows(client: DatabaseClient, batch: ScoredMent
   if (mentions.length === 0) return { mentions, inserted: [] };
   // The id is claimed in mention_ids first (its primary key is what makes a mention exactly once, 010 migration);
   // only the ids claimed by this statement become rows of the partitioned mentions table, at the time they were
-  // claimed with. A redelivery, whatever its occurred_at, finds its id taken and stores nothing.
+  // claimed with. A redelivery, whatever its occurred_at, finds its id taken and stores nothing. ON CONFLICT has no
+  // target: both of mention_ids' unique indexes are about the id, and two deliveries with the same time racing in
+  // two transactions (no lock keeps them apart) would otherwise meet (id, occurred_at) with a duplicate-key error.
   const inserted = await client.query<{ id: string; source_id: string; source_type: string; seen_at: Date; occurred_at: Date }>(
     `WITH batch AS (
        SELECT input.*, published_ms, seen_ms, least(coalesce(published_ms, seen_ms), seen_ms) AS occurred_at
@@ -89,7 +91,7 @@ export async function storeMentionRows(client: DatabaseClient, batch: ScoredMent
                          date_trunc('milliseconds', seen_at) AS seen_ms) AS truncated),
      claimed AS (
        INSERT INTO mention_ids (id, occurred_at) SELECT id, occurred_at FROM batch
-       ON CONFLICT (id) DO NOTHING
+       ON CONFLICT DO NOTHING
        RETURNING id)
      -- Only claimed rows reach to_tsvector: a redelivered batch builds no text-search vector.
      INSERT INTO mentions (id, source_id, source_type, external_id, url, title, content, author, lang, published_at,

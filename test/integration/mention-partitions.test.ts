@@ -89,6 +89,30 @@ describe('mention partitions', () => {
     expect(await rollupDrift(db.database)).toEqual([]);
   });
 
+  it('stores one row, with no error, when deliveries with the same time race to claim the id', async () => {
+    // Both statements may find the id free and insert it at once; the later one then meets the id's second unique
+    // index (id, occurred_at) when the first commits, and must store nothing rather than fail its batch with a
+    // duplicate key (which PostgreSQL raises for every unique index but ON CONFLICT's arbiters). The race is won
+    // or lost inside one statement, so no lock can stage it: many rounds make it near certain to occur.
+    const rounds = 300;
+    const outcomes = await (async () => {
+      const failures: string[] = [];
+      let stored = 0;
+      for (let round = 0; round < rounds; round += 1) {
+        const mention = scoredMention({ key: `same-time-${round}`, at: '2026-01-22T10:00:00.000Z' });
+        const deliveries = await Promise.allSettled([0, 1, 2, 3].map(() => inTransaction(db.database, (client) => insertMentions(client, [{ ...mention }]))));
+        for (const delivery of deliveries) {
+          if (delivery.status === 'rejected') failures.push(String((delivery.reason as Error).message));
+          else stored += delivery.value.insertedIds.length;
+        }
+      }
+      return { failures: failures.slice(0, 3), failed: failures.length, stored };
+    })();
+    expect(outcomes).toEqual({ failures: [], failed: 0, stored: rounds });
+    const { rows } = await db.database.query<{ count: number }>("SELECT count(*)::int AS count FROM mentions WHERE id LIKE 'test-same-time-%'");
+    expect(rows[0]?.count).toBe(rounds);
+  });
+
   it('keeps a mention of a month without partition in the default one and moves it out when its month is created', async () => {
     await storeMentions(db.database, [
       scoredMention({ key: 'old-1', at: '2019-05-03T10:00:00.000Z', brands: ['acme', 'globex'], label: 'negative', reach: 5 }),

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config.js';
 import { groupingSettings } from './alerter.js';
-import { planBrandTick, type AlertRecord, type EpisodeRecord, type GroupingSettings, type SilenceRecord } from './brand-tick.js';
+import { planBrandTick, type AlertRecord, type PlannedMessage, type EpisodeRecord, type GroupingSettings, type SilenceRecord } from './brand-tick.js';
 import { buildRule } from './built-rule.js';
 import type { RuleFinding } from './rules/rule-kind.js';
 
@@ -29,13 +29,13 @@ alerts:
 `;
 }
 
-function finding(ruleId: string, holds: boolean, atMs: number): RuleFinding {
+function finding(ruleId: string, holds: boolean, atMs: number, matching = 12): RuleFinding {
   return {
     subject: '',
     holds,
     fresh: true,
     signalStartMs: holds ? atMs - 10 * MINUTE : null,
-    counts: { mentions: 20, negative: 12, negativeShare: 0.6, usualNegativeShare: null, matching: 12, baseline: null, ratio: null, sites: 4, authors: 4 },
+    counts: { mentions: 20, negative: 12, negativeShare: 0.6, usualNegativeShare: null, matching, baseline: null, ratio: null, sites: 4, authors: 4 },
     summary: `${ruleId} ${holds ? 'holds' : 'calm'}`,
     figures: [],
     headline: ruleId,
@@ -47,6 +47,8 @@ interface Tick {
   holding: string[];
   silences?: SilenceRecord[];
   ack?: boolean;
+  /** What the holding rules count this tick (12 unless given). */
+  matching?: number;
 }
 
 /** Runs the ticks and answers every message as `kind channel: rule[:status][:new]`, and the last episodes. */
@@ -56,14 +58,14 @@ function run(ticks: Tick[], settings = '') {
   const grouping: GroupingSettings = groupingSettings(config);
   let episodes: EpisodeRecord[] = [];
   let alerts: AlertRecord[] = [];
-  const told: { atMs: number; line: string }[] = [];
+  const told: { atMs: number; line: string; message: PlannedMessage }[] = [];
   for (const tick of ticks) {
     if (tick.ack === true) alerts = alerts.map((alert) => ({ ...alert, acked: true }));
-    const findings = new Map(rules.map((rule) => [rule.id, [finding(rule.id, tick.holding.includes(rule.id), tick.atMs)]]));
+    const findings = new Map(rules.map((rule) => [rule.id, [finding(rule.id, tick.holding.includes(rule.id), tick.atMs, tick.matching)]]));
     const plan = planBrandTick({ nowMs: tick.atMs, brandId: 'acme', rules, findings, episodes, alerts, silences: tick.silences ?? [], grouping });
     for (const message of plan.messages) {
       const names = message.rules.map((named) => `${named.rule.id}${named.status === 'resolved' ? ':calm' : ''}${named.isNew ? ':new' : ''}`);
-      told.push({ atMs: tick.atMs, line: `${message.kind}${message.silencedBy === null ? '' : ' (silenced)'} ${message.channelId}: ${names.join(', ')}` });
+      told.push({ atMs: tick.atMs, message, line: `${message.kind}${message.silencedBy === null ? '' : ' (silenced)'} ${message.channelId}: ${names.join(', ')}` });
     }
     const resolved = new Set(plan.alertUpdates.filter((update) => update.resolvedAtMs !== null).map((update) => update.alert.id));
     alerts = plan.alertUpdates.map((update) => update.alert).filter((alert) => !resolved.has(alert.id));
@@ -132,6 +134,33 @@ describe('one alert per incident', () => {
       ...minutes(1, 70, ['buzz', 'threshold']),
     ]);
     expect(buzzLonger.lines.slice(2)).toEqual(['+3660s reminder email: buzz, threshold', '+3660s reminder slack: buzz, threshold']);
+  });
+
+  it('names a rule that fires again in its open alert once per message: its new episode, its larger peak when calm', () => {
+    const { told } = run([
+      { atMs: T0, holding: ['buzz', 'threshold'] },
+      { atMs: T0 + 30 * SECOND, holding: ['buzz', 'threshold'] },
+      ...minutes(1, 20, ['buzz', 'threshold'], { matching: 30 }),
+      // buzz is calm from minute 21 and over at 36, while threshold holds the alert open; buzz fires again at 60,
+      // smaller than the first time.
+      ...minutes(21, 59, ['threshold']),
+      ...minutes(60, 80, ['buzz', 'threshold']),
+      ...minutes(81, 120, []),
+    ]);
+    const lines = told.filter((entry) => entry.line.includes('email')).map((entry) => `+${(entry.atMs - T0) / MINUTE}m ${entry.line}`);
+    // One "Negative buzz" in the update and in the resolved message (it was named twice: its calm first episode at
+    // its peak beside the new one, "Resolved: Negative buzz, Negative buzz and Mention threshold").
+    expect(lines).toEqual([
+      '+0.5m firing email: buzz, threshold',
+      '+60m update email: buzz:new, threshold',
+      '+96m resolved email: buzz:calm, threshold:calm',
+    ]);
+    const resolved = told.find((entry) => entry.message.kind === 'resolved')?.message;
+    const buzz = resolved?.rules.find((named) => named.rule.id === 'buzz');
+    // Told at the larger of its two peaks; the alert started with its first episode, and ended with its second.
+    expect(buzz?.episode.peak.counts.matching).toBe(30);
+    expect(buzz?.episode.calmSinceMs).toBe(T0 + 81 * MINUTE);
+    expect(resolved?.startedAtMs).toBe(T0 - 10 * MINUTE);
   });
 
   it('says "still firing" only while a rule holds, not while it calms down before resolving', () => {

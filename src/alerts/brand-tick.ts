@@ -245,9 +245,10 @@ export function planBrandTick(input: BrandTickInput): BrandTickPlan {
       if (step.kind === 'none') continue;
       // A silenced firing names what would have been told, so the API shows what the silence held back.
       const named = step.silencedBy !== null ? routed : members.filter((episode) => step.namedEpisodeIds.includes(episode.id));
-      const rules = messageRules(named, step.silencedBy !== null ? routed : audible, state.namedEpisodeIds, step.kind, input.rules);
+      const told = messageRules(named, step.silencedBy !== null ? routed : audible, state.namedEpisodeIds, step.kind, input.rules);
       // A rule no longer configured cannot be worded; with none left there is nothing to say.
-      if (rules.length === 0) continue;
+      if (told.length === 0) continue;
+      const rules = oneEntryPerRule(told);
       const eventId = eventIdFor(alert.id, channelId, state.messages + 1, step.kind);
       plan.messages.push({
         eventId,
@@ -256,7 +257,8 @@ export function planBrandTick(input: BrandTickInput): BrandTickPlan {
         kind: step.kind,
         silencedBy: step.silencedBy,
         rules,
-        startedAtMs: Math.min(...rules.map((named) => named.episode.signalStartedAtMs)),
+        // From every episode told, so a rule that fired again does not move the start of the alert.
+        startedAtMs: Math.min(...told.map((named) => named.episode.signalStartedAtMs)),
         inReplyTo: step.kind === 'firing' ? null : state.firingEventId,
       });
       const next = afterChannelStep(state, step, eventId, nowMs);
@@ -302,4 +304,24 @@ function messageRules(
     told.push({ episode, rule, status: firing ? 'firing' : 'resolved', isNew: kind === 'update' && !heardBefore.includes(episode.id) });
   }
   return told;
+}
+
+/**
+ * A rule that calmed and fired again within one open alert has two episodes; a message names the rule once (it read
+ * "Resolved: Negative buzz, Negative buzz and …", one of them firing and the other "calm since"). Told is its newest
+ * episode (the firing one, if any: its times, its latest figures), and once calm, at the larger of its peaks.
+ */
+function oneEntryPerRule(told: MessageRule[]): MessageRule[] {
+  const byRule = new Map<string, MessageRule[]>();
+  for (const entry of told) {
+    const key = `${entry.rule.id}\u0000${entry.episode.subject}`;
+    byRule.set(key, [...(byRule.get(key) ?? []), entry]);
+  }
+  return [...byRule.values()].map((entries) => {
+    if (entries.length === 1) return entries[0] as MessageRule;
+    const newest = entries.reduce((latest, entry) => (entry.episode.firedAtMs > latest.episode.firedAtMs ? entry : latest));
+    if (newest.status === 'firing') return newest;
+    const peak = entries.reduce((largest, entry) => (entry.episode.peak.counts.matching > largest.counts.matching ? entry.episode.peak : largest), newest.episode.peak);
+    return { ...newest, episode: { ...newest.episode, peak } };
+  });
 }

@@ -3,7 +3,7 @@
 import { Duration } from '../../config/schema-types.js';
 import { Type } from '@sinclair/typebox';
 import type { RuleCounts } from '../alert-event.js';
-import { durationInWords } from '../alert-wording.js';
+import { durationInWords, utcTime } from '../alert-wording.js';
 import { negativeShareOf } from '../brand-history.js';
 import { SourceIds } from './rule-fields.js';
 import { defineRuleKind } from './rule-kind.js';
@@ -26,7 +26,7 @@ export const silenceRule = defineRuleKind({
         if (watchingSinceMs <= silentFrom) {
           const last = await context.history.lastMentionAt(brand.id, nowMs + 1);
           if (last === null || last <= silentFrom) {
-            reasons.push(last === null ? 'no mentions yet' : `no mentions since ${new Date(last).toISOString()}`);
+            reasons.push(last === null ? 'no mentions yet' : `no mentions since ${utcTime(new Date(last).toISOString())}`);
             since.push(last ?? watchingSinceMs);
           }
         }

@@ -208,6 +208,22 @@ describe('stories', () => {
       );
     });
 
+    it('reads a since/until date in tz as /v1/mentions does, so both answer for the same days', async () => {
+      const names = (body: { data: Array<{ id: string }> }) => body.data.map((each) => each.id);
+      // Midnight of 2026-03-03 in Tokyo is 15:00 UTC on the 2nd: only the recall went on after it (until 16:20 UTC).
+      const tokyo = 'since=2026-03-03&until=2026-03-04&tz=Asia/Tokyo&brand=acme';
+      const mentions = await system.api(`/v1/mentions?${tokyo}`);
+      expect(names(mentions.body)).toEqual([RECALL[4]!.id]);
+      const stories = await system.api(`/v1/stories?${tokyo}`);
+      expect(stories.status).toBe(200);
+      expect(names(stories.body)).toEqual([recallStory]);
+      // The configured zone (UTC here) without tz: nothing of Acme's happened on the 3rd.
+      expect(names((await system.api('/v1/stories?since=2026-03-03&brand=acme')).body)).toEqual([]);
+      const badZone = await system.api('/v1/stories?since=2026-03-03&tz=Mars/Olympus');
+      expect(badZone.status).toBe(400);
+      expect(badZone.body.error.message).toMatch(/^tz: "Mars\/Olympus" is not an IANA time zone/);
+    });
+
     it('pages with a cursor, without repeats or gaps', async () => {
       const seen: string[] = [];
       let cursor: string | null = null;

@@ -17,6 +17,7 @@ import { ApiError, ErrorCode } from '../errors.js';
 import { decodeStoryCursor, encodeStoryCursor } from '../story-cursor.js';
 import { checkStoryId } from '../story-id-parameter.js';
 import { parseTimeParameter } from '../time-parameter.js';
+import { zoneOf } from '../time-scope.js';
 import { serializeMention } from './mentions.js';
 
 const StoriesQuery = Type.Object(
@@ -24,6 +25,7 @@ const StoriesQuery = Type.Object(
     brand: Type.Optional(Type.String({ minLength: 1 })),
     since: Type.Optional(Type.String()),
     until: Type.Optional(Type.String()),
+    tz: Type.Optional(Type.String({ description: 'IANA zone a since/until date (2026-11-01) is read in; default reports.timezone' })),
     sentiment: Type.Optional(
       Type.Unsafe<StorySentiment>({ type: 'string', enum: ['negative', 'positive', 'neutral'] satisfies StorySentiment[] }),
     ),
@@ -65,10 +67,12 @@ export const storyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (
     if (query.brand !== undefined && !brandIds.has(query.brand)) {
       throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${[...brandIds].join(', ')})`);
     }
+    // Dates and calendar spans are read in the zone /v1/mentions reads them in, so both answer for the same days.
+    const zone = zoneOf(query.tz, deps.config);
     const page = await listStories(deps.readDatabase ?? deps.database, {
       brand: query.brand,
-      since: parseTimeParameter('since', query.since),
-      until: parseTimeParameter('until', query.until),
+      since: parseTimeParameter('since', query.since, { zone }),
+      until: parseTimeParameter('until', query.until, { zone }),
       sentiment: query.sentiment,
       sort: query.sort,
       limit: query.limit,

@@ -27,9 +27,9 @@ export const DEFAULT_QUEUE_PREFIX = '{buzzwatch}';
 export function settingsFromEnv(env: Record<string, string | undefined> = process.env): Settings {
   return {
     configFile: env.BUZZWATCH_CONFIG || 'config/buzzwatch.yaml',
-    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/buzzwatch',
-    ...(env.DATABASE_READ_URL ? { databaseReadUrl: env.DATABASE_READ_URL } : {}),
-    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    databaseUrl: checkUrl('DATABASE_URL', env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/buzzwatch', POSTGRES_URL),
+    ...(env.DATABASE_READ_URL ? { databaseReadUrl: checkUrl('DATABASE_READ_URL', env.DATABASE_READ_URL, POSTGRES_URL) } : {}),
+    redisUrl: checkUrl('REDIS_URL', env.REDIS_URL || 'redis://127.0.0.1:6379', REDIS_URL),
     port: parsePort('PORT', env.PORT) ?? 8080,
     healthPort: parsePort('HEALTH_PORT', env.HEALTH_PORT),
     host: env.HOST || '127.0.0.1',
@@ -37,6 +37,27 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     logRepeatWindowMs: parseWindow(env.LOG_REPEAT_WINDOW),
     queuePrefix: env.BUZZWATCH_QUEUE_PREFIX || DEFAULT_QUEUE_PREFIX,
   };
+}
+
+interface UrlKind {
+  schemes: readonly string[];
+  example: string;
+}
+const POSTGRES_URL: UrlKind = { schemes: ['postgres:', 'postgresql:'], example: 'postgres://USER:PASSWORD@HOST:5432/DATABASE' };
+const REDIS_URL: UrlKind = { schemes: ['redis:', 'rediss:'], example: 'redis://:PASSWORD@HOST:6379' };
+
+// Checked here so that a password with an unencoded '#' or '/' reads as this variable's mistake, not as the drivers'
+// bare "Invalid URL" (pg), or a 30 s wait for a Unix socket named "//host:6379" (ioredis given http://). The value is
+// never quoted back: it holds the password, and when it does not parse there is no telling where the password ends.
+function checkUrl(name: string, value: string, kind: UrlKind): string {
+  const scheme = URL.canParse(value) ? new URL(value).protocol : null;
+  if (scheme === null || !kind.schemes.includes(scheme)) {
+    throw new Error(
+      `${name} must be a URL such as ${kind.example} (percent-encode a password's special characters, e.g. # as %23, / as %2F, @ as %40); ` +
+        `${scheme === null ? 'the value does not parse' : `not ${scheme}//`} (not shown: it may hold a password)`,
+    );
+  }
+  return value;
 }
 
 function parsePort(name: string, value: string | undefined): number | null {

@@ -9,6 +9,14 @@ describe('redactUrl', () => {
     expect(redactUrl(new URL('https://a:b@feeds.example/'))).toBe('https://***@feeds.example/');
   });
 
+  it('removes all up to the last @ of a URL that does not parse, whose password holds an unencoded # / or ? (was shown whole by check-config)', () => {
+    expect(redactUrl('http://bob:ab#cd/ef@feeds.example/private.xml')).toBe('http://***@feeds.example/private.xml');
+    expect(redactUrl('https://bob:a/b?c@feeds.example:99999/x?token=t')).toBe('https://***@feeds.example:99999/x?token=***');
+    expect(redactUrl('not a url pw123')).toBe('not a url pw123');
+    // A URL that parses keeps its @ in the query: the userinfo is only what precedes the host.
+    expect(redactUrl('https://feeds.example/p?email=a@b.example')).toBe('https://feeds.example/p?email=a@b.example');
+  });
+
   it('replaces the values of credential-like query parameters and keeps the rest as written', () => {
     expect(redactUrl('https://feeds.example/rss?token=abc123&page=2&api_key=k-9&sig=f00&lang=en')).toBe(
       'https://feeds.example/rss?token=***&page=2&api_key=***&sig=***&lang=en',

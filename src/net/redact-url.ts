@@ -29,6 +29,9 @@ const SECRET_NAME_PARTS = new Set([
 // text at whitespace, quotes or angle brackets.
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+// In text that does not parse as a URL, the userinfo cannot be told apart: a password with an unencoded '#', '/' or
+// '?' (`http://bob:ab#cd@host/`) is what usually makes it unparseable. Everything up to the last '@' goes.
+const LOOSE_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/).*@/is;
 const QUERY_PARAMETER = /([?&])([^=&#]*)=([^&#]*)/g;
 
 /** True for a query parameter or header name whose value is a credential (Authorization, X-Api-Key, ?token=). */
@@ -44,7 +47,7 @@ export function redactUrl(url: string | URL): string {
   const text = url.toString();
   // Worked on as text, so the URL is shown as written (no re-encoding) and even a malformed one is redacted.
   return text
-    .replace(USERINFO, (_match, scheme: string) => `${scheme}${REDACTED}@`)
+    .replace(URL.canParse(text) ? USERINFO : LOOSE_USERINFO, (_match, scheme: string) => `${scheme}${REDACTED}@`)
     .replace(QUERY_PARAMETER, (match, separator: string, name: string) => {
       return isSecretName(safeDecode(name)) ? `${separator}${name}=${REDACTED}` : match;
     });

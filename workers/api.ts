@@ -30,8 +30,9 @@ export async function startHttp(
   roles: readonly Role[],
   extraDeps: Pick<ApiDeps, 'reloadConfig'> = {},
 ): Promise<RunningRole & { port: number }> {
-  const logger = moduleLogger(runtime.logger, 'api');
   const routes = roles.includes('api') ? 'all' : 'health';
+  // A poller's health server logs as `health`, not `api`: ops reading a poller's log must not think it serves /v1.
+  const logger = moduleLogger(runtime.logger, routes === 'all' ? 'api' : 'health');
   const depsNow = (): ApiDeps => ({ ...apiDepsOf(runtime), ...extraDeps });
   // The first app owns the listening server (with its timeouts); a reload builds the next app beside it and hands it
   // the server's requests in one step, so no request finds the API missing or half configured.

@@ -92,7 +92,8 @@ describe.concurrent('buzzwatch processes starting and stopping', { timeout: 120_
     // A second scorer on the same host finds its health port taken and moves to a free one, which it logs.
     const secondScorer = scenario.startRole('scorer', { PORT: String(port) });
     const moved = await secondScorer.waitForLog((line) => line.msg === 'health port is taken: health endpoints moved', START_TIMEOUT_MS);
-    expect(moved).toMatchObject({ level: 40, wanted: port + 2 });
+    // Logged as the health server it is: a scorer's log said module "api" (here and on "Server listening at").
+    expect(moved).toMatchObject({ level: 40, module: 'health', wanted: port + 2 });
     expect(moved.port).not.toBe(port + 2);
     expect(await started(secondScorer)).toMatchObject({ port: moved.port });
 

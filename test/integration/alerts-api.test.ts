@@ -267,7 +267,28 @@ ${TEST_API_KEYS}`,
       body: JSON.stringify({ comment: 'x'.repeat(2001) }),
     });
     expect(tooLong.status).toBe(400);
+    // The refusal names the comment and nothing else (not "body must be null; body must match a schema in anyOf").
+    expect(((await tooLong.json()) as { error: { message: string } }).error.message).toBe('body.comment must NOT have more than 2000 characters');
+    const refusal = async (body: string) => {
+      const response = await fetch(`${system.baseUrl}/v1/alerts/ep-2/ack`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body,
+      });
+      return { status: response.status, message: ((await response.json()) as { error: { message: string } }).error.message };
+    };
+    expect(await refusal('{"comment":""}')).toEqual({ status: 400, message: 'body.comment must NOT have fewer than 1 characters' });
+    expect(await refusal('{"coment":"typo"}')).toEqual({ status: 400, message: 'body.coment is not a known field' });
+    expect(await refusal('[1]')).toEqual({ status: 400, message: 'body must be object' });
     expect((await system.api('/v1/alerts/ep-2')).body.data.acked_at).toBeNull();
+    // A JSON null is no comment, as an empty body is.
+    const nullBody = await fetch(`${system.baseUrl}/v1/alerts/ep-2/ack`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: 'null',
+    });
+    expect(nullBody.status).toBe(200);
+    expect(((await nullBody.json()) as { data: unknown }).data).toMatchObject({ id: 'ep-2', acked_by: 'admin', ack_comment: null });
   });
 
   it('creates, lists and ends silences, refusing what cannot be one', async () => {

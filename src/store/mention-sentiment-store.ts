@@ -1,6 +1,6 @@
 // Writes to a stored mention's sentiment after it was first stored: a manual override (or clearing it), and the
 // relabelling `buzzwatch rescore` does. Both keep the effective label in mentions and mention_brands in step, since
-// filters read the one and alert counts the other.
+// filters read the one and alert counts the other, and the stories' sentiment counts with them.
 import type { ScoredLabel, SentimentLabel } from '../sentiment/sentiment-label.js';
 import { inTransaction, type Database, type DatabaseClient } from './database.js';
 
@@ -27,7 +27,7 @@ export async function setSentimentOverride(database: Database, mentionId: string
     );
     const effective = rows[0]?.sentiment_label;
     if (effective === undefined) return false;
-    await client.query('UPDATE mention_brands SET sentiment_label = $2 WHERE mention_id = $1 AND sentiment_label <> $2', [mentionId, effective]);
+    await relabelLinks(client, [mentionId], [effective]);
     return true;
   });
 }
@@ -106,13 +106,35 @@ export async function storeRescored(client: DatabaseClient, rescored: readonly R
     [sorted.map((mention) => mention.id), sorted.map((mention) => mention.lang), sorted.map((mention) => mention.label), sorted.map((mention) => mention.score), version],
   );
   const changed = rows.filter((row) => row.changed);
-  if (changed.length > 0) {
-    await client.query(
-      `UPDATE mention_brands mb SET sentiment_label = changed.label
-         FROM unnest($1::text[], $2::text[]) AS changed(id, label)
-        WHERE mb.mention_id = changed.id`,
-      [changed.map((row) => row.id), changed.map((row) => row.sentiment_label)],
-    );
-  }
+  if (changed.length > 0) await relabelLinks(client, changed.map((row) => row.id), changed.map((row) => row.sentiment_label));
   return changed.length;
+}
+
+/**
+ * Gives the brand links of these mentions their new effective labels, and moves each relabelled link's story from
+ * its old label's count to its new one: a story's negative and positive counts (its negative_share, the stories'
+ * sentiment filter) are kept as the scorer stored them, so without this they kept the label a correction replaced.
+ * The links are locked first, so the old label counted out is the one replaced.
+ */
+async function relabelLinks(client: DatabaseClient, mentionIds: readonly string[], labels: readonly SentimentLabel[]): Promise<void> {
+  await client.query(
+    `WITH relabelling AS (
+       SELECT mb.mention_id, mb.brand_id, mb.occurred_at, mb.story_id, mb.sentiment_label AS was, changed.label AS now
+         FROM mention_brands mb JOIN unnest($1::text[], $2::text[]) AS changed(id, label) ON mb.mention_id = changed.id
+        WHERE mb.sentiment_label <> changed.label
+          FOR UPDATE OF mb),
+     relabelled AS (
+       UPDATE mention_brands mb SET sentiment_label = relabelling.now
+         FROM relabelling
+        WHERE mb.mention_id = relabelling.mention_id AND mb.brand_id = relabelling.brand_id
+          AND mb.occurred_at = relabelling.occurred_at
+       RETURNING relabelling.story_id, relabelling.was, relabelling.now)
+     UPDATE stories s
+        SET negative_mentions = s.negative_mentions + moved.negative, positive_mentions = s.positive_mentions + moved.positive
+       FROM (SELECT story_id, sum((now = 'negative')::int - (was = 'negative')::int) AS negative,
+                    sum((now = 'positive')::int - (was = 'positive')::int) AS positive
+               FROM relabelled WHERE story_id IS NOT NULL GROUP BY story_id) AS moved
+      WHERE s.id = moved.story_id`,
+    [mentionIds, labels],
+  );
 }

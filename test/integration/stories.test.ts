@@ -9,7 +9,10 @@ import { scoreAndStore } from '../../src/scorer/score-and-store.js';
 import { StoryAssigner } from '../../src/stories/story-assigner.js';
 import { storyMentionOf } from '../../src/stories/story-mention.js';
 import { storyId } from '../../src/stories/story-id.js';
-import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
+import type { SentimentLabel } from '../../src/sentiment/sentiment-label.js';
+import { inTransaction } from '../../src/store/database.js';
+import { storeRescored } from '../../src/store/mention-sentiment-store.js';
+import { ADMIN_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 
 const BRANDS = `
 brands:
@@ -222,6 +225,36 @@ describe('stories', () => {
       const badZone = await system.api('/v1/stories?since=2026-03-03&tz=Mars/Olympus');
       expect(badZone.status).toBe(400);
       expect(badZone.body.error.message).toMatch(/^tz: "Mars\/Olympus" is not an IANA time zone/);
+    });
+
+    it("moves a story's sentiment counts with a sentiment correction and a rescore, and back", async () => {
+      const negativeShare = async (id: string) => (await system.api(`/v1/stories/${id}`)).body.data.negative_share;
+      const negativeBySize = async () => (await system.api('/v1/stories?sentiment=negative&sort=size')).body.data.map((story: { id: string }) => story.id);
+      const correct = (mention: Mention, sentiment: string | null) =>
+        system.api(`/v1/mentions/${mention.id}`, { key: ADMIN_KEY, method: 'PATCH', body: { sentiment } });
+      expect(await negativeBySize()).toEqual([recallStory, globexStory]);
+      // The wire copy is in Acme's recall story and in Globex's own one-mention story.
+      expect((await correct(RECALL[1]!, 'neutral')).status).toBe(200);
+      expect(await negativeShare(recallStory)).toBe(0.8);
+      expect(await negativeShare(globexStory)).toBe(0);
+      expect(await negativeBySize()).toEqual([recallStory]);
+      expect((await correct(RECALL[1]!, null)).status).toBe(200);
+      expect(await negativeShare(recallStory)).toBe(1);
+      expect(await negativeBySize()).toEqual([recallStory, globexStory]);
+
+      // A rescore that relabels a mention (as `buzzwatch rescore` stores it), then the model's first label again.
+      const { rows } = await system.db.database.query<{ lang: string; model_sentiment_label: SentimentLabel; sentiment_score: number; sentiment_version: number }>(
+        'SELECT lang, model_sentiment_label, sentiment_score, sentiment_version FROM mentions WHERE id = $1',
+        [RECALL[2]!.id],
+      );
+      const scored = rows[0]!;
+      const rescore = (label: SentimentLabel, score: number) =>
+        inTransaction(system.db.database, (client) => storeRescored(client, [{ id: RECALL[2]!.id, lang: scored.lang, label, score }], scored.sentiment_version));
+      expect(await rescore('positive', 0.5)).toBe(1);
+      expect(await negativeShare(recallStory)).toBe(0.8);
+      expect((await system.api('/v1/stories?sentiment=negative&brand=acme')).body.data).toHaveLength(1);
+      expect(await rescore(scored.model_sentiment_label, scored.sentiment_score)).toBe(1);
+      expect(await negativeShare(recallStory)).toBe(1);
     });
 
     it('pages with a cursor, without repeats or gaps', async () => {

@@ -306,6 +306,18 @@ ${TEST_API_KEYS}`,
     expect(unknownBrand).toMatchObject({ status: 400, body: { error: { code: 'BUZZ_ERR_VALIDATION', message: 'brand: "acne" is not configured (known: acme, globex)' } } });
     const past = await post({ ends_at: new Date(Date.now() - HOUR).toISOString(), comment: 'too late' });
     expect(past).toMatchObject({ status: 400, body: { error: { message: 'ends_at: must be in the future and after starts_at' } } });
+    // A span such as "2h" counts back from now in query parameters: as an end it is refused for what it is, and a
+    // time that does not parse is not answered with help suggesting one.
+    const span = await post({ ends_at: '2h', comment: 'for two hours' });
+    expect(span).toMatchObject({
+      status: 400,
+      body: { error: { message: 'ends_at must be an ISO 8601 time with a zone (2026-11-01T09:30:00Z) or a date (2026-11-01, its midnight UTC), not a span (got "2h")' } },
+    });
+    const unreadable = await post({ starts_at: 'now', ends_at: endsAt, comment: 'x' });
+    expect(unreadable).toMatchObject({
+      status: 400,
+      body: { error: { message: 'starts_at must be an ISO 8601 time with a zone (2026-11-01T09:30:00Z) or a date (2026-11-01, its midnight UTC) (got "now")' } },
+    });
     const noComment = await post({ ends_at: endsAt });
     expect(noComment.status).toBe(400);
     const created = await post({ rule: 'buzz', ends_at: endsAt, comment: 'known issue, fix shipping' });

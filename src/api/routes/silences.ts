@@ -19,6 +19,26 @@ const SilenceBody = Type.Object(
   { additionalProperties: false },
 );
 
+const SPAN_BACK_FROM_NOW = /^\s*\d+(h|d|w|mo|y)\s*$/;
+
+/**
+ * A silence's start or end: a moment, given as an ISO 8601 time with a zone or a date. The query parameters' spans
+ * back from now ("2h" is two hours ago) would always end a silence in the past, so they are refused saying so, and a
+ * time that does not parse is not answered with the query parameters' help that suggests them.
+ */
+function silenceTime(name: 'starts_at' | 'ends_at', value: string | undefined): Date | undefined {
+  const help = `${name} must be an ISO 8601 time with a zone (2026-11-01T09:30:00Z) or a date (2026-11-01, its midnight UTC)`;
+  if (value !== undefined && SPAN_BACK_FROM_NOW.test(value)) {
+    throw new ApiError(ErrorCode.validation, `${help}, not a span (got "${value}")`);
+  }
+  try {
+    return parseTimeParameter(name, value);
+  } catch (error) {
+    if (error instanceof ApiError) throw new ApiError(ErrorCode.validation, `${help} (got "${value}")`);
+    throw error;
+  }
+}
+
 export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
   const brandIds = deps.config.brands.map((brand) => brand.id);
   const ruleIds = deps.config.alerts.rules.map((rule) => rule.id);
@@ -32,8 +52,8 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
       throw new ApiError(ErrorCode.validation, `rule: "${body.rule}" is not configured (known: ${ruleIds.join(', ') || 'none'})`);
     }
     const now = new Date();
-    const startsAt = parseTimeParameter('starts_at', body.starts_at) ?? now;
-    const endsAt = parseTimeParameter('ends_at', body.ends_at) as Date;
+    const startsAt = silenceTime('starts_at', body.starts_at) ?? now;
+    const endsAt = silenceTime('ends_at', body.ends_at) as Date;
     if (endsAt <= startsAt || endsAt <= now) {
       throw new ApiError(ErrorCode.validation, 'ends_at: must be in the future and after starts_at');
     }

@@ -1,6 +1,6 @@
 // The one HTTP client for outbound calls: every source and notifier goes through it, so limits are the same everywhere.
 import { OutboundError } from './outbound-error.js';
-import { redactUrl } from './redact-url.js';
+import { isSecretName, redactUrl } from './redact-url.js';
 
 export interface HttpClientOptions {
   timeoutMs: number;
@@ -100,8 +100,10 @@ function withoutUserinfo(url: URL): URL {
   return bare;
 }
 
+// Besides the standard ones, a header named like a credential (a feed's `headers: { X-Api-Key: ... }`, X-Auth-Token,
+// Private-Token) stays with its origin too: it was forwarded to wherever a redirect pointed.
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase()) && !isSecretName(name)));
 }
 
 function parseHttpUrl(text: string, base?: URL): URL {

@@ -219,15 +219,18 @@ describe('outbound HTTP client', () => {
         response.writeHead(302, { location: `${elsewhere.baseUrl}/landing` }).end();
       });
       const client = createHttpClient();
-      const headers = { authorization: 'Bearer source-api-secret' };
+      // Credential headers as a feed's config gives them (X-Api-Key was forwarded to the other origin), and one that is not.
+      const headers = { authorization: 'Bearer source-api-secret', 'X-Api-Key': 'feed-key-secret', 'x-auth-token': 'tok-secret', 'x-feed-lang': 'en' };
 
       await client.request({ url: `${server.baseUrl}/five/3`, headers });
       expect(server.requestsTo('/five/5').at(-1)?.headers.authorization).toBe('Bearer source-api-secret');
+      expect(server.requestsTo('/five/5').at(-1)?.headers['x-api-key']).toBe('feed-key-secret');
 
       const response = await client.request({ url: `${server.baseUrl}/to-elsewhere`, headers });
       expect(response.body.toString('utf8')).toBe('elsewhere');
       const [landing] = elsewhere.requestsTo('/landing');
       expect(landing?.headers.authorization).toBeUndefined();
+      expect([landing?.headers['x-api-key'], landing?.headers['x-auth-token'], landing?.headers['x-feed-lang']]).toEqual([undefined, undefined, 'en']);
     } finally {
       await elsewhere.close();
     }

@@ -8,7 +8,7 @@ import type { Queues } from '../queue/queues.js';
 import { tryLock } from '../queue/redis-lock.js';
 import { fetchFingerprint } from '../sources/source-config.js';
 import type { PollContext, Source } from '../sources/source.js';
-import { toSourceError, type SourceError } from '../sources/source-error.js';
+import { MAX_REQUESTED_WAIT_MS, toSourceError, type SourceError } from '../sources/source-error.js';
 import type { Database } from '../store/database.js';
 import { findSourceRecord, recordPollFailure, recordPollSuccess } from '../store/source-store.js';
 import { enqueueMentions } from './enqueue-mentions.js';
@@ -42,8 +42,6 @@ export type PollOutcome =
 // shared throttle for up to 5 minutes); short enough that a poller that died holding it delays the source's next
 // poll by no more than this.
 const POLL_LOCK_TTL_MS = 10 * 60_000;
-// A server asking to be left alone for a year is asking too much: a source retries within a day at the latest.
-const MAX_REQUESTED_WAIT_MS = 24 * 3_600_000;
 
 // After n consecutive failures a source waits every·2^(n-1), at most an hour (or its own interval when that is longer).
 const MAX_BACKOFF_MS = 3_600_000;

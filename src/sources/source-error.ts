@@ -58,8 +58,20 @@ export function httpStatusError(status: number, url: string, retryAfter: string 
   return new SourceError('http', `HTTP ${status} from ${host}`);
 }
 
-/** Milliseconds to wait from a Retry-After header (seconds or an HTTP date), or null when absent or unreadable. */
+/** A server asking to be left alone for a year is asking too much: a source retries within a day at the latest. */
+export const MAX_REQUESTED_WAIT_MS = 24 * 3_600_000;
+
+/**
+ * Milliseconds to wait from a Retry-After header (seconds or an HTTP date), at most MAX_REQUESTED_WAIT_MS, or null
+ * when absent or unreadable. Capped here, so the wait a message states is the one kept (it said "retrying after
+ * 2299755006 s" while retry_at was a day away).
+ */
 export function parseRetryAfter(value: string | null, now: Date): number | null {
+  const requestedMs = requestedWaitMs(value, now);
+  return requestedMs === null ? null : Math.min(requestedMs, MAX_REQUESTED_WAIT_MS);
+}
+
+function requestedWaitMs(value: string | null, now: Date): number | null {
   if (value === null || value.trim() === '') return null;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   // Otherwise only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse would also accept "-5" or "1.5".

@@ -29,6 +29,14 @@ describe('httpStatusError', () => {
     expect(error.message).toBe('HTTP 429 from feeds.example:8443: rate limited; retrying after 90 s');
   });
 
+  it('states the wait it keeps, at most a day, when Retry-After asks for longer (it said 2299755006 s, retry_at a day on)', () => {
+    for (const retryAfter of ['Wed, 21 Oct 2099 07:28:00 GMT', '31536000']) {
+      const error = httpStatusError(429, FEED_URL, retryAfter, NOW);
+      expect(error.retryAfterMs).toBe(86_400_000);
+      expect(error.message).toBe('HTTP 429 from feeds.example:8443: rate limited; retrying after 86400 s');
+    }
+  });
+
   it('classifies 429 without Retry-After as rate_limited with no wait given', () => {
     const error = httpStatusError(429, FEED_URL, null, NOW);
     expect(error.kind).toBe('rate_limited');

@@ -167,7 +167,7 @@ async function readCapped(
       chunks.push(Buffer.from(chunk));
     }
   } catch (error) {
-    throw toOutboundError(error, url, deadline, timeoutMs);
+    throw toOutboundError(error, url, deadline, timeoutMs, 'body');
   }
   return Buffer.concat(chunks);
 }
@@ -180,11 +180,14 @@ function formatBytes(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
-function toOutboundError(error: unknown, url: URL, deadline: AbortSignal, timeoutMs: number): OutboundError {
+// `phase` 'body': the server answered and the connection broke while its body was read, which is no "cannot reach"
+// (a feed cut off mid-body read "cannot reach HOST: UND_ERR_SOCKET" though the host had answered).
+function toOutboundError(error: unknown, url: URL, deadline: AbortSignal, timeoutMs: number, phase: 'request' | 'body' = 'request'): OutboundError {
   if (error instanceof OutboundError) return error;
   if (deadline.aborted) return new OutboundError('timeout', `no complete answer from ${url.host} within ${timeoutMs / 1000} s`);
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const code = (cause as { code?: string } | null)?.code;
   const detail = code ?? (cause instanceof Error ? cause.message : String(cause));
+  if (phase === 'body') return new OutboundError('network', `the answer from ${url.host} was cut off before its end: ${detail}`);
   return new OutboundError('network', `cannot reach ${url.host}: ${detail}`);
 }

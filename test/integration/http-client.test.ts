@@ -258,6 +258,16 @@ describe('outbound HTTP client', () => {
     expect(invalid.message).toBe('not a valid URL: http://***@[bad/feed.xml?token=***');
   });
 
+  it('reports a body cut off after the headers as cut off, not as a host it cannot reach', async () => {
+    server.route('/cut-off', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml', 'content-length': '1000' });
+      response.write('<rss version="2.0"><channel>', () => response.destroy());
+    });
+    const error = await outboundErrorOf(createHttpClient().request({ url: `${server.baseUrl}/cut-off` }));
+    expect(error.kind).toBe('network');
+    expect(error.message).toBe(`the answer from ${host} was cut off before its end: UND_ERR_SOCKET`);
+  });
+
   it('reports a refused connection as a network error naming the host', async () => {
     const port = await closedPort();
     const error = await outboundErrorOf(createHttpClient().request({ url: `http://127.0.0.1:${port}/feed.xml` }));

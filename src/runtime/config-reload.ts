@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { ConfigError, type ConfigProblem } from '../config/config-error.js';
 import type { Config } from '../config/schema.js';
+import { restartOnlyChanges, restartWarning } from './restart-only-settings.js';
 import type { Runtime } from './runtime.js';
 
 export type ReloadOutcome =
@@ -13,7 +14,10 @@ export type ReloadOutcome =
       brands: number;
       sources: number;
       rules: number;
-      /** Roles that could not take up every part of the new config (Redis away, say), with why; they retry by themselves. */
+      /**
+       * Roles that could not take up every part of the new config (Redis away, say), with why; they retry by
+       * themselves. Also the settings that changed but are read only at start (see restart-only-settings.ts).
+       */
       warnings: string[];
     }
   | { ok: false; file: string; problems: ConfigProblem[] };
@@ -29,13 +33,15 @@ export interface ConfigReloader {
 }
 
 export function createConfigReloader(options: {
-  runtime: Pick<Runtime, 'applyConfig' | 'settings'>;
+  runtime: Pick<Runtime, 'applyConfig' | 'settings' | 'config'>;
   /** The roles running now (read at each reload: roles start after the reloader exists). */
   roles: () => readonly ReloadableRole[];
   load: () => Config;
   logger: Logger;
 }): ConfigReloader {
   const { logger } = options;
+  // What the pools, workers and servers were built from: a second reload must still see an unapplied change.
+  const startedWith = options.runtime.config;
   let queue: Promise<unknown> = Promise.resolve();
 
   const reloadNow = async (trigger: string): Promise<ReloadOutcome> => {
@@ -49,6 +55,8 @@ export function createConfigReloader(options: {
     }
     options.runtime.applyConfig(config);
     const warnings: string[] = [];
+    const needsRestart = restartWarning(restartOnlyChanges(startedWith, config));
+    if (needsRestart !== null) warnings.push(needsRestart);
     for (const role of options.roles()) {
       await role.reload?.(config).catch((error: unknown) => {
         warnings.push(`${role.name}: ${(error as Error).message.split('\n')[0] ?? 'failed'}`);

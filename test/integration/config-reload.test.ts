@@ -108,6 +108,17 @@ describe('config reload', () => {
     const { rows } = await system.db.database.query<{ rule_id: string; brand_id: string }>('SELECT rule_id, brand_id FROM alert_rule_memory');
     expect(rows).toEqual([{ rule_id: 'acme-volume', brand_id: 'acme' }]);
   });
+
+  it('says which changed settings wait for a restart (it answered warnings: [] as if they were in force), at every reload', async () => {
+    const readOnStart = `${config({ sources: ['news', 'wire'], readKey: NEW_READ_KEY, withRule: false })}\ndatabase: { pool_size: 20 }\nqueue: { stalled_after: 45s }\n`;
+    writeFileSync(configFile, readOnStart);
+    const expected = ['queue.stalled_after, database.pool_size: changed in the file, in force only after a restart'];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const reloaded = await reload();
+      expect(reloaded.status).toBe(200);
+      expect(reloaded.body.data).toMatchObject({ sources: 2, rules: 0, warnings: expected });
+    }
+  });
 });
 
 describe('a reload asked of the API', () => {

@@ -22,6 +22,7 @@ export interface Mention {
   author: string | null;
   lang: string | null;
   occurred_at: string;
+  backfill: boolean;
   reach: number | null;
   sentiment: { label: string; score: number | null };
   sentiment_source: 'manual' | 'model';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, boundInstant, intervalForDays, localDate, monthStart, rangeParameters, relativeChange } from './time-range.js';
+import { addDays, boundInstant, intervalForDays, localDate, monthStart, rangeHolds, rangeParameters, relativeChange } from './time-range.js';
 
 describe('dashboard time ranges', () => {
   const now = new Date('2026-12-04T23:30:00Z');
@@ -70,5 +70,17 @@ describe('dashboard time ranges', () => {
     expect(boundInstant('2026-11-01', 'Asia/Kolkata')).toBe('2026-10-31T18:30:00.000Z');
     expect(boundInstant('2026-11-01', 'UTC')).toBe('2026-11-01T00:00:00.000Z');
     expect(boundInstant('2026-12-04T00:00:00Z', 'Europe/Warsaw')).toBe('2026-12-04T00:00:00Z');
+  });
+
+  it('holds a mention time from the range start (inclusive) to its end (exclusive), dates in the zone', () => {
+    const november = { since: '2026-11-01', until: '2026-12-01' };
+    expect(rangeHolds(november, 'Europe/Warsaw', '2026-10-31T23:00:00.000Z')).toBe(true);
+    expect(rangeHolds(november, 'Europe/Warsaw', '2026-10-31T22:59:59.999Z')).toBe(false);
+    expect(rangeHolds(november, 'Europe/Warsaw', '2026-11-30T22:59:59.999Z')).toBe(true);
+    expect(rangeHolds(november, 'Europe/Warsaw', '2026-11-30T23:00:00.000Z')).toBe(false);
+    expect(rangeHolds(november, 'UTC', '2026-11-30T23:00:00.000Z')).toBe(true);
+    const lastDay = { since: '2026-12-04T10:00:00Z', until: '2026-12-05T10:00:00Z' };
+    expect(rangeHolds(lastDay, 'Europe/Warsaw', '2026-12-05T09:59:59.999Z')).toBe(true);
+    expect(rangeHolds(lastDay, 'Europe/Warsaw', '2025-12-05T09:00:00.000Z')).toBe(false);
   });
 });

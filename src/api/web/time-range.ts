@@ -130,3 +130,13 @@ export function boundInstant(value: string, timeZone: string): string {
   instant = guess - offsetMinutes(new Date(instant), timeZone) * 60_000;
   return new Date(instant).toISOString();
 }
+
+/**
+ * Whether a mention's time (`occurred_at`) falls in the range, `since` inclusive and `until` exclusive, as the API's
+ * filters take it: what a live mention must satisfy to join a view of that range. New mentions are not all recent:
+ * a feed item dated last year, found now, occurs last year.
+ */
+export function rangeHolds(range: Period, timeZone: string, occurredAt: string): boolean {
+  const at = Date.parse(occurredAt);
+  return at >= Date.parse(boundInstant(range.since, timeZone)) && at < Date.parse(boundInstant(range.until, timeZone));
+}

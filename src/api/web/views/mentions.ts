@@ -5,6 +5,7 @@ import { download, getJson, sendJson, type Query } from '../api-client.js';
 import type { Mention, Source } from '../api-types.js';
 import { fill, h, outLink } from '../dom.js';
 import { dateTime, sentimentBadge, siteOf, snippet } from '../format.js';
+import { rangeHolds } from '../time-range.js';
 import { canWrite, type View, type ViewContext } from '../view.js';
 
 const PAGE_SIZE = 50;
@@ -33,10 +34,14 @@ function baseQuery(context: ViewContext): Query {
   };
 }
 
-/** Whether a mention from the live stream belongs in the list as filtered (a text search cannot be judged here). */
+/**
+ * Whether a mention from the live stream belongs at the top of the list as filtered (a text search cannot be judged
+ * here): one dated before the range (a feed's old item found now) or after it is not in the list at all.
+ */
 function matchesFilters(mention: Mention, context: ViewContext): boolean {
   if (filters.q !== '') return false;
   if (!mention.brands.includes(context.brand.id)) return false;
+  if (!rangeHolds(context.range, context.timeZone, mention.occurred_at)) return false;
   if (filters.sentiment !== '' && mention.sentiment.label !== filters.sentiment) return false;
   if (filters.source !== '' && mention.source.id !== filters.source) return false;
   if (filters.lang !== '' && mention.lang !== filters.lang) return false;

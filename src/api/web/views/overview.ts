@@ -6,7 +6,7 @@ import type { MonthlyReport, ShareOfVoiceAnswer, StatsAnswer, StatsRow, TopAnswe
 import { shareOfVoiceChart, volumeChart } from '../charts.js';
 import { emptyNote, fill, h, table } from '../dom.js';
 import { change, count, dateTime, percent } from '../format.js';
-import { relativeChange } from '../time-range.js';
+import { rangeHolds, relativeChange } from '../time-range.js';
 import type { View, ViewContext } from '../view.js';
 
 interface Totals {
@@ -48,7 +48,8 @@ export const overviewView: View = {
   title: 'Overview',
   onMention(mention, context) {
     const news = document.getElementById('overview-news');
-    if (news === null || !mention.brands.includes(context.brand.id)) return;
+    // Only what the figures count: a mention of the range, not found by a source's first poll.
+    if (news === null || !mention.brands.includes(context.brand.id) || mention.backfill || !rangeHolds(context.range, context.timeZone, mention.occurred_at)) return;
     newSinceShown++;
     news.hidden = false;
     fill(

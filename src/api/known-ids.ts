@@ -17,6 +17,12 @@ export function knownBrandIds(parameter: string, list: string, config: Config): 
   return ids;
 }
 
+/** One brand id (not a list: a comma is part of the id, so it names no brand). */
+export function assertKnownBrand(parameter: string, id: string, config: Config): void {
+  const known = config.brands.map((brand) => brand.id);
+  if (!known.includes(id)) throw unknown(parameter, 'brand', id, known);
+}
+
 /** A source id: configured now, or with stored history (a source dropped from the config keeps its mentions). */
 export async function assertKnownSource(parameter: string, id: string, config: Config, database: Database): Promise<void> {
   const known = config.sources.map((source) => source.id);

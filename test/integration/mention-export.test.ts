@@ -82,7 +82,7 @@ ${TEST_API_KEYS}`,
 
   it('answers 400 before streaming anything for a bad filter', async () => {
     for (const [query, message] of [
-      ['brand=nope', 'brand "nope" is not configured (known: acme, globex)'],
+      ['brand=nope', 'brand: brand "nope" is not configured (known: acme, globex)'],
       ['source=nope', 'source: source "nope" is not configured (known: none)'],
       ['format=xlsx', 'querystring.format must be one of csv, ndjson'],
       ['limit=5', 'querystring.limit is not a known parameter'],

@@ -352,7 +352,7 @@ describe('mention filters, single mentions and brand totals', () => {
     const { status, body } = await system.api('/v1/mentions?brand=initech');
     expect(status).toBe(400);
     expect(body).toEqual({
-      error: { code: 'BUZZ_ERR_VALIDATION', message: 'brand "initech" is not configured (known: acme, globex)' },
+      error: { code: 'BUZZ_ERR_VALIDATION', message: 'brand: brand "initech" is not configured (known: acme, globex)' },
     });
   });
 

@@ -10,7 +10,7 @@ import { MentionPageResponse, MentionResponse, responses } from '../response-sch
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { checkStoryId } from '../story-id-parameter.js';
-import { assertKnownSource } from '../known-ids.js';
+import { assertKnownBrand, assertKnownSource } from '../known-ids.js';
 import { parseTimeParameter } from '../time-parameter.js';
 import { zoneOf } from '../time-scope.js';
 
@@ -53,10 +53,7 @@ export async function readMentionFilter(query: MentionFilterQuery, deps: ApiDeps
  * (one dropped from the config keeps its history) is left to the caller.
  */
 function readConfiguredFilter(query: MentionFilterQuery, deps: ApiDeps): Omit<MentionFilter, 'limit' | 'after'> {
-  const brandIds = deps.config.brands.map((brand) => brand.id);
-  if (query.brand !== undefined && !brandIds.includes(query.brand)) {
-    throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${brandIds.join(', ')})`);
-  }
+  if (query.brand !== undefined) assertKnownBrand('brand', query.brand, deps.config);
   if (query.story !== undefined) checkStoryId(query.story, 'story');
   const zone = zoneOf(query.tz, deps.config);
   return {

@@ -15,6 +15,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { StoryPageResponse, StoryResponse, responses } from '../response-schemas.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { decodeStoryCursor, encodeStoryCursor } from '../story-cursor.js';
+import { assertKnownBrand } from '../known-ids.js';
 import { checkStoryId } from '../story-id-parameter.js';
 import { parseTimeParameter } from '../time-parameter.js';
 import { zoneOf } from '../time-scope.js';
@@ -60,13 +61,9 @@ function serializeStory(story: StorySummary) {
 }
 
 export const storyRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async (app, { deps }) => {
-  const brandIds = new Set(deps.config.brands.map((brand) => brand.id));
-
   app.get('/stories', { schema: { querystring: StoriesQuery, response: responses(StoryPageResponse) } }, async (request) => {
     const query = request.query;
-    if (query.brand !== undefined && !brandIds.has(query.brand)) {
-      throw new ApiError(ErrorCode.validation, `brand "${query.brand}" is not configured (known: ${[...brandIds].join(', ')})`);
-    }
+    if (query.brand !== undefined) assertKnownBrand('brand', query.brand, deps.config);
     // Dates and calendar spans are read in the zone /v1/mentions reads them in, so both answer for the same days.
     const zone = zoneOf(query.tz, deps.config);
     const page = await listStories(deps.readDatabase ?? deps.database, {

@@ -25,6 +25,7 @@ import {
   MIN_STREAM_HEARTBEAT,
   MIN_STREAM_TOKEN_TTL,
   MIN_STALLED_AFTER,
+  MAX_TIMER_DURATION,
   type Config,
 } from './schema.js';
 import { isDuration, parseDuration } from './duration.js';
@@ -188,6 +189,19 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
     ]),
   );
   problems.push(
+    ...durationCeilingProblems(
+      [
+        ['http.timeout', ((document as Entry | null)?.http as Entry | undefined)?.timeout],
+        ['queue.stalled_after', ((document as Entry | null)?.queue as Entry | undefined)?.stalled_after],
+        ['api.request_timeout', ((document as Entry | null)?.api as Entry | undefined)?.request_timeout],
+        ['queue.check_schedules_every', ((document as Entry | null)?.queue as Entry | undefined)?.check_schedules_every],
+        ['api.query_timeout', ((document as Entry | null)?.api as Entry | undefined)?.query_timeout],
+        ['api.stream_heartbeat', ((document as Entry | null)?.api as Entry | undefined)?.stream_heartbeat],
+      ],
+      MAX_TIMER_DURATION,
+    ),
+  );
+  problems.push(
     ...alertsProblems((document as Entry | null)?.alerts, {
       brands: brandIds as Set<string>,
       sources: new Set(sources.map((source) => stringAt(source, 'id')).filter((id) => id !== null)),
@@ -240,6 +254,13 @@ function durationFloorProblems(checks: ReadonlyArray<readonly [path: string, val
   return checks
     .filter(([, value, minimum]) => typeof value === 'string' && isDuration(value) && parseDuration(value) < parseDuration(minimum))
     .map(([path, value, minimum]) => ({ path, message: `${JSON.stringify(value)} is too short (at least ${minimum})` }));
+}
+
+/** Durations above their maximum (those that run as timers: see MAX_TIMER_DURATION). */
+function durationCeilingProblems(checks: ReadonlyArray<readonly [path: string, value: unknown]>, maximum: string): ConfigProblem[] {
+  return checks
+    .filter(([, value]) => typeof value === 'string' && isDuration(value) && parseDuration(value) > parseDuration(maximum))
+    .map(([path, value]) => ({ path, message: `${JSON.stringify(value)} is too long (at most ${maximum})` }));
 }
 
 function duplicateProblems(values: Array<string | null>, listPath: string, field: string): ConfigProblem[] {

@@ -52,6 +52,12 @@ export const MIN_CHECK_SCHEDULES_EVERY = '1s';
 export const MIN_QUERY_TIMEOUT = '100ms';
 export const MIN_STREAM_TOKEN_TTL = '1s';
 export const MIN_STREAM_HEARTBEAT = '100ms';
+/**
+ * Longest setting that runs as a Node.js timer (setTimeout, setInterval, AbortSignal.timeout): past 2^31-1 ms (24.8
+ * days) Node sets the timer to 1 ms, so a 30d http.timeout failed every fetch at once and a 30d
+ * check_schedules_every asked Redis every millisecond.
+ */
+export const MAX_TIMER_DURATION = '24d';
 /** The monthly report compares a month with the one before: shorter retention would empty its comparison. */
 export const MIN_MENTION_RETENTION = '62d';
 

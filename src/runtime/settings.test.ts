@@ -17,6 +17,8 @@ describe('settings from the environment', () => {
     expect(() => settingsFromEnv({ PORT: '70000' })).toThrow('PORT must be a port number, not "70000"');
     expect(() => settingsFromEnv({ HEALTH_PORT: '-1' })).toThrow('HEALTH_PORT must be a port number, not "-1"');
     expect(() => settingsFromEnv({ LOG_REPEAT_WINDOW: 'soon' })).toThrow('LOG_REPEAT_WINDOW must be a duration such as 60s or 5m, not "soon"');
+    expect(() => settingsFromEnv({ LOG_REPEAT_WINDOW: '30d' })).toThrow('LOG_REPEAT_WINDOW must be at most 24d, not "30d"');
+    expect(settingsFromEnv({ LOG_REPEAT_WINDOW: '24d' }).logRepeatWindowMs).toBe(24 * 86_400_000);
   });
 
   it('names the URL variable that does not parse or has the wrong scheme, without quoting its password (was pg\'s bare "Invalid URL")', () => {

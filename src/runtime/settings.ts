@@ -1,5 +1,6 @@
 // Process settings from the environment (the config file holds everything else).
 import { isDuration, parseDuration } from '../config/duration.js';
+import { MAX_TIMER_DURATION } from '../config/schema.js';
 
 export interface Settings {
   configFile: string;
@@ -81,5 +82,7 @@ function parseLogLevel(value: string | undefined): string {
 function parseWindow(value: string | undefined): number {
   if (value === undefined || value === '') return 60_000;
   if (!isDuration(value)) throw new Error(`LOG_REPEAT_WINDOW must be a duration such as 60s or 5m, not "${value}"`);
+  // It runs as a setInterval: past 2^31-1 ms Node would end a window every millisecond.
+  if (parseDuration(value) > parseDuration(MAX_TIMER_DURATION)) throw new Error(`LOG_REPEAT_WINDOW must be at most ${MAX_TIMER_DURATION}, not "${value}"`);
   return parseDuration(value);
 }

@@ -394,6 +394,22 @@ describe('parseConfig duration minimums', () => {
     expect(parseConfig(durationsYaml('5m', 'api:\n  query_timeout: 100ms\n'), {}).api.query_timeout).toBe(100);
   });
 
+  it('refuses a timer-backed duration over 24d, which Node would run after 1 ms (a 30d http.timeout failed every fetch at once), and accepts 24d', () => {
+    const tooLong = 'http:\n  timeout: 30d\nqueue:\n  stalled_after: 25d\n  check_schedules_every: 30d\napi:\n  request_timeout: 30d\n  query_timeout: 30d\n  stream_heartbeat: 30d\n';
+    expect(formattedProblemsOf(durationsYaml('5m', tooLong))).toBe(
+      [
+        'api.query_timeout: "30d" is too long (at most 24d)',
+        'api.request_timeout: "30d" is too long (at most 24d)',
+        'api.stream_heartbeat: "30d" is too long (at most 24d)',
+        'http.timeout: "30d" is too long (at most 24d)',
+        'queue.check_schedules_every: "30d" is too long (at most 24d)',
+        'queue.stalled_after: "25d" is too long (at most 24d)',
+      ].join('\n'),
+    );
+    const config = parseConfig(durationsYaml('5m', 'http:\n  timeout: 24d\nqueue:\n  check_schedules_every: 24d\n'), {});
+    expect([config.http.timeout, config.queue.check_schedules_every]).toEqual([24 * 86_400_000, 24 * 86_400_000]);
+  });
+
   it('refuses a mention retention under 62d, accepts 62d, and keeps every mention without one', () => {
     expect(formattedProblemsOf(durationsYaml('5m', 'retention:\n  mentions: 61d23h\n'))).toBe(
       'retention.mentions: "61d23h" is too short (at least 62d)',

@@ -59,6 +59,7 @@ function run(ticks: Tick[], settings = '') {
   let episodes: EpisodeRecord[] = [];
   let alerts: AlertRecord[] = [];
   const told: { atMs: number; line: string; message: PlannedMessage }[] = [];
+  const ended: { alertId: string; resolvedAtMs: number }[] = [];
   for (const tick of ticks) {
     if (tick.ack === true) alerts = alerts.map((alert) => ({ ...alert, acked: true }));
     const findings = new Map(rules.map((rule) => [rule.id, [finding(rule.id, tick.holding.includes(rule.id), tick.atMs, tick.matching)]]));
@@ -68,11 +69,12 @@ function run(ticks: Tick[], settings = '') {
       told.push({ atMs: tick.atMs, message, line: `${message.kind}${message.silencedBy === null ? '' : ' (silenced)'} ${message.channelId}: ${names.join(', ')}` });
     }
     const resolved = new Set(plan.alertUpdates.filter((update) => update.resolvedAtMs !== null).map((update) => update.alert.id));
+    for (const update of plan.alertUpdates) if (update.resolvedAtMs !== null) ended.push({ alertId: update.alert.id, resolvedAtMs: update.resolvedAtMs });
     alerts = plan.alertUpdates.map((update) => update.alert).filter((alert) => !resolved.has(alert.id));
     const changed = new Map([...plan.openedEpisodes, ...plan.changedEpisodes].map((episode) => [episode.id, episode]));
     episodes = [...episodes.map((episode) => changed.get(episode.id) ?? episode), ...plan.openedEpisodes].filter((episode) => !resolved.has(episode.groupId));
   }
-  return { told, lines: told.map((entry) => `+${(entry.atMs - T0) / SECOND}s ${entry.line}`), episodes, alerts };
+  return { told, lines: told.map((entry) => `+${(entry.atMs - T0) / SECOND}s ${entry.line}`), episodes, alerts, ended };
 }
 
 /** Ticks every minute from `fromMinute` to `toMinute` with the same rules holding. */
@@ -161,6 +163,20 @@ describe('one alert per incident', () => {
     expect(buzz?.episode.peak.counts.matching).toBe(30);
     expect(buzz?.episode.calmSinceMs).toBe(T0 + 81 * MINUTE);
     expect(resolved?.startedAtMs).toBe(T0 - 10 * MINUTE);
+  });
+
+  it('records an alert as ended when its last rule calmed down, the time its resolved message gives', () => {
+    const { ended, told } = run([
+      { atMs: T0, holding: ['buzz', 'threshold'] },
+      { atMs: T0 + 30 * SECOND, holding: ['buzz', 'threshold'] },
+      ...minutes(1, 20, ['buzz', 'threshold']),
+      ...minutes(21, 30, ['buzz']),
+      // Calm from minute 31; over (resolve_after, three 5-minute buckets) at 46.
+      ...minutes(31, 50, []),
+    ]);
+    expect(told.filter((entry) => entry.message.kind === 'resolved').map((entry) => entry.atMs)).toEqual([T0 + 46 * MINUTE, T0 + 46 * MINUTE]);
+    // It was closed at 46 minutes, but it ended at 31 (it read 46 in /v1/alerts while its messages said 31).
+    expect(ended.map((entry) => entry.resolvedAtMs)).toEqual([T0 + 31 * MINUTE]);
   });
 
   it('says "still firing" only while a rule holds, not while it calms down before resolving', () => {

@@ -217,7 +217,7 @@ export function planBrandTick(input: BrandTickInput): BrandTickPlan {
     const openMembers = members.filter((episode) => episode.status === 'firing');
     alert.startedAtMs = Math.min(alert.startedAtMs, ...members.map((episode) => episode.signalStartedAtMs));
     const resolved = openMembers.length === 0;
-    plan.alertUpdates.push({ alert, resolvedAtMs: resolved ? nowMs : null });
+    plan.alertUpdates.push({ alert, resolvedAtMs: resolved ? endedAtMs(members, nowMs) : null });
     const channelIds = [...new Set(members.flatMap((episode) => rulesById.get(episode.ruleId)?.channelIds ?? []))].sort();
     for (const channelId of channelIds) {
       const routed = openMembers.filter(
@@ -268,6 +268,14 @@ export function planBrandTick(input: BrandTickInput): BrandTickPlan {
   }
   plan.changedEpisodes = [...changed].filter((episode) => !plan.openedEpisodes.includes(episode));
   return plan;
+}
+
+/**
+ * When an alert whose episodes are all over ended: when its last rule calmed down, not when that calm had lasted
+ * resolve_after. Its resolved message says this time ("Resolved: 14:43"); /v1/alerts must not say another.
+ */
+function endedAtMs(members: EpisodeRecord[], nowMs: number): number {
+  return Math.max(...members.map((episode) => episode.calmSinceMs ?? episode.resolvedAtMs ?? nowMs));
 }
 
 /** An open episode whose subject no finding mentions any more (a story that left the window) is calm. */

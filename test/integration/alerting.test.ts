@@ -10,6 +10,7 @@ import { rss2, type FeedEntry } from '../fixtures/feeds.js';
 import type { TickReport } from '../../src/alerts/alerter.js';
 import { backtestHistory } from '../../src/alerts/history-backtest.js';
 import { sqlBrandHistory } from '../../src/store/sql-brand-history.js';
+import { utcTime } from '../../src/alerts/alert-wording.js';
 import { notifyJobId } from '../../src/queue/queues.js';
 
 const HOOK_SECRET = 'hook-secret-0123456789abcdef';
@@ -207,7 +208,10 @@ describe('negative buzz alerting', () => {
     expect(subjectOf(smtp.received[2]?.raw ?? '')).toMatch(/^\[buzzwatch\] Resolved: Negative buzz: Acme Corp — lasted 2 h( \d+ min)?$/);
 
     const alert = await alertView(system, alertId);
-    expect(alert).toMatchObject({ id: alertId, brand_id: 'acme', status: 'resolved', resolved_at: new Date(t0 + 136 * MINUTE).toISOString() });
+    // Ended when it calmed (two hours in), the time its resolved message gives, not when resolve_after closed it (136).
+    expect(alert).toMatchObject({ id: alertId, brand_id: 'acme', status: 'resolved', resolved_at: new Date(t0 + 120 * MINUTE).toISOString() });
+    const resolvedFields = bodies[2].blocks.flatMap((block: any) => block.fields ?? []).map((field: any) => field.text);
+    expect(resolvedFields).toContain(`*Resolved*\n${utcTime(alert.resolved_at)}`);
     expect(alert.rules).toMatchObject([{ rule_id: 'acme-negative-buzz', rule_type: 'negative_buzz', status: 'resolved', inhibited_by: null }]);
     expect(alert.notifications.map((n: any) => [n.kind, n.channel_id, n.status, n.attempts])).toEqual([
       ['firing', 'pr-email', 'sent', 1],
@@ -442,7 +446,7 @@ describe('negative buzz alerting', () => {
     const alert = await alertView(system, alertId);
     expect(alert).toMatchObject({
       status: 'resolved',
-      resolved_at: new Date(t0 + 136 * MINUTE).toISOString(),
+      resolved_at: new Date(t0 + 120 * MINUTE).toISOString(),
       acked_by: 'admin',
       ack_comment: 'On it: statement going out at 10:00',
       acked_at: ack.body.data.acked_at,

@@ -11,6 +11,12 @@ describe('time parameters', () => {
     expect(parseTimeParameter('since', '2026-11-01', { zone: 'Europe/Warsaw' })?.toISOString()).toBe('2026-10-31T23:00:00.000Z');
   });
 
+  it("reads an offset whose '+' came unencoded in the query string, and so as a space", () => {
+    expect(parseTimeParameter('since', '2026-11-01T10:30:00 01:00')?.toISOString()).toBe('2026-11-01T09:30:00.000Z');
+    expect(parseTimeParameter('since', '2026-11-01T10:30 0530')?.toISOString()).toBe('2026-11-01T05:00:00.000Z');
+    expect(() => parseTimeParameter('since', '2026-11-01 10:30:00')).toThrow(ApiError);
+  });
+
   it('reads spans back from now', () => {
     const at = (value: string, zone?: string) => parseTimeParameter('since', value, { now: NOW, zone })?.toISOString();
     expect(at('24h')).toBe('2026-11-14T10:30:00.000Z');

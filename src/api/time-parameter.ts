@@ -6,6 +6,9 @@ import { isStorableTime } from './storable-time.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+// An offset's '+' sent unencoded in a query string (?since=2026-11-01T10:30:00+01:00, as the README writes it) arrives
+// as a space, and "10:30:00 01:00" can only mean +01:00.
+const UNENCODED_PLUS_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/i;
 const RELATIVE_SPAN = /^(\d{1,6})(h|d|w|mo|y)$/;
 const SPAN_UNITS = { h: 'hours', d: 'days', w: 'weeks', mo: 'months', y: 'years' } as const;
 
@@ -18,7 +21,7 @@ export interface TimeParameterOptions {
 
 export function parseTimeParameter(name: string, value: string | undefined, options: TimeParameterOptions = {}): Date | undefined {
   if (value === undefined) return undefined;
-  const text = value.trim();
+  const text = value.trim().replace(UNENCODED_PLUS_OFFSET, '$1+$2');
   const zone = options.zone ?? 'UTC';
   const span = RELATIVE_SPAN.exec(text);
   let time = Number.NaN;

@@ -197,6 +197,7 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
         ['queue.check_schedules_every', ((document as Entry | null)?.queue as Entry | undefined)?.check_schedules_every],
         ['api.query_timeout', ((document as Entry | null)?.api as Entry | undefined)?.query_timeout],
         ['api.stream_heartbeat', ((document as Entry | null)?.api as Entry | undefined)?.stream_heartbeat],
+        ...entriesAt((document as Entry | null)?.alerts, 'channels').map((channel, index) => [`alerts.channels[${index}].timeout`, channel.timeout] as const),
       ],
       MAX_TIMER_DURATION,
     ),

@@ -406,6 +406,9 @@ describe('parseConfig duration minimums', () => {
         'queue.stalled_after: "25d" is too long (at most 24d)',
       ].join('\n'),
     );
+    // A channel's own timeout is an outbound request's too.
+    const slack = 'alerts:\n  channels:\n    - { id: ops, type: slack, url: "https://hooks.slack.example/x", timeout: 30d }\n';
+    expect(formattedProblemsOf(durationsYaml('5m', slack))).toBe('alerts.channels[0].timeout: "30d" is too long (at most 24d)');
     const config = parseConfig(durationsYaml('5m', 'http:\n  timeout: 24d\nqueue:\n  check_schedules_every: 24d\n'), {});
     expect([config.http.timeout, config.queue.check_schedules_every]).toEqual([24 * 86_400_000, 24 * 86_400_000]);
   });

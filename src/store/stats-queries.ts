@@ -338,16 +338,21 @@ export interface AlertEpisodeEntry {
   headline: string;
 }
 
-/** A brand's alert episodes that started in the range, the earliest first, at most `limit`. */
+/**
+ * A brand's alert episodes opened in the range, the earliest first, at most `limit`; each from when its signal began
+ * to when it calmed down (the times its messages and /v1/alerts give), not from when the alerter opened it to when
+ * resolve_after closed it.
+ */
 export async function alertEpisodeList(
   database: Database,
   scope: { brandId: string; since: Date; until: Date },
   limit: number,
 ): Promise<AlertEpisodeEntry[]> {
   const { rows } = await database.query<{ id: string; rule_id: string; rule_type: string; started_at: Date; resolved_at: Date | null; headline: string | null }>(
-    `SELECT id, rule_id, rule_type, started_at, resolved_at, peak->>'headline' AS headline
+    `SELECT id, rule_id, rule_type, signal_started_at AS started_at,
+            CASE WHEN status = 'resolved' THEN coalesce(calm_since, resolved_at) END AS resolved_at, peak->>'headline' AS headline
        FROM alert_episodes WHERE brand_id = $1 AND started_at >= $2 AND started_at < $3
-      ORDER BY started_at, id LIMIT $4`,
+      ORDER BY signal_started_at, id LIMIT $4`,
     [scope.brandId, scope.since, scope.until, limit],
   );
   return rows.map((row) => ({

@@ -54,16 +54,18 @@ beforeEach(async () => {
     ...Array.from({ length: 6 }, (_, index) => scoredMention({ key: `tue-${index}`, at: `2026-11-03T1${index}:00:00Z`, label: index === 0 ? 'negative' : 'neutral' })),
     ...Array.from({ length: 4 }, (_, index) => scoredMention({ key: `wed-${index}`, at: `2026-11-04T1${index}:00:00Z` })),
   ]);
-  // An alert episode of Tuesday, told in its digest.
+  // An alert episode of Tuesday, told in its digest: the buzz began at 09:50, the alerter opened it at 10:05, it was calm
+  // from 12:15 and closed at 12:30 (resolve_after).
   await db.database.query(
     `WITH alert AS (
        INSERT INTO alert_groups (id, group_key, brand_id, status, opened_at, started_at, resolved_at)
-       VALUES ('al_tue', 'brand=acme', 'acme', 'resolved', '2026-11-03T10:05:00Z', '2026-11-03T10:05:00Z', '2026-11-03T12:30:00Z')
+       VALUES ('al_tue', 'brand=acme', 'acme', 'resolved', '2026-11-03T10:05:00Z', '2026-11-03T09:50:00Z', '2026-11-03T12:15:00Z')
        RETURNING id)
-     INSERT INTO alert_episodes (id, group_id, rule_id, rule_type, brand_id, status, started_at, signal_started_at, resolved_at,
-                                 last_notified_at, peak)
+     INSERT INTO alert_episodes (id, group_id, rule_id, rule_type, brand_id, status, started_at, signal_started_at, calm_since,
+                                 resolved_at, last_notified_at, peak)
      SELECT 'ep_tue', alert.id, 'acme-negative-buzz', 'negative_buzz', 'acme', 'resolved', '2026-11-03T10:05:00Z',
-            '2026-11-03T10:05:00Z', '2026-11-03T12:30:00Z', '2026-11-03T10:05:00Z', '{"headline": "5 negative mentions"}'
+            '2026-11-03T09:50:00Z', '2026-11-03T12:15:00Z', '2026-11-03T12:30:00Z', '2026-11-03T10:05:00Z',
+            '{"headline": "5 negative mentions"}'
        FROM alert`,
   );
 });
@@ -166,7 +168,8 @@ describe('digest delivery', () => {
     ]);
     expect(slackDigest.blocks[2]).toEqual({
       type: 'section',
-      text: { type: 'mrkdwn', text: '*Alert episodes*\n• Negative buzz: 5 negative mentions · 2026-11-03 10:05 → 12:30' },
+      // From when the buzz began to when it calmed, as the alert's own messages and /v1/alerts say (it read 10:05 → 12:30).
+      text: { type: 'mrkdwn', text: '*Alert episodes*\n• Negative buzz: 5 negative mentions · 2026-11-03 09:50 → 12:15' },
     });
 
     // Both alerters restart, and Redis no longer holds the completed jobs (removeOnComplete, or a flush).

@@ -3,6 +3,7 @@
 // filters read the one and alert counts the other, and the stories' sentiment counts with them.
 import type { ScoredLabel, SentimentLabel } from '../sentiment/sentiment-label.js';
 import { inTransaction, type Database, type DatabaseClient } from './database.js';
+import { lockBrandStories } from './story-store.js';
 
 export interface SentimentOverride {
   /** The label to use from now on, or null to return to the model's. */
@@ -117,6 +118,13 @@ export async function storeRescored(client: DatabaseClient, rescored: readonly R
  * The links are locked first, so the old label counted out is the one replaced.
  */
 async function relabelLinks(client: DatabaseClient, mentionIds: readonly string[], labels: readonly SentimentLabel[]): Promise<void> {
+  // The brands' story locks first, as the scorer takes them: both change story rows (and the brands' rollups), and
+  // in another order the two could deadlock when a mention of several brands is corrected while its stories grow.
+  const { rows: brands } = await client.query<{ brand_id: string }>(
+    'SELECT DISTINCT brand_id FROM mention_brands WHERE mention_id = ANY($1::text[])',
+    [mentionIds],
+  );
+  await lockBrandStories(client, brands.map((row) => row.brand_id));
   await client.query(
     `WITH relabelling AS (
        SELECT mb.mention_id, mb.brand_id, mb.occurred_at, mb.story_id, mb.sentiment_label AS was, changed.label AS now

@@ -29,12 +29,20 @@ export async function insertMentionsWithStories(
   // statement waits for no story lock, and a holder of story locks never waits for another batch's new mention rows
   // (its links are its own mentions' or committed ones', written under the brand's lock).
   const stored = await storeMentionRows(client, batch);
-  const brandIds = [...new Set(batch.flatMap((mention) => mention.brands))].sort();
-  for (const brandId of brandIds) {
-    // Held to the end of the transaction; one statement each, so the order is the order of the loop.
+  await lockBrandStories(client, batch.flatMap((mention) => mention.brands));
+  return linkStoredMentions(client, stored, (newLinks) => assignStories(client, newLinks, batch, options));
+}
+
+/**
+ * Takes the story lock of each brand, in brand order, held to the end of the transaction: whoever changes a brand's
+ * stories (the scorer placing links, a sentiment correction moving a story's counts) takes them first, so two
+ * writers of one brand's story rows take turns instead of deadlocking on them.
+ */
+export async function lockBrandStories(client: DatabaseClient, brandIds: Iterable<string>): Promise<void> {
+  for (const brandId of [...new Set(brandIds)].sort()) {
+    // One statement each, so the order is the order of the loop.
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`buzzwatch:stories:${brandId}`]);
   }
-  return linkStoredMentions(client, stored, (newLinks) => assignStories(client, newLinks, batch, options));
 }
 
 /** Places each new link in a story of its brand and saves the stories; answers the story id of each link. */

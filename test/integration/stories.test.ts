@@ -11,7 +11,7 @@ import { storyMentionOf } from '../../src/stories/story-mention.js';
 import { storyId } from '../../src/stories/story-id.js';
 import type { SentimentLabel } from '../../src/sentiment/sentiment-label.js';
 import { inTransaction } from '../../src/store/database.js';
-import { storeRescored } from '../../src/store/mention-sentiment-store.js';
+import { setSentimentOverride, storeRescored } from '../../src/store/mention-sentiment-store.js';
 import { ADMIN_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 
 const BRANDS = `
@@ -350,6 +350,30 @@ describe('stories', () => {
       expect(rows[0].stored).toBe(0);
       await holder.query("SELECT pg_advisory_unlock(hashtextextended('buzzwatch:stories:globex', 0))");
       expect((await storing).insertedIds).toEqual([late.id]);
+    } finally {
+      holder.release();
+    }
+  });
+
+  it("waits for its brand's story lock before a sentiment correction moves its story's counts", async () => {
+    const deps = system.runtime;
+    const corrected = mention('https://corrected.example/globex', ['globex'], 2200, 'Globex mixer praised', 'Great mixer.');
+    await scoreAndStore({ mentions: [corrected] }, deps);
+    const holder = await system.db.database.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtextextended('buzzwatch:stories:globex', 0))");
+      const correcting = setSentimentOverride(system.db.database, corrected.id, { label: 'negative', by: 'pr', at: new Date() });
+      const waitingForLock = (async () => {
+        for (;;) {
+          const { rows } = await holder.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+          if (rows.length > 0) return 'waits for the story lock';
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      // Without the lock the correction would end first, moving story counts the scorer may be writing.
+      expect(await Promise.race([waitingForLock, correcting.then(() => 'corrected without the lock')])).toBe('waits for the story lock');
+      await holder.query("SELECT pg_advisory_unlock(hashtextextended('buzzwatch:stories:globex', 0))");
+      expect(await correcting).toBe(true);
     } finally {
       holder.release();
     }

@@ -16,9 +16,10 @@ Exits 1 when the config is invalid or PostgreSQL or Redis does not answer within
   run: start,
 };
 
-function parseRoles(args: string[]): Role[] {
-  const { values } = parseArgs({ args, options: { role: { type: 'string', default: 'all' } }, strict: true });
-  const names = (values.role ?? 'all').split(',').map((name) => name.trim());
+/** The roles `--role` names: a comma-separated list, and `--role` may be given more than once (all are run). */
+export function parseRoles(args: string[]): Role[] {
+  const { values } = parseArgs({ args, options: { role: { type: 'string', multiple: true, default: ['all'] } }, strict: true });
+  const names = [...new Set(values.role.flatMap((list) => list.split(',')).map((name) => name.trim()))];
   if (names.includes('all')) return [...ROLES];
   for (const name of names) {
     if (!(ROLES as readonly string[]).includes(name)) {

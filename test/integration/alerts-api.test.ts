@@ -247,6 +247,11 @@ ${TEST_API_KEYS}`,
     expect(answer.body.error.code).toBe(code);
   });
 
+  it('names the statuses there are when ?status= is none of them', async () => {
+    // Not "querystring.status must be equal to constant; querystring.status must match a schema in anyOf".
+    expect((await system.api('/v1/alerts?status=open')).body.error.message).toBe('querystring.status must be one of firing, resolved');
+  });
+
   it('acknowledges with an admin key only, with or without a comment', async () => {
     expect((await system.api('/v1/alerts/ep-4/ack', { method: 'POST' })).status).toBe(403);
     expect((await system.api('/v1/alerts/ep-9/ack', { key: ADMIN_KEY, method: 'POST' })).status).toBe(404);

@@ -15,7 +15,8 @@ const AlertsQuery = Type.Object(
   {
     brand: Type.Optional(Type.String({ minLength: 1 })),
     rule: Type.Optional(Type.String({ minLength: 1 })),
-    status: Type.Optional(Type.Union([Type.Literal('firing'), Type.Literal('resolved')])),
+    // An enum, not a union of literals, so a wrong value is answered with the values there are.
+    status: Type.Optional(Type.Unsafe<'firing' | 'resolved'>({ type: 'string', enum: ['firing', 'resolved'] })),
     since: Type.Optional(Type.String()),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),

@@ -122,7 +122,8 @@ export async function backtestHistory(
           episode.lastNotifiedMs = tickMs;
         }
       } else if (episode !== null && step.kind === 'resolved') {
-        episode.record.resolvedAt = new Date(tickMs).toISOString();
+        // It ended when it calmed down (what its resolved message says), not resolve_after later when it was closed.
+        episode.record.resolvedAt = new Date(episode.calmSinceMs ?? tickMs).toISOString();
         open.delete(subject);
       }
     }

@@ -263,7 +263,7 @@ describe('negative buzz alerting', () => {
     expect(subjects[1]).toMatch(/^\[buzzwatch\] Resolved: Negative buzz, Mention threshold and Keyword alert: Acme Corp — lasted /);
     const { body } = await system.api('/v1/alerts');
     expect(body.data).toHaveLength(1);
-    const live = body.data[0].rules as { rule_id: string; status: string; started_at: string; fired_at: string }[];
+    const live = body.data[0].rules as { rule_id: string; status: string; started_at: string; fired_at: string; calm_since: string }[];
     expect(live.map((rule) => [rule.rule_id, rule.status])).toEqual([
       ['acme-negative-buzz', 'resolved'],
       ['acme-terrible', 'resolved'],
@@ -284,6 +284,10 @@ describe('negative buzz alerting', () => {
       const firedMs = Date.parse(replay.episodes[0]?.firedAt ?? '');
       expect(firedMs).toBeGreaterThanOrEqual(Date.parse(rule.started_at));
       expect(firedMs - Date.parse(rule.fired_at)).toBeLessThan(5 * MINUTE);
+      // It ends when it calmed down, as the resolved message says, within a bucket of the live tick that saw it calm
+      // (it ended resolve_after later, 15 minutes past what the message said).
+      const endedMs = Date.parse(replay.episodes[0]?.resolvedAt ?? '');
+      expect(Math.abs(endedMs - Date.parse(rule.calm_since))).toBeLessThan(5 * MINUTE);
     }
   });
 

@@ -46,11 +46,18 @@ export function isSecretName(name: string): boolean {
 export function redactUrl(url: string | URL): string {
   const text = url.toString();
   // Worked on as text, so the URL is shown as written (no re-encoding) and even a malformed one is redacted.
-  return text
-    .replace(URL.canParse(text) ? USERINFO : LOOSE_USERINFO, (_match, scheme: string) => `${scheme}${REDACTED}@`)
-    .replace(QUERY_PARAMETER, (match, separator: string, name: string) => {
-      return isSecretName(safeDecode(name)) ? `${separator}${name}=${REDACTED}` : match;
-    });
+  return redactQueryValues(text.replace(URL.canParse(text) ? USERINFO : LOOSE_USERINFO, (_match, scheme: string) => `${scheme}${REDACTED}@`));
+}
+
+/**
+ * The values of credential-like query parameters replaced by `censor`, the rest of the text as written: for a
+ * request's path and query (no userinfo there), as the request log shows it. A name is compared as the query parser
+ * reads it, so `?%74oken=` is a token too.
+ */
+export function redactQueryValues(text: string, censor: string = REDACTED): string {
+  return text.replace(QUERY_PARAMETER, (match, separator: string, name: string) =>
+    isSecretName(safeDecode(name)) ? `${separator}${name}=${censor}` : match,
+  );
 }
 
 /** Every http(s) URL inside `text` redacted (an error message from a library may quote the URL it was given). */

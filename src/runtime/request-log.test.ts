@@ -16,6 +16,12 @@ describe('redactQuerySecrets', () => {
     expect(redactQuerySecrets('/v1/mentions?%6B%65%79=k1&t%6Fken=t2&%54OKEN=t3')).toBe('/v1/mentions?%6B%65%79=[redacted]&t%6Fken=[redacted]&%54OKEN=[redacted]');
   });
 
+  it('hides every parameter a URL shown elsewhere hides (one rule with redactUrl): signatures, sessions, passwords', () => {
+    expect(redactQuerySecrets('/v1/mentions?sig=s1&X-Amz-Signature=s2&session_id=s3&pwd=s4&brand=acme')).toBe(
+      '/v1/mentions?sig=[redacted]&X-Amz-Signature=[redacted]&session_id=[redacted]&pwd=[redacted]&brand=acme',
+    );
+  });
+
   it('leaves encoded names that decode to no secret word, and malformed ones, alone', () => {
     expect(redactQuerySecrets('/v1/mentions?q=%74oken&%71=token&%74oken%ZZ=1&%E0%A4%A=2')).toBe('/v1/mentions?q=%74oken&%71=token&%74oken%ZZ=1&%E0%A4%A=2');
   });

@@ -369,6 +369,8 @@ describe('a daily digest across the DST changes in Europe/Warsaw', () => {
     });
     // One mention an hour: 23 on the short day against 24 — the same rate, so not significant.
     expect(sunday.brands[0].figures.mentions).toMatchObject({ value: 23, previous: 24, significant: false, direction: 'flat' });
+    // No mention told a reach, in either day: no figure (the channels leave it out), not "Reach: 0".
+    expect(sunday.brands[0].figures.reach).toMatchObject({ value: null, previous: null, change: null });
   });
 
   it('covers the 25 hours of the fall-back Sunday and goes out at 09:00 local (08:00 UTC) on Monday', async () => {

@@ -76,6 +76,16 @@ export function digestZone(digest: DigestConfig, config: Config): string {
   return digest.tz ?? config.reports.timezone;
 }
 
+/**
+ * Reach is a sum over mentions whose source tells one (followers, readers, views); a brand whose sources never do has
+ * 0 in both periods, and "Reach: 0" would read as nobody having seen its mentions. Such a figure has no value: the
+ * channels leave it out, as they do a share of no scored mention.
+ */
+function reachWhenTold(reach: DigestFigure): DigestFigure {
+  if (reach.value !== 0 || (reach.previous ?? 0) !== 0) return reach;
+  return { ...reach, value: null, previous: null, change: null };
+}
+
 export async function buildDigestSummary(database: Database, config: Config, digest: DigestConfig, period: DigestPeriod): Promise<DigestSummary> {
   const kind = digestPeriodKinds[digest.every];
   const zone = digestZone(digest, config);
@@ -100,6 +110,7 @@ export async function buildDigestSummary(database: Database, config: Config, dig
       const { value, previous, change, significant, direction, p_value } = counted.figures[name];
       figures[name] = { value, previous, change, significant, direction, p_value };
     }
+    figures.reach = reachWhenTold(figures.reach);
     brands.push({
       brand: { id: brand.id, name: brand.name },
       flags: kind.flags(counted.periods, counted.figures),

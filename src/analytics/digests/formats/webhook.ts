@@ -16,7 +16,7 @@ const Nullable = (description: string) => Type.Union([Type.Number(), Type.Null()
 
 const FigureSchema = Type.Object(
   {
-    value: Nullable('null when it cannot be computed (a share of no scored mention)'),
+    value: Nullable('null when it cannot be computed (a share of no scored mention; reach when no mention of this period or the one before told one)'),
     previous: Nullable('The same figure in the period before'),
     change: Nullable('Counts and reach: relative change ((value − previous) / previous); shares and net sentiment: the difference'),
     significant: Type.Boolean({ description: 'p < 0.05 against the previous period, in the monthly report’s test for this figure' }),

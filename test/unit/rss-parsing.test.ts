@@ -207,6 +207,26 @@ describe('parseFeedItems', () => {
     ]);
   });
 
+  it('keeps a feed whose entries have an empty title with attributes, or an XHTML title, reading that text in order', async () => {
+    const atom = `<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <entry><id>urn:note-1</id><title type="text"></title><content type="html">Acme note</content></entry>
+  <entry><id>urn:note-2</id><title type="html"/><summary>Acme again</summary></entry>
+  <entry><id>urn:post-3</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Acme <b>rocks</b> &amp; rolls</div></title>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>First <em>Acme</em> paragraph</p><p>Second</p></div></content></entry>
+  <entry><id>urn:post-4</id><title type="xhtml"/><summary>Untitled</summary></entry>
+</feed>`;
+    const rss = '<rss version="2.0"><channel><item><title type="html"></title><link>https://rss.example/1</link><description>Acme</description></item></channel></rss>';
+    const items = [...(await parseFeedItems(feedResponse(atom, 'application/atom+xml'))), ...(await parseFeedItems(feedResponse(rss)))];
+    expect(items.map(({ externalId, title, text }) => ({ externalId, title, text }))).toEqual([
+      { externalId: 'urn:note-1', title: null, text: 'Acme note' },
+      { externalId: 'urn:note-2', title: null, text: 'Acme again' },
+      { externalId: 'urn:post-3', title: 'Acme rocks & rolls', text: 'First Acme paragraph\nSecond' },
+      { externalId: 'urn:post-4', title: null, text: 'Untitled' },
+      { externalId: 'https://rss.example/1', title: null, text: 'Acme' },
+    ]);
+  });
+
   it('prefers the guid over the link for the external id, and the link for the URL', async () => {
     const [first] = await parseFeedItems(feedResponse(RSS_2));
     expect(first?.externalId).toBe('news-1');

@@ -6,6 +6,7 @@ import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
 import { RequestHeaders, defineSourceKind, sourceConfigSchema } from './source-config.js';
+import { parseFeedDate } from './feed-date.js';
 import { SourceError, httpStatusError } from './source-error.js';
 import { decodeXmlBody } from './xml-charset.js';
 
@@ -74,7 +75,7 @@ export async function parseFeedItems(response: HttpResponse): Promise<SourceItem
   }
   let feed: Parser.Output<FeedItem>;
   try {
-    feed = (await parser.parseString(xhtmlAsEscapedHtml(blankUnreadableAtomDates(xml)))) as Parser.Output<FeedItem>;
+    feed = (await parser.parseString(xhtmlAsEscapedHtml(normaliseAtomDates(xml)))) as Parser.Output<FeedItem>;
   } catch (error) {
     throw parseError(error, host);
   }
@@ -93,11 +94,13 @@ function looksLikeHtml(text: string): boolean {
 }
 
 // rss-parser calls toISOString() on Atom <published>/<updated> unguarded, so one bad date would reject the whole
-// feed; emptying unparseable ones keeps the entry (with no date) and the rest of the feed.
-function blankUnreadableAtomDates(xml: string): string {
-  return xml.replace(/<(published|updated)>([^<]*)<\/\1>/g, (element, name: string, value: string) =>
-    Number.isNaN(Date.parse(value.trim())) ? `<${name}></${name}>` : element,
-  );
+// feed; emptying unparseable ones keeps the entry (with no date) and the rest of the feed. Readable ones are written
+// as the instant parseFeedDate reads, so rss-parser's own Date.parse cannot read them otherwise (in local time).
+function normaliseAtomDates(xml: string): string {
+  return xml.replace(/<(published|updated)>([^<]*)<\/\1>/g, (_element, name: string, value: string) => {
+    const date = parseFeedDate(value);
+    return `<${name}>${date === null ? '' : date.toISOString()}</${name}>`;
+  });
 }
 
 // Atom's type="xhtml" puts markup inside <title>, <summary> and <content>. xml2js hands such an element over as an
@@ -136,7 +139,8 @@ function normaliseItem(item: FeedItem, feedUrl: string, feedLanguage: string | n
     text: htmlToText(html),
     author: firstNonEmpty(item.creator, item.author)?.trim() ?? null,
     lang: primaryLanguage(item.language ?? feedLanguage),
-    publishedAt: parseFeedDate(item.isoDate ?? item.pubDate ?? item.date),
+    // The text as the feed wrote it, not rss-parser's isoDate (Date.parse: no CEST, zoneless dates in local time).
+    publishedAt: parseFeedDate(item.pubDate) ?? parseFeedDate(item.date),
     reach: null,
   };
 }
@@ -167,12 +171,6 @@ function resolveLink(link: string | undefined, feedUrl: string): string | null {
 
 function permalinkGuid(guid: string | undefined, feedUrl: string): string | null {
   return typeof guid === 'string' && /^https?:\/\//i.test(guid.trim()) ? resolveLink(guid, feedUrl) : null;
-}
-
-function parseFeedDate(text: string | undefined): Date | null {
-  if (typeof text !== 'string') return null;
-  const time = Date.parse(text.trim());
-  return Number.isNaN(time) ? null : new Date(time);
 }
 
 function primaryLanguage(tag: string | null | undefined): string | null {

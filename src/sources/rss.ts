@@ -23,10 +23,17 @@ type FeedItem = Parser.Item & {
   date?: string;
   'content:encoded'?: string;
   'rdf:about'?: string;
+  'media:title'?: unknown;
+  'media:description'?: unknown;
+  'media:group'?: Record<string, unknown[] | undefined>;
 };
 
 // RSS 1.0 channels state their language as dc:language; rss-parser only reads RSS 2.0's <language> by itself.
-const parser = new Parser({ customFields: { feed: ['dc:language'] } });
+// Media RSS: YouTube's feeds (and many video and podcast feeds) carry a video's description only as
+// media:description, usually inside media:group; a brand named there was never seen.
+const parser = new Parser({
+  customFields: { feed: ['dc:language'], item: ['media:group', 'media:title', 'media:description'] },
+});
 
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1';
 
@@ -131,11 +138,11 @@ function parseError(error: unknown, host: string): SourceError {
 
 function normaliseItem(item: FeedItem, feedUrl: string, feedLanguage: string | null): SourceItem {
   const link = resolveLink(item.link, feedUrl) ?? permalinkGuid(item.guid, feedUrl);
-  const html = firstNonEmpty(item['content:encoded'], item.content, item.summary) ?? '';
+  const html = firstNonEmpty(item['content:encoded'], item.content, item.summary, mediaText(item, 'media:description')) ?? '';
   return {
     externalId: firstNonEmpty(item.guid, item.id, item['rdf:about']) ?? link,
     url: link,
-    title: titleText(item.title),
+    title: titleText(item.title) ?? titleText(mediaText(item, 'media:title')),
     text: htmlToText(html),
     author: firstNonEmpty(item.creator, item.author)?.trim() ?? null,
     lang: primaryLanguage(item.language ?? feedLanguage),
@@ -151,8 +158,19 @@ function normaliseItem(item: FeedItem, feedUrl: string, feedLanguage: string | n
  * not a reason to reject the feed.
  */
 function titleText(title: unknown): string | null {
-  const text = typeof title === 'string' ? title : (title as { _?: unknown } | null | undefined)?._;
-  return typeof text === 'string' && text.trim() !== '' ? htmlToText(text) : null;
+  const text = elementText(title);
+  return text !== undefined && text.trim() !== '' ? htmlToText(text) : null;
+}
+
+/** The text of an element as xml2js gives it: a string, or an object whose `_` is the text (undefined: none). */
+function elementText(value: unknown): string | undefined {
+  const text = typeof value === 'string' ? value : (value as { _?: unknown } | null | undefined)?._;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** A Media RSS element of the item itself, else of its media:group. */
+function mediaText(item: FeedItem, name: 'media:title' | 'media:description'): string | undefined {
+  return elementText(item[name]) ?? elementText(item['media:group']?.[name]?.[0]);
 }
 
 function firstNonEmpty(...values: Array<string | undefined>): string | undefined {

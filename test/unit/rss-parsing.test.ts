@@ -227,6 +227,35 @@ describe('parseFeedItems', () => {
     ]);
   });
 
+  it('reads a YouTube video’s description and a Media RSS title, the only text such feeds carry', async () => {
+    const youtube = `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
+  <title>Gadget Reviews</title>
+  <entry>
+    <id>yt:video:dQw4w9WgXcQ</id>
+    <yt:videoId>dQw4w9WgXcQ</yt:videoId>
+    <title>My new desk setup</title>
+    <link rel="alternate" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"/>
+    <author><name>Gadget Reviews</name></author>
+    <published>2026-12-01T10:00:00+00:00</published>
+    <media:group>
+      <media:title>My new desk setup</media:title>
+      <media:content url="https://www.youtube.com/v/dQw4w9WgXcQ" type="application/x-shockwave-flash" width="640" height="390"/>
+      <media:thumbnail url="https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg" width="480" height="360"/>
+      <media:description>This video is sponsored by Acme &amp; Co.
+Use code DESK for 10% off.</media:description>
+    </media:group>
+  </entry>
+</feed>`;
+    const podcast = `<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><item>
+  <link>https://pod.example/42</link><media:title>Episode 42</media:title><media:description type="html">&lt;p&gt;Acme&lt;/p&gt;</media:description>
+</item></channel></rss>`;
+    const [video] = await parseFeedItems(feedResponse(youtube, 'application/atom+xml'));
+    const [episode] = await parseFeedItems(feedResponse(podcast));
+    expect(video).toMatchObject({ externalId: 'yt:video:dQw4w9WgXcQ', title: 'My new desk setup', text: 'This video is sponsored by Acme & Co.\nUse code DESK for 10% off.' });
+    expect(episode).toMatchObject({ url: 'https://pod.example/42', title: 'Episode 42', text: 'Acme' });
+  });
+
   it('prefers the guid over the link for the external id, and the link for the URL', async () => {
     const [first] = await parseFeedItems(feedResponse(RSS_2));
     expect(first?.externalId).toBe('news-1');

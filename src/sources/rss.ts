@@ -26,13 +26,26 @@ type FeedItem = Parser.Item & {
   'media:title'?: unknown;
   'media:description'?: unknown;
   'media:group'?: Record<string, unknown[] | undefined>;
+  /** Every <link> of the item, as xml2js gives them (Atom: { $: { href, rel, type } }). */
+  links?: unknown[];
+  /** The item element's own attributes (Atom entries: xml:base, xml:lang). */
+  attributes?: Record<string, string | undefined>;
 };
+
+interface AtomLink {
+  $?: { href?: string; rel?: string; type?: string; 'xml:base'?: string };
+}
 
 // RSS 1.0 channels state their language as dc:language; rss-parser only reads RSS 2.0's <language> by itself.
 // Media RSS: YouTube's feeds (and many video and podcast feeds) carry a video's description only as
 // media:description, usually inside media:group; a brand named there was never seen.
 const parser = new Parser({
-  customFields: { feed: ['dc:language'], item: ['media:group', 'media:title', 'media:description'] },
+  customFields: {
+    feed: ['dc:language'],
+    // rss-parser keeps one Atom link (rel="alternate", else the first) and no entry attributes; links and attributes
+    // are read here so that a link without rel (which means alternate) and xml:base are honoured.
+    item: ['media:group', 'media:title', 'media:description', ['link', 'links', { keepArray: true }], ['$', 'attributes', { keepArray: true }]],
+  },
 });
 
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1';
@@ -88,7 +101,22 @@ export async function parseFeedItems(response: HttpResponse): Promise<SourceItem
   }
   const channel = feed as { language?: string; 'dc:language'?: string };
   const feedLanguage = channel.language ?? channel['dc:language'] ?? rootXmlLang(xml);
-  return feed.items.map((item) => normaliseItem(item, response.url, feedLanguage));
+  const feedBase = resolveBase(rootXmlBase(xml), response.url);
+  return feed.items.map((item) => normaliseItem(item, feedBase, feedLanguage));
+}
+
+/** Atom (and any XML) may say what relative links are relative to with xml:base on the root, an entry or a link. */
+function rootXmlBase(xml: string): string | null {
+  return xml.match(/<(?:feed|rss|rdf:RDF)\b[^>]*\sxml:base=["']([^"']+)["']/)?.[1] ?? null;
+}
+
+function resolveBase(base: string | null | undefined, against: string): string {
+  if (typeof base !== 'string' || base.trim() === '') return against;
+  try {
+    return new URL(base.trim(), against).toString();
+  } catch {
+    return against;
+  }
 }
 
 /** Atom states the language of the whole feed as xml:lang on its root element. */
@@ -136,8 +164,12 @@ function parseError(error: unknown, host: string): SourceError {
   return new SourceError('parse', `invalid XML from ${host}: ${reason}${where}`);
 }
 
-function normaliseItem(item: FeedItem, feedUrl: string, feedLanguage: string | null): SourceItem {
-  const link = resolveLink(item.link, feedUrl) ?? permalinkGuid(item.guid, feedUrl);
+function normaliseItem(item: FeedItem, feedBase: string, feedLanguage: string | null): SourceItem {
+  const itemBase = resolveBase(item.attributes?.['xml:base'], feedBase);
+  const atomLink = alternateAtomLink(item.links);
+  const link =
+    (atomLink === undefined ? resolveLink(item.link, itemBase) : resolveLink(atomLink.$?.href, resolveBase(atomLink.$?.['xml:base'], itemBase))) ??
+    permalinkGuid(item.guid, itemBase);
   const html = firstNonEmpty(item['content:encoded'], item.content, item.summary, mediaText(item, 'media:description')) ?? '';
   return {
     externalId: firstNonEmpty(item.guid, item.id, item['rdf:about']) ?? link,
@@ -145,7 +177,7 @@ function normaliseItem(item: FeedItem, feedUrl: string, feedLanguage: string | n
     title: titleText(item.title) ?? titleText(mediaText(item, 'media:title')),
     text: htmlToText(html),
     author: firstNonEmpty(item.creator, item.author)?.trim() ?? null,
-    lang: primaryLanguage(item.language ?? feedLanguage),
+    lang: primaryLanguage(item.language ?? item.attributes?.['xml:lang'] ?? feedLanguage),
     // The text as the feed wrote it, not rss-parser's isoDate (Date.parse: no CEST, zoneless dates in local time).
     publishedAt: parseFeedDate(item.pubDate) ?? parseFeedDate(item.date),
     reach: null,
@@ -175,6 +207,17 @@ function mediaText(item: FeedItem, name: 'media:title' | 'media:description'): s
 
 function firstNonEmpty(...values: Array<string | undefined>): string | undefined {
   return values.find((value) => typeof value === 'string' && value.trim() !== '');
+}
+
+/**
+ * An Atom entry's link to itself: rel="alternate", or a link without rel (which means the same), an HTML one first;
+ * else its first link, as rss-parser chose. Undefined for RSS, whose <link> is text.
+ */
+function alternateAtomLink(links: unknown[] | undefined): AtomLink | undefined {
+  const atomLinks = (links ?? []).filter((link): link is AtomLink => typeof (link as AtomLink | null)?.$?.href === 'string');
+  if (atomLinks.length === 0) return undefined;
+  const alternates = atomLinks.filter((link) => (link.$?.rel ?? 'alternate') === 'alternate');
+  return alternates.find((link) => /html/i.test(link.$?.type ?? 'text/html')) ?? alternates[0] ?? atomLinks[0];
 }
 
 function resolveLink(link: string | undefined, feedUrl: string): string | null {

@@ -256,6 +256,31 @@ Use code DESK for 10% off.</media:description>
     expect(episode).toMatchObject({ url: 'https://pod.example/42', title: 'Episode 42', text: 'Acme' });
   });
 
+  it('takes an Atom entry’s alternate link (a link without rel is one) resolved against xml:base, and its xml:lang', async () => {
+    const atom = `<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://cdn.example/blog/" xml:lang="de">
+  <entry><id>urn:1</id><title>a</title><link href="posts/1"/></entry>
+  <entry xml:base="/archive/2026/" xml:lang="pl-PL"><id>urn:2</id><title>b</title><link href="2.html"/></entry>
+  <entry><id>urn:3</id><title>c</title>
+    <link rel="self" type="application/atom+xml" href="https://api.example/entries/3"/>
+    <link rel="edit" href="https://api.example/entries/3/edit"/>
+    <link href="https://blog.example/3"/></entry>
+  <entry><id>urn:4</id><title>d</title>
+    <link rel="alternate" type="application/pdf" href="/4.pdf"/><link rel="alternate" type="text/html" href="/4.html"/></entry>
+  <entry><id>urn:5</id><title>e</title><link rel="enclosure" type="audio/mpeg" href="https://media.example/5.mp3"/></entry>
+  <entry><id>urn:6</id><title>f</title><link xml:base="https://other.example/x/" href="6"/></entry>
+</feed>`;
+    const items = await parseFeedItems(feedResponse(atom, 'application/atom+xml'));
+    expect(items.map(({ externalId, url, lang }) => ({ externalId, url, lang }))).toEqual([
+      { externalId: 'urn:1', url: 'https://cdn.example/blog/posts/1', lang: 'de' },
+      { externalId: 'urn:2', url: 'https://cdn.example/archive/2026/2.html', lang: 'pl' },
+      { externalId: 'urn:3', url: 'https://blog.example/3', lang: 'de' },
+      { externalId: 'urn:4', url: 'https://cdn.example/4.html', lang: 'de' },
+      { externalId: 'urn:5', url: 'https://media.example/5.mp3', lang: 'de' },
+      { externalId: 'urn:6', url: 'https://other.example/x/6', lang: 'de' },
+    ]);
+  });
+
   it('prefers the guid over the link for the external id, and the link for the URL', async () => {
     const [first] = await parseFeedItems(feedResponse(RSS_2));
     expect(first?.externalId).toBe('news-1');

@@ -39,7 +39,9 @@ interface AtomLink {
 // RSS 1.0 channels state their language as dc:language; rss-parser only reads RSS 2.0's <language> by itself.
 // Media RSS: YouTube's feeds (and many video and podcast feeds) carry a video's description only as
 // media:description, usually inside media:group; a brand named there was never seen.
+// defaultRSS: an <rss> root without a version attribute (sites drop it) is read as RSS 2.0, not refused as no feed.
 const parser = new Parser({
+  defaultRSS: 2,
   customFields: {
     feed: ['dc:language'],
     // rss-parser keeps one Atom link (rel="alternate", else the first) and no entry attributes; links and attributes

@@ -340,6 +340,11 @@ Use code DESK for 10% off.</media:description>
     expect(error.message).toMatch(/^invalid XML from feeds\.example: Unexpected close tag at line 3, column \d+$/);
   });
 
+  it('reads an <rss> feed that states no version as RSS 2.0', async () => {
+    const feed = '<?xml version="1.0"?><rss><channel><title>t</title><item><title>Acme</title><link>https://v.example/1</link></item></channel></rss>';
+    expect(await parseFeedItems(feedResponse(feed))).toMatchObject([{ externalId: 'https://v.example/1', title: 'Acme' }]);
+  });
+
   it('rejects well-formed XML that is neither RSS nor Atom as not_a_feed', async () => {
     const error = await parseError('<?xml version="1.0"?>\n<note><to>Tove</to><body>Hi</body></note>', 'application/xml');
     expect(error.kind).toBe('not_a_feed');

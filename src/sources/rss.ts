@@ -97,7 +97,7 @@ export async function parseFeedItems(response: HttpResponse): Promise<SourceItem
   }
   let feed: Parser.Output<FeedItem>;
   try {
-    feed = (await parser.parseString(xhtmlAsEscapedHtml(normaliseAtomDates(xml)))) as Parser.Output<FeedItem>;
+    feed = (await parser.parseString(readableAtom(xml))) as Parser.Output<FeedItem>;
   } catch (error) {
     throw parseError(error, host);
   }
@@ -128,6 +128,26 @@ function rootXmlLang(xml: string): string | null {
 
 function looksLikeHtml(text: string): boolean {
   return /^\s*(<!--[\s\S]*?-->\s*)*(<!doctype html|<html[\s>])/i.test(text);
+}
+
+/** The document with what rss-parser cannot read in an Atom feed rewritten into what it can (RSS is left as it is). */
+function readableAtom(xml: string): string {
+  if (rootElementName(xml) !== 'feed') return xml;
+  return atomTextLinksAsHref(xhtmlAsEscapedHtml(normaliseAtomDates(xml)));
+}
+
+const PROLOG = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*/i;
+
+/** The name of the root element (past the XML declaration, comments, a doctype and processing instructions). */
+function rootElementName(xml: string): string | undefined {
+  const prologLength = xml.match(PROLOG)?.[0].length ?? 0;
+  return xml.slice(prologLength, prologLength + 256).match(/^<([A-Za-z_][\w:.-]*)/)?.[1];
+}
+
+// An Atom link is <link href="…"/>; some generators write RSS's <link>URL</link>, on which rss-parser failed the
+// whole feed ("Cannot read properties of undefined (reading 'rel')"). The text is the href they meant.
+function atomTextLinksAsHref(xml: string): string {
+  return xml.replace(/<link>([^<]*)<\/link\s*>/g, (_element, text: string) => `<link href="${text.trim().replace(/"/g, '&quot;')}"/>`);
 }
 
 // rss-parser calls toISOString() on Atom <published>/<updated> unguarded, so one bad date would reject the whole

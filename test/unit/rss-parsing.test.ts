@@ -281,6 +281,17 @@ Use code DESK for 10% off.</media:description>
     ]);
   });
 
+  it('reads an Atom feed whose links are written as text, RSS-style', async () => {
+    const atom = `<?xml version="1.0"?>\n<!-- mirrors the <rss> edition -->\n<feed xmlns="http://www.w3.org/2005/Atom"><link>https://text.example/</link>
+  <entry><id>urn:1</id><title>Acme</title><link> https://text.example/posts/1?a=1&amp;b=2 </link></entry>
+  <entry><id>urn:2</id><title>Acme two</title><link href="/posts/2"/></entry></feed>`;
+    const items = await parseFeedItems(feedResponse(atom, 'application/atom+xml'));
+    expect(items.map(({ externalId, url }) => ({ externalId, url }))).toEqual([
+      { externalId: 'urn:1', url: 'https://text.example/posts/1?a=1&b=2' },
+      { externalId: 'urn:2', url: 'https://feeds.example/posts/2' },
+    ]);
+  });
+
   it('prefers the guid over the link for the external id, and the link for the URL', async () => {
     const [first] = await parseFeedItems(feedResponse(RSS_2));
     expect(first?.externalId).toBe('news-1');

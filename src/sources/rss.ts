@@ -95,11 +95,13 @@ export async function parseFeedItems(response: HttpResponse): Promise<SourceItem
   if (looksLikeHtml(xml)) {
     throw new SourceError('not_a_feed', `${host} answered with an HTML page, not a feed (content-type ${contentType ?? 'none'})`);
   }
+  const notXml = notXmlReason(xml);
+  if (notXml !== null) throw new SourceError('not_a_feed', `${host} answered HTTP ${response.status} with ${notXml}, not a feed (content-type ${contentType ?? 'none'})`);
   let feed: Parser.Output<FeedItem>;
   try {
     feed = (await parser.parseString(readableAtom(xml))) as Parser.Output<FeedItem>;
   } catch (error) {
-    throw parseError(error, host);
+    throw parseError(error, host, rootElementName(xml));
   }
   const channel = feed as { language?: string; 'dc:language'?: string };
   const feedLanguage = channel.language ?? channel['dc:language'] ?? rootXmlLang(xml);
@@ -175,10 +177,34 @@ function xhtmlAsEscapedHtml(xml: string): string {
   });
 }
 
-function parseError(error: unknown, host: string): SourceError {
+/** What a body that cannot be XML is, said plainly (the XML parser's "Non-whitespace before first tag" was all). */
+function notXmlReason(text: string): string | null {
+  const start = text.trimStart();
+  if (start === '') return 'an empty body';
+  if (/^[[{]/.test(start)) return 'JSON (a JSON Feed is not supported: use the site’s RSS or Atom feed)';
+  if (start.startsWith('<')) return null;
+  const opening = start.slice(0, 40);
+  // Control characters or undecodable bytes: quoting them would put binary noise into last_error and the logs.
+  if ([...opening].some(isBinaryNoise)) return 'binary data (compressed without saying so, or not text)';
+  return `text that is not XML ("${opening.replace(/\s+/g, ' ')}${start.length > 40 ? '…' : ''}")`;
+}
+
+/** A control character other than whitespace, or what a decoder made of bytes that were no text. */
+function isBinaryNoise(character: string): boolean {
+  const code = character.codePointAt(0) ?? 0;
+  return code < 0x09 || (code > 0x0d && code < 0x20) || code === 0xfffd;
+}
+
+function parseError(error: unknown, host: string, root: string | undefined): SourceError {
   const detail = error instanceof Error ? error.message : String(error);
   if (/not recognized as RSS/i.test(detail)) {
     return new SourceError('not_a_feed', `${host} answered with XML that is not RSS or Atom`);
+  }
+  // Well-formed XML that rss-parser fails on while building the feed (it reads an RSS <channel> unguarded): the
+  // document lacks a part of a feed, which "invalid XML: Cannot read properties of undefined" did not say.
+  if (error instanceof TypeError) {
+    const what = root === 'rss' || root === 'rdf:RDF' ? `an <${root}> document without a <channel>` : `a <${root ?? '?'}> document it cannot read as a feed`;
+    return new SourceError('not_a_feed', `${host} answered with ${what}`);
   }
   const position = detail.match(/Line: (\d+)\s+Column: (\d+)/);
   const reason = detail.split('\n')[0] ?? detail;

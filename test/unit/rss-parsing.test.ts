@@ -1,5 +1,6 @@
 // Feed parsing without a network: RSS 0.91/2.0, RSS 1.0 (RDF) and Atom normalised into items, bad bodies classified,
 // and body bytes decoded by BOM, HTTP charset, XML prolog or UTF-8.
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../src/net/http-client.js';
 import { parseFeedItems } from '../../src/sources/rss.js';
@@ -360,6 +361,29 @@ Use code DESK for 10% off.</media:description>
     const error = await parseError('<?xml version="1.0"?>\n<note><to>Tove</to><body>Hi</body></note>', 'application/xml');
     expect(error.kind).toBe('not_a_feed');
     expect(error.message).toBe('feeds.example answered with XML that is not RSS or Atom');
+  });
+
+  it('says what came instead of a feed: an empty body, JSON, plain text, binary data, RSS without a channel', async () => {
+    const verdicts = [];
+    for (const [body, contentType] of [
+      ['', 'application/rss+xml'],
+      ['  {"version":"https://jsonfeed.org/version/1.1","items":[]}', 'application/feed+json'],
+      ['Service temporarily unavailable, try again later please', null],
+      [gzipSync('<rss version="2.0"></rss>'), 'application/x-gzip'],
+      ['<?xml version="1.0"?><rss version="2.0"><title>no channel</title></rss>', 'application/rss+xml'],
+      ['<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"></rdf:RDF>', 'application/rdf+xml'],
+    ] as const) {
+      const error = await parseError(body, contentType);
+      verdicts.push(`${error.kind}: ${error.message}`);
+    }
+    expect(verdicts).toEqual([
+      'not_a_feed: feeds.example answered HTTP 200 with an empty body, not a feed (content-type application/rss+xml)',
+      'not_a_feed: feeds.example answered HTTP 200 with JSON (a JSON Feed is not supported: use the site’s RSS or Atom feed), not a feed (content-type application/feed+json)',
+      'not_a_feed: feeds.example answered HTTP 200 with text that is not XML ("Service temporarily unavailable, try aga…"), not a feed (content-type none)',
+      'not_a_feed: feeds.example answered HTTP 200 with binary data (compressed without saying so, or not text), not a feed (content-type application/x-gzip)',
+      'not_a_feed: feeds.example answered with an <rss> document without a <channel>',
+      'not_a_feed: feeds.example answered with an <rdf:RDF> document without a <channel>',
+    ]);
   });
 
   it('reads a windows-1250 feed named in its prolog', async () => {

@@ -13,13 +13,18 @@ export const checkConfigCommand: CliCommand = {
     const file = positionalArguments(args, checkConfigCommand, 1)[0] ?? settingsFromEnv().configFile;
     try {
       const config = loadConfigFile(file);
-      console.log(`${file}: valid (${config.brands.length} brands, ${config.sources.length} sources)`);
+      console.log(`${file}: valid (${countOf(config.brands.length, 'brand')}, ${countOf(config.sources.length, 'source')})`);
       return 0;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      console.log(`${file}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`);
+      console.log(`${file}: ${countOf(error.problems.length, 'problem')}`);
       console.log(formatProblems(error.problems));
       return 1;
     }
   },
 };
+
+/** "1 brand", "2 sources", "0 sources". */
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

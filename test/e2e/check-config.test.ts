@@ -118,7 +118,7 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
 
   it('exits 0 on a valid file, with the ${VAR} it needs set', () => {
     expect(runs.valid.code).toBe(0);
-    expect(runs.valid.stdout).toBe(`${validFile}: valid (1 brands, 2 sources)\n`);
+    expect(runs.valid.stdout).toBe(`${validFile}: valid (1 brand, 2 sources)\n`);
     expect(runs.valid.stderr).toBe('');
   });
 
@@ -134,7 +134,7 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
     expect(runs.defaultFileBad.code).toBe(1);
     expect(runs.defaultFileBad.stdout).toBe(`${badFile}: 3 problems\n${EXPECTED_PROBLEMS.join('\n')}\n`);
     expect(runs.defaultFileValid.code).toBe(0);
-    expect(runs.defaultFileValid.stdout).toBe(`${validFile}: valid (1 brands, 2 sources)\n`);
+    expect(runs.defaultFileValid.stdout).toBe(`${validFile}: valid (1 brand, 2 sources)\n`);
   });
 
   it('exits 1 with a clear message when the file does not exist', () => {

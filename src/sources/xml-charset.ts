@@ -1,12 +1,43 @@
-// Decodes a fetched XML body to a string: byte-order mark, else HTTP charset, else the XML prolog, else UTF-8.
+// Decodes a fetched XML body to a string: byte-order mark, else HTTP charset, else the XML prolog, else UTF-8; a
+// single-byte label on bytes that can only be UTF-8 is a mislabel.
 import { TextDecoder } from 'node:util';
 
 const CHARSET_PARAMETER = /charset\s*=\s*["']?([^"';\s]+)/i;
 const PROLOG_ENCODING = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']/i;
 
 export function decodeXmlBody(body: Buffer, contentType: string | null): string {
-  const label = byteOrderMarkCharset(body) ?? httpCharset(contentType) ?? prologCharset(body) ?? 'utf-8';
+  const byteOrderMark = byteOrderMarkCharset(body);
+  if (byteOrderMark !== null) return decodeWith(byteOrderMark, body);
+  const label = httpCharset(contentType) ?? prologCharset(body) ?? 'utf-8';
+  if (isSingleByte(label)) {
+    const utf8 = asUtf8WithNonAscii(body);
+    if (utf8 !== null) return utf8;
+  }
   return decodeWith(label, body);
+}
+
+// A server's default charset (Apache's AddDefaultCharset ISO-8859-1, a Polish host's ISO-8859-2) often labels UTF-8
+// feeds, and "Łódź" arrived as "ÅÃ³dÅº", which no keyword matches. Text in a single-byte charset with letters beyond
+// ASCII practically never forms valid UTF-8 (a letter such as "ó" would have to follow "Ã" or "Å" every time), so bytes
+// that decode as UTF-8, and need to, are UTF-8 whatever the label says.
+const SINGLE_BYTE_ENCODING = /^(iso-8859-\d+(-i)?|windows-\d+|koi8-[ru]|ibm866|macintosh|x-mac-cyrillic)$/;
+
+function isSingleByte(label: string): boolean {
+  try {
+    return SINGLE_BYTE_ENCODING.test(new TextDecoder(label).encoding);
+  } catch {
+    return false;
+  }
+}
+
+/** The body as UTF-8 when it has bytes beyond ASCII and is valid UTF-8; else null. */
+function asUtf8WithNonAscii(body: Buffer): string | null {
+  if (!body.some((byte) => byte >= 0x80)) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return null;
+  }
 }
 
 function byteOrderMarkCharset(body: Buffer): string | null {

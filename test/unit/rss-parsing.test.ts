@@ -427,6 +427,22 @@ describe('decodeXmlBody', () => {
     expect(decodeXmlBody(body, 'application/rss+xml')).not.toContain(POLISH);
   });
 
+  it('reads UTF-8 bytes as UTF-8 when a server’s default charset labels them ISO-8859-1 or ISO-8859-2', () => {
+    const body = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><t>${POLISH}</t>`, 'utf8');
+    expect(decodeXmlBody(body, 'text/xml; charset=ISO-8859-1')).toBe(`<?xml version="1.0" encoding="UTF-8"?><t>${POLISH}</t>`);
+    expect(decodeXmlBody(body, 'application/rss+xml; charset=iso-8859-2')).toBe(`<?xml version="1.0" encoding="UTF-8"?><t>${POLISH}</t>`);
+    const unlabelled = Buffer.from(`<?xml version="1.0" encoding="windows-1250"?><t>${POLISH}</t>`, 'utf8');
+    expect(decodeXmlBody(unlabelled, null)).toBe(`<?xml version="1.0" encoding="windows-1250"?><t>${POLISH}</t>`);
+  });
+
+  it('keeps a single-byte label on bytes that are not UTF-8, and on plain ASCII', () => {
+    expect(decodeXmlBody(document('ISO-8859-2', POLISH_ISO_8859_2), 'text/xml; charset=iso-8859-2')).toContain(`<t>${POLISH}</t>`);
+    // Latin-1 letters beyond ASCII (é is 0xE9, followed by a space) are no valid UTF-8: the label stands.
+    const latin1 = Buffer.from('<t>café ½ ü</t>', 'latin1');
+    expect(decodeXmlBody(latin1, 'text/xml; charset=iso-8859-1')).toBe('<t>café ½ ü</t>');
+    expect(decodeXmlBody(Buffer.from('<t>plain</t>'), 'text/xml; charset=iso-8859-1')).toBe('<t>plain</t>');
+  });
+
   it('lets a UTF-8 byte-order mark win over the HTTP charset and the prolog, and drops it', () => {
     const body = Buffer.concat([Buffer.from(UTF8_BOM), Buffer.from(`<?xml version="1.0" encoding="windows-1250"?><t>${POLISH}</t>`, 'utf8')]);
     expect(decodeXmlBody(body, 'text/xml; charset=iso-8859-2')).toBe(`<?xml version="1.0" encoding="windows-1250"?><t>${POLISH}</t>`);

@@ -10,13 +10,13 @@ import { createDigestScheduler, type DigestScheduler, type DigestTickReport } fr
 import type { Config } from '../src/config/schema.js';
 import { keepSchedules, schedulerNeedsRepair } from '../src/queue/job-schedulers.js';
 import { NOTIFY_BACKOFF, QueueName, notifyBackoff, type AlertsJobData, type DigestJobData, type NotifyJobData } from '../src/queue/queues.js';
-import { closeWorker } from '../src/queue/close-worker.js';
+import { closeWorkers } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
 import { alerterLastTick, alerterTickDuration, deliveryLatency, scheduleRepairs, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { keepMentionsMaintained, maintenanceDeps } from '../src/retention/mention-maintenance.js';
-import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
+import type { RunningRole } from './role.js';
 
 export const ALERT_TICK_SCHEDULER = 'alerts-tick';
 
@@ -125,12 +125,17 @@ export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
       current = build(config);
       await ensureTickScheduler();
     },
-    close: async () => {
+    close: async (deadline) => {
       keeper.stop();
       await maintenance.stop();
-      await closeWorker(evaluator, evaluateConnection, SHUTDOWN_GRACE_MS);
-      await closeWorker(notifier, notifyConnection, SHUTDOWN_GRACE_MS);
-      await closeWorker(digestSender, digestConnection, SHUTDOWN_GRACE_MS);
+      await closeWorkers(
+        [
+          { worker: evaluator, connection: evaluateConnection },
+          { worker: notifier, connection: notifyConnection },
+          { worker: digestSender, connection: digestConnection },
+        ],
+        deadline,
+      );
     },
   };
 }

@@ -5,12 +5,12 @@ import { pollSource, type PollOutcome } from '../src/poller/poll-source.js';
 import { syncPollSchedules } from '../src/poller/sync-poll-schedules.js';
 import { keepSchedules } from '../src/queue/job-schedulers.js';
 import { QueueName, type PollJobData } from '../src/queue/queues.js';
-import { closeWorker } from '../src/queue/close-worker.js';
+import { closeWorkers } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
 import { pollDuration, pollErrors, scheduleRepairs, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
-import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
+import type { RunningRole } from './role.js';
 
 export async function startPoller(runtime: Runtime): Promise<RunningRole> {
   const logger = moduleLogger(runtime.logger, 'poller');
@@ -58,9 +58,9 @@ export async function startPoller(runtime: Runtime): Promise<RunningRole> {
       worker.concurrency = config.queue.poll_concurrency;
       await syncSchedules('reload');
     },
-    close: async () => {
+    close: async (deadline) => {
       keeper.stop();
-      await closeWorker(worker, connection, SHUTDOWN_GRACE_MS);
+      await closeWorkers([{ worker, connection }], deadline);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The scorer role: takes mention batches off the queue, tags sentiment and stores them.
 import { Worker, type Job } from 'bullmq';
 import { QueueName, mentionsWorkerSettings, type MentionsJobData } from '../src/queue/queues.js';
-import { closeWorker } from '../src/queue/close-worker.js';
+import { closeWorkers } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
 import { scorerBatchDuration, scorerMentions, secondsSince } from '../src/runtime/metrics.js';
@@ -9,7 +9,7 @@ import type { Runtime } from '../src/runtime/runtime.js';
 import { keepMentionsMaintained, maintenanceDeps } from '../src/retention/mention-maintenance.js';
 import { mentionsProcessor, type BatchOutcome } from '../src/scorer/score-and-store.js';
 import { ScoreThreads } from '../src/scorer/score-threads.js';
-import { SHUTDOWN_GRACE_MS, type RunningRole } from './role.js';
+import type { RunningRole } from './role.js';
 
 const EVALUATE_AFTER_MENTIONS_MS = 1000;
 
@@ -70,9 +70,9 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
     async reload(config) {
       worker.concurrency = config.queue.score_concurrency;
     },
-    async close() {
+    async close(deadline) {
       await maintenance.stop();
-      await closeWorker(worker, connection, SHUTDOWN_GRACE_MS);
+      await closeWorkers([{ worker, connection }], deadline);
       await threads?.close();
     },
   };

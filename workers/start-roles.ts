@@ -7,7 +7,7 @@ import type { Runtime } from '../src/runtime/runtime.js';
 import { startAlerter } from './alerter.js';
 import { startHttp } from './api.js';
 import { startPoller } from './poller.js';
-import type { Role, RunningRole } from './role.js';
+import { SHUTDOWN_GRACE_MS, type Role, type RunningRole } from './role.js';
 import { startScorer } from './scorer.js';
 
 export type { Role } from './role.js';
@@ -24,6 +24,8 @@ export interface RunningProcess {
 export interface StartOptions {
   /** How a reload reads the config (default: the file named by BUZZWATCH_CONFIG, with this process's environment). */
   loadConfig?: () => Config;
+  /** How long `stop` waits for active jobs, all roles together (default SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs?: number;
 }
 
 export async function startRoles(runtime: Runtime, roles: readonly Role[], options: StartOptions = {}): Promise<RunningProcess> {
@@ -31,8 +33,10 @@ export async function startRoles(runtime: Runtime, roles: readonly Role[], optio
   let announcements: ReloadAnnouncements | undefined;
   const stop = async () => {
     announcements?.close();
+    // One grace for the whole process: a role that used part of it leaves the rest to the next.
+    const deadline = Date.now() + (options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
     for (const role of [...running].reverse()) {
-      await role.close().then(
+      await role.close(deadline).then(
         () => runtime.logger.info({ role: role.name }, 'role stopped'),
         (error: Error) => runtime.logger.error({ role: role.name, err: error.message }, 'stop failed'),
       );

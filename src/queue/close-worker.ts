@@ -2,35 +2,57 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
+export interface ClosingWorker {
+  worker: Worker;
+  /** The worker's own connection, disconnected once it is closed. */
+  connection: Redis;
+}
+
 /**
- * Lets the active jobs finish while Redis answers; with Redis gone (or once `graceMs` has passed) closes at once.
- * A job cut off that way loses nothing: its lock expires and another worker takes it over.
+ * Closes a role's workers side by side, all by one deadline (epoch ms): one after the other, each with the whole grace,
+ * a role of three queues could take three times the grace its container is given before it is killed.
+ */
+export async function closeWorkers(workers: readonly ClosingWorker[], deadline: number): Promise<void> {
+  await Promise.all(workers.map(({ worker, connection }) => closeWorker(worker, connection, Math.max(0, deadline - Date.now()))));
+}
+
+/**
+ * Lets the active jobs finish while Redis answers; with Redis gone, or once `graceMs` has passed, returns at once.
+ * A job cut off that way (the process exits) loses nothing: its lock expires and another worker takes it over.
  */
 export async function closeWorker(worker: Worker, connection: Redis, graceMs: number): Promise<void> {
   if (await redisAnswers(connection)) {
     let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'give up'>((resolve) => {
-      timer = setTimeout(() => resolve('give up'), graceMs);
+    const graceOver = new Promise<'grace over'>((resolve) => {
+      timer = setTimeout(() => resolve('grace over'), graceMs);
     });
     // Redis may die while we wait (or just before, unnoticed yet): a graceful close would then wait for a blocking
     // command that never returns, so losing the connection ends the grace too.
-    const onConnectionLost = (resolve: (outcome: 'give up') => void) => () => resolve('give up');
     let lost: (() => void) | undefined;
-    const connectionLost = new Promise<'give up'>((resolve) => {
-      lost = onConnectionLost(resolve);
+    const connectionLost = new Promise<'connection lost'>((resolve) => {
+      lost = () => resolve('connection lost');
       connection.once('close', lost);
       connection.once('end', lost);
     });
-    const outcome = await Promise.race([worker.close(), graceOver, connectionLost]);
+    const closing = worker.close();
+    const outcome = await Promise.race([closing.then(() => 'closed' as const), graceOver, connectionLost]);
     clearTimeout(timer);
     if (lost !== undefined) {
       connection.off('close', lost);
       connection.off('end', lost);
     }
-    if (outcome !== 'give up') {
-      connection.disconnect();
+    if (outcome === 'grace over') {
+      // Not worker.close(true): BullMQ answers every close after the first with the first one's promise, so a forced
+      // close would wait for the very jobs the grace gave up on. The graceful close goes on without us and ends with
+      // those jobs (their results then still recorded) or with the process; the connection goes when it ends.
+      const disconnect = () => connection.disconnect();
+      closing.then(disconnect, disconnect);
       return;
     }
+    // Closed, or Redis gone: the worker can record nothing more.
+    if (outcome === 'connection lost') closing.catch(() => undefined);
+    connection.disconnect();
+    return;
   }
   await worker.close(true);
   connection.disconnect();

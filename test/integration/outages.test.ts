@@ -5,6 +5,7 @@ import type { Mention } from '../../src/mentions/mention.js';
 import { mentionId } from '../../src/mentions/mention-id.js';
 import { enqueueMentions } from '../../src/poller/enqueue-mentions.js';
 import { startScorer } from '../../workers/scorer.js';
+import { SHUTDOWN_GRACE_MS } from '../../workers/role.js';
 import { BRAND_CONFIG, RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
 import { serveFeed, startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
@@ -123,7 +124,7 @@ ${TEST_API_KEYS}`,
       expect(result).toMatchObject({ received: 3, inserted: 3 });
       expect(await storedCounts(system, 'news-rss')).toEqual({ mentions: 3, links: 3, total: 3 });
     } finally {
-      await scorer.close();
+      await scorer.close(Date.now() + SHUTDOWN_GRACE_MS);
     }
   });
 });

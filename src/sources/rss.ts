@@ -40,7 +40,7 @@ interface AtomLink {
 // Media RSS: YouTube's feeds (and many video and podcast feeds) carry a video's description only as
 // media:description, usually inside media:group; a brand named there was never seen.
 // defaultRSS: an <rss> root without a version attribute (sites drop it) is read as RSS 2.0, not refused as no feed.
-const parser = new Parser({
+const PARSER_OPTIONS: Parser.ParserOptions<Record<string, unknown>, FeedItem> = {
   defaultRSS: 2,
   customFields: {
     feed: ['dc:language'],
@@ -48,7 +48,12 @@ const parser = new Parser({
     // are read here so that a link without rel (which means alternate) and xml:base are honoured.
     item: ['media:group', 'media:title', 'media:description', ['link', 'links', { keepArray: true }], ['$', 'attributes', { keepArray: true }]],
   },
-});
+};
+
+// A parser per feed, never one shared: after a document with two XML errors, xml2js's parser goes on reading the rest of
+// it after reporting the first and marks its successor as having failed already, so the next feed parsed (any
+// source's) had its own XML errors swallowed and a broken feed was stored as if it were fine.
+const newParser = () => new Parser<Record<string, unknown>, FeedItem>(PARSER_OPTIONS);
 
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1';
 
@@ -99,7 +104,7 @@ export async function parseFeedItems(response: HttpResponse): Promise<SourceItem
   if (notXml !== null) throw new SourceError('not_a_feed', `${host} answered HTTP ${response.status} with ${notXml}, not a feed (content-type ${contentType ?? 'none'})`);
   let feed: Parser.Output<FeedItem>;
   try {
-    feed = (await parser.parseString(readableAtom(xml))) as Parser.Output<FeedItem>;
+    feed = await newParser().parseString(readableAtom(xml));
   } catch (error) {
     throw parseError(error, host, rootElementName(xml));
   }

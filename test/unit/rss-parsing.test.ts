@@ -357,6 +357,25 @@ Use code DESK for 10% off.</media:description>
     expect(await parseFeedItems(feedResponse(feed))).toMatchObject([{ externalId: 'https://v.example/1', title: 'Acme' }]);
   });
 
+  it('reports a broken feed as broken even right after one with two XML errors, and then reads a good one', async () => {
+    const twoErrors = '<rss version="2.0"><channel><item><title>a</title></chanel></rss>';
+    const oneError = '<rss version="2.0"><channel><item><title>b</title><link>https://b.example/1</link></item></channel></rs>';
+    const verdicts = [];
+    for (const body of [twoErrors, twoErrors, oneError, RSS_0_91]) {
+      try {
+        verdicts.push((await parseFeedItems(feedResponse(body))).map((item) => item.title));
+      } catch (error) {
+        verdicts.push(error instanceof SourceError ? error.message : error);
+      }
+    }
+    expect(verdicts).toEqual([
+      'invalid XML from feeds.example: Unexpected close tag at line 1, column 59',
+      'invalid XML from feeds.example: Unexpected close tag at line 1, column 59',
+      'invalid XML from feeds.example: Unexpected close tag at line 1, column 104',
+      ['Acme in 1999'],
+    ]);
+  });
+
   it('rejects well-formed XML that is neither RSS nor Atom as not_a_feed', async () => {
     const error = await parseError('<?xml version="1.0"?>\n<note><to>Tove</to><body>Hi</body></note>', 'application/xml');
     expect(error.kind).toBe('not_a_feed');

@@ -102,16 +102,57 @@ export async function parseFeedItems(response: HttpResponse): Promise<SourceItem
   }
   const notXml = notXmlReason(xml);
   if (notXml !== null) throw new SourceError('not_a_feed', `${host} answered HTTP ${response.status} with ${notXml}, not a feed (content-type ${contentType ?? 'none'})`);
-  let feed: Parser.Output<FeedItem>;
-  try {
-    feed = await newParser().parseString(readableAtom(xml));
-  } catch (error) {
-    throw parseError(error, host, rootElementName(xml));
-  }
+  const feed = await parseFeed(xml, host);
   const channel = feed as { language?: string; 'dc:language'?: string };
   const feedLanguage = channel.language ?? channel['dc:language'] ?? rootXmlLang(xml);
   const feedBase = resolveBase(rootXmlBase(xml), response.url);
   return feed.items.map((item) => normaliseItem(item, feedBase, feedLanguage));
+}
+
+/**
+ * The parsed feed. A feed that is not XML only for its bare "&" ("Acme & friends", "?a=1&b=2": the commonest flaw of
+ * real feeds, which browsers and feed readers read past) is parsed once more with them escaped, rather than losing
+ * every item of the feed; if that fails too, the first error is the one reported.
+ */
+async function parseFeed(xml: string, host: string): Promise<Parser.Output<FeedItem>> {
+  try {
+    return await newParser().parseString(readableAtom(xml));
+  } catch (error) {
+    const repaired = /entity/i.test(error instanceof Error ? error.message : '') ? withBareAmpersandsEscaped(xml) : xml;
+    if (repaired !== xml) {
+      try {
+        return await newParser().parseString(readableAtom(repaired));
+      } catch {
+        // The feed is broken beyond its ampersands: say what the parser first found.
+      }
+    }
+    throw parseError(error, host, rootElementName(xml));
+  }
+}
+
+// An "&" that starts no character or entity reference. CDATA sections and comments are passed over: "&" is text there
+// already, and escaping it would change the text (a CDATA link's "?a=1&b=2"). One pass, each part read once: an
+// unclosed section runs to the end, as it does for the parser.
+const MARKUP_OR_AMPERSAND = /<!\[CDATA\[|<!--|&/g;
+const REFERENCE = /^&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);/;
+
+function withBareAmpersandsEscaped(xml: string): string {
+  const parts: string[] = [];
+  let copiedTo = 0;
+  MARKUP_OR_AMPERSAND.lastIndex = 0;
+  for (let match = MARKUP_OR_AMPERSAND.exec(xml); match !== null; match = MARKUP_OR_AMPERSAND.exec(xml)) {
+    if (match[0] === '&') {
+      if (REFERENCE.test(xml.slice(match.index, match.index + 64))) continue;
+      parts.push(xml.slice(copiedTo, match.index), '&amp;');
+      copiedTo = match.index + 1;
+      continue;
+    }
+    const end = xml.indexOf(match[0] === '<!--' ? '-->' : ']]>', MARKUP_OR_AMPERSAND.lastIndex);
+    if (end === -1) break;
+    MARKUP_OR_AMPERSAND.lastIndex = end + 3;
+  }
+  parts.push(xml.slice(copiedTo));
+  return parts.join('');
 }
 
 /** Atom (and any XML) may say what relative links are relative to with xml:base on the root, an entry or a link. */

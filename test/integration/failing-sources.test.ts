@@ -9,11 +9,12 @@ import { BRAND_CONFIG, RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
-// An unescaped "&" in the second item's title: the parser stops at the space after it (line 4, column 20).
+// An unescaped "&" in the second item's title, and a misspelt closing tag after it: broken beyond what escaping the
+// "&" repairs, so the parser's first complaint stands, at the space after the "&" (line 4, column 20).
 const BROKEN_XML = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Broken</title>
 <item><title>Fine item</title><link>https://broken.example/1</link></item>
-<item><title>Acme & friends</title><link>https://broken.example/2</link></item>
+<item><title>Acme & friends</titel><link>https://broken.example/2</link></item>
 </channel></rss>`;
 
 const HTML_PAGE = `<!DOCTYPE html>

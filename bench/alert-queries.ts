@@ -1,6 +1,7 @@
 // Benchmark: what one alerter tick asks PostgreSQL per rule and brand (window stats, the usual negative share, the
 // buckets a detector catches up on, in mentions and in stories, the mentions that explain a message), over a large
-// history; and one whole negative_buzz evaluation per tick, with the usual share recounted every tick (as before)
+// history; the keyword rule's candidates (the text index with the brand's window) and their plans; and one whole
+// negative_buzz evaluation per tick, with the usual share recounted every tick (as before)
 // and cached per bucket.
 // Usage: npm run bench:alerts -- [--mentions=N] [--repeats=N]   (env: BENCH_ALERT_MENTIONS, BENCH_ALERT_REPEATS)
 import { buildRule } from '../src/alerts/built-rule.js';
@@ -16,6 +17,7 @@ const mentionCount = sizeOption('mentions', 'BENCH_ALERT_MENTIONS', 300_000);
 const repeats = sizeOption('repeats', 'BENCH_ALERT_REPEATS', 20);
 const SPAN_DAYS = 30;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const BUCKET = 5 * 60_000;
 
 function withSyntheticSentiment(mentions: ReturnType<typeof makeMentions>): ScoredMention[] {
@@ -39,6 +41,30 @@ async function load(database: Database, mentions: ScoredMention[]): Promise<void
   await Promise.all(Array.from({ length: 4 }, loader));
 }
 
+/** The plan of each keyword candidate query, as scan nodes with their rows and time (EXPLAIN ANALYZE). */
+async function printKeywordPlans(database: Database, cases: [string, number, string[]][], now: number): Promise<void> {
+  let asked: { text: string; values: unknown[] } | null = null;
+  // The history's own statement, caught on its way to PostgreSQL and explained as it was sent.
+  const recording = {
+    query: (text: string, values: unknown[]) => {
+      asked = { text, values };
+      return database.query(text, values);
+    },
+  } as unknown as Database;
+  console.log('\nkeyword candidate plans (EXPLAIN ANALYZE, the scans that ran)');
+  for (const [name, fromMs, phrase] of cases) {
+    await sqlBrandHistory(recording).keywordCandidates('acme', fromMs, now, {}, [phrase], 2001);
+    const sent = asked as { text: string; values: unknown[] } | null;
+    if (sent === null) continue;
+    const { rows } = await database.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sent.text}`, sent.values);
+    const scans = rows
+      .map((row) => row['QUERY PLAN'])
+      .filter((line) => /Scan|Bitmap|Hash Join|Execution Time/.test(line) && !/never executed|CTE Scan|Subquery Scan/.test(line))
+      .map((line) => line.replace(/\s+/g, ' ').trim());
+    console.log(`  ${name}:\n    ${scans.join('\n    ')}`);
+  }
+}
+
 async function main(): Promise<void> {
   const db = await createBenchDatabase();
   try {
@@ -56,6 +82,15 @@ async function main(): Promise<void> {
     console.log(`done; acme has ${rows[0]?.count ?? 0} mentions in the last hour`);
     const history = sqlBrandHistory(db.database);
     const now = newest.getTime();
+    // The keyword rule's prefilter: a rare word (a mention in a thousand, "boycott") and one in every acme mention,
+    // over an hour and a week. Each query's plan is printed: the text index with the brand's window, or the window.
+    const keywordCases: [string, number, string[]][] = [
+      ['1 h, a rare term ("boycott")', now - HOUR, ['boycott']],
+      ['7 days, a rare term ("boycott")', now - 7 * DAY, ['boycott']],
+      ['7 days, a rare phrase ("warranty terms")', now - 7 * DAY, ['warranty', 'terms']],
+      ['7 days, a term in every mention ("acme"; newest 2,001)', now - 7 * DAY, ['acme']],
+    ];
+    await printKeywordPlans(db.database, keywordCases, now);
     const cases: [string, () => Promise<unknown>][] = [
       ['window stats, 1 h (negative filter, distinct sites and authors)', () => history.windowStats('acme', now - HOUR, now, { sentiment: 'negative' })],
       ['window totals, 7 days (the usual negative share)', () => history.windowTotals('acme', now - 7 * 24 * HOUR, now - HOUR)],
@@ -66,6 +101,12 @@ async function main(): Promise<void> {
       ['stories in the window, 1 h (count: stories)', () => history.windowStoryCount('acme', now - HOUR, now)],
       ['explaining mentions, 1 h, up to 1000', () => history.windowMentions('acme', now - HOUR, now, { sentiment: 'negative' }, 1000)],
       ['last mention (silence rule)', () => history.lastMentionAt('acme', now)],
+      // What the keyword rule read before: the window's newest 2,000 mentions, matched in JS (an older match unseen).
+      ['newest 2,000 mentions, 7 days (the keyword rule before)', () => history.windowMentions('acme', now - 7 * DAY, now, {}, 2001)],
+      ...keywordCases.map(([name, fromMs, phrase]): [string, () => Promise<unknown>] => [
+        `keyword candidates, ${name}`,
+        () => history.keywordCandidates('acme', fromMs, now, {}, [phrase], 2001),
+      ]),
     ];
     // One negative_buzz evaluation as a tick does it, the detector warm: its state handed back each time.
     const config = parseConfig(

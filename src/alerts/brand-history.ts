@@ -79,6 +79,12 @@ export interface BrandHistory {
   windowStats(brandId: string, fromMs: number, toMs: number, filter: WindowFilter): Promise<WindowStats>;
   /** Mentions in [fromMs, toMs) passing the filter, newest first, at most `limit`. */
   windowMentions(brandId: string, fromMs: number, toMs: number, filter: WindowFilter, limit: number): Promise<WindowMention[]>;
+  /**
+   * Mentions in [fromMs, toMs) passing the filter that may contain one of `phrases` (each a term's folded words, as
+   * wordTokens gives them), newest first, at most `limit`: every mention whose words include all of one phrase's
+   * words is among them (never fewer), and others may be; the caller confirms each with the brand matcher.
+   */
+  keywordCandidates(brandId: string, fromMs: number, toMs: number, filter: WindowFilter, phrases: readonly (readonly string[])[], limit: number): Promise<WindowMention[]>;
   /** When the brand's latest mention before `beforeMs` occurred, or null. */
   lastMentionAt(brandId: string, beforeMs: number): Promise<number | null>;
 }

@@ -9,6 +9,7 @@ import {
   type WindowStats,
   type WindowTotals,
 } from './brand-history.js';
+import { mentionTokens } from './mention-tokens.js';
 
 /** Mentions of one brand, any order. */
 export function memoryBrandHistory(mentions: readonly WindowMention[]): BrandHistory {
@@ -18,12 +19,14 @@ export function memoryBrandHistory(mentions: readonly WindowMention[]): BrandHis
   const passes = (mention: WindowMention, filter: WindowFilter) =>
     (filter.sentiment === undefined || mention.sentimentLabel === filter.sentiment) &&
     (filter.minReach === undefined || (mention.reach !== null && mention.reach >= filter.minReach));
+  // Each mention's distinct words, for the mentions of the last window a keyword rule read (bounded by one window).
+  let windowWords = new Map<WindowMention, ReadonlySet<string>>();
   const totalsOf = (inWindow: WindowMention[]): WindowTotals => ({
     total: inWindow.length,
     known: inWindow.filter((mention) => hasKnownSentiment(mention.sentimentLabel)).length,
     negative: inWindow.filter((mention) => mention.sentimentLabel === 'negative').length,
   });
-  return {
+  const history: BrandHistory = {
     async bucketCounts(_brandId, fromMs, toMs, bucketMs, negativeOnly) {
       const counts = new Map<number, number>();
       for (const mention of range(fromMs, toMs)) {
@@ -66,11 +69,38 @@ export function memoryBrandHistory(mentions: readonly WindowMention[]): BrandHis
         .reverse()
         .slice(0, limit);
     },
+    async keywordCandidates(brandId, fromMs, toMs, filter, phrases, limit) {
+      // The live prefilter's rule, on the words brand matching sees: every indexed word of one phrase among the
+      // mention's; with a phrase of no indexed word, live reads the window's newest mentions, and so does this.
+      const indexed = phrases.map((phrase) => phrase.filter(isIndexedWord));
+      if (indexed.some((words) => words.length === 0)) return history.windowMentions(brandId, fromMs, toMs, filter, limit);
+      const inWindow = range(fromMs, toMs);
+      const kept = new Map<WindowMention, ReadonlySet<string>>();
+      const candidates: WindowMention[] = [];
+      for (let index = inWindow.length - 1; index >= 0 && candidates.length < limit; index--) {
+        const mention = inWindow[index] as WindowMention;
+        if (!passes(mention, filter)) continue;
+        const words = windowWords.get(mention) ?? new Set(mentionTokens(mention).map((token) => token.word));
+        kept.set(mention, words);
+        if (indexed.some((phrase) => phrase.every((word) => words.has(word)))) candidates.push(mention);
+      }
+      // Only the words of the window just read are kept: ticks move forward, so the next window is mostly this one.
+      windowWords = kept;
+      return candidates;
+    },
     async lastMentionAt(_brandId, beforeMs) {
       const index = lowerBound(times, beforeMs) - 1;
       return index >= 0 ? (times[index] ?? null) : null;
     },
   };
+  return history;
+}
+
+// PostgreSQL leaves a word of more bytes than this out of a search vector and out of a text-search query alike.
+const MAX_LEXEME_BYTES = 2047;
+
+function isIndexedWord(word: string): boolean {
+  return Buffer.byteLength(word, 'utf8') <= MAX_LEXEME_BYTES;
 }
 
 /** The first index whose time is at least `timeMs`. */

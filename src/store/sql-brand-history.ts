@@ -56,8 +56,14 @@ export async function withBrandSnapshot<T>(database: Database, work: (history: B
   }
 }
 
-export function sqlBrandHistory(database: Database | DatabaseClient): BrandHistory {
-  return {
+export interface SqlBrandHistoryOptions {
+  /** KEYWORD_WALK_ROWS unless given: tests set it to take either way over a small window. */
+  keywordWalkRows?: number;
+}
+
+export function sqlBrandHistory(database: Database | DatabaseClient, options: SqlBrandHistoryOptions = {}): BrandHistory {
+  const keywordWalkRows = options.keywordWalkRows ?? KEYWORD_WALK_ROWS;
+  const history: BrandHistory = {
     async bucketCounts(brandId, fromMs, toMs, bucketMs, negativeOnly) {
       const { rows } = await database.query<{ bucket: number; count: number }>(
         `SELECT floor(extract(epoch FROM mb.occurred_at) * 1000 / $4)::bigint * $4 AS bucket, count(*)::int AS count
@@ -136,6 +142,36 @@ export function sqlBrandHistory(database: Database | DatabaseClient): BrandHisto
       return rows.map(toWindowMention);
     },
 
+    async keywordCandidates(brandId, fromMs, toMs, filter, phrases, limit) {
+      const prefilter = await keywordPrefilter(database, phrases);
+      if (prefilter === null) return history.windowMentions(brandId, fromMs, toMs, filter, limit);
+      const window = [brandId, new Date(fromMs), new Date(toMs)];
+      // The walk, then (only when it cannot tell) the index, then the rows: short statements rather than one with both
+      // ways in it, which PostgreSQL costs by its every branch and JIT-compiled first (6 s for a 30 ms walk,
+      // bench:alerts, 300k mentions).
+      let keys = await walkedMatches(database, window, filter, prefilter, limit, keywordWalkRows);
+      if (keys.length < limit && !(await windowWalkedWhole(database, window, keywordWalkRows))) {
+        keys = await indexedMatches(database, window, filter, prefilter, limit);
+      }
+      const mentions: WindowMention[] = [];
+      for (let start = 0; start < keys.length; start += KEYWORD_READ_ROWS) {
+        const part = keys.slice(start, start + KEYWORD_READ_ROWS);
+        const { rows } = await database.query<WindowMentionRow>(
+          `SELECT m.id, m.url, m.title, m.content, m.author, m.source_id, ${SITE_SQL} AS site, m.sentiment_label,
+                  m.sentiment_score, m.reach, m.published_at, mb.occurred_at, mb.story_id,
+                  ${OPENS_STORY_SQL} AS opens_story
+             FROM unnest($2::text[], $3::timestamptz[]) AS p (id, occurred_at)
+             CROSS JOIN LATERAL (SELECT * FROM mention_brands
+                                  WHERE mention_id = p.id AND occurred_at = p.occurred_at AND brand_id = $1 OFFSET 0) AS mb
+             CROSS JOIN LATERAL (SELECT * FROM mentions WHERE id = p.id AND occurred_at = p.occurred_at OFFSET 0) AS m
+            ORDER BY mb.occurred_at DESC, mb.mention_id DESC`,
+          [brandId, part.map((key) => key.id), part.map((key) => key.occurred_at)],
+        );
+        mentions.push(...rows.map(toWindowMention));
+      }
+      return mentions;
+    },
+
     async lastMentionAt(brandId, beforeMs) {
       const { rows } = await database.query<{ occurred_at: Date }>(
         `SELECT occurred_at FROM mention_brands WHERE brand_id = $1 AND occurred_at < $2
@@ -145,6 +181,110 @@ export function sqlBrandHistory(database: Database | DatabaseClient): BrandHisto
       return rows[0] ? rows[0].occurred_at.getTime() : null;
     },
   };
+  return history;
+}
+
+/**
+ * How many of the window's newest mentions the keyword prefilter walks through (reading each one's search vector)
+ * before it takes the matches from the text index instead: a common term fills its candidates there, a rare one is
+ * found by the index over any window (bench:alerts, 300k mentions: "acme" over 7 days 1.4 s as one join that
+ * PostgreSQL hashed whole, "boycott" over 7 days a few ms from the index). The same two ways, for the same reason,
+ * as a full-text page of the API (SEARCH_WALK_ROWS, mention-queries.ts).
+ */
+const KEYWORD_WALK_ROWS = 5_000;
+
+/**
+ * Candidate rows read per statement. PostgreSQL JIT-compiles a statement it costs above jit_above_cost (on in the
+ * alerter's pool): reading 2,001 rows at once was, and compiling took 140-230 ms of a 30 ms read (bench:alerts).
+ */
+const KEYWORD_READ_ROWS = 500;
+
+/** A mention's key, its time as PostgreSQL's text (microseconds and all, so it finds the row again). */
+interface MentionKey {
+  id: string;
+  occurred_at: string;
+}
+
+/**
+ * The newest mentions of the window whose search vector matches, among the newest `walkRows` (a common term fills
+ * `limit` there, and the walk stops as soon as it has).
+ */
+async function walkedMatches(
+  database: Database | DatabaseClient,
+  window: unknown[],
+  filter: WindowFilter,
+  prefilter: string,
+  limit: number,
+  walkRows: number,
+): Promise<MentionKey[]> {
+  const parameters = [...window];
+  const condition = filterSql(filter, parameters);
+  parameters.push(prefilter, walkRows, limit);
+  const { rows } = await database.query<MentionKey>(
+    `SELECT w.id, w.occurred_at::text AS occurred_at FROM (
+       SELECT mb.mention_id AS id, mb.occurred_at, m.search ${WINDOW_FROM} ${condition}
+        ORDER BY mb.occurred_at DESC, mb.mention_id DESC LIMIT $${parameters.length - 1}) w
+      WHERE w.search @@ $${parameters.length - 2}::tsquery
+      ORDER BY w.occurred_at DESC, w.id DESC LIMIT $${parameters.length}`,
+    parameters,
+  );
+  return rows;
+}
+
+/** Whether the window holds fewer links than a walk reads, so that the walk saw every mention of it. */
+async function windowWalkedWhole(database: Database | DatabaseClient, window: unknown[], walkRows: number): Promise<boolean> {
+  const { rows } = await database.query<{ links: number }>(
+    `SELECT count(*)::int AS links FROM (SELECT 1 ${COUNTS_FROM} LIMIT $4) AS links`,
+    [...window, walkRows],
+  );
+  return (rows[0]?.links ?? 0) < walkRows;
+}
+
+/**
+ * The newest mentions of the window whose search vector matches, from the text index (within the window's
+ * partitions and times), each one's brand looked up: for a term too rare to fill a walk.
+ */
+async function indexedMatches(
+  database: Database | DatabaseClient,
+  window: unknown[],
+  filter: WindowFilter,
+  prefilter: string,
+  limit: number,
+): Promise<MentionKey[]> {
+  const parameters = [...window];
+  const condition = filterSql(filter, parameters);
+  parameters.push(prefilter, limit);
+  // The brand as an EXISTS looked up per match (OFFSET 0 keeps it so): as a join PostgreSQL may hash all the
+  // brand's links first (the same choice as a full-text page's, mention-queries.ts).
+  const { rows } = await database.query<MentionKey>(
+    `SELECT m.id, m.occurred_at::text AS occurred_at FROM mentions m
+      WHERE m.occurred_at >= $2 AND m.occurred_at < $3 AND m.search @@ $${parameters.length - 1}::tsquery
+        AND NOT m.backfill ${condition}
+        AND EXISTS (SELECT 1 FROM mention_brands b
+                     WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.brand_id = $1 OFFSET 0)
+      ORDER BY m.occurred_at DESC, m.id DESC LIMIT $${parameters.length}`,
+    parameters,
+  );
+  return rows;
+}
+
+/**
+ * The text-search query that keeps every mention containing one of the phrases: each phrase's words AND'ed (a
+ * phrase query would be exact more often, but to_tsvector stores no position past 16,383, so it would miss a phrase
+ * far into a long text), the phrases OR'ed. PostgreSQL parses the words as it parsed the stored search text, which
+ * is the same folded words joined by spaces (search-text.ts): a word splits into the same lexemes in both, whatever
+ * its characters, so a mention holding a phrase's words holds all its lexemes. null: no prefilter, when a phrase
+ * leaves no lexeme at all (only characters the parser skips, or words too long to index), since an empty query
+ * would keep nothing.
+ */
+async function keywordPrefilter(database: Database | DatabaseClient, phrases: readonly (readonly string[])[]): Promise<string | null> {
+  const { rows } = await database.query<{ query: string; lexemes: number }>(
+    `SELECT plainto_tsquery('simple', phrase)::text AS query, numnode(plainto_tsquery('simple', phrase)) AS lexemes
+       FROM unnest($1::text[]) WITH ORDINALITY AS phrases (phrase, position) ORDER BY position`,
+    [phrases.map((words) => words.join(' '))],
+  );
+  if (rows.length === 0 || rows.some((row) => row.lexemes === 0)) return null;
+  return rows.map((row) => `(${row.query})`).join(' | ');
 }
 
 interface WindowMentionRow {

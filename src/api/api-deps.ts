@@ -12,6 +12,12 @@ export interface ApiDeps {
   database: Database;
   /** Where the API's read-only queries go (DATABASE_READ_URL, a replica); `database` when not set. */
   readDatabase?: Database;
+  /**
+   * Where the pages of GET /v1/mentions go that run as well on a generic plan (listMentions): a pool on the same
+   * server as readDatabase whose connections plan each page's statement once (createDatabase's genericPlans). Without
+   * it every page is planned for its values on readDatabase.
+   */
+  pageDatabase?: Database;
   /** "Now" for judging source health: the wall clock, or a test's clock (the runtime's). */
   clock?: () => Date;
   /** Resolves when Redis answers, rejects with the reason otherwise. */

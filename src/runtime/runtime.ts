@@ -30,6 +30,11 @@ export interface Runtime {
   apiDatabase: Database;
   /** For the API's read-only queries: a pool on DATABASE_READ_URL (a replica, same limits), or `apiDatabase` itself. */
   readDatabase: Database;
+  /**
+   * The pages of GET /v1/mentions: a pool beside readDatabase, on the same server and with the same limits, whose
+   * connections run prepared statements on generic plans (listMentions).
+   */
+  pageDatabase: Database;
   /** The producer connection: queues, locks, readiness checks. Workers open their own. */
   redis: Redis;
   queues: Queues;
@@ -68,10 +73,14 @@ export async function createRuntime(
   const apiDatabase = createDatabase(requestedSettings.databaseUrl, apiPool);
   const readDatabase =
     requestedSettings.databaseReadUrl === undefined ? apiDatabase : createDatabase(requestedSettings.databaseReadUrl, apiPool);
+  // Its own pool, because plan_cache_mode is a setting of the session: on the API's pool it would give every other
+  // statement of the API a generic plan too. Its connections are opened only when pages are asked for.
+  const pageDatabase = createDatabase(requestedSettings.databaseReadUrl ?? requestedSettings.databaseUrl, { ...apiPool, genericPlans: true });
   const endDatabases = async () => {
     await database.end();
     await apiDatabase.end();
     if (readDatabase !== apiDatabase) await readDatabase.end();
+    await pageDatabase.end();
   };
   const redis = createProducerConnection(requestedSettings.redisUrl);
   // Without a listener ioredis reports every failed reconnect as an unhandled error; readiness reports the outage.
@@ -104,6 +113,7 @@ export async function createRuntime(
     database,
     apiDatabase,
     readDatabase,
+    pageDatabase,
     redis,
     queues,
     throttle: redisThrottle(redis, settings.queuePrefix),
@@ -140,6 +150,7 @@ export function apiDepsOf(runtime: Runtime): ApiDeps {
     config: runtime.config,
     database: runtime.apiDatabase,
     readDatabase: runtime.readDatabase,
+    pageDatabase: runtime.pageDatabase,
     clock: () => runtime.clock(),
     pingRedis: () => pingRedis(runtime.redis),
     async pollNow(sourceId) {

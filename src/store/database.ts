@@ -19,6 +19,14 @@ export interface DatabaseOptions {
    * without JIT compilation or parallel workers.
    */
   statementTimeoutMs?: number;
+  /**
+   * With statementTimeoutMs: every parameterised statement on these connections, named or not, runs on its generic
+   * plan (plan_cache_mode = force_generic_plan), so a statement prepared by name is planned once per connection,
+   * whatever its values. For a pool reserved to statements whose generic plans were measured to be as good as the
+   * plans made for their values (listMentions' pages, see mention-queries.ts); PostgreSQL's default (auto) kept
+   * planning them for their values, since a generic LIMIT $n is costed as fetching a tenth of the table.
+   */
+  genericPlans?: boolean;
 }
 
 // For the same pools: no JIT compilation and no parallel workers. A page reads a few rows, but a statement with a
@@ -28,6 +36,7 @@ export interface DatabaseOptions {
 // times then come as text the API copies into its answers (isoTimeOfTimestamptz, timestamptz.ts); no statement of the
 // API reads the session's zone (calendar buckets name theirs).
 const INTERACTIVE_SETTINGS = '-c jit=off -c max_parallel_workers_per_gather=0 -c TimeZone=UTC';
+const GENERIC_PLANS = '-c plan_cache_mode=force_generic_plan';
 
 /** How long a query waits for a free connection (or a new one to open) before it fails. */
 export const POOL_WAIT_MS = 5_000;
@@ -38,7 +47,12 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     max: options.max ?? 10,
     connectionTimeoutMillis: POOL_WAIT_MS,
     application_name: 'buzzwatch',
-    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs, options: INTERACTIVE_SETTINGS }),
+    ...(options.statementTimeoutMs === undefined
+      ? {}
+      : {
+          statement_timeout: options.statementTimeoutMs,
+          options: options.genericPlans === true ? `${INTERACTIVE_SETTINGS} ${GENERIC_PLANS}` : INTERACTIVE_SETTINGS,
+        }),
   });
   // An idle client losing its connection (PostgreSQL restarting) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './database.js';
 import { parseTextArray, TEXT_ARRAY_OID } from './text-array-parser.js';
 import { isoTimeOfTimestamptz } from './timestamptz.js';
+import { pageStatementName } from './page-statements.js';
 
 export interface MentionPosition {
   occurredAt: Date;
@@ -106,9 +107,9 @@ const MENTION_ROW_TYPES = {
   },
 };
 
-/** The mention rows of a statement selecting MENTION_COLUMNS. */
-async function queryMentionRows(database: Database, text: string, values: unknown[]): Promise<MentionRow[]> {
-  const { rows } = await database.query<MentionRow>({ text, values, rowMode: 'array', types: MENTION_ROW_TYPES });
+/** The mention rows of a statement selecting MENTION_COLUMNS; prepared under `name` when one is given. */
+async function queryMentionRows(database: Database, text: string, values: unknown[], name?: string): Promise<MentionRow[]> {
+  const { rows } = await database.query<MentionRow>({ name, text, values, rowMode: 'array', types: MENTION_ROW_TYPES });
   return rows;
 }
 
@@ -216,7 +217,26 @@ export function mentionFilterSql(filter: Omit<MentionFilter, 'limit'>, value: (v
   return { walk, from, conditions, timeColumn, idColumn, match };
 }
 
-export async function listMentions(database: Database, filter: MentionFilter): Promise<MentionPage> {
+/**
+ * Whether a page of this filter runs as well on a generic plan, made once per connection for any values, as on a plan
+ * made for its values (bench:api at 1M, each page's statement prepared and run both ways, docs/benchmarks.md#bench-api):
+ * walks by time or by brand, filtered on source, sentiment, language, time and cursor, get the same plan either way,
+ * skewed values included (the largest and smallest brand and source, a quiet source), with the time partitions pruned
+ * when it starts ("Subplans Removed"), in about half the time (planning was the other half). Not a full-text query: its
+ * generic plan computes websearch_to_tsquery for every row it walks instead of once (rare words and no hits 1.4-2.2×
+ * slower: q=lawsuit -warranty 19.6 → 42.1 ms p50). Nor a story's page: not measured (the bench has no stories).
+ */
+function fitsGenericPlan(filter: MentionFilter): boolean {
+  return filter.q === undefined && filter.story === undefined;
+}
+
+/**
+ * A page of mentions. `plannedOnce`, when given, is a pool of generic plans (createDatabase's genericPlans) on the
+ * same data: a page that fits it (fitsGenericPlan) is prepared there by name (page-statements.ts), so that each of its
+ * connections plans it once; any other page, or one past that pool's bound on names, is sent unnamed to `database` and
+ * planned for its values, as every page was before.
+ */
+export async function listMentions(database: Database, filter: MentionFilter, plannedOnce?: Database): Promise<MentionPage> {
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
@@ -240,7 +260,11 @@ export async function listMentions(database: Database, filter: MentionFilter): P
           pageRows: limit,
           walkRows: param(SEARCH_WALK_ROWS),
         });
-  const rows = await queryMentionRows(database, text, params);
+  // The text names no value (each is a parameter), so one name stands for every page of the same filters.
+  const name = plannedOnce !== undefined && fitsGenericPlan(filter) ? pageStatementName(plannedOnce, text) : undefined;
+  const rows = plannedOnce !== undefined && name !== undefined
+    ? await queryMentionRows(plannedOnce, text, params, name)
+    : await queryMentionRows(database, text, params);
   const mentions = rows.slice(0, filter.limit).map(toStoredMention);
   const last = mentions.at(-1);
   // The ISO string holds the milliseconds the Date of the row would have.

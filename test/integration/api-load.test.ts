@@ -41,23 +41,32 @@ describe('an API under load', () => {
 
   it('sizes its pools from database.pool_size and cancels only its own queries at api.query_timeout', async () => {
     expect(system.runtime.apiDatabase.options.max).toBe(2);
+    expect(system.runtime.pageDatabase.options.max).toBe(2);
     expect(system.runtime.database.options.max).toBe(2);
     const setting = async (database: typeof system.runtime.database) =>
       (await database.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]?.statement_timeout;
     expect(await setting(system.runtime.apiDatabase)).toBe('2s');
+    expect(await setting(system.runtime.pageDatabase)).toBe('2s');
     // Workers store batches on the other pool, with no such limit.
     expect(await setting(system.runtime.database)).toBe('0');
   });
 
   it('runs API queries without JIT compilation or parallel workers (a page reads a few rows)', async () => {
-    const { rows } = await system.runtime.apiDatabase.query<{ jit: string; workers: string }>(
-      "SELECT current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS workers",
-    );
-    expect(rows).toEqual([{ jit: 'off', workers: '0' }]);
+    const settings = async (database: typeof system.runtime.database) =>
+      (
+        await database.query<{ jit: string; workers: string; plans: string }>(
+          "SELECT current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS workers, current_setting('plan_cache_mode') AS plans",
+        )
+      ).rows;
+    expect(await settings(system.runtime.apiDatabase)).toEqual([{ jit: 'off', workers: '0', plans: 'auto' }]);
+    // The pool of the pages of GET /v1/mentions, prepared by name, plans each once (mention-page-plans.test.ts).
+    expect(await settings(system.runtime.pageDatabase)).toEqual([{ jit: 'off', workers: '0', plans: 'force_generic_plan' }]);
   });
 
   it('answers BUZZ_ERR_BUSY with Retry-After, not "unreachable", while every connection is taken', async () => {
-    const held = await Promise.all([system.runtime.apiDatabase.connect(), system.runtime.apiDatabase.connect()]);
+    // Both pools of the API: its own, and the one its pages of GET /v1/mentions go to.
+    const pools = [system.runtime.apiDatabase, system.runtime.pageDatabase];
+    const held = await Promise.all(pools.flatMap((pool) => [pool.connect(), pool.connect()]));
     let answers: Answer[];
     try {
       answers = await Promise.all(Array.from({ length: 20 }, () => get(system, '/v1/mentions')));

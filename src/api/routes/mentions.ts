@@ -139,11 +139,11 @@ export const mentionRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async
     const query = request.query;
     const database = deps.readDatabase ?? deps.database;
     const filter = readConfiguredFilter(query, deps);
-    const page = await listMentions(database, {
-      ...filter,
-      limit: query.limit,
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
-    });
+    const page = await listMentions(
+      database,
+      { ...filter, limit: query.limit, after: query.cursor === undefined ? undefined : decodeCursor(query.cursor) },
+      deps.pageDatabase,
+    );
     // A mention of a source is stored history of it, so only an empty page asks whether the source is known at all:
     // a page costs one statement whatever source it names.
     if (page.mentions.length === 0 && filter.source !== undefined) {

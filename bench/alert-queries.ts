@@ -41,27 +41,29 @@ async function load(database: Database, mentions: ScoredMention[]): Promise<void
   await Promise.all(Array.from({ length: 4 }, loader));
 }
 
-/** The plan of each keyword candidate query, as scan nodes with their rows and time (EXPLAIN ANALYZE). */
+/** The plans of each keyword candidate reading's statements, as the scans that ran with their rows and times. */
 async function printKeywordPlans(database: Database, cases: [string, number, string[]][], now: number): Promise<void> {
-  let asked: { text: string; values: unknown[] } | null = null;
-  // The history's own statement, caught on its way to PostgreSQL and explained as it was sent.
+  const asked: { text: string; values: unknown[] }[] = [];
+  // The history's own statements, caught on their way to PostgreSQL and explained as they were sent.
   const recording = {
     query: (text: string, values: unknown[]) => {
-      asked = { text, values };
+      asked.push({ text, values });
       return database.query(text, values);
     },
   } as unknown as Database;
-  console.log('\nkeyword candidate plans (EXPLAIN ANALYZE, the scans that ran)');
+  console.log('\nkeyword candidate plans (EXPLAIN ANALYZE of each statement after the query is built: the scans that ran)');
   for (const [name, fromMs, phrase] of cases) {
+    asked.length = 0;
     await sqlBrandHistory(recording).keywordCandidates('acme', fromMs, now, {}, [phrase], 2001);
-    const sent = asked as { text: string; values: unknown[] } | null;
-    if (sent === null) continue;
-    const { rows } = await database.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sent.text}`, sent.values);
-    const scans = rows
-      .map((row) => row['QUERY PLAN'])
-      .filter((line) => /Scan|Bitmap|Hash Join|Execution Time/.test(line) && !/never executed|CTE Scan|Subquery Scan/.test(line))
-      .map((line) => line.replace(/\s+/g, ' ').trim());
-    console.log(`  ${name}:\n    ${scans.join('\n    ')}`);
+    console.log(`  ${name}: ${asked.length} statements`);
+    for (const sent of asked.slice(1)) {
+      const { rows } = await database.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sent.text}`, sent.values);
+      const scans = rows
+        .map((row) => row['QUERY PLAN'])
+        .filter((line) => /Scan|Bitmap|Hash Join|Execution Time|JIT/.test(line) && !/never executed|CTE Scan|Subquery Scan|Function Scan/.test(line))
+        .map((line) => line.replace(/\s+/g, ' ').trim().replace(/ \(actual time=[\d.]+\.\.([\d.]+) rows=(\d+) loops=(\d+)\)/, ' ($2 rows × $3, $1 ms)'));
+      console.log(`    ${scans.join('\n    ')}`);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ const RESTART_ONLY: ReadonlyArray<{ path: string; read: (config: Config) => unkn
   { path: 'queue.score_threads', read: (config) => config.queue.score_threads },
   { path: 'alerts.delivery.attempts', read: (config) => config.alerts.delivery.attempts },
   { path: 'database.pool_size', read: (config) => config.database.pool_size },
+  { path: 'database.prepared_statements', read: (config) => config.database.prepared_statements },
   { path: 'api.query_timeout', read: (config) => config.api.query_timeout },
   { path: 'api.request_timeout', read: (config) => config.api.request_timeout },
 ];

@@ -32,9 +32,9 @@ export interface Runtime {
   readDatabase: Database;
   /**
    * The pages of GET /v1/mentions: a pool beside readDatabase, on the same server and with the same limits, whose
-   * connections run prepared statements on generic plans (listMentions).
+   * connections run prepared statements on generic plans (listMentions); none with database.prepared_statements off.
    */
-  pageDatabase: Database;
+  pageDatabase: Database | undefined;
   /** The producer connection: queues, locks, readiness checks. Workers open their own. */
   redis: Redis;
   queues: Queues;
@@ -75,12 +75,14 @@ export async function createRuntime(
     requestedSettings.databaseReadUrl === undefined ? apiDatabase : createDatabase(requestedSettings.databaseReadUrl, apiPool);
   // Its own pool, because plan_cache_mode is a setting of the session: on the API's pool it would give every other
   // statement of the API a generic plan too. Its connections are opened only when pages are asked for.
-  const pageDatabase = createDatabase(requestedSettings.databaseReadUrl ?? requestedSettings.databaseUrl, { ...apiPool, genericPlans: true });
+  const pageDatabase = config.database.prepared_statements
+    ? createDatabase(requestedSettings.databaseReadUrl ?? requestedSettings.databaseUrl, { ...apiPool, genericPlans: true })
+    : undefined;
   const endDatabases = async () => {
     await database.end();
     await apiDatabase.end();
     if (readDatabase !== apiDatabase) await readDatabase.end();
-    await pageDatabase.end();
+    await pageDatabase?.end();
   };
   const redis = createProducerConnection(requestedSettings.redisUrl);
   // Without a listener ioredis reports every failed reconnect as an unhandled error; readiness reports the outage.

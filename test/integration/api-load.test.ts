@@ -30,6 +30,12 @@ async function get(system: TestSystem, path: string, key: string | null = READ_K
 
 describe('an API under load', () => {
   let system: TestSystem;
+  // Opened by default (database.prepared_statements); prepared-statements-off.test.ts runs without it.
+  const pagePool = () => {
+    const pool = system.runtime.pageDatabase;
+    if (pool === undefined) throw new Error('the API opened no pool for its pages');
+    return pool;
+  };
 
   beforeAll(async () => {
     system = await startTestSystem({ configYaml: CONFIG_YAML, roles: ['api'] });
@@ -41,12 +47,12 @@ describe('an API under load', () => {
 
   it('sizes its pools from database.pool_size and cancels only its own queries at api.query_timeout', async () => {
     expect(system.runtime.apiDatabase.options.max).toBe(2);
-    expect(system.runtime.pageDatabase.options.max).toBe(2);
+    expect(pagePool().options.max).toBe(2);
     expect(system.runtime.database.options.max).toBe(2);
     const setting = async (database: typeof system.runtime.database) =>
       (await database.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]?.statement_timeout;
     expect(await setting(system.runtime.apiDatabase)).toBe('2s');
-    expect(await setting(system.runtime.pageDatabase)).toBe('2s');
+    expect(await setting(pagePool())).toBe('2s');
     // Workers store batches on the other pool, with no such limit.
     expect(await setting(system.runtime.database)).toBe('0');
   });
@@ -60,12 +66,12 @@ describe('an API under load', () => {
       ).rows;
     expect(await settings(system.runtime.apiDatabase)).toEqual([{ jit: 'off', workers: '0', plans: 'auto' }]);
     // The pool of the pages of GET /v1/mentions, prepared by name, plans each once (mention-page-plans.test.ts).
-    expect(await settings(system.runtime.pageDatabase)).toEqual([{ jit: 'off', workers: '0', plans: 'force_generic_plan' }]);
+    expect(await settings(pagePool())).toEqual([{ jit: 'off', workers: '0', plans: 'force_generic_plan' }]);
   });
 
   it('answers BUZZ_ERR_BUSY with Retry-After, not "unreachable", while every connection is taken', async () => {
     // Both pools of the API: its own, and the one its pages of GET /v1/mentions go to.
-    const pools = [system.runtime.apiDatabase, system.runtime.pageDatabase];
+    const pools = [system.runtime.apiDatabase, pagePool()];
     const held = await Promise.all(pools.flatMap((pool) => [pool.connect(), pool.connect()]));
     let answers: Answer[];
     try {

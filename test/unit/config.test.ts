@@ -136,7 +136,7 @@ describe('parseConfig on a valid file', () => {
       stream_token_ttl: 300_000,
       stream_heartbeat: 15_000,
     });
-    expect(minimal.database).toEqual({ pool_size: 10 });
+    expect(minimal.database).toEqual({ pool_size: 10, prepared_statements: true });
   });
 });
 

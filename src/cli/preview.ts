@@ -40,5 +40,6 @@ async function preview(args: string[]): Promise<number> {
     return 1;
   }
   for (const line of result.lines) process.stdout.write(`${JSON.stringify(line)}\n`);
+  if (result.warning !== null) console.error(`${sourceConfig.id}: ${result.warning}`);
   return 0;
 }

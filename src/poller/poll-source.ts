@@ -7,8 +7,9 @@ import type { HttpClient } from '../net/http-client.js';
 import type { Queues } from '../queue/queues.js';
 import { tryLock } from '../queue/redis-lock.js';
 import { fetchFingerprint } from '../sources/source-config.js';
+import { SkippedResults } from '../sources/skipped-results.js';
 import type { PollContext, Source } from '../sources/source.js';
-import { MAX_REQUESTED_WAIT_MS, toSourceError, type SourceError } from '../sources/source-error.js';
+import { MAX_REQUESTED_WAIT_MS, SourceError, toSourceError } from '../sources/source-error.js';
 import type { Database } from '../store/database.js';
 import { findSourceRecord, recordPollFailure, recordPollSuccess } from '../store/source-store.js';
 import { enqueueMentions } from './enqueue-mentions.js';
@@ -85,11 +86,17 @@ async function pollLockedSource(source: Source, deps: PollDeps, options: { force
   // what it finds first predates watching it.
   const fingerprint = fetchFingerprint(config, source.searchKey);
   const sameSetup = record !== null && record.configFingerprint === fingerprint;
+  const skipped = new SkippedResults();
   let result;
   try {
-    result = await source.poll(sameSetup ? record.state : {}, { http: deps.http, logger, now, throttle: deps.throttle, sleep: deps.sleep });
+    result = await source.poll(sameSetup ? record.state : {}, { http: deps.http, logger, now, throttle: deps.throttle, sleep: deps.sleep, skipped });
   } catch (error) {
     return recordFailure(source, toSourceError(error), (record?.consecutiveFailures ?? 0) + 1, now, deps, logger);
+  }
+  if (skipped.allSkipped) {
+    // Not one bad result but all of them: the API changed under us, which is a failure to see, not a warning.
+    const reason = `every result the API sent is off (${skipped.firstReasons[0]}); the API may have changed`;
+    return recordFailure(source, new SourceError('parse', reason), (record?.consecutiveFailures ?? 0) + 1, now, deps, logger);
   }
   const backfill = !sameSetup || record.firstOkAt === null;
   const mentions = toMentions(result.items, rulesForSource(deps.brandRules, config.brands), {
@@ -100,7 +107,10 @@ async function pollLockedSource(source: Source, deps: PollDeps, options: { force
   });
   // Queue first, then save the new cursor: a crash in between re-fetches items (deduplicated), never skips them.
   const jobIds = await enqueueMentions(deps.queues.mentions, mentions);
-  await recordPollSuccess(deps.database, config, fingerprint, result.nextState, now);
+  const warning = skipped.summary();
+  await recordPollSuccess(deps.database, config, fingerprint, result.nextState, now, warning);
+  // One line per poll however many results were skipped, with the first reasons (the summary has them all).
+  if (warning !== null) logger.warn({ skipped: skipped.count, reasons: skipped.firstReasons }, 'poll skipped results not in the shape the API documents');
   logger.info({ items: result.items.length, mentions: mentions.length, backfill }, 'polled');
   return { status: 'ok', items: result.items.length, mentions: mentions.length, backfill, jobIds };
 }

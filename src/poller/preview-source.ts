@@ -6,6 +6,7 @@ import { mentionId } from '../mentions/mention-id.js';
 import { localThrottle, type Throttle } from '../queue/redis-throttle.js';
 import type { HttpClient } from '../net/http-client.js';
 import { sourceKindFor } from '../sources/registry.js';
+import { SkippedResults } from '../sources/skipped-results.js';
 import type { Source } from '../sources/source.js';
 import { toSourceError } from '../sources/source-error.js';
 import { matchItem } from './match-items.js';
@@ -22,7 +23,8 @@ export interface PreviewLine {
   brands: string[];
 }
 
-export type PreviewResult = { ok: true; lines: PreviewLine[] } | { ok: false; reason: string };
+/** `warning`: what the poll left out and why (results not in the API's documented shape), null when nothing. */
+export type PreviewResult = { ok: true; lines: PreviewLine[]; warning: string | null } | { ok: false; reason: string };
 
 export async function previewSource(
   source: Source,
@@ -32,9 +34,10 @@ export async function previewSource(
     const { id, type } = source.config;
     return { ok: false, reason: `${id}: a ${type} source is push-only (senders POST to /v1/webhooks/${id}); there is nothing to preview` };
   }
+  const skipped = new SkippedResults();
   let items;
   try {
-    ({ items } = await source.poll({}, { http: deps.http, logger: deps.logger, now: new Date(), throttle: deps.throttle ?? localThrottle() }));
+    ({ items } = await source.poll({}, { http: deps.http, logger: deps.logger, now: new Date(), throttle: deps.throttle ?? localThrottle(), skipped }));
   } catch (error) {
     const sourceError = toSourceError(error);
     return { ok: false, reason: `${source.config.id}: ${sourceError.message}` };
@@ -56,5 +59,5 @@ export async function previewSource(
       brands: matched.brands,
     };
   });
-  return { ok: true, lines };
+  return { ok: true, lines, warning: skipped.summary() };
 }

@@ -5,7 +5,7 @@ import { HttpUrl, NonEmptyString } from '../config/schema-types.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpClient, HttpRequest } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
-import { backfillStart, expectShape, fetchJson, type JsonAnswer } from './search-fetch.js';
+import { backfillStart, expectShape, fetchJson, resultsInShape, type JsonAnswer } from './search-fetch.js';
 import { cursorAtNewestRead, cursorToAdvance, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries } from './search-cursor.js';
 import type { Boundary, ReadItem, SearchCursor, SearchStanding } from './search-cursor.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
@@ -55,7 +55,8 @@ const PostView = Type.Object({
   quoteCount: Type.Optional(Type.Number()),
   indexedAt: Type.String(),
 });
-const SearchBody = Type.Object({ posts: Type.Array(PostView), cursor: Type.Optional(Type.String()) });
+// Each post is checked on its own (resultsInShape): one that is off is skipped, not the whole page.
+const SearchBody = Type.Object({ posts: Type.Array(Type.Unknown()), cursor: Type.Optional(Type.String()) });
 
 type Post = Static<typeof PostView>;
 
@@ -171,7 +172,7 @@ async function searchSince(
     if (pageCursor !== undefined) url.searchParams.set('cursor', pageCursor);
     const { response, body } = await settings.session.authorizedJson(context, { url: url.toString() });
     const answer = expectShape(SearchBody, body, new URL(response.url).host);
-    posts.push(...answer.posts);
+    posts.push(...resultsInShape(PostView, answer.posts, 'posts', context.skipped));
     if (answer.posts.length === 0 || answer.cursor === undefined || answer.cursor === '') return { posts, stoppedAtCap: false };
     pageCursor = answer.cursor;
   }

@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { SourceItem } from '../mentions/mention.js';
 import { htmlToText } from '../mentions/html-text.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
-import { backfillStart, expectShape } from './search-fetch.js';
+import { backfillStart, expectShape, resultsInShape } from './search-fetch.js';
 import { knownIds, rememberIds, reportProgress, settleSearch, storedEntries, type Boundary, type SearchStanding } from './search-cursor.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
@@ -59,20 +59,16 @@ interface GdeltState extends SourceState {
  */
 type Standing = SearchStanding<string, string>;
 
-const GdeltAnswer = Type.Object({
-  articles: Type.Optional(
-    Type.Array(
-      Type.Object({
-        url: Type.String(),
-        title: Type.Optional(Type.String()),
-        seendate: Type.Optional(Type.String()),
-        language: Type.Optional(Type.String()),
-      }),
-    ),
-  ),
+const Article = Type.Object({
+  url: Type.String(),
+  title: Type.Optional(Type.String()),
+  seendate: Type.Optional(Type.String()),
+  language: Type.Optional(Type.String()),
 });
+// Each article is checked on its own (resultsInShape): one that is off is skipped, not the whole page.
+const GdeltAnswer = Type.Object({ articles: Type.Optional(Type.Array(Type.Unknown())) });
 
-type GdeltArticle = NonNullable<Static<typeof GdeltAnswer>['articles']>[number];
+type GdeltArticle = Static<typeof Article>;
 
 export const gdeltSourceKind = defineSourceKind({
   configSchema: sourceConfigSchema(searchSourceFields('https://api.gdeltproject.org')),
@@ -163,9 +159,9 @@ async function searchArticles(
   const articles: GdeltArticle[] = [];
   let until = range.until;
   for (let page = 1; ; page++) {
-    const batch = await fetchArticlePage(endpoint, search, since, until, context);
+    const { articles: batch, listed } = await fetchArticlePage(endpoint, search, since, until, context);
     articles.push(...batch);
-    if (batch.length < GDELT_PAGE_SIZE) return { articles, pages: page, continueUntil: null };
+    if (listed < GDELT_PAGE_SIZE) return { articles, pages: page, continueUntil: null };
     const oldest = oldestSeen(batch);
     if (oldest === null) {
       context.logger.warn({ search, pages: page }, 'gdelt listed a full page without dates; older articles are left out');
@@ -190,7 +186,7 @@ async function fetchArticlePage(
   since: Date,
   until: Date | null,
   context: PollContext,
-): Promise<GdeltArticle[]> {
+): Promise<{ articles: GdeltArticle[]; listed: number }> {
   const parameters: Array<[string, string]> = [
     ['query', search],
     ['mode', 'artlist'],
@@ -216,7 +212,9 @@ async function fetchArticlePage(
     }
     throw error;
   }
-  return expectShape(GdeltAnswer, parseGdeltBody(response.body, host, search), host).articles ?? [];
+  const listed = expectShape(GdeltAnswer, parseGdeltBody(response.body, host, search), host).articles ?? [];
+  // `listed`: how many the page held, skipped ones too; fewer than a page is the end of the results.
+  return { articles: resultsInShape(Article, listed, 'articles', context.skipped), listed: listed.length };
 }
 
 // C0 control characters: never valid in JSON, yet GDELT passes them through from some titles; a space keeps the rest.

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { htmlToText } from '../mentions/html-text.js';
 import type { SourceItem } from '../mentions/mention.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
-import { backfillStart, expectShape, fetchJson } from './search-fetch.js';
+import { backfillStart, expectShape, fetchJson, resultsInShape } from './search-fetch.js';
 import { cursorToAdvance, cursorWithOverlap, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries } from './search-cursor.js';
 import type { Boundary, ReadItem, SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
@@ -62,14 +62,16 @@ const Hit = Type.Object({
   num_comments: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
 });
 
+// Each hit is checked on its own (resultsInShape): one that is off is skipped, not the whole answer.
 const SearchAnswer = Type.Object({
-  hits: Type.Array(Hit),
+  hits: Type.Array(Type.Unknown()),
   nbHits: Type.Number(),
   nbPages: Type.Number(),
 });
 
 type AlgoliaHit = Static<typeof Hit>;
-type AlgoliaAnswer = Static<typeof SearchAnswer>;
+/** A page of an answer: the hits in shape, and how many the page listed (skipped ones too). */
+type AlgoliaAnswer = Omit<Static<typeof SearchAnswer>, 'hits'> & { hits: AlgoliaHit[]; listed: number };
 
 /** A time window of created_at_i: after `after`, up to `until` (open-ended when null). */
 interface TimeWindow {
@@ -181,7 +183,7 @@ async function searchWindow(
       const answer = await searchPage(endpoint, query, window, page, context);
       requests++;
       collect(answer);
-      if (answer.hits.length === 0) break;
+      if (answer.listed === 0) break;
     }
   }
   return { hits: [...hits.values()], truncated: false };
@@ -215,7 +217,8 @@ async function searchPage(endpoint: string, query: string, window: TimeWindow, p
   const { response, body } = await fetchJson(context, { url: url.toString() }, {
     authHint: 'the HN Search API needs no key: check the source\'s base_url, or whether this host is blocked',
   });
-  return expectShape(SearchAnswer, body, new URL(response.url).host);
+  const answer = expectShape(SearchAnswer, body, new URL(response.url).host);
+  return { ...answer, hits: resultsInShape(Hit, answer.hits, 'hits', context.skipped), listed: answer.hits.length };
 }
 
 function toSourceItem(hit: AlgoliaHit): SourceItem {

@@ -9,7 +9,7 @@ import { htmlToText } from '../mentions/html-text.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpClient } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
-import { backfillStart, expectShape, fetchJson } from './search-fetch.js';
+import { backfillStart, expectShape, fetchJson, resultsInShape } from './search-fetch.js';
 import { knownIds, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
@@ -40,7 +40,8 @@ const StatusFields = {
 const OriginalStatus = Type.Object(StatusFields);
 // A boost is a status of its own (own id, empty content) wrapping the original in `reblog`.
 const TimelineStatus = Type.Object({ ...StatusFields, reblog: Type.Optional(Type.Union([OriginalStatus, Type.Null()])) });
-const TimelineBody = Type.Array(TimelineStatus);
+// Each status is checked on its own (resultsInShape): one that is off is skipped, not the whole page.
+const TimelineBody = Type.Array(Type.Unknown());
 const SearchBody = Type.Object({ statuses: TimelineBody });
 
 type Status = Static<typeof OriginalStatus>;
@@ -68,7 +69,10 @@ interface StatusFeed {
   key: string;
   kind: 'timeline' | 'search';
   url: URL;
-  statusesOf(body: unknown, host: string): TimelineEntry[];
+  /** The statuses the answer lists, unchecked (an answer of another shape is an error). */
+  statusesOf(body: unknown, host: string): unknown[];
+  /** Where they are in the answer, for the reason a status is skipped: `statuses[3].content`. */
+  statusesPath: string;
 }
 
 const { backfill } = searchSourceFields('https://mastodon.social');
@@ -121,6 +125,7 @@ function hashtagFeed(instance: URL, tag: string): StatusFeed {
     kind: 'timeline',
     url: new URL(`api/v1/timelines/tag/${encodeURIComponent(tag)}`, instance),
     statusesOf: (body, host) => expectShape(TimelineBody, body, host),
+    statusesPath: '',
   };
 }
 
@@ -133,6 +138,7 @@ function searchFeed(instance: URL, query: string): StatusFeed {
     kind: 'search',
     url,
     statusesOf: (body, host) => expectShape(SearchBody, body, host).statuses,
+    statusesPath: 'statuses',
   };
 }
 
@@ -187,10 +193,10 @@ async function readNewerThan(feed: StatusFeed, cursor: string, settings: PollSet
   let newestId = cursor;
   let url: URL | null = pageUrl(feed.url, { min_id: cursor });
   for (let page = 0; page < MAX_PAGES_PER_POLL && url !== null; page++) {
-    const { statuses, links } = await fetchPage(feed, url, settings, context);
+    const { statuses, listed, links } = await fetchPage(feed, url, settings, context);
     entries.push(...statuses);
     newestId = newestOf([newestId, ...statuses.map((status) => status.id)]) ?? cursor;
-    url = statuses.length < PAGE_SIZE ? null : (sameOrigin(links.prev, settings.instance) ?? pageUrl(feed.url, { min_id: newestId }));
+    url = listed < PAGE_SIZE ? null : (sameOrigin(links.prev, settings.instance) ?? pageUrl(feed.url, { min_id: newestId }));
   }
   return { entries, newestId };
 }
@@ -202,7 +208,7 @@ async function readBackfill(feed: StatusFeed, settings: PollSettings, context: P
   let newestId: string | undefined;
   let url: URL | null = pageUrl(feed.url, {});
   for (let page = 0; page < MAX_PAGES_PER_POLL && url !== null; page++) {
-    const { statuses, links } = await fetchPage(feed, url, settings, context);
+    const { statuses, listed, links } = await fetchPage(feed, url, settings, context);
     const inWindow = statuses.filter((status) => Date.parse(status.created_at) >= windowStart);
     entries.push(...inWindow);
     const ids = statuses.map((status) => status.id);
@@ -210,7 +216,7 @@ async function readBackfill(feed: StatusFeed, settings: PollSettings, context: P
     const oldest = oldestOf(ids);
     const reachedWindowStart = inWindow.length < statuses.length;
     url =
-      statuses.length < PAGE_SIZE || reachedWindowStart || oldest === undefined
+      listed < PAGE_SIZE || reachedWindowStart || oldest === undefined
         ? null
         : (sameOrigin(links.next, settings.instance) ?? pageUrl(feed.url, { max_id: oldest }));
   }
@@ -237,14 +243,14 @@ async function readSearch(
   let maxId = standing?.catchUp?.from;
   let atPageCap = true;
   for (let page = 0; page < MAX_PAGES_PER_POLL && atPageCap; page++) {
-    const { statuses } = await fetchPage(feed, pageUrl(feed.url, { min_id: cursor, max_id: maxId }), settings, context);
+    const { statuses, listed } = await fetchPage(feed, pageUrl(feed.url, { min_id: cursor, max_id: maxId }), settings, context);
     const wanted = statuses.filter(
       (status) => (cursor === undefined || compareIds(status.id, cursor) > 0) && (windowStart === undefined || Date.parse(status.created_at) >= windowStart),
     );
     for (const status of wanted) if (!known.has(status.id)) entries.set(status.id, status);
     const reachedFloor = wanted.length < statuses.length;
     const below = nextMaxId(statuses);
-    if (statuses.length < PAGE_SIZE || reachedFloor || below === undefined) atPageCap = false;
+    if (listed < PAGE_SIZE || reachedFloor || below === undefined) atPageCap = false;
     else maxId = below;
   }
   const newest = newestOf([cursor, standing?.catchUp?.next.mark, ...entries.keys()]);
@@ -273,8 +279,10 @@ function nextMaxId(statuses: readonly TimelineEntry[]): string | undefined {
 
 async function fetchPage(feed: StatusFeed, url: URL, settings: PollSettings, context: PollContext) {
   const { response, body } = await fetchJson(context, { url: url.toString(), headers: settings.headers }, { authHint: AUTH_HINT });
-  const statuses = feed.statusesOf(body, new URL(response.url).host);
-  return { statuses, links: parseLinkHeader(response.headers.get('link')) };
+  const listed = feed.statusesOf(body, new URL(response.url).host);
+  const statuses = resultsInShape(TimelineStatus, listed, feed.statusesPath, context.skipped);
+  // `listed`: how many the page held, skipped ones too; fewer than a page is the end of the listing.
+  return { statuses, listed: listed.length, links: parseLinkHeader(response.headers.get('link')) };
 }
 
 function pageUrl(base: URL, cursor: { min_id?: string | undefined; max_id?: string | undefined }): URL {

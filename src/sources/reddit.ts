@@ -5,7 +5,7 @@ import { HttpUrl, NonEmptyString } from '../config/schema-types.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
-import { backfillStart, expectShape, fetchJson, type JsonAnswer } from './search-fetch.js';
+import { backfillStart, expectShape, fetchJson, resultsInShape, type JsonAnswer } from './search-fetch.js';
 import { cursorAtNewestRead, cursorToAdvance, knownIds, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import { SourceError } from './source-error.js';
@@ -92,16 +92,20 @@ const Thing = Type.Object({
   }),
 });
 
+// Each child is checked on its own (resultsInShape): one that is off is skipped, not the whole listing.
 const Listing = Type.Object({
   kind: Type.Literal('Listing'),
   data: Type.Object({
     after: Type.Union([Type.String(), Type.Null()]),
-    children: Type.Array(Thing),
+    children: Type.Array(Type.Unknown()),
   }),
 });
 
 type RedditThing = Static<typeof Thing>;
-type RedditListing = Static<typeof Listing>;
+/** A listing page with the children in shape. */
+interface RedditListing {
+  data: { after: string | null; children: RedditThing[] };
+}
 
 const TokenAnswer = Type.Object({ access_token: Type.String({ minLength: 1 }), expires_in: Type.Number() });
 
@@ -260,7 +264,8 @@ class RedditClient {
       answer = await this.fetchSearch(url, search, context);
     }
     this.noteBudget(answer.response, context);
-    return expectShape(Listing, answer.body, new URL(answer.response.url).host);
+    const listing = expectShape(Listing, answer.body, new URL(answer.response.url).host);
+    return { data: { after: listing.data.after, children: resultsInShape(Thing, listing.data.children, 'data.children', context.skipped) } };
   }
 
   private async fetchSearch(url: string, search: RedditSearch, context: PollContext): Promise<JsonAnswer> {

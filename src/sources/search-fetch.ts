@@ -4,7 +4,8 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { HttpRequest, HttpResponse } from '../net/http-client.js';
-import { pointerToPath } from '../config/schema-problems.js';
+import { joinPath, pointerToPath } from '../config/schema-problems.js';
+import type { SkippedResults } from './skipped-results.js';
 import type { PollContext } from './source.js';
 import { SourceError, httpStatusError } from './source-error.js';
 
@@ -58,6 +59,23 @@ export function expectShape<T extends TSchema>(schema: T, body: unknown, host: s
   if (first === undefined) return body as Static<T>;
   const path = pointerToPath(first.path) || 'the body';
   throw new SourceError('parse', `unexpected answer from ${host}: ${path} ${first.message.toLowerCase()}; the API may have changed`);
+}
+
+/**
+ * The results of an answer (`results`, found at `path` in it, e.g. `hits`) that have the shape `schema` describes;
+ * each other one is left out and added to `skipped` with the first field that is off (`hits[3].title: expected
+ * string`). The envelope around them is checked by expectShape: when it is off, the API has changed and the poll
+ * fails; when a single result is off, only that result is lost.
+ */
+export function resultsInShape<T extends TSchema>(schema: T, results: readonly unknown[], path: string, skipped: SkippedResults): Static<T>[] {
+  const kept: Static<T>[] = [];
+  results.forEach((result, index) => {
+    const [first] = Value.Errors(schema, result);
+    if (first === undefined) kept.push(result as Static<T>);
+    else skipped.add(`${joinPath(`${path}[${index}]`, pointerToPath(first.path))}: ${first.message.toLowerCase()}`);
+  });
+  skipped.kept(kept.length);
+  return kept;
 }
 
 // reddit and others say when the window resets (in seconds) instead of sending Retry-After.

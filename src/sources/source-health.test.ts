@@ -19,6 +19,7 @@ function record(fields: Partial<SourceRecord>): SourceRecord {
     consecutiveFailures: 0,
     lastError: null,
     lastErrorKind: null,
+    lastWarning: null,
     retryAt: null,
     mentionsTotal: 0,
     lastMentionSeenAt: null,

@@ -4,6 +4,7 @@ import type { TObject } from '@sinclair/typebox';
 import type { BrandConfig } from '../config/schema.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpClient } from '../net/http-client.js';
+import type { SkippedResults } from './skipped-results.js';
 import type { SourceConfig } from './source-config.js';
 
 /** What a source remembers between polls (ETag, cursor, seen ids); opaque to everything but the source itself. */
@@ -24,6 +25,8 @@ export interface PollContext {
    * wait instead of taking it.
    */
   sleep?: (ms: number) => Promise<void>;
+  /** Where a search source notes each result it left out for not being in the API's documented shape. */
+  skipped: SkippedResults;
 }
 
 export interface PollResult {

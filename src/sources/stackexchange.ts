@@ -8,7 +8,7 @@ import { htmlToText } from '../mentions/html-text.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import { brandSearches, distinctSearches } from './brand-search.js';
-import { backfillStart, expectShape, parseJson } from './search-fetch.js';
+import { backfillStart, expectShape, parseJson, resultsInShape } from './search-fetch.js';
 import { cursorToAdvance, cursorWithOverlap, idsWithin, knownIds, oldestTime, reportProgress, settleSearch, storedEntries, type SearchStanding } from './search-cursor.js';
 import { defineSourceKind, searchSourceFields, sourceConfigSchema } from './source-config.js';
 import { SourceError, httpStatusError } from './source-error.js';
@@ -66,15 +66,17 @@ const Excerpt = Type.Object({
   owner: Type.Optional(Type.Object({ display_name: Type.Optional(Type.String()) })),
 });
 
+// Each item is checked on its own (resultsInShape): one that is off is skipped, not the whole page.
 const Wrapper = Type.Object({
-  items: Type.Array(Excerpt),
+  items: Type.Array(Type.Unknown()),
   has_more: Type.Boolean(),
   quota_remaining: Type.Optional(Type.Number()),
   backoff: Type.Optional(Type.Number()),
 });
 
 type SearchExcerpt = Static<typeof Excerpt>;
-type ExcerptPage = Static<typeof Wrapper>;
+/** A page of the answer: the items in shape, and how many it listed (skipped ones too). */
+type ExcerptPage = Omit<Static<typeof Wrapper>, 'items'> & { items: SearchExcerpt[]; listed: number };
 
 /** The error fields of the API's common wrapper (sent with HTTP 400 for every method-call error). */
 const ApiErrorBody = Type.Object({ error_id: Type.Number(), error_name: Type.Optional(Type.String()), error_message: Type.Optional(Type.String()) });
@@ -159,7 +161,7 @@ async function pollStackExchange(
       const answer = await searchPage(settings, query, window, page, context);
       found.push(...answer.items);
       pause = pauseAfter(answer, clock(), settings);
-      if (!answer.has_more || answer.items.length === 0) {
+      if (!answer.has_more || answer.listed === 0) {
         capped = false;
         break;
       }
@@ -297,7 +299,8 @@ async function searchPage(
   const response = await context.http.request({ url: url.toString(), headers: { accept: 'application/json' } });
   const host = new URL(response.url).host;
   if (response.status < 200 || response.status > 299) throw statusError(response, host, settings, context.now);
-  return expectShape(Wrapper, parseJson(response.body, host), host);
+  const answer = expectShape(Wrapper, parseJson(response.body, host), host);
+  return { ...answer, items: resultsInShape(Excerpt, answer.items, 'items', context.skipped), listed: answer.items.length };
 }
 
 /** A failed call as a SourceError: the API's own error (error_id/error_name) when it sent one, else by HTTP status. */

@@ -14,6 +14,8 @@ export interface SourceRecord {
   consecutiveFailures: number;
   lastError: string | null;
   lastErrorKind: string | null;
+  /** What the last successful poll left out, and why (null: nothing). */
+  lastWarning: string | null;
   retryAt: Date | null;
   mentionsTotal: number;
   lastMentionSeenAt: Date | null;
@@ -30,6 +32,7 @@ interface SourceRow {
   consecutive_failures: number;
   last_error: string | null;
   last_error_kind: string | null;
+  last_warning: string | null;
   retry_at: Date | null;
   mentions_total: number;
   last_mention_seen_at: Date | null;
@@ -47,6 +50,7 @@ function toRecord(row: SourceRow): SourceRecord {
     consecutiveFailures: row.consecutive_failures,
     lastError: row.last_error,
     lastErrorKind: row.last_error_kind,
+    lastWarning: row.last_warning,
     retryAt: row.retry_at,
     mentionsTotal: row.mentions_total,
     lastMentionSeenAt: row.last_mention_seen_at,
@@ -63,25 +67,29 @@ export async function listSourceRecords(database: Database): Promise<Map<string,
   return new Map(rows.map((row) => [row.id, toRecord(row)]));
 }
 
-/** Records a successful poll; a poll under a new fetch fingerprint counts as the source's first. */
+/**
+ * Records a successful poll; a poll under a new fetch fingerprint counts as the source's first. `warning` says what
+ * it left out (null: nothing), and replaces the last one.
+ */
 export async function recordPollSuccess(
   database: Database,
   source: { id: string; type: string },
   fingerprint: string,
   nextState: SourceState,
   at: Date,
+  warning: string | null = null,
 ): Promise<void> {
   await database.query(
-    `INSERT INTO sources (id, type, state, config_fingerprint, first_ok_at, last_polled_at, last_ok_at)
-     VALUES ($1, $2, $3, $4, $5, $5, $5)
+    `INSERT INTO sources (id, type, state, config_fingerprint, first_ok_at, last_polled_at, last_ok_at, last_warning)
+     VALUES ($1, $2, $3, $4, $5, $5, $5, $6)
      ON CONFLICT (id) DO UPDATE
        SET type = excluded.type, state = excluded.state, config_fingerprint = excluded.config_fingerprint,
            first_ok_at = CASE WHEN sources.config_fingerprint IS DISTINCT FROM excluded.config_fingerprint
                               THEN excluded.first_ok_at
                               ELSE coalesce(sources.first_ok_at, excluded.first_ok_at) END,
            last_polled_at = excluded.last_polled_at, last_ok_at = excluded.last_ok_at, consecutive_failures = 0,
-           last_error = NULL, last_error_kind = NULL, retry_at = NULL`,
-    [source.id, source.type, JSON.stringify(nextState), fingerprint, at],
+           last_error = NULL, last_error_kind = NULL, retry_at = NULL, last_warning = excluded.last_warning`,
+    [source.id, source.type, JSON.stringify(nextState), fingerprint, at, warning],
   );
 }
 

@@ -15,6 +15,7 @@ import type { PollContext } from '../../src/sources/source.js';
 import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedRequest, FIXTURE_HTTP_TIMEOUT_S } from '../helpers/http-fixture-server.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { BLUESKY_BRAND_CONFIG as BRAND_CONFIG, FakeBluesky, blueskyPost, sortAt, type BlueskyPostFixture } from '../fixtures/bluesky.js';
+import { SkippedResults } from '../../src/sources/skipped-results.js';
 
 const IDENTIFIER = 'acme-watch.bsky.social';
 const APP_PASSWORD = 'abcd-efgh-ijkl-mnop';
@@ -341,7 +342,7 @@ ${TEST_API_KEYS}`,
     const [sourceConfig] = config.sources;
     if (sourceConfig === undefined) throw new Error('the config above has one source');
     const source = blueskySourceKind.create(sourceConfig, { brands: config.brands });
-    const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle() });
+    const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle(), skipped: new SkippedResults() });
     const searchesMade = () => late.requestsTo('searchPosts').map(requestLine);
 
     const first = await source.poll({}, contextAt(at(0)));
@@ -433,7 +434,7 @@ ${TEST_API_KEYS}`,
     const [sourceConfig] = config.sources;
     if (sourceConfig === undefined) throw new Error('the config above has one source');
     const source = blueskySourceKind.create(sourceConfig, { brands: config.brands });
-    const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle() });
+    const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle(), skipped: new SkippedResults() });
     const acmeSearches = () => stuck.requestsTo('searchPosts').filter((request) => request.url.searchParams.get('q') === '"acme"').map(requestLine);
     const path = '/stuck/xrpc/app.bsky.feed.searchPosts';
     const since = overlapBefore(cursorPost);
@@ -484,7 +485,7 @@ ${TEST_API_KEYS}`,
       queries: { '"acme"': { since: iso(at(-3600)), seen: [inOverlap.uri] }, '"acme corp"': { since: iso(at(-1200)) } },
       resume: { '"acme"': { until, seen: [atStop.uri], next: { since: iso(at(-1200)), seen: [aboveStop.uri] } } },
     };
-    const result = await source.poll(stored, { http: createHttpClient(), logger: createLogger('silent'), now: at(0), throttle: localThrottle() });
+    const result = await source.poll(stored, { http: createHttpClient(), logger: createLogger('silent'), now: at(0), throttle: localThrottle(), skipped: new SkippedResults() });
     const path = '/stored/xrpc/app.bsky.feed.searchPosts';
     expect(fake.requestsTo('searchPosts').map(requestLine)).toEqual([
       `GET ${path}?${search('"acme"', iso(new Date(at(-3600).getTime() - BLUESKY_OVERLAP_MS)), undefined, until)}`,

@@ -13,6 +13,7 @@ import { neverAnswer, startFixtureServer, type FixtureServer, type RecordedReque
 import { requestsDuring, sourceState, startPollHarness, storedMentions, type PollHarness } from '../helpers/poll-harness.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { HN_BRAND_CONFIG, commentHit, serveAlgolia, storyHit, type AlgoliaHitFixture } from '../fixtures/hackernews.js';
+import { SkippedResults } from '../../src/sources/skipped-results.js';
 
 const SEARCH_PATH = '/api/v1/search_by_date';
 const T0 = new Date('2026-11-27T12:00:00.000Z');
@@ -285,7 +286,7 @@ describe('hackernews source, polled with a fixed clock', () => {
     hits = flood;
     const before = api.requests.length;
     const { source } = hnSource('hn-flood');
-    const result = await source.poll({}, { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle() });
+    const result = await source.poll({}, { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle(), skipped: new SkippedResults() });
     hits = saved;
     const acmeRequests = api.requests.slice(before).filter((request) => request.url.searchParams.get('query') === 'acme');
     expect(acmeRequests).toHaveLength(HN_MAX_REQUESTS_PER_SEARCH);
@@ -385,7 +386,7 @@ describe('hackernews source, polled with a fixed clock', () => {
       storyHit(904, at(-61), { title: 'Acme above the stop, fetched before' }),
     ];
     const { source } = hnSource('hn-stored');
-    const context = { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle() };
+    const context = { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle(), skipped: new SkippedResults() };
     const { outcome: result, requests } = await requestsDuring(api, () => source.poll(stored, context));
     hits = saved;
     expect(paramsOf(requests)).toEqual([
@@ -409,6 +410,7 @@ describe('hackernews source, polled with a fixed clock', () => {
     const result = await previewSource(source, { brandRules: compileBrandRules(brands), http: harness.http, logger: harness.logger });
     expect(result).toEqual({
       ok: true,
+      warning: null,
       lines: [
         // Newest first, as the API lists them.
         expect.objectContaining({ external_id: '803', text: 'Initech did this first.', brands: ['acme', 'initech'] }),

@@ -23,6 +23,7 @@ import {
   statusIdAt,
   type MastodonStatusFixture,
 } from '../fixtures/mastodon.js';
+import { SkippedResults } from '../../src/sources/skipped-results.js';
 
 const ACCESS_TOKEN = 'mastodon-token-7f3a9c51';
 const AUTH_HINT = 'check access_token (FEDIVERSE_ACCESS_TOKEN); without one, this instance may not serve hashtag timelines';
@@ -287,7 +288,7 @@ ${TEST_API_KEYS}`,
     if (sourceConfig === undefined) throw new Error('the config above has one source');
     return mastodonSourceKind.create(sourceConfig, { brands: config.brands });
   };
-  const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle() });
+  const contextAt = (now: Date): PollContext => ({ http: createHttpClient(), logger: createLogger('silent'), now, throttle: localThrottle(), skipped: new SkippedResults() });
   const searchStatus = (label: string, time: Date) =>
     mastodonStatus({ id: statusIdAt(time), createdAt: time, html: `<p>Acme post ${label}</p>`, acct: `${label}@fans.example`, home: 'fans.example' });
   const acmeSearches = (prefix: string) =>
@@ -424,7 +425,7 @@ ${TEST_API_KEYS}`,
     });
     expect(sources['fedi-changed']).toMatchObject({
       status: 'failing',
-      last_error: `unexpected answer from ${host}: [0].favourites_count expected required property; the API may have changed`,
+      last_error: 'every result the API sent is off ([0].favourites_count: expected required property); the API may have changed',
     });
     expect(sources['fedi-slow']).toMatchObject({ status: 'failing', last_error: `no complete answer from ${host} within ${FIXTURE_HTTP_TIMEOUT_S} s` });
     expect(initial.get('fedi-garbled')).toMatchObject({ status: 'failed', error: { kind: 'parse' } });

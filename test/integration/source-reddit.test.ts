@@ -491,7 +491,8 @@ describe('reddit source', () => {
       answer('/garbled/search.json', {
         body: JSON.stringify({ kind: 'Listing', data: { after: null, children: [{ kind: 't3', data: { name: 't3_x', permalink: '/r/a/', created_utc: 'yesterday' } }] } }),
       });
-      const changed = `unexpected answer from ${host}: data.children[0].data.created_utc expected number; the API may have changed`;
+      // Every result off (one alone would be skipped, with a warning): the API changed.
+      const changed = 'every result the API sent is off (data.children[0].data.created_utc: expected number); the API may have changed';
       expect(await poll('garbled', at(2 * MINUTE_MS))).toMatchObject({ status: 'failed', error: { kind: 'parse', message: changed } });
       expect(await stateOf('garbled')).toEqual(cursor);
     });
@@ -571,6 +572,7 @@ describe('reddit source', () => {
     const result = await previewSource(source, { ...system.runtime, throttle });
     expect(result).toEqual({
       ok: true,
+      warning: null,
       lines: [
         {
           id: expect.stringMatching(/^[0-9a-f]{32}$/),

@@ -11,6 +11,7 @@ import { createSource } from '../../src/sources/registry.js';
 import type { PollContext, Source } from '../../src/sources/source.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 import { googleNewsFeed, opaqueArticleId, type NewsArticleFixture } from '../fixtures/google-news.js';
+import { SkippedResults } from '../../src/sources/skipped-results.js';
 
 const logger = createLogger('silent');
 const http = createHttpClient();
@@ -23,7 +24,7 @@ function sourceFrom(yaml: string): { source: Source; brands: ReturnType<typeof p
 }
 
 function contextAt(now: Date): PollContext {
-  return { http, logger, now, throttle: localThrottle() };
+  return { http, logger, now, throttle: localThrottle(), skipped: new SkippedResults() };
 }
 
 describe('site: in brand queries on aggregated sources', () => {

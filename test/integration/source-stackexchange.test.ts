@@ -24,6 +24,7 @@ import {
   type SearchExcerptFixture,
   type StackExchangeControl,
 } from '../fixtures/stackexchange.js';
+import { SkippedResults } from '../../src/sources/skipped-results.js';
 
 const SEARCH_PATH = '/2.3/search/excerpts';
 const APP_KEY = 'app-key-U4DMV8nvpm3EOpvf69Rxw';
@@ -318,7 +319,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     );
     const before = api.requests.length;
     const { source } = seSource('se-flood');
-    const result = await source.poll({}, { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle() });
+    const result = await source.poll({}, { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle(), skipped: new SkippedResults() });
     control.items = saved;
     const acmeRequests = api.requests.slice(before).filter((request) => request.url.searchParams.get('q') === '"acme"');
     expect(acmeRequests.map((request) => request.url.searchParams.get('page'))).toEqual(['1', '2', '3', '4', '5']);
@@ -432,7 +433,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     };
     control.items = [question(9101, at(-125)), question(9102, at(-110)), question(9103, at(-100)), question(9105, at(-100))];
     const { source } = seSource('se-stored');
-    const context = { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle() };
+    const context = { http: harness.http, logger: harness.logger, now: T0, throttle: localThrottle(), skipped: new SkippedResults() };
     const { outcome: result, requests } = await requestsDuring(api, () => source.poll(stored, context));
     control.items = saved;
     expect(paramsOf(requests)).toEqual([
@@ -455,6 +456,7 @@ describe('stackexchange source, polled with a fixed clock', () => {
     const result = await previewSource(source, { brandRules: compileBrandRules(brands), http: harness.http, logger: harness.logger });
     expect(result).toEqual({
       ok: true,
+      warning: null,
       lines: [
         expect.objectContaining({ external_id: '9002', url: 'https://superuser.com/a/9002', text: 'Use Initech VPN.', brands: ['acme', 'initech'] }),
         expect.objectContaining({ external_id: '9001', url: 'https://superuser.com/q/9001', title: 'Acme VPN client keeps disconnecting', brands: ['acme'] }),

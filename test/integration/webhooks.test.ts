@@ -17,6 +17,7 @@ import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.j
 import { watchQueue } from '../helpers/queue-watch.js';
 import { ADMIN_KEY, TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
 import { jobsEverQueued, pushWebhook, sentSignatures, type PushAnswer, type PushOptions } from '../helpers/webhook-push.js';
+import { SkippedResults } from '../../src/sources/skipped-results.js';
 
 const PRESS_SECRET = 'press-secret-0123456789abcdef';
 const PARTNER_SECRET = 'partner-secret-fedcba9876543210';
@@ -372,7 +373,7 @@ describe('POST /v1/webhooks/:sourceId', () => {
       ok: false,
       reason: 'press-hook: a webhook source is push-only (senders POST to /v1/webhooks/press-hook); there is nothing to preview',
     });
-    await expect(press.poll({}, { http: system.runtime.http, logger: createLogger('silent'), now: new Date(), throttle: system.runtime.throttle })).rejects.toThrow(
+    await expect(press.poll({}, { http: system.runtime.http, logger: createLogger('silent'), now: new Date(), throttle: system.runtime.throttle, skipped: new SkippedResults() })).rejects.toThrow(
       'press-hook is a webhook source: senders push to POST /v1/webhooks/press-hook; it is never polled',
     );
     expect(system.polls.completed.filter((job) => job.jobId.includes('hook'))).toEqual([]);

@@ -236,6 +236,7 @@ describe('previewSource', () => {
     );
     expect(result).toEqual({
       ok: true,
+      warning: null,
       lines: [
         {
           id: mentionId('https://news.example/story', 'rss', 'guid-1'),

@@ -33,6 +33,7 @@ export const sourceRoutes: FastifyPluginAsyncTypebox<{ deps: ApiDeps }> = async 
           last_ok_at: iso(record?.lastOkAt),
           consecutive_failures: record?.consecutiveFailures ?? 0,
           last_error: record?.lastError ?? null,
+          last_warning: record?.lastWarning ?? null,
           retry_at: iso(record?.retryAt),
           mentions_total: record?.mentionsTotal ?? 0,
           last_mention_seen_at: iso(record?.lastMentionSeenAt),

@@ -355,6 +355,7 @@ describe('google-news source', () => {
           brands: [],
         },
       ],
+      warning: null,
     });
     expect(requestsOf('preview').map(paramsOf)).toEqual([searchParams(`${ACME_NEWS_QUERY} when:24h`)]);
     expect(await storedRows('preview')).toEqual([]);

@@ -93,7 +93,7 @@ export const ConfigSchema = Type.Object(
         pool_size: Type.Integer({ minimum: 1, maximum: 1000, default: 10, errorMessage: 'must be a whole number from 1 to 1000' }),
         // The API prepares the statements of GET /v1/mentions pages once per connection (a pool of its own). Off for a
         // connection pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21, or
-        // without max_prepared_statements): every page is then planned for its values, as any other query.
+        // without max_prepared_statements): every page is then planned for its values, like every other query.
         prepared_statements: Type.Boolean({ default: true }),
       },
       { additionalProperties: false, default: {} },

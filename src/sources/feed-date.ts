@@ -44,9 +44,12 @@ const ANY_ZONE = /(?:Z|\b(?:UTC?|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{
 const ISO_DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
 
+// Longer than any date: ANY_ZONE, tried at every position, would scan to the end from each "(" of a huge text.
+const MAX_DATE_CHARS = 200;
+
 /** The time a feed's date text means, or null when it cannot be read; a date without a zone is read as UTC. */
 export function parseFeedDate(value: unknown): Date | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_DATE_CHARS) return null;
   const time = Date.parse(withExplicitZone(value.trim()));
   return Number.isNaN(time) ? null : new Date(time);
 }

@@ -119,6 +119,8 @@ export interface Source {
   last_ok_at: string | null;
   consecutive_failures: number;
   last_error: string | null;
+  /** What the last successful poll left out (search results of the wrong shape); null when nothing was. */
+  last_warning: string | null;
   retry_at: string | null;
   mentions_total: number;
   last_mention_seen_at: string | null;

@@ -1,9 +1,11 @@
-// Fails the run at once, with the fix, when the services the suite talks to are not up.
+// Fails the run at once, with the fix, when the services the suite talks to are not up; then migrates the template
+// every test database of the run is copied from, and drops it when the run ends.
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { TEST_DATABASE_ADMIN_URL, TEST_REDIS_URL } from './services.js';
+import type { TestProject } from 'vitest/node';
+import { TEST_DATABASE_ADMIN_URL, TEST_REDIS_URL, createMigratedTemplate, dropDatabase } from './services.js';
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(project: TestProject): Promise<() => Promise<void>> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_ADMIN_URL, connectionTimeoutMillis: 3_000 });
   try {
     await client.connect();
@@ -22,4 +24,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     redis.disconnect();
   }
+  const template = await createMigratedTemplate();
+  project.provide('migratedTemplate', template);
+  return () => dropDatabase(template.name);
 }

@@ -1,6 +1,8 @@
 // The one HTTP client for outbound calls: every source and notifier goes through it, so limits are the same everywhere.
+import { decodedContent } from './content-decoding.js';
 import { OutboundError } from './outbound-error.js';
 import { isSecretName, redactUrl } from './redact-url.js';
+import { fetchUndecoded, type UndecodedResponse } from './undecoded-fetch.js';
 
 export interface HttpClientOptions {
   timeoutMs: number;
@@ -56,11 +58,12 @@ async function requestWithLimits(request: HttpRequest, options: HttpClientOption
   let headers = withUserinfoAsBasicAuth(url, request.headers ?? {});
   url = withoutUserinfo(url);
   for (let redirects = 0; ; redirects++) {
-    const response = await fetchOnce(url, method, body, headers, options, deadline, timeoutMs);
+    const answer = await fetchOnce(url, method, body, headers, options, deadline, timeoutMs);
+    const { response } = answer;
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) {
-      const bytes = await readCapped(response, options.maxBodyBytes, url, deadline, timeoutMs);
-      return { status: response.status, headers: response.headers, url: url.toString(), body: bytes };
+      const bytes = await readCapped(answer, options.maxBodyBytes, url, deadline, timeoutMs);
+      return { status: response.status, headers: answer.headers, url: url.toString(), body: bytes };
     }
     await response.body?.cancel();
     if (redirects >= options.maxRedirects) {
@@ -127,9 +130,9 @@ async function fetchOnce(
   options: HttpClientOptions,
   deadline: AbortSignal,
   timeoutMs: number,
-): Promise<Response> {
+): Promise<UndecodedResponse> {
   try {
-    return await fetch(url, {
+    return await fetchUndecoded(url, {
       method,
       body,
       redirect: 'manual',
@@ -142,14 +145,14 @@ async function fetchOnce(
 }
 
 async function readCapped(
-  response: Response,
+  { response, contentEncoding }: UndecodedResponse,
   maxBytes: number,
   url: URL,
   deadline: AbortSignal,
   timeoutMs: number,
 ): Promise<Buffer> {
   const declaredLength = Number(response.headers.get('content-length'));
-  if (declaredLength > maxBytes && response.headers.get('content-encoding') === null) {
+  if (declaredLength > maxBytes && contentEncoding === null) {
     await response.body?.cancel();
     throw tooLarge(url, maxBytes);
   }
@@ -157,13 +160,11 @@ async function readCapped(
   const chunks: Buffer[] = [];
   let received = 0;
   try {
-    // Counted after decompression, so a small gzip bomb is stopped as well as a large plain body.
-    for await (const chunk of response.body) {
+    // Counted after decompression, so a small gzip bomb is stopped as well as a large plain body. Leaving the loop
+    // cancels the body.
+    for await (const chunk of decodedContent(response.body, contentEncoding, url.host)) {
       received += chunk.byteLength;
-      if (received > maxBytes) {
-        await response.body.cancel().catch(() => undefined);
-        throw tooLarge(url, maxBytes);
-      }
+      if (received > maxBytes) throw tooLarge(url, maxBytes);
       chunks.push(Buffer.from(chunk));
     }
   } catch (error) {

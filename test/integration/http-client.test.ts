@@ -1,5 +1,5 @@
 // The outbound HTTP client against a real loopback server: timeouts, body caps, decompression, redirects, UA, errors.
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HTTP_OPTIONS, createHttpClient, type HttpResponse } from '../../src/net/http-client.js';
 import { OutboundError } from '../../src/net/outbound-error.js';
@@ -15,6 +15,14 @@ async function outboundErrorOf(pending: Promise<HttpResponse>): Promise<Outbound
   if (!(error instanceof OutboundError)) throw new Error(`expected an OutboundError, got ${String(error)}`);
   return error;
 }
+
+const ENCODING_OF: Record<string, string> = {
+  '/gzip': 'gzip',
+  '/brotli': 'br',
+  '/deflate': 'deflate',
+  '/deflate-raw': 'deflate',
+  '/gzip-brotli': 'gzip, br',
+};
 
 describe('outbound HTTP client', () => {
   let server: FixtureServer;
@@ -79,6 +87,21 @@ describe('outbound HTTP client', () => {
     server.route('/deflate', (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'deflate' }).end(deflateSync(feedText));
     });
+    // "deflate" without its zlib wrapper, as some servers send it.
+    server.route('/deflate-raw', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'deflate' }).end(deflateRawSync(feedText));
+    });
+    server.route('/gzip-brotli', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'gzip, br' }).end(brotliCompressSync(gzipSync(feedText)));
+    });
+    server.route('/gzip-trickle', (_request, response) => {
+      const compressed = gzipSync(feedText);
+      response.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'gzip' });
+      response.write(compressed.subarray(0, compressed.length / 2));
+    });
+    server.route('/not-gzip', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'gzip' }).end(feedText);
+    });
     redirectChain('five', 5);
     redirectChain('six', 6);
     server.route('/form', (request, response) => {
@@ -110,6 +133,12 @@ describe('outbound HTTP client', () => {
   it('counts the body against the same deadline, so a server that trickles bytes times out too', async () => {
     const client = createHttpClient({ timeoutMs: 300 });
     const error = await outboundErrorOf(client.request({ url: `${server.baseUrl}/trickle` }));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe(`no complete answer from ${host} within 0.3 s`);
+  });
+
+  it('times out a compressed body that trickles as such, not as a bad or cut-off one', async () => {
+    const error = await outboundErrorOf(createHttpClient({ timeoutMs: 300 }).request({ url: `${server.baseUrl}/gzip-trickle` }));
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe(`no complete answer from ${host} within 0.3 s`);
   });
@@ -158,14 +187,24 @@ describe('outbound HTTP client', () => {
     ['gzip', '/gzip'],
     ['brotli', '/brotli'],
     ['deflate', '/deflate'],
+    ['raw deflate', '/deflate-raw'],
+    ['gzip, then brotli', '/gzip-brotli'],
   ])('decodes a %s-encoded response and asks for compression', async (_encoding, path) => {
     const response = await createHttpClient().request({ url: `${server.baseUrl}${path}` });
     expect(response.status).toBe(200);
+    // The header says what the server sent, though the body is decoded.
+    expect(response.headers.get('content-encoding')).toBe(ENCODING_OF[path]);
     expect(response.body.toString('utf8')).toBe(
       '<?xml version="1.0"?><rss version="2.0"><channel><title>Zażółć gęślą jaźń</title></channel></rss>',
     );
     const sent = server.requestsTo(path).at(-1);
     expect(sent?.headers['accept-encoding']).toBe('gzip, br, deflate');
+  });
+
+  it('refuses a compressed body that is not in its coding, naming the coding and what zlib found', async () => {
+    const error = await outboundErrorOf(createHttpClient().request({ url: `${server.baseUrl}/not-gzip` }));
+    expect(error.kind).toBe('network');
+    expect(error.message).toBe(`the gzip body from ${host} is not valid gzip: incorrect header check`);
   });
 
   it('follows five redirects (absolute, absolute-path and relative Locations) to the final URL', async () => {

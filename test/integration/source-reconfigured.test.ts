@@ -1,10 +1,9 @@
 // A source pointed at a new URL starts over (no ETag from the old URL, a first poll that is backfill again), while a
 // source whose interval or brand list changes keeps its state: polls of one source id under successive configs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import type { PollOutcome } from '../../src/poller/poll-source.js';
-import { rssSourceKind } from '../../src/sources/rss.js';
 import { serveFeed, startFixtureServer, type FixtureServer, type RecordedRequest } from '../helpers/http-fixture-server.js';
+import { sourceFromConfig } from '../helpers/configured-source.js';
 import { startPollHarness, type PollHarness } from '../helpers/poll-harness.js';
 import { rss2, type FeedEntry } from '../fixtures/feeds.js';
 
@@ -24,10 +23,7 @@ const NEW_FEED = [story('/b-1', 'Acme ships anvils'), story('/b-2', 'Globex buys
 
 /** Source `news` as the config loader builds it from `fields` (a YAML flow mapping's inside). */
 function newsSource(fields: string) {
-  const config = parseConfig(`${BRANDS}\nsources:\n  - { id: news, type: rss, ${fields} }\n`, {});
-  const [sourceConfig] = config.sources;
-  if (sourceConfig === undefined) throw new Error('the config above has one source');
-  return { source: rssSourceKind.create(sourceConfig, { brands: config.brands }), brands: config.brands };
+  return sourceFromConfig(`${BRANDS}\nsources:\n  - { id: news, type: rss, ${fields} }\n`);
 }
 
 describe('a source whose config changes', () => {

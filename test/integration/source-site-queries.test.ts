@@ -1,14 +1,13 @@
 // site: in a brand query judges where a mention was published, also when a source only links to it through an
 // aggregator (Google News' news.google.com links): the API plays on loopback as the real service answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { compileBrandRules } from '../../src/mentions/brand-rules.js';
 import { createHttpClient } from '../../src/net/http-client.js';
 import { toMentions } from '../../src/poller/match-items.js';
 import { localThrottle } from '../../src/queue/redis-throttle.js';
 import { createLogger } from '../../src/runtime/logger.js';
-import { createSource } from '../../src/sources/registry.js';
-import type { PollContext, Source } from '../../src/sources/source.js';
+import type { PollContext } from '../../src/sources/source.js';
+import { sourceFromConfig } from '../helpers/configured-source.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 import { googleNewsFeed, opaqueArticleId, type NewsArticleFixture } from '../fixtures/google-news.js';
 import { SkippedResults } from '../../src/sources/skipped-results.js';
@@ -16,12 +15,6 @@ import { SkippedResults } from '../../src/sources/skipped-results.js';
 const logger = createLogger('silent');
 const http = createHttpClient();
 
-function sourceFrom(yaml: string): { source: Source; brands: ReturnType<typeof parseConfig>['brands'] } {
-  const config = parseConfig(yaml, {});
-  const [sourceConfig] = config.sources;
-  if (sourceConfig === undefined) throw new Error('the config has one source');
-  return { source: createSource(sourceConfig, config.brands), brands: config.brands };
-}
 
 function contextAt(now: Date): PollContext {
   return { http, logger, now, throttle: localThrottle(), skipped: new SkippedResults() };
@@ -53,7 +46,7 @@ describe('site: in brand queries on aggregated sources', () => {
       const edition = { hl: params.get('hl') ?? '', gl: params.get('gl') ?? '', ceid: params.get('ceid') ?? '' };
       response.writeHead(200, { 'content-type': 'application/xml; charset=UTF-8' }).end(googleNewsFeed(params.get('q') ?? '', edition, [fruit, press]));
     });
-    const { source, brands } = sourceFrom(`
+    const { source, brands } = sourceFromConfig(`
 brands:
   - { id: acme, name: Acme, query: 'acme AND NOT site:acme-fruit.example' }
   - { id: acme-press, name: Acme press, query: 'acme site:acme.example' }

@@ -13,7 +13,8 @@ describe('buzzwatch usage', { timeout: 120_000 }, () => {
     expect(result.stdout.trim()).toBe(version);
   });
 
-  // One process after another: each starts node with tsx, and a dozen at once overload a small CI machine.
+  // One process after another: each is a whole node process loading the command, and a dozen at once overload a small
+  // CI machine.
   it('answers <command> --help with that command\'s usage and exit 0, for every command', { timeout: 300_000 }, async () => {
     for (const command of COMMANDS) {
       const result = await runCli([command.name, '--help'], {}, { timeoutMs: 60_000 });

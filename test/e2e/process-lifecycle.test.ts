@@ -23,7 +23,7 @@ brands:
 `;
 const BATCH_SIZE = 20;
 const SOURCE_ID = 'lifecycle-feed';
-// Processes start side by side on a busy machine (each compiles the sources through tsx).
+// Processes start side by side on a busy machine (each loads the whole command).
 const START_TIMEOUT_MS = 60_000;
 // A stop is slow on a loaded machine (6.4 s of the 15 s this was were seen at load 10), but must stay under the
 // roles' 25 s shutdown grace: a stop that waits it out instead of ending when its work is done still fails.

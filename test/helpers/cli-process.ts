@@ -1,7 +1,9 @@
-// Runs the real `buzzwatch` command from source (node --import tsx src/cli.ts) as a child process, so end-to-end
-// tests exercise argument parsing, environment, stdout/stderr and exit codes exactly as a user meets them.
+// Runs the real `buzzwatch` command as a child process, so end-to-end tests exercise argument parsing, environment,
+// stdout/stderr and exit codes exactly as a user meets them: the run's compiled copy of the sources when the global
+// setup made one (see compiled-cli.ts), otherwise the sources themselves (node --import tsx src/cli.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -51,7 +53,9 @@ export function cliEnvironment(variables: Record<string, string>): Record<string
 
 /** Starts `buzzwatch ...args` with exactly `env` (see cliEnvironment) and the project root as working directory. */
 export function spawnCli(args: readonly string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const compiled = inject('compiledCli');
+  const command = compiled === undefined ? ['--import', 'tsx', 'src/cli.ts'] : ['--enable-source-maps', compiled];
+  const child = spawn(process.execPath, [...command, ...args], {
     cwd: PROJECT_ROOT,
     env: cliEnvironment(env),
     stdio: ['pipe', 'pipe', 'pipe'],

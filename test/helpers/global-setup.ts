@@ -1,8 +1,10 @@
 // Fails the run at once, with the fix, when the services the suite talks to are not up; then migrates the template
-// every test database of the run is copied from, and drops it when the run ends.
+// every test database of the run is copied from and compiles the command the end-to-end tests start, and removes
+// both when the run ends.
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
+import { compileCli } from './compiled-cli.js';
 import { TEST_DATABASE_ADMIN_URL, TEST_REDIS_URL, createMigratedTemplate, dropDatabase } from './services.js';
 
 export default async function globalSetup(project: TestProject): Promise<() => Promise<void>> {
@@ -26,5 +28,10 @@ export default async function globalSetup(project: TestProject): Promise<() => P
   }
   const template = await createMigratedTemplate();
   project.provide('migratedTemplate', template);
-  return () => dropDatabase(template.name);
+  const cli = await compileCli();
+  project.provide('compiledCli', cli.entry);
+  return async () => {
+    cli.remove();
+    await dropDatabase(template.name);
+  };
 }

@@ -9,7 +9,7 @@ import { digestsProblems } from '../analytics/digests/digest-config.js';
 import { compilePhrase } from '../mentions/brand-matcher.js';
 import { parseQuery, QuerySyntaxError } from '../mentions/brand-query.js';
 import { knownSourceTypes, sourceKindFor } from '../sources/registry.js';
-import { MIN_POLL_INTERVAL, type SourceConfig } from '../sources/source-config.js';
+import { MAX_BODY_SIZE_CEILING, MIN_POLL_INTERVAL, type SourceConfig } from '../sources/source-config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { interpolateEnv } from './interpolate.js';
 import { alertsProblems } from './alerts-problems.js';
@@ -28,6 +28,7 @@ import {
   MAX_TIMER_DURATION,
   type Config,
 } from './schema.js';
+import { parseByteSize } from './byte-size.js';
 import { isDuration, parseDuration } from './duration.js';
 
 export function loadConfigFile(file: string, env: Record<string, string | undefined> = process.env): Config {
@@ -202,6 +203,7 @@ function crossReferenceProblems(document: unknown): ConfigProblem[] {
       MAX_TIMER_DURATION,
     ),
   );
+  problems.push(...sizeCeilingProblems(sources.map((source, index) => [`sources[${index}].max_body_size`, source.max_body_size] as const), MAX_BODY_SIZE_CEILING));
   problems.push(
     ...alertsProblems((document as Entry | null)?.alerts, {
       brands: brandIds as Set<string>,
@@ -255,6 +257,14 @@ function durationFloorProblems(checks: ReadonlyArray<readonly [path: string, val
   return checks
     .filter(([, value, minimum]) => typeof value === 'string' && isDuration(value) && parseDuration(value) < parseDuration(minimum))
     .map(([path, value, minimum]) => ({ path, message: `${JSON.stringify(value)} is too short (at least ${minimum})` }));
+}
+
+/** Sizes above their maximum (malformed ones are schema problems, reported elsewhere). */
+function sizeCeilingProblems(checks: ReadonlyArray<readonly [path: string, value: unknown]>, maximum: string): ConfigProblem[] {
+  const ceiling = parseByteSize(maximum) ?? 0;
+  return checks
+    .filter(([, value]) => typeof value === 'string' && (parseByteSize(value) ?? 0) > ceiling)
+    .map(([path, value]) => ({ path, message: `${JSON.stringify(value)} is too large (at most ${maximum})` }));
 }
 
 /** Durations above their maximum (those that run as timers: see MAX_TIMER_DURATION). */

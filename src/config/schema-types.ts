@@ -1,6 +1,7 @@
 // Building blocks shared by the config schemas: ids, durations, URLs. `errorMessage` replaces TypeBox's generic
 // message so a config error reads like advice ("{value}" is replaced by the offending value).
 import { Type, type StringOptions } from '@sinclair/typebox';
+import { BYTE_SIZE_HINT, formatByteSize, parseByteSize } from './byte-size.js';
 import { DURATION_HINT, formatDuration, parseDuration } from './duration.js';
 import './formats.js';
 
@@ -31,6 +32,12 @@ export const DurationOrOff = (options: StringOptions = {}) =>
   )
     .Decode((text) => (text === '0' ? 0 : parseDuration(text)))
     .Encode(formatDuration);
+
+/** A size such as "512KiB" or "20MiB", decoded to bytes. */
+export const ByteSize = (options: StringOptions = {}) =>
+  Type.Transform(Type.String({ format: 'byte-size', errorMessage: `{value} is not a size (${BYTE_SIZE_HINT})`, ...options }))
+    .Decode((text) => parseByteSize(text) ?? Number.NaN)
+    .Encode(formatByteSize);
 
 export const HttpUrl = (options: StringOptions = {}) =>
   Type.String({ format: 'http-url', errorMessage: '{value} is not an http(s) URL', ...options });

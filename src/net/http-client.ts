@@ -25,6 +25,8 @@ export interface HttpRequest {
   body?: string;
   /** Overrides the client's timeout for this request. */
   timeoutMs?: number;
+  /** Overrides the client's body cap for this request (a source's max_body_size). */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {
@@ -62,7 +64,7 @@ async function requestWithLimits(request: HttpRequest, options: HttpClientOption
     const { response } = answer;
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) {
-      const bytes = await readCapped(answer, options.maxBodyBytes, url, deadline, timeoutMs);
+      const bytes = await readCapped(answer, request.maxBodyBytes ?? options.maxBodyBytes, url, deadline, timeoutMs);
       return { status: response.status, headers: answer.headers, url: url.toString(), body: bytes };
     }
     await response.body?.cancel();
@@ -178,7 +180,8 @@ function tooLarge(url: URL, maxBytes: number): OutboundError {
 }
 
 function formatBytes(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 
 // `phase` 'body': the server answered and the connection broke while its body was read, which is no "cannot reach"

@@ -14,6 +14,7 @@ import type { Database } from '../store/database.js';
 import { findSourceRecord, recordPollFailure, recordPollSuccess } from '../store/source-store.js';
 import { enqueueMentions } from './enqueue-mentions.js';
 import { toMentions } from './match-items.js';
+import { sourceHttpClient } from './source-http.js';
 
 export interface PollDeps {
   sources: ReadonlyMap<string, Source>;
@@ -89,7 +90,8 @@ async function pollLockedSource(source: Source, deps: PollDeps, options: { force
   const skipped = new SkippedResults();
   let result;
   try {
-    result = await source.poll(sameSetup ? record.state : {}, { http: deps.http, logger, now, throttle: deps.throttle, sleep: deps.sleep, skipped });
+    const http = sourceHttpClient(deps.http, config);
+    result = await source.poll(sameSetup ? record.state : {}, { http, logger, now, throttle: deps.throttle, sleep: deps.sleep, skipped });
   } catch (error) {
     return recordFailure(source, toSourceError(error), (record?.consecutiveFailures ?? 0) + 1, now, deps, logger);
   }

@@ -10,6 +10,7 @@ import { SkippedResults } from '../sources/skipped-results.js';
 import type { Source } from '../sources/source.js';
 import { toSourceError } from '../sources/source-error.js';
 import { matchItem } from './match-items.js';
+import { sourceHttpClient } from './source-http.js';
 
 export interface PreviewLine {
   id: string | null;
@@ -37,7 +38,7 @@ export async function previewSource(
   const skipped = new SkippedResults();
   let items;
   try {
-    ({ items } = await source.poll({}, { http: deps.http, logger: deps.logger, now: new Date(), throttle: deps.throttle ?? localThrottle(), skipped }));
+    ({ items } = await source.poll({}, { http: sourceHttpClient(deps.http, source.config), logger: deps.logger, now: new Date(), throttle: deps.throttle ?? localThrottle(), skipped }));
   } catch (error) {
     const sourceError = toSourceError(error);
     return { ok: false, reason: `${source.config.id}: ${sourceError.message}` };

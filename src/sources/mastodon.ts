@@ -75,13 +75,14 @@ interface StatusFeed {
   statusesPath: string;
 }
 
-const { backfill } = searchSourceFields('https://mastodon.social');
+const { backfill, max_body_size } = searchSourceFields('https://mastodon.social');
 
 export const mastodonSourceKind = defineSourceKind({
   configSchema: sourceConfigSchema({
     /** The instance's base URL, e.g. https://mastodon.social. */
     instance: HttpUrl(),
     backfill,
+    max_body_size,
     /** Hashtags to follow (with or without #); default: each brand's terms as hashtags ("acme corp" → acmecorp). */
     hashtags: Type.Optional(
       Type.Array(NonEmptyString({ pattern: '^#?[^\\s#]+$', errorMessage: '{value} is not a hashtag' }), { minItems: 1 }),

@@ -5,7 +5,7 @@ import { htmlToText } from '../mentions/html-text.js';
 import type { SourceItem } from '../mentions/mention.js';
 import type { HttpResponse } from '../net/http-client.js';
 import type { PollContext, PollResult, SourceState } from './source.js';
-import { RequestHeaders, defineSourceKind, sourceConfigSchema } from './source-config.js';
+import { MaxBodySize, RequestHeaders, defineSourceKind, sourceConfigSchema } from './source-config.js';
 import { parseFeedDate } from './feed-date.js';
 import { SourceError, httpStatusError } from './source-error.js';
 import { decodeXmlBody } from './xml-charset.js';
@@ -59,7 +59,7 @@ const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml, 
 
 export const rssSourceKind = defineSourceKind({
   // A private feed authenticates with userinfo in the URL (sent as HTTP Basic) or with headers.
-  configSchema: sourceConfigSchema({ url: HttpUrl(), headers: RequestHeaders() }),
+  configSchema: sourceConfigSchema({ url: HttpUrl(), headers: RequestHeaders(), max_body_size: MaxBodySize() }),
   create: (config) => {
     const configHeaders = lowerCaseNames(config.headers ?? {});
     return {

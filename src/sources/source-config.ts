@@ -1,7 +1,7 @@
 // Config fields every source has, whatever its type; each kind's schema spreads these into its own.
 import { createHash } from 'node:crypto';
 import { Type, type StaticDecode, type TObject, type TProperties } from '@sinclair/typebox';
-import { Duration, HttpUrl, Id } from '../config/schema-types.js';
+import { ByteSize, Duration, HttpUrl, Id } from '../config/schema-types.js';
 import { isSecretName, redactUrl } from '../net/redact-url.js';
 import type { Source, SourceEnvironment, SourceKind } from './source.js';
 
@@ -24,6 +24,8 @@ export interface SourceConfig {
   every: number;
   brands?: string[];
   expect_every?: number;
+  /** Bytes; absent: the HTTP client's default cap. */
+  max_body_size?: number;
   [field: string]: unknown;
 }
 
@@ -33,8 +35,19 @@ export function searchSourceFields(defaultBaseUrl: string) {
     base_url: HttpUrl({ default: defaultBaseUrl }),
     /** The first poll (and a poll after the source's query changed) fetches this far back, marked as backfill. */
     backfill: Duration({ default: '24h' }),
+    max_body_size: MaxBodySize(),
   };
 }
+
+// The body is held whole and parsed in memory (an XML feed's parsed form is several times its size), so the cap can
+// be raised for a big feed, not without bound.
+export const MAX_BODY_SIZE_CEILING = '64MiB';
+
+/**
+ * `max_body_size:` for a source that fetches over HTTP: the most one answer's body may hold, counted after
+ * decompression (default: the client's 5 MiB). No default here: an absent key leaves the source's fingerprint as it was.
+ */
+export const MaxBodySize = () => Type.Optional(ByteSize());
 
 // RFC 9110 token characters; a value is one line (a line break would smuggle another header).
 const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
@@ -85,7 +98,8 @@ const CREDENTIAL_FIELD = /(secret|password|token|^key$)/;
  * nothing. `searchKey` is what a search source asks for (its brands' queries): a new query starts over too.
  */
 export function fetchFingerprint(config: SourceConfig, searchKey?: string): string {
-  const { id: _id, every: _every, brands: _brands, expect_every: _expectEvery, backfill: _backfill, ...fetched } = config;
+  // max_body_size too: a cap raised for a big feed fetches the same feed.
+  const { id: _id, every: _every, brands: _brands, expect_every: _expectEvery, backfill: _backfill, max_body_size: _maxBodySize, ...fetched } = config;
   // Credentials decide who asks, not what is fetched: a rotated password must not restart the source, and even a
   // hash of a secret does not belong in the database. That holds for credential fields, credential headers, and
   // the userinfo and token-like query values of URLs.

@@ -43,7 +43,7 @@ api:
 `;
 
 const EXPECTED_PROBLEMS = [
-  'sources[0].colour: is not a known key (known: id, type, every, brands, expect_every, url, headers)',
+  'sources[0].colour: is not a known key (known: id, type, every, brands, expect_every, url, headers, max_body_size)',
   'sources[2].every: "5 minutes" is not a duration (use 30s, 5m, 1h)',
   'sources[3].type: unknown source type "twitter" (known: bluesky, gdelt, google-news, hackernews, mastodon, reddit, rss, stackexchange, webhook)',
 ];

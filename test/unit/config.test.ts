@@ -150,7 +150,7 @@ describe('parseConfig problems', () => {
   it.each([
     ['top level', withLine('api:', 'brandz: []\napi:'), 'brandz', 'brands, sources, api, database, http, queue, alerts, stories, reports, digests, retention'],
     ['brand', withLine('    name: Globex', '    name: Globex\n    keywordz: [x]'), 'brands[1].keywordz', 'id, name, keywords, query, exclude, competitors'],
-    ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, expect_every, url, headers'],
+    ['source', withLine('    every: 30s', '    every: 30s\n    urll: x'), 'sources[2].urll', 'id, type, every, brands, expect_every, url, headers, max_body_size'],
     ['api key', withLine('scope: admin }', 'scope: admin, role: x }'), 'api.keys[0].role', 'name, key, scope'],
     ['http', `${VALID_YAML}http:\n  timout: 1s\n`, 'http.timout', 'timeout, user_agent'],
     ['queue', `${VALID_YAML}queue:\n  concurrency: 3\n`, 'queue.concurrency', 'poll_concurrency, score_concurrency, score_threads, stalled_after, check_schedules_every'],

@@ -28,6 +28,7 @@ describe('fetchFingerprint', () => {
     ['other brands', { ...BASE, brands: ['acme', 'globex'] }],
     ['no brands', { id: BASE.id, type: BASE.type, every: BASE.every, url: BASE.url, headers: HEADERS }],
     ['a silence threshold', { ...BASE, expect_every: 21_600_000 }],
+    ['a body cap', { ...BASE, max_body_size: 20 * 1024 * 1024 }],
     ['a backfill window', { ...BASE, backfill: 86_400_000 }],
     ['a rotated app_password', { ...BASE, app_password: 'new-app-password' }],
     ['a rotated client_secret', { ...BASE, client_secret: 'new-secret' }],

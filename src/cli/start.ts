@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../../workers/role.js';
 import { UsageError, type CliCommand } from './command.js';
 import { loadConfigOrReport } from './load-config-or-report.js';
 import { prepareDatabase } from './prepare-database.js';
+import { handleReloadSignals } from './reload-signal.js';
 
 export const startCommand: CliCommand = {
   name: 'start',
@@ -78,7 +79,9 @@ async function start(args: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => onStopSignal('SIGTERM'));
   process.on('SIGINT', () => onStopSignal('SIGINT'));
-  process.on('SIGHUP', onReloadSignal);
+  // The entry point listens for SIGHUP before loading anything (a SIGHUP while the config was read is kept and
+  // handed over here); this takes the signals over without a second listener.
+  handleReloadSignals(onReloadSignal);
 
   const applied = await prepareDatabase(settings);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');

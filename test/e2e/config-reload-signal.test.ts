@@ -1,6 +1,9 @@
 // SIGHUP reloads the config of a running `buzzwatch start`: an invalid file is refused (logged with its problems)
-// and the process goes on with the config in force; a valid one is put in force without a restart.
+// and the process goes on with the config in force; a valid one is put in force without a restart. A SIGHUP during
+// start-up, however early, is kept for once every role runs.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +88,44 @@ describe('SIGHUP', () => {
     buzzwatch.child.kill('SIGTERM');
     expect(await exitWithin(buzzwatch, EXIT_TIMEOUT_MS)).toMatchObject({ code: 0, signal: null });
   }, 90_000);
+
+  it('lives through a SIGHUP that comes while the config is still being read, and reads it again once started', async () => {
+    // The config file is a FIFO: the process waits in its first read of the config until the test writes, so the
+    // signal comes at a known moment before any of start's own set-up. SIGHUP's default action (the end of the
+    // process) used to hold until then.
+    const fifo = join(directory, 'buzzwatch-fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const early = spawnCli(['start', '--role', 'api'], {
+      BUZZWATCH_CONFIG: fifo,
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      BUZZWATCH_QUEUE_PREFIX: prefix,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+    // Opening a FIFO to write completes once the process has opened it to read.
+    const writer = await open(fifo, 'w');
+    try {
+      early.child.kill('SIGHUP');
+      await writer.writeFile(configWithKey(FIRST_KEY));
+    } finally {
+      await writer.close();
+    }
+    const started = await early.waitForLog((line) => line.msg === 'buzzwatch started', 60_000);
+    const baseUrlOfEarly = `http://127.0.0.1:${String(started.port)}`;
+    expect(early.logLines().filter((line) => line.msg === 'SIGHUP during start-up: the config file will be read again once every role runs')).toHaveLength(1);
+    // The reload the signal asked for reads the FIFO again (this write waits for it): what it reads is put in force.
+    await writeFile(fifo, configWithKey(SECOND_KEY));
+    expect(await early.waitForLog((line) => line.msg === 'config reloaded')).toMatchObject({ trigger: 'SIGHUP', brands: 1 });
+    expect((await fetch(`${baseUrlOfEarly}/healthz`)).status).toBe(200);
+    const brandsWith = async (key: string) => (await fetch(`${baseUrlOfEarly}/v1/brands`, { headers: { authorization: `Bearer ${key}` } })).status;
+    expect(await brandsWith(SECOND_KEY)).toBe(200);
+    expect(await brandsWith(FIRST_KEY)).toBe(401);
+    // One signal, one reload.
+    expect(early.logLines().filter((line) => line.msg === 'config reloaded')).toHaveLength(1);
+    early.child.kill('SIGTERM');
+    expect(await exitWithin(early, EXIT_TIMEOUT_MS)).toMatchObject({ code: 0, signal: null });
+  }, 120_000);
 
   it('reads the file again once started when SIGHUP comes during start-up', async () => {
     // A database that does not exist yet: the process creates it and applies the migrations before any role runs,

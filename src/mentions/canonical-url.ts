@@ -1,4 +1,6 @@
 // Canonical permalinks: the same story reached through a tracking link or an anchor must give the same mention id.
+import { itemAnchor } from './item-anchor.js';
+
 const TRACKING_PARAMETER = /^(utm_[a-z0-9_]*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid)$/i;
 
 /** The canonical form of an http(s) URL, or null when the text is not one. */
@@ -10,7 +12,9 @@ export function canonicalUrl(rawUrl: string, base?: string): string | null {
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  url.hash = '';
+  // An anchor that names an item of its own (a comment on the page) stays: see item-anchor.ts.
+  const anchor = itemAnchor(url.hash);
+  url.hash = anchor === null ? '' : `#${anchor}`;
   url.username = '';
   url.password = '';
   // Filter the raw query text rather than going through URLSearchParams, which would re-encode the parameters we

@@ -34,6 +34,34 @@ sources:
   - { id: tweets, type: twitter, url: "https://twitter.example/acme" }
 `;
 
+// A wrong value at six union-typed keys of the config (a few literals, or literals and a number): each is named with
+// the values it takes, never TypeBox's "expected union value".
+const UNION_MISTAKES = `
+brands:
+  - { id: acme, name: Acme Corp, keywords: ["acme"] }
+api:
+  keys:
+    - { name: ops, key: "ops-key-0123456789abcdef", scope: root }
+alerts:
+  group_by: [brand, site]
+  rules:
+    - { id: spike, type: volume_spik, channels: [pr] }
+    - { id: calm, type: volume_spike, sensitivity: extreme, count: words, channels: [pr] }
+  channels:
+    - { id: pr, type: slack, url: "https://hooks.example/x" }
+digests:
+  - { id: weekly, brands: [acme], every: fortnightly, channels: [pr] }
+`;
+
+const UNION_PROBLEMS = [
+  'alerts.group_by[1]: "site" is not a label (use brand or rule)',
+  'alerts.rules[0].type: "volume_spik" is not a rule type (use volume_spike, negative_buzz, threshold, keyword, high_reach_negative, silence)',
+  'alerts.rules[1].count: "words" is not something a volume rule counts (use mentions or stories)',
+  'alerts.rules[1].sensitivity: "extreme" is not a sensitivity (use low, medium or high, or the score itself: −log10 of how likely the rise is under the baseline (low 7, medium 5, high 4; higher alerts less))',
+  'api.keys[0].scope: "root" is not a scope (use read, write or admin)',
+  'digests[0].every: "fortnightly" is not a digest period (use daily, weekly, monthly)',
+];
+
 const MISSING_VARIABLE = `
 brands:
   - { id: acme, name: Acme Corp, keywords: ["acme"] }
@@ -52,6 +80,7 @@ const OPS_KEY = 'ops-key-0123456789abcdef';
 
 interface Runs {
   threeMistakes: CliExit;
+  unionMistakes: CliExit;
   valid: CliExit;
   missingVariable: CliExit;
   defaultFileBad: CliExit;
@@ -64,6 +93,7 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
   let directory: string;
   let validFile: string;
   let badFile: string;
+  let unionFile: string;
   let missingVariableFile: string;
   let missingFile: string;
   let neverCreatedDatabase: string;
@@ -75,10 +105,12 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
     directory = mkdtempSync(join(tmpdir(), 'buzzwatch-check-config-'));
     validFile = join(directory, 'valid.yaml');
     badFile = join(directory, 'three-mistakes.yaml');
+    unionFile = join(directory, 'union-mistakes.yaml');
     missingVariableFile = join(directory, 'missing-variable.yaml');
     missingFile = join(directory, 'no-such-file.yaml');
     writeFileSync(validFile, VALID_CONFIG);
     writeFileSync(badFile, THREE_MISTAKES);
+    writeFileSync(unionFile, UNION_MISTAKES);
     writeFileSync(missingVariableFile, MISSING_VARIABLE);
     neverCreatedDatabase = uniqueName('bwtest_never');
     const databaseUrl = new URL(TEST_DATABASE_ADMIN_URL);
@@ -86,8 +118,9 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
     neverUsedPrefix = uniqueName('bwq');
 
     // The commands are independent, so they run side by side: each one pays the start-up of a fresh node process.
-    const [threeMistakes, valid, missingVariable, defaultFileBad, defaultFileValid, missing, startInvalid] = await Promise.all([
+    const [threeMistakes, unionMistakes, valid, missingVariable, defaultFileBad, defaultFileValid, missing, startInvalid] = await Promise.all([
       runCli(['check-config', badFile], {}),
+      runCli(['check-config', unionFile], {}),
       runCli(['check-config', validFile], { OPS_API_KEY: OPS_KEY }),
       runCli(['check-config', missingVariableFile], {}),
       runCli(['check-config'], { BUZZWATCH_CONFIG: badFile }),
@@ -102,7 +135,7 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
         LOG_LEVEL: 'info',
       }),
     ]);
-    runs = { threeMistakes, valid, missingVariable, defaultFileBad, defaultFileValid, missingFile: missing, startInvalid };
+    runs = { threeMistakes, unionMistakes, valid, missingVariable, defaultFileBad, defaultFileValid, missingFile: missing, startInvalid };
   }, 120_000);
 
   afterAll(async () => {
@@ -114,6 +147,12 @@ describe('buzzwatch check-config', { timeout: 120_000 }, () => {
     expect(runs.threeMistakes.code).toBe(1);
     expect(runs.threeMistakes.stdout).toBe(`${badFile}: 3 problems\n${EXPECTED_PROBLEMS.join('\n')}\n`);
     expect(runs.threeMistakes.stderr).toBe('');
+  });
+
+  it('names the values a union-typed key takes when it is given another, and exits 1', () => {
+    expect(runs.unionMistakes.code).toBe(1);
+    expect(runs.unionMistakes.stdout).toBe(`${unionFile}: 6 problems\n${UNION_PROBLEMS.join('\n')}\n`);
+    expect(runs.unionMistakes.stderr).toBe('');
   });
 
   it('exits 0 on a valid file, with the ${VAR} it needs set', () => {

@@ -36,6 +36,10 @@ export async function until(description: string, condition: () => Promise<boolea
   }
 }
 
+// How long a job may take to be taken: a budget, not a wait (the promise settles at the event). 15 s was not enough for
+// a scorer that had just started beside three others and another file's processes on 2 busy cores.
+const ACTIVE_TIMEOUT_MS = 60_000;
+
 /** Records 'active' events so a test can await a job being taken, even if that happened before it asked. */
 export function activeJobs(events: QueueEvents): (jobId: string) => Promise<void> {
   const seen = new Set<string>();
@@ -48,7 +52,7 @@ export function activeJobs(events: QueueEvents): (jobId: string) => Promise<void
     seen.has(jobId)
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`job ${jobId} never became active`)), 15_000);
+          const timer = setTimeout(() => reject(new Error(`job ${jobId} never became active within ${ACTIVE_TIMEOUT_MS / 1000} s`)), ACTIVE_TIMEOUT_MS);
           waiters.set(jobId, () => {
             clearTimeout(timer);
             resolve();

@@ -1,8 +1,9 @@
 // The scorer role: takes mention batches off the queue, tags sentiment and stores them.
-import { Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { QueueName, mentionsWorkerSettings, type MentionsJobData } from '../src/queue/queues.js';
 import { closeWorkers } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
+import { SeparateFetchWorker } from '../src/queue/separate-fetch-worker.js';
 import { moduleLogger } from '../src/runtime/logger.js';
 import { scorerBatchDuration, scorerMentions, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
@@ -45,7 +46,8 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
       throw error;
     }
   };
-  const worker = new Worker<MentionsJobData, BatchOutcome>(QueueName.mentions, timedStoreBatch, {
+  // Batches are large: see SeparateFetchWorker for why the next one is not taken in the reply completing the last.
+  const worker = new SeparateFetchWorker<MentionsJobData, BatchOutcome>(QueueName.mentions, timedStoreBatch, {
     connection,
     prefix: runtime.settings.queuePrefix,
     concurrency: runtime.config.queue.score_concurrency,

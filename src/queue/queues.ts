@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import { MentionSchema } from '../mentions/mention.js';
+import { EncodedDataQueue } from './encoded-data-queue.js';
 
 export const QueueName = {
   poll: 'poll',
@@ -141,7 +142,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, noti
   const streams = { events: { maxLen: EVENTS_KEPT } };
   const queues: Queues = {
     poll: new Queue<PollJobData>(QueueName.poll, { connection, prefix, defaultJobOptions: pollJobOptions, streams }),
-    mentions: new Queue<MentionsJobData>(QueueName.mentions, { connection, prefix, defaultJobOptions: mentionsJobOptions, streams }),
+    // Batches of up to 500 mentions: their JSON is encoded once (see EncodedDataQueue).
+    mentions: new EncodedDataQueue<MentionsJobData>(QueueName.mentions, { connection, prefix, defaultJobOptions: mentionsJobOptions, streams }),
     alerts: new Queue<AlertsJobData>(QueueName.alerts, { connection, prefix, defaultJobOptions: alertsJobOptions, streams }),
     notify: new Queue<NotifyJobData>(QueueName.notify, {
       connection,

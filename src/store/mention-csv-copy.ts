@@ -73,7 +73,7 @@ const whereOf = (conditions: readonly string[]) => (conditions.length > 0 ? `WHE
 async function batchEnd(database: Database, walk: MentionFilterSql, batchRows: number): Promise<MentionPosition | null> {
   const { rows } = await database.query<{ occurred_at: Date; id: string }>(
     `SELECT ${walk.timeColumn} AS occurred_at, ${walk.idColumn} AS id FROM ${walk.from} ${whereOf(walk.conditions)}
-      ORDER BY ${walk.timeColumn} DESC, ${walk.idColumn} DESC OFFSET ${batchRows - 1} LIMIT 1`,
+      ORDER BY ${walk.order} OFFSET ${batchRows - 1} LIMIT 1`,
   );
   const row = rows[0];
   return row === undefined ? null : { occurredAt: row.occurred_at, id: row.id };
@@ -159,7 +159,7 @@ export async function* mentionCsvBatches(
     const csv = await copyOut(
       database,
       `COPY (SELECT ${SELECT_CELLS} FROM ${walk.from} ${LINKED_BRANDS} ${whereOf(conditions)}
-              ORDER BY ${walk.timeColumn} DESC, ${walk.idColumn} DESC)
+              ORDER BY ${walk.order})
          TO STDOUT WITH (FORMAT csv, HEADER ${first ? 'true' : 'false'})`,
     );
     if (csv.length > 0) yield withCrlfRecordEnds(csv);

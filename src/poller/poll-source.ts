@@ -13,7 +13,7 @@ import { MAX_REQUESTED_WAIT_MS, SourceError, toSourceError } from '../sources/so
 import type { Database } from '../store/database.js';
 import { findSourceRecord, recordPollFailure, recordPollSuccess } from '../store/source-store.js';
 import { enqueueMentions } from './enqueue-mentions.js';
-import { toMentions } from './match-items.js';
+import { toMentionsInTurns } from './match-items.js';
 import { sourceHttpClient } from './source-http.js';
 
 export interface PollDeps {
@@ -101,7 +101,7 @@ async function pollLockedSource(source: Source, deps: PollDeps, options: { force
     return recordFailure(source, new SourceError('parse', reason), (record?.consecutiveFailures ?? 0) + 1, now, deps, logger);
   }
   const backfill = !sameSetup || record.firstOkAt === null;
-  const mentions = toMentions(result.items, rulesForSource(deps.brandRules, config.brands), {
+  const mentions = await toMentionsInTurns(result.items, rulesForSource(deps.brandRules, config.brands), {
     sourceId,
     sourceType: config.type,
     seenAt: now,

@@ -3,9 +3,9 @@
 // scorer's main thread only reads jobs, talks to PostgreSQL and assigns stories, while the threads use the share of
 // the cores the main thread leaves idle. A batch is split into one chunk per thread. A thread that dies is replaced
 // and its chunk sent again (at most MAX_DEATHS_PER_CHUNK times: then the batch fails, and BullMQ retries it later).
-import { extname } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { siblingScript, startWorkerThread } from '../runtime/worker-thread.js';
 import type { Mention } from '../mentions/mention.js';
 import type { WordToken } from '../mentions/word-tokens.js';
 import type { ScoredMention } from '../store/mention-store.js';
@@ -67,7 +67,7 @@ export class ScoreThreads {
     if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`score threads: size ${options.size} is not a whole number ≥ 1`);
     this.size = options.size;
     this.logger = options.logger;
-    this.script = options.script ?? new URL(`./score-thread${extname(new URL(import.meta.url).pathname)}`, import.meta.url);
+    this.script = options.script ?? siblingScript('score-thread', import.meta.url);
     this.workerData = options.workerData;
     this.youngGenerationMb = options.youngGenerationMb ?? SCORE_THREAD_YOUNG_GENERATION_MB;
     const started = Array.from({ length: this.size }, () => this.startThread());
@@ -134,7 +134,7 @@ export class ScoreThreads {
   /** Starts a thread; the promise resolves when it has loaded, and rejects if it exits before. */
   private startThread(): Promise<void> {
     const options = { workerData: this.workerData, resourceLimits: { maxYoungGenerationSizeMb: this.youngGenerationMb } };
-    const worker = this.script.pathname.endsWith('.ts') ? new Worker(typescriptEntry(this.script), { ...options, eval: true }) : new Worker(this.script, options);
+    const worker = startWorkerThread(this.script, options);
     const thread: Thread = { worker, busy: undefined, strings: new StringTable() };
     this.threads.add(thread);
     let loaded: () => void = () => {};
@@ -182,13 +182,4 @@ export class ScoreThreads {
     });
     return ready;
   }
-}
-
-/**
- * Run from source (tsx in development, vitest in tests), a thread must register tsx's loader before it imports a .ts
- * file: a worker's entry script is loaded before the hooks of an inherited `--import tsx` apply (Node 20).
- */
-function typescriptEntry(script: URL): string {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); })`;
 }

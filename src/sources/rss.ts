@@ -9,6 +9,7 @@ import { MaxBodySize, RequestHeaders, defineSourceKind, sourceConfigSchema } fro
 import { parseFeedDate } from './feed-date.js';
 import { SourceError, httpStatusError } from './source-error.js';
 import { decodeXmlBody } from './xml-charset.js';
+import { parseFeedItemsOffThread } from './feed-parsing-thread.js';
 
 interface FeedState extends SourceState {
   etag?: string;
@@ -83,7 +84,7 @@ async function pollFeed(url: string, configHeaders: Record<string, string>, stat
   if (response.status < 200 || response.status > 299) {
     throw httpStatusError(response.status, response.url, response.headers.get('retry-after'), context.now);
   }
-  const items = await parseFeedItems(response);
+  const items = await parseFeedItemsOffThread(response);
   const nextState: FeedState = {};
   const etag = response.headers.get('etag');
   const lastModified = response.headers.get('last-modified');

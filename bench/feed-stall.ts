@@ -1,0 +1,116 @@
+// How long one poll's reading of a large feed holds the event loop (the longest gap between setImmediate turns):
+// parsed and matched in the poller's thread as before, and as a poll does it now (parsed on a feed thread above
+// FEED_THREAD_MIN_BYTES, matched ITEMS_PER_TURN items per turn). Same items and mentions both ways, checked.
+// Options: --sizes=1,5,20 (MiB), --rounds=3 (each round runs both ways in turn, so they see the same load).
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
+import { compileBrandRules } from '../src/mentions/brand-rules.js';
+import type { SourceItem } from '../src/mentions/mention.js';
+import type { HttpResponse } from '../src/net/http-client.js';
+import { toMentions, toMentionsInTurns, type MentionOrigin } from '../src/poller/match-items.js';
+import { parseFeedItemsOffThread } from '../src/sources/feed-parsing-thread.js';
+import { parseFeedItems } from '../src/sources/rss.js';
+import { median, printTable, seededRandom, sizeOption } from './bench-support.js';
+
+const sizes = (process.argv.find((argument) => argument.startsWith('--sizes='))?.slice(8) ?? '1,5,20').split(',').map(Number);
+const rounds = sizeOption('rounds', 'BENCH_FEED_ROUNDS', 3);
+const rules = compileBrandRules([
+  { id: 'acme', name: 'Acme', keywords: ['acme'], exclude: [], competitors: [] },
+  { id: 'initech', name: 'Initech', keywords: ['initech'], exclude: [], competitors: [] },
+] as never);
+const origin: MentionOrigin = { sourceId: 'big', sourceType: 'rss', seenAt: new Date('2026-11-25T12:00:00Z'), backfill: false };
+
+const WORDS = 'acme launches a new product and analysts say the quarterly results rose after the announcement while customers complain about an outage that initech blamed on the weather'.split(' ');
+
+function words(count: number, random: () => number): string {
+  return Array.from({ length: count }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
+}
+
+/** RSS 2.0 of realistic items (title, link, guid, date, author, categories, escaped HTML description, CDATA content). */
+function rssFeed(bytes: number): string {
+  const random = seededRandom(13);
+  const parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>News</title><link>https://news.example/</link><language>en-us</language>\n'];
+  for (let size = parts[0]!.length, index = 0; size < bytes; index++) {
+    const item = `<item><title>${words(8, random)} ${index}</title><link>https://news.example/story/${index}?utm_source=rss</link><guid isPermaLink="false">story-${index}</guid><pubDate>Wed, 25 Nov 2026 10:${String(index % 60).padStart(2, '0')}:00 GMT</pubDate><dc:creator>Author ${index % 17}</dc:creator><category>business</category><description>&lt;p&gt;${words(60, random)} &lt;a href="https://news.example/x/${index}"&gt;more&lt;/a&gt;&lt;/p&gt;</description><content:encoded><![CDATA[<p>${words(120, random)}</p><p><img src="https://cdn.example/${index}.jpg"> ${words(80, random)}</p>]]></content:encoded></item>\n`;
+    parts.push(item);
+    size += item.length;
+  }
+  return `${parts.join('')}</channel></rss>\n`;
+}
+
+/** Atom with XHTML content (rewritten before parsing) and two dates per entry. */
+function atomFeed(bytes: number): string {
+  const random = seededRandom(17);
+  const parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>News</title><id>urn:x</id><updated>2026-11-25T10:00:00Z</updated>\n'];
+  for (let size = parts[0]!.length, index = 0; size < bytes; index++) {
+    const entry = `<entry><title type="html">${words(8, random)} ${index}</title><link rel="alternate" type="text/html" href="https://news.example/e/${index}"/><id>tag:news.example,2026:${index}</id><published>2026-11-25T10:00:00Z</published><updated>2026-11-25T11:00:00+01:00</updated><author><name>A ${index % 9}</name></author><summary type="html">&lt;p&gt;${words(50, random)}&lt;/p&gt;</summary><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>${words(150, random)}</p></div></content></entry>\n`;
+    parts.push(entry);
+    size += entry.length;
+  }
+  return `${parts.join('')}</feed>\n`;
+}
+
+/** The most items per byte: a link and a one-word title each (what costs the most to match per MiB). */
+function tinyItemsFeed(bytes: number): string {
+  const parts = ['<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link>'];
+  for (let size = 0, index = 0; size < bytes; index++) {
+    const item = `<item><title>acme</title><link>https://x.example/${index}</link></item>`;
+    parts.push(item);
+    size += item.length;
+  }
+  return `${parts.join('')}</channel></rss>`;
+}
+
+interface Run {
+  stallMs: number;
+  cpuMs: number;
+  items: SourceItem[];
+  mentions: number;
+}
+
+/** One read and match of `response`; the longest gap between event-loop turns meanwhile, and the process's CPU. */
+async function measure(response: HttpResponse, asPolled: boolean): Promise<Run> {
+  let last = performance.now();
+  let longest = 0;
+  let running = true;
+  const turn = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setImmediate(turn);
+  };
+  setImmediate(turn);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  longest = 0;
+  const cpuBefore = process.cpuUsage();
+  const items = asPolled ? await parseFeedItemsOffThread(response) : await parseFeedItems(response);
+  const mentions = asPolled ? await toMentionsInTurns(items, rules, origin) : toMentions(items, rules, origin);
+  const cpu = process.cpuUsage(cpuBefore);
+  // Two turns more: the gap that ends with the last of the work is counted.
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  running = false;
+  return { stallMs: longest, cpuMs: (cpu.user + cpu.system) / 1000, items, mentions: mentions.length };
+}
+
+const rows: string[][] = [];
+for (const [shape, build] of [['RSS', rssFeed], ['Atom', atomFeed], ['tiny items', tinyItemsFeed]] as const) {
+  for (const mib of sizes) {
+    const body = Buffer.from(build(Math.round(mib * 1_048_576)), 'utf8');
+    const response: HttpResponse = { status: 200, headers: new Headers({ 'content-type': 'application/rss+xml' }), url: 'https://news.example/feed.xml', body };
+    const before: Run[] = [];
+    const after: Run[] = [];
+    for (let round = 0; round < rounds; round++) {
+      before.push(await measure(response, false));
+      after.push(await measure(response, true));
+    }
+    const [first] = before;
+    if (!after.every((run) => isDeepStrictEqual(run.items, first!.items) && run.mentions === first!.mentions)) throw new Error(`${shape} ${mib} MiB: the items differ`);
+    const figures = (runs: Run[]) => [runs.map((run) => run.stallMs.toFixed(0)).join(' / '), median(runs.map((run) => run.cpuMs)).toFixed(0)];
+    rows.push([shape, String(mib), String(first!.items.length), ...figures(before), ...figures(after)]);
+    console.error(`${shape} ${mib} MiB done`);
+  }
+}
+console.log(`\nLongest event-loop stall per poll (ms, each round), and the process's CPU (ms, median of ${rounds}), in turn:`);
+printTable(['feed', 'MiB', 'items', 'stall before', 'CPU before', 'stall as polled', 'CPU as polled'], rows);
+console.log('\nCPU as polled includes starting the feed thread (under tsx: compiling its modules too).');

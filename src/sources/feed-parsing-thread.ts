@@ -1,0 +1,83 @@
+// Reads a large fetched feed on a thread of its own, so that the poller's event loop (other sources' polls, BullMQ's
+// lock renewals, the health server) keeps turning while it is parsed: XML parsing and item mapping are one
+// synchronous stretch of ≈ 50–100 ms of CPU per MiB, seconds for a feed near its max_body_size.
+import type { SourceItem } from '../mentions/mention.js';
+import type { HttpResponse } from '../net/http-client.js';
+import { siblingScript, startWorkerThread } from '../runtime/worker-thread.js';
+import { parseFeedItems } from './rss.js';
+import { SourceError, type SourceErrorKind } from './source-error.js';
+
+/**
+ * A body smaller than this is parsed in the caller's thread: ≈ 50–100 ms there at most, less than a thread's start
+ * (≈ 150–600 ms of CPU, most of it loading the parser's modules).
+ */
+export const FEED_THREAD_MIN_BYTES = 1024 * 1024;
+
+/** How long one feed may take to read before its thread is stopped and the poll fails. */
+export const FEED_PARSE_BUDGET_MS = 60_000;
+
+export interface FeedThreadRequest {
+  status: number;
+  url: string;
+  contentType: string | null;
+  body: Uint8Array;
+}
+
+/**
+ * Items per answer of the feed thread, the next answer sent when the last was taken in: the items of one answer are
+ * rebuilt in the poller's thread in one stretch (≈ 2.5 s for 300,000 small items at once).
+ */
+export const ITEMS_PER_ANSWER = 2_000;
+
+export type FeedThreadAnswer = { items: SourceItem[]; more: boolean } | { error: { kind: SourceErrorKind; message: string; retryAfterMs: number | null } };
+
+export interface FeedThreadOptions {
+  /** The thread's script (tests give another); default feed-thread.js (or .ts) beside this file. */
+  script?: URL;
+  budgetMs?: number;
+  minBytes?: number;
+}
+
+/** parseFeedItems(response), the same items or the same SourceError, on a thread of its own for a large body. */
+export async function parseFeedItemsOffThread(response: HttpResponse, options: FeedThreadOptions = {}): Promise<SourceItem[]> {
+  if (response.body.length < (options.minBytes ?? FEED_THREAD_MIN_BYTES)) return parseFeedItems(response);
+  const request: FeedThreadRequest = {
+    status: response.status,
+    url: response.url,
+    contentType: response.headers.get('content-type'),
+    body: response.body,
+  };
+  return askFeedThread(request, options.script ?? siblingScript('feed-thread', import.meta.url), options.budgetMs ?? FEED_PARSE_BUDGET_MS);
+}
+
+/** Starts a thread for one request and settles with its items or error; a thread that overruns `budgetMs` is stopped. */
+function askFeedThread(request: FeedThreadRequest, script: URL, budgetMs: number): Promise<SourceItem[]> {
+  return new Promise((resolve, reject) => {
+    const host = new URL(request.url).host;
+    // The body goes to the thread as a copy of its own that is transferred, not cloned: cloning workerData took
+    // ≈ 250 ms of the event loop for 20 MiB, and a Buffer may be a view of a larger ArrayBuffer that the caller keeps.
+    const body = new Uint8Array(request.body);
+    const worker = startWorkerThread(script, { workerData: { ...request, body }, transferList: [body.buffer] });
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(budget);
+      outcome();
+      void worker.terminate();
+    };
+    const budget = setTimeout(() => {
+      const mib = (request.body.byteLength / 1_048_576).toFixed(1);
+      settle(() => reject(new SourceError('parse', `reading the ${mib} MiB feed from ${host} took longer than ${budgetMs / 1000} s: stopped`)));
+    }, budgetMs);
+    const items: SourceItem[] = [];
+    worker.on('message', (answer: FeedThreadAnswer) => {
+      if ('error' in answer) return settle(() => reject(new SourceError(answer.error.kind, answer.error.message, answer.error.retryAfterMs)));
+      for (const item of answer.items) items.push(item);
+      if (answer.more) worker.postMessage('next');
+      else settle(() => resolve(items));
+    });
+    worker.once('error', (error) => settle(() => reject(new SourceError('internal', `unexpected error: ${error.message.split('\n')[0]}`))));
+    worker.once('exit', (code) => settle(() => reject(new SourceError('internal', `the thread reading the feed from ${host} exited with ${code} before it answered`))));
+  });
+}

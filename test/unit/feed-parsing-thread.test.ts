@@ -1,0 +1,96 @@
+// A large feed is read on a thread of its own: the poller's event loop turns while it is parsed, and the items or the
+// error are exactly what reading it in the poller's thread gives.
+import { describe, expect, it } from 'vitest';
+import type { SourceItem } from '../../src/mentions/mention.js';
+import type { HttpResponse } from '../../src/net/http-client.js';
+import { FEED_THREAD_MIN_BYTES, ITEMS_PER_ANSWER, parseFeedItemsOffThread } from '../../src/sources/feed-parsing-thread.js';
+import { parseFeedItems, rssSourceKind } from '../../src/sources/rss.js';
+import { SourceError } from '../../src/sources/source-error.js';
+import type { PollContext, Source } from '../../src/sources/source.js';
+import { RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
+
+const FEED_URL = 'https://feeds.example/big.xml';
+const SILENT_THREAD = new URL('../fixtures/silent-feed-thread.ts', import.meta.url);
+
+/** An RSS feed of at least `bytes`, its items the fixture's, each with its own id and link. */
+function largeFeed(bytes: number): string {
+  const entries = [];
+  for (let size = 0, index = 0; size < bytes; index++) {
+    const entry = RSS_ENTRIES[index % RSS_ENTRIES.length]!;
+    entries.push({ ...entry, id: `${entry.id}-${index}`, link: `https://news.example/story/${index}`, html: `${entry.html} <p>${'More words about it. '.repeat(4)}</p>` });
+    size += 480;
+  }
+  return rss2(entries);
+}
+
+function response(body: string, contentType = 'application/rss+xml; charset=utf-8'): HttpResponse {
+  return { status: 200, headers: new Headers({ 'content-type': contentType }), url: FEED_URL, body: Buffer.from(body, 'utf8') };
+}
+
+/** What `run` gives, and how many turns of the event loop (setImmediate callbacks) ran before it settled. */
+async function withTurns<T>(run: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; turns: number }> {
+  let turns = 0;
+  let settled = false;
+  const turn = () => {
+    if (settled) return;
+    turns += 1;
+    setImmediate(turn);
+  };
+  setImmediate(turn);
+  const [outcome] = await Promise.allSettled([run()]);
+  settled = true;
+  return { outcome: outcome!, turns };
+}
+
+async function errorOf(run: () => Promise<unknown>): Promise<SourceError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof SourceError) return error;
+    throw error;
+  }
+  throw new Error('no error');
+}
+
+const BIG_FEED = largeFeed(FEED_THREAD_MIN_BYTES + 200_000);
+
+describe('a large feed', () => {
+  it('is polled while the event loop keeps turning, with the items the poller thread would read', async () => {
+    const source: Source = rssSourceKind.create({ id: 'big', type: 'rss', url: FEED_URL, every: 60_000 } as never, {} as never);
+    const context = { http: { request: async () => response(BIG_FEED) } } as unknown as PollContext;
+    const { outcome, turns } = await withTurns(() => source.poll({}, context));
+    expect(outcome.status).toBe('fulfilled');
+    const items = (outcome as PromiseFulfilledResult<{ items: SourceItem[] }>).value.items;
+    expect(items).toEqual(await parseFeedItems(response(BIG_FEED)));
+    // More than one answer's worth: the items come back in slices, in order.
+    expect(items.length).toBeGreaterThan(ITEMS_PER_ANSWER);
+    // Parsed in the poller's thread, the whole poll is one synchronous stretch: no turn at all before it ends.
+    expect(turns).toBeGreaterThan(0);
+  });
+
+  it('fails with the SourceError the poller thread gives: invalid XML (with its position), HTML, XML that is no feed', async () => {
+    const broken = BIG_FEED.replace('</channel>', '<item><title>cut</item></channel>');
+    const html = `<!doctype html><html><body>${'<p>not a feed</p>'.repeat(80_000)}</body></html>`;
+    const notRss = `<?xml version="1.0"?><catalog>${'<book>words</book>'.repeat(70_000)}</catalog>`;
+    for (const body of [broken, html, notRss]) {
+      const inThread = await errorOf(() => parseFeedItems(response(body)));
+      const offThread = await errorOf(() => parseFeedItemsOffThread(response(body)));
+      expect(body.length).toBeGreaterThanOrEqual(FEED_THREAD_MIN_BYTES);
+      expect([offThread.kind, offThread.message]).toEqual([inThread.kind, inThread.message]);
+    }
+    expect((await errorOf(() => parseFeedItemsOffThread(response(broken)))).message).toMatch(/^invalid XML from feeds\.example: Unexpected close tag at line \d+, column \d+$/);
+  });
+
+  it('that its thread does not read within the budget fails the poll, and the thread is stopped', async () => {
+    const error = await errorOf(() => parseFeedItemsOffThread(response(BIG_FEED), { script: SILENT_THREAD, budgetMs: 200 }));
+    const mib = (Buffer.byteLength(BIG_FEED) / 1_048_576).toFixed(1);
+    expect([error.kind, error.message]).toEqual(['parse', `reading the ${mib} MiB feed from feeds.example took longer than 0.2 s: stopped`]);
+  });
+
+  it('is read in the caller’s thread below FEED_THREAD_MIN_BYTES', async () => {
+    const small = largeFeed(10_000);
+    const { outcome, turns } = await withTurns(() => parseFeedItemsOffThread(response(small), { script: SILENT_THREAD, budgetMs: 200 }));
+    expect(outcome.status).toBe('fulfilled');
+    expect(turns).toBe(0);
+  });
+});

@@ -33,6 +33,7 @@ import {
   webhookItem,
 } from './bench-support.js';
 import { printProfile } from './cpu-profile-summary.js';
+import { composeNodeOptions } from './compose-node-options.js';
 import { freePort, startRole, type RoleProcess } from './role-process.js';
 import { processCpuMs, threadCpuMs } from './api-under-test.js';
 import { startBackendCpuMeter, type BackendCpuMeter } from './backend-cpu.js';
@@ -176,13 +177,19 @@ async function endToEnd(pushes: Array<{ sourceId: string; body: Buffer }>): Prom
   writeFileSync(configFile, configYaml());
   const apiPort = await freePort();
   const env = { BUZZWATCH_CONFIG: configFile, DATABASE_URL: db.url, REDIS_URL: BENCH_REDIS_URL, BUZZWATCH_QUEUE_PREFIX: prefix };
+  // Each role with the NODE_OPTIONS docker-compose.yml gives its container (the api's young generation), read from the
+  // checkout whose roles run, so that --roles-from compares two versions each as it ships.
+  const deployedEnv = (role: string): Record<string, string> => {
+    const nodeOptions = composeNodeOptions(rolesRoot ?? resolve(import.meta.dirname, '..'), role);
+    return nodeOptions === '' ? env : { ...env, NODE_OPTIONS: nodeOptions };
+  };
   const profileFlags = (role: string) => (profileRunDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileRunDir, role)}`]);
-  const api = await startRole('api', { ...env, PORT: String(apiPort) }, apiPort, { nodeFlags: profileFlags('api'), root: rolesRoot });
+  const api = await startRole('api', { ...deployedEnv('api'), PORT: String(apiPort) }, apiPort, { nodeFlags: profileFlags('api'), root: rolesRoot });
   const scorers: RoleProcess[] = [];
   for (let index = 0; index < scorerCount; index++) {
     const scorerPort = await freePort();
     scorers.push(
-      await startRole('scorer', { ...env, PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, {
+      await startRole('scorer', { ...deployedEnv('scorer'), PORT: String(apiPort), HEALTH_PORT: String(scorerPort) }, scorerPort, {
         nodeFlags: profileFlags('scorer'),
         root: rolesRoot,
       }),

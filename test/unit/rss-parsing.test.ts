@@ -438,6 +438,16 @@ Use code DESK for 10% off.</media:description>
   });
 });
 
+describe('parseFeedItems on large texts', () => {
+  it('reads a description of 100,000 escaped "<" without a ">" in one pass', async () => {
+    // rss-parser's snippet of it scanned to the end from every "<" (minutes at this size); the text is as before.
+    const description = 'a&lt;p '.repeat(100_000);
+    const feed = `<rss version="2.0"><channel><title>T</title><item><title>Acme</title><link>https://news.example/1</link><description>${description}</description></item></channel></rss>`;
+    const [item] = await parseFeedItems(feedResponse(feed));
+    expect(item?.text).toBe('a<p '.repeat(100_000).trim());
+  });
+});
+
 describe('decodeXmlBody', () => {
   const prolog = (encoding: string) => Buffer.from(`<?xml version="1.0" encoding="${encoding}"?><t>`, 'latin1');
   const document = (encoding: string, text: number[]) => Buffer.concat([prolog(encoding), Buffer.from(text), Buffer.from('</t>')]);

@@ -259,6 +259,11 @@ function parseError(error: unknown, host: string, root: string | undefined): Sou
     const what = root === 'rss' || root === 'rdf:RDF' ? `an <${root}> document without a <channel>` : `a <${root ?? '?'}> document it cannot read as a feed`;
     return new SourceError('not_a_feed', `${host} answered with ${what}`);
   }
+  // Elements nested a few thousand levels deep overflow the stack of the code that turns the document into objects:
+  // the XML may be well-formed, and "Maximum call stack size exceeded" said nothing a feed's owner could act on.
+  if (error instanceof RangeError && /call stack/i.test(detail)) {
+    return new SourceError('parse', `${host} answered with XML nested too deeply to read (elements thousands of levels inside each other)`);
+  }
   const position = detail.match(/Line: (\d+)\s+Column: (\d+)/);
   const reason = detail.split('\n')[0] ?? detail;
   const where = position ? ` at line ${Number(position[1]) + 1}, column ${position[2]}` : '';

@@ -448,6 +448,16 @@ describe('parseFeedItems on large texts', () => {
   });
 });
 
+describe('a feed nested too deeply', () => {
+  it('is refused saying so, not with the stack overflow of the code that reads it', async () => {
+    const depth = 20_000;
+    const body = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>acme</title><link>https://news.example/1</link><description>${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}</description></item></channel></rss>`;
+    const error = await parseError(body);
+    expect(error.kind).toBe('parse');
+    expect(error.message).toBe('feeds.example answered with XML nested too deeply to read (elements thousands of levels inside each other)');
+  });
+});
+
 describe('decodeXmlBody', () => {
   const prolog = (encoding: string) => Buffer.from(`<?xml version="1.0" encoding="${encoding}"?><t>`, 'latin1');
   const document = (encoding: string, text: number[]) => Buffer.concat([prolog(encoding), Buffer.from(text), Buffer.from('</t>')]);

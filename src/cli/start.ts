@@ -61,7 +61,7 @@ async function start(args: string[]): Promise<number> {
     logger.info({ signal }, 'stopping: finishing active jobs');
     void running
       .stop()
-      .then(() => runtime.close())
+      .then(() => closeWithin(runtime.close(), RUNTIME_CLOSE_MS))
       .catch((error: unknown) => {
         // Redis or PostgreSQL already gone: nothing more can be handed back, and that is not worth a stack trace.
         logger.warn({ err: (error as Error).message }, 'stopped with connections that could not be closed cleanly');
@@ -96,5 +96,23 @@ async function start(args: string[]): Promise<number> {
   if (reloadWhenStarted) void running.reload('SIGHUP');
   await finished;
   logger.info('stopped');
-  return 0;
+  // A job the grace gave up on (still storing, its worker still closing in the background, its database connection
+  // still in use) would keep the event loop alive for as long as it runs: the process ends here, as the grace
+  // promises; the job's lock expires and another worker takes it over. The logger writes synchronously.
+  process.exit(0);
+}
+
+/** How long closing the connections may take once the roles have stopped (a connection still in use never ends). */
+const RUNTIME_CLOSE_MS = 5_000;
+
+async function closeWithin(closing: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`not closed within ${timeoutMs / 1000} s (a job the grace gave up on still holds one)`)), timeoutMs);
+  });
+  try {
+    await Promise.race([closing, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -29,6 +29,8 @@ const START_TIMEOUT_MS = 60_000;
 // roles' 25 s shutdown grace: a stop that waits it out instead of ending when its work is done still fails.
 const EXIT_TIMEOUT_MS = 20_000;
 const TEST_TIMEOUT_MS = 150_000;
+// The 25 s shutdown grace, then closing and exiting, on a busy machine.
+const GRACE_EXIT_TIMEOUT_MS = 60_000;
 // A stack trace line as Node prints it.
 const STACK_FRAME = /^ {4}at /m;
 
@@ -198,5 +200,34 @@ describe.concurrent('buzzwatch processes starting and stopping', { timeout: 120_
       [SOURCE_ID],
     );
     expect(rows[0]).toEqual({ mentions: BATCH_SIZE, links: BATCH_SIZE, mentions_total: BATCH_SIZE });
+  }, TEST_TIMEOUT_MS);
+
+  it('exits once its grace is over while a batch is still being stored, leaving the job to its lock', async ({ expect }) => {
+    const scenario = await newScenario(TEST_REDIS_URL);
+    const queues = createQueues(redisConnectionOf(TEST_REDIS_URL), scenario.prefix);
+    closers.push(() => closeQueues(queues));
+    const events = new QueueEvents(QueueName.mentions, { prefix: scenario.prefix, connection: redisConnectionOf(TEST_REDIS_URL) });
+    closers.push(() => events.close());
+    await events.waitUntilReady();
+    const becameActive = activeJobs(events);
+
+    const scorer = scenario.startScorer(0);
+    await scorer.waitForLog((line) => line.msg === 'buzzwatch started', START_TIMEOUT_MS);
+    const lock = await lockMentionsTable(scenario.db.url);
+    closers.push(() => lock.release());
+    const [jobId] = await enqueueMentions(queues.mentions, acmeMentionsBatch(SOURCE_ID, BATCH_SIZE));
+    if (jobId === undefined) throw new Error('one batch was queued');
+    await becameActive(jobId);
+    await blockedInsertPid(scenario.db.database);
+
+    scorer.child.kill('SIGTERM');
+    // The batch stays blocked for ever: the stop waits out the roles' 25 s grace, then the process must end (it
+    // stayed alive while the abandoned job's close and database connection lived on).
+    const stopped = await exitWithin(scorer, GRACE_EXIT_TIMEOUT_MS);
+    expect(stopped).toMatchObject({ code: 0, signal: null });
+    expect(stopped.stderr).toBe('');
+    expect(stopped.stdout).toContain('"msg":"stopped"');
+    // Not completed: still active until its lock expires and another scorer takes it over.
+    expect(await queues.mentions.getJobState(jobId)).toBe('active');
   }, TEST_TIMEOUT_MS);
 });

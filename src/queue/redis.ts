@@ -1,6 +1,7 @@
 // Redis connections. Producers fail fast when Redis is away (a webhook must answer 503, not hang); workers wait for
 // it to come back, which is what BullMQ requires of them.
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import { DisconnectableRedis } from './disconnectable-redis.js';
 
 const lastErrors = new WeakMap<Redis, string>();
 
@@ -21,8 +22,10 @@ export async function pingRedis(redis: Redis): Promise<void> {
   await redis.ping();
 }
 
-export function createWorkerConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+/** `options` add to or override the defaults (tests: a retry strategy of their own). */
+export function createWorkerConnection(redisUrl: string, options: RedisOptions = {}): Redis {
+  // Disconnectable: a worker closed while its connections wait to reconnect must still close (see the class).
+  return new DisconnectableRedis(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 5_000, ...options });
 }
 
 /** Resolves once `redis` is connected; rejects with the last connection error after `timeoutMs`. */

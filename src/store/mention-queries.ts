@@ -82,21 +82,36 @@ type MentionRow = [
   sentimentOverride: ScoredLabel | null,
   sentimentOverrideBy: string | null,
   sentimentOverrideAt: string | null,
-  brands: string[] | null,
-  storyIds: Array<string | null> | null,
+  links: Array<string | null> | null,
 ];
+
+/**
+ * A mention's brands and then their story ids, in one text[] (`{acme,globex,NULL,s1}`; NULL when it has no links),
+ * from one lookup in its month's mention_brands: a page of 51 mentions probed that primary key 102 times when brands
+ * and story ids were two subqueries, and each probe of an older month's links reads one page more at 10M than at 1M
+ * (a btree level deeper; docs/benchmarks.md). Both aggregates read the links in the order of the sub-select (the
+ * primary key's, by brand, so nothing is sorted), which keeps each story id at its brand's place.
+ */
+const MENTION_LINKS = `(SELECT array_agg(l.brand_id) || array_agg(l.story_id) FROM (
+    SELECT brand_id, story_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) l)`;
+
+/** The brands and story ids of MENTION_LINKS, each half of it. */
+function splitLinks(links: Array<string | null> | null): { brands: string[]; storyIds: Array<string | null> } {
+  if (links === null) return { brands: [], storyIds: [] };
+  const brandCount = links.length / 2;
+  // brand_id is NOT NULL: the first half holds no null.
+  return { brands: links.slice(0, brandCount) as string[], storyIds: links.slice(brandCount) };
+}
 
 // In the order of MentionRow.
 const MENTION_COLUMNS = `m.id, m.source_id, m.source_type, m.url, m.title, m.content, m.author, m.lang, m.published_at,
   m.seen_at, m.occurred_at, m.backfill, m.reach, m.sentiment_label, m.sentiment_score, m.model_sentiment_label,
-  m.sentiment_version, m.sentiment_override, m.sentiment_override_by, m.sentiment_override_at,
-  ARRAY(SELECT brand_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS brands,
-  ARRAY(SELECT story_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) AS story_ids`;
+  m.sentiment_version, m.sentiment_override, m.sentiment_override_by, m.sentiment_override_at, ${MENTION_LINKS} AS links`;
 
 /**
  * pg's parsers, but timestamptz columns read as the ISO strings answers write (isoTimeOfTimestamptz) instead of Dates
  * that every answer turned back into those strings: a Date made and formatted for each of a page's 150 times; and the
- * brands and story ids (text[]) read without an object per character (parseTextArray).
+ * links (text[]: brands and story ids) read without an object per character (parseTextArray).
  */
 const MENTION_ROW_TYPES = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') => {
@@ -117,12 +132,13 @@ function toStoredMention(row: MentionRow): StoredMention {
   const [
     id, sourceId, sourceType, url, title, content, author, lang, publishedAt, seenAt, occurredAt, backfill, reach,
     sentimentLabel, sentimentScore, modelSentimentLabel, sentimentVersion, sentimentOverride, sentimentOverrideBy,
-    sentimentOverrideAt, brands, storyIds,
+    sentimentOverrideAt, links,
   ] = row;
+  const { brands, storyIds } = splitLinks(links);
   return {
     id,
-    brands: brands ?? [],
-    storyIds: storyIds ?? [],
+    brands,
+    storyIds,
     sourceId,
     sourceType,
     url,

@@ -1,8 +1,9 @@
 // text[] values as PostgreSQL writes them (array_out: `{acme,globex}`, `{NULL,0123…}`) into arrays of strings, for
-// the brands and story ids of every mention on a page (two arrays per mention). pg's own parser (postgres-array) reads
-// them a character at a time, making an object per character and joining them again: 61 KB of garbage per 50-mention
-// page, the largest single part of what reading a page leaves for the collector (bench:api, 1M). The common shape is
-// read by slicing between commas; anything that may be quoted, escaped, nested or carry bounds goes to pg's parser.
+// the links of every mention on a page (one array per mention: its brands, then their story ids). pg's own parser
+// (postgres-array) reads them a character at a time, making an object per character and joining them again: 61 KB of
+// garbage per 50-mention page, the largest single part of what reading a page leaves for the collector (bench:api,
+// 1M; measured when brands and story ids were two arrays). The common shape is read by slicing between commas;
+// anything that may be quoted, escaped, nested or carry bounds goes to pg's parser.
 import pg from 'pg';
 
 /** The type oid of text[] (pg's builtins name only scalar types). */

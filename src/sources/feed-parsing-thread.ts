@@ -16,6 +16,23 @@ export const FEED_THREAD_MIN_BYTES = 1024 * 1024;
 /** How long one feed may take to read before its thread is stopped and the poll fails. */
 export const FEED_PARSE_BUDGET_MS = 60_000;
 
+/**
+ * The feed thread's old generation (Worker resourceLimits.maxOldGenerationSizeMb). A feed that needs more stops its
+ * thread and fails its poll, instead of growing the poller (every source's polls) towards a worker's default of up to
+ * 4 GB and a container's OOM kill. What a feed at the 64 MiB max_body_size ceiling needs (bench:feed-memory):
+ * realistic RSS 129–160 MB, Atom with XHTML content 321–384 MB, one-line items 513–640 MB; at the default 5 MiB cap
+ * 64 MB or less. 512 reads both realistic shapes at the ceiling, a third over the larger, and costs a 20 MiB RSS feed
+ * no CPU (1538–1660 ms against 1548–1602 without it, four rounds in turn).
+ */
+export const FEED_THREAD_HEAP_MB = 512;
+
+/**
+ * The feed thread's young generation (resourceLimits.maxYoungGenerationSizeMb): 48, a worker's default on a large
+ * machine, stated so that the thread's bound does not move with the machine: 16 and 96 read 20 MiB of RSS with the
+ * same CPU within the noise (bench:feed-memory), so a larger one would cost memory for nothing.
+ */
+export const FEED_THREAD_YOUNG_GENERATION_MB = 48;
+
 export interface FeedThreadRequest {
   status: number;
   url: string;
@@ -36,6 +53,16 @@ export interface FeedThreadOptions {
   script?: URL;
   budgetMs?: number;
   minBytes?: number;
+  /** The thread's old generation in MB (default FEED_THREAD_HEAP_MB); a feed that needs more fails the poll. */
+  heapMb?: number;
+  /** The thread's young generation in MB (default FEED_THREAD_YOUNG_GENERATION_MB). */
+  youngGenerationMb?: number;
+}
+
+interface FeedThreadLimits {
+  budgetMs: number;
+  heapMb: number;
+  youngGenerationMb: number;
 }
 
 /** parseFeedItems(response), the same items or the same SourceError, on a thread of its own for a large body. */
@@ -47,17 +74,27 @@ export async function parseFeedItemsOffThread(response: HttpResponse, options: F
     contentType: response.headers.get('content-type'),
     body: response.body,
   };
-  return askFeedThread(request, options.script ?? siblingScript('feed-thread', import.meta.url), options.budgetMs ?? FEED_PARSE_BUDGET_MS);
+  const limits: FeedThreadLimits = {
+    budgetMs: options.budgetMs ?? FEED_PARSE_BUDGET_MS,
+    heapMb: options.heapMb ?? FEED_THREAD_HEAP_MB,
+    youngGenerationMb: options.youngGenerationMb ?? FEED_THREAD_YOUNG_GENERATION_MB,
+  };
+  return askFeedThread(request, options.script ?? siblingScript('feed-thread', import.meta.url), limits);
 }
 
-/** Starts a thread for one request and settles with its items or error; a thread that overruns `budgetMs` is stopped. */
-function askFeedThread(request: FeedThreadRequest, script: URL, budgetMs: number): Promise<SourceItem[]> {
+/**
+ * Starts a thread for one request and settles with its items or error; a thread that overruns the time budget is
+ * stopped, and one that runs out of its heap is stopped by Node (ERR_WORKER_OUT_OF_MEMORY), the poller left as it was.
+ */
+function askFeedThread(request: FeedThreadRequest, script: URL, { budgetMs, heapMb, youngGenerationMb }: FeedThreadLimits): Promise<SourceItem[]> {
   return new Promise((resolve, reject) => {
     const host = new URL(request.url).host;
     // The body goes to the thread as a copy of its own that is transferred, not cloned: cloning workerData took
     // ≈ 250 ms of the event loop for 20 MiB, and a Buffer may be a view of a larger ArrayBuffer that the caller keeps.
     const body = new Uint8Array(request.body);
-    const worker = startWorkerThread(script, { workerData: { ...request, body }, transferList: [body.buffer] });
+    const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: youngGenerationMb };
+    const worker = startWorkerThread(script, { workerData: { ...request, body }, transferList: [body.buffer], resourceLimits });
+    const mib = (request.body.byteLength / 1_048_576).toFixed(1);
     let settled = false;
     const settle = (outcome: () => void) => {
       if (settled) return;
@@ -67,7 +104,6 @@ function askFeedThread(request: FeedThreadRequest, script: URL, budgetMs: number
       void worker.terminate();
     };
     const budget = setTimeout(() => {
-      const mib = (request.body.byteLength / 1_048_576).toFixed(1);
       settle(() => reject(new SourceError('parse', `reading the ${mib} MiB feed from ${host} took longer than ${budgetMs / 1000} s: stopped`)));
     }, budgetMs);
     const items: SourceItem[] = [];
@@ -77,7 +113,15 @@ function askFeedThread(request: FeedThreadRequest, script: URL, budgetMs: number
       if (answer.more) worker.postMessage('next');
       else settle(() => resolve(items));
     });
-    worker.once('error', (error) => settle(() => reject(new SourceError('internal', `unexpected error: ${error.message.split('\n')[0]}`))));
+    worker.once('error', (error) => {
+      if (isOutOfMemory(error)) return settle(() => reject(new SourceError('parse', `reading the ${mib} MiB feed from ${host} needed more than ${heapMb} MB of memory: stopped`)));
+      settle(() => reject(new SourceError('internal', `unexpected error: ${error.message.split('\n')[0]}`)));
+    });
     worker.once('exit', (code) => settle(() => reject(new SourceError('internal', `the thread reading the feed from ${host} exited with ${code} before it answered`))));
   });
+}
+
+/** Node's error for a worker stopped at its heap limit (resourceLimits). */
+function isOutOfMemory(error: Error): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
 }

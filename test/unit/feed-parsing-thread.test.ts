@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceItem } from '../../src/mentions/mention.js';
 import type { HttpResponse } from '../../src/net/http-client.js';
-import { FEED_THREAD_MIN_BYTES, ITEMS_PER_ANSWER, parseFeedItemsOffThread } from '../../src/sources/feed-parsing-thread.js';
+import { FEED_THREAD_HEAP_MB, FEED_THREAD_MIN_BYTES, FEED_THREAD_YOUNG_GENERATION_MB, ITEMS_PER_ANSWER, parseFeedItemsOffThread } from '../../src/sources/feed-parsing-thread.js';
 import { parseFeedItems, rssSourceKind } from '../../src/sources/rss.js';
 import { SourceError } from '../../src/sources/source-error.js';
 import type { PollContext, Source } from '../../src/sources/source.js';
@@ -11,6 +11,7 @@ import { RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
 
 const FEED_URL = 'https://feeds.example/big.xml';
 const SILENT_THREAD = new URL('../fixtures/silent-feed-thread.ts', import.meta.url);
+const LIMITS_THREAD = new URL('../fixtures/limits-feed-thread.ts', import.meta.url);
 
 /** An RSS feed of at least `bytes`, its items the fixture's, each with its own id and link. */
 function largeFeed(bytes: number): string {
@@ -21,6 +22,17 @@ function largeFeed(bytes: number): string {
     size += 480;
   }
   return rss2(entries);
+}
+
+/** The most items per byte (a one-word title and a link each): the most memory to read per MiB. */
+function tinyItemsFeed(bytes: number): string {
+  const items = [];
+  for (let size = 0, index = 0; size < bytes; index++) {
+    const item = `<item><title>acme</title><link>https://x.example/${index}</link></item>`;
+    items.push(item);
+    size += item.length;
+  }
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://x.example/</link>${items.join('')}</channel></rss>`;
 }
 
 function response(body: string, contentType = 'application/rss+xml; charset=utf-8'): HttpResponse {
@@ -85,6 +97,22 @@ describe('a large feed', () => {
     const error = await errorOf(() => parseFeedItemsOffThread(response(BIG_FEED), { script: SILENT_THREAD, budgetMs: 200 }));
     const mib = (Buffer.byteLength(BIG_FEED) / 1_048_576).toFixed(1);
     expect([error.kind, error.message]).toEqual(['parse', `reading the ${mib} MiB feed from feeds.example took longer than 0.2 s: stopped`]);
+  });
+
+  it('that needs more memory than its thread’s heap fails the poll as unreadable; a feed that fits reads the same', async () => {
+    // 24 MB of old generation: the thread's modules and BIG_FEED fit; 8 MiB of one-line items (≈ 120,000) need ≈ 100.
+    const limits = { heapMb: 24 };
+    const tooBig = tinyItemsFeed(8 * 1_048_576);
+    const error = await errorOf(() => parseFeedItemsOffThread(response(tooBig), limits));
+    const mib = (Buffer.byteLength(tooBig) / 1_048_576).toFixed(1);
+    expect([error.kind, error.message]).toEqual(['parse', `reading the ${mib} MiB feed from feeds.example needed more than 24 MB of memory: stopped`]);
+    expect(await parseFeedItemsOffThread(response(BIG_FEED), limits)).toEqual(await parseFeedItems(response(BIG_FEED)));
+  });
+
+  it('is read by a thread started with the feed thread’s heap and young generation', async () => {
+    const error = await errorOf(() => parseFeedItemsOffThread(response(BIG_FEED), { script: LIMITS_THREAD }));
+    const limits = JSON.parse(error.message) as { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number };
+    expect([limits.maxOldGenerationSizeMb, limits.maxYoungGenerationSizeMb]).toEqual([FEED_THREAD_HEAP_MB, FEED_THREAD_YOUNG_GENERATION_MB]);
   });
 
   it('is read in the caller’s thread below FEED_THREAD_MIN_BYTES', async () => {

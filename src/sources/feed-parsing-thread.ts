@@ -22,7 +22,9 @@ export const FEED_PARSE_BUDGET_MS = 60_000;
  * 4 GB and a container's OOM kill. What a feed at the 64 MiB max_body_size ceiling needs (bench:feed-memory):
  * realistic RSS 129–160 MB, Atom with XHTML content 321–384 MB, one-line items 513–640 MB; at the default 5 MiB cap
  * 64 MB or less. 512 reads both realistic shapes at the ceiling, a third over the larger, and costs a 20 MiB RSS feed
- * no CPU (1538–1660 ms against 1548–1602 without it, four rounds in turn).
+ * no CPU (1538–1660 ms against 1548–1602 without it, four rounds in turn). V8's flags are the process's: a
+ * --max-old-space-size (or --max-semi-space-size) in the poller's NODE_OPTIONS replaces these limits, and the message
+ * of a feed that overruns still names this figure.
  */
 export const FEED_THREAD_HEAP_MB = 512;
 

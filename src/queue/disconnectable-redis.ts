@@ -11,7 +11,7 @@ import { closeHandler } from 'ioredis/built/redis/event_handler.js';
  * RedisConnection.disconnect, redis-connection.js:366), so a stop right after Redis came back, the worker's connection
  * ready and its blocking one not yet, waited out the whole grace (issue 13; upstream: taskforcesh/bullmq#4656 and
  * #4065, open). Here such a disconnect ends as one whose socket closes does: status "end", the commands held
- * rejected with "Connection is closed.", "end" emitted.
+ * rejected with "Connection is closed.", "end" emitted. For a blocking connection only: see createWorkerConnection.
  */
 export class DisconnectableRedis extends Redis {
   override disconnect(reconnect = false): void {
@@ -21,7 +21,7 @@ export class DisconnectableRedis extends Redis {
     if (waitingToReconnect) closeHandler(this)();
   }
 
-  /** BullMQ makes a worker's blocking connection by duplicating the one it is given: it must end the same way. */
+  /** A duplicate ends the same way. */
   override duplicate(override?: Partial<RedisOptions>): DisconnectableRedis {
     return new DisconnectableRedis({ ...this.options, ...override });
   }

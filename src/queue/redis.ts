@@ -24,8 +24,20 @@ export async function pingRedis(redis: Redis): Promise<void> {
 
 /** `options` add to or override the defaults (tests: a retry strategy of their own). */
 export function createWorkerConnection(redisUrl: string, options: RedisOptions = {}): Redis {
-  // Disconnectable: a worker closed while its connections wait to reconnect must still close (see the class).
-  return new DisconnectableRedis(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 5_000, ...options });
+  return new WorkerConnection(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 5_000, ...options });
+}
+
+/**
+ * A worker's connection. BullMQ duplicates it for the worker's blocking connection, which must close even between two
+ * attempts to reconnect (see DisconnectableRedis). This one stays plain ioredis: disconnected while Redis is gone
+ * (closeWorker does so when Redis dies during the grace), it keeps the writes of a job still finishing waiting. Rejected
+ * instead, BullMQ 5.81.5 retries a closing worker's write at once (retryIfFailed, worker.js:931), again and again, a
+ * loop of promises in which no timer fires any more: the process could not even exit.
+ */
+class WorkerConnection extends Redis {
+  override duplicate(override?: Partial<RedisOptions>): DisconnectableRedis {
+    return new DisconnectableRedis({ ...this.options, ...override });
+  }
 }
 
 /** Resolves once `redis` is connected; rejects with the last connection error after `timeoutMs`. */

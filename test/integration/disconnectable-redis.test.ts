@@ -2,6 +2,7 @@
 // unanswered and no "end" event (see DisconnectableRedis).
 import { afterEach, describe, expect, it } from 'vitest';
 import { DisconnectableRedis } from '../../src/queue/disconnectable-redis.js';
+import { createWorkerConnection } from '../../src/queue/redis.js';
 import { nextEvent } from '../helpers/next-event.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 
@@ -32,9 +33,9 @@ describe('DisconnectableRedis', () => {
     await expect(held).rejects.toThrow('Connection is closed.');
   });
 
-  it('is what a duplicate is, as BullMQ makes a worker its blocking connection', () => {
-    const client = new DisconnectableRedis({ lazyConnect: true });
-    expect(client.duplicate({ connectionName: 'blocking' })).toBeInstanceOf(DisconnectableRedis);
+  it("is what a worker connection's duplicates are, as BullMQ makes a worker its blocking connection", () => {
+    const connection = createWorkerConnection('redis://127.0.0.1:1', { lazyConnect: true });
+    expect(connection.duplicate({ connectionName: 'blocking' })).toBeInstanceOf(DisconnectableRedis);
   });
 });
 

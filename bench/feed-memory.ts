@@ -2,7 +2,8 @@
 // Part 1, per feed (realistic RSS, Atom with XHTML content, one-line items; --sizes=5,64 MiB): the smallest old
 // generation (resourceLimits.maxOldGenerationSizeMb) of a ladder its thread reads it in; and, each read in a fresh
 // process of its own (so that one read's freed memory does not hide the next one's), how far that process's RSS rises
-// while it is read under Node's default and under FEED_THREAD_HEAP_MB, and what its items hold in the poller's heap.
+// while it is read under Node's default and under FEED_THREAD_HEAP_MB, and what its items (the first FEED_MAX_ITEMS,
+// as a poll takes them) hold in the poller's heap.
 // Part 2 (--ab-shape=RSS, --ab-mib=20, --rounds=3): one feed read under each of --configs (heap:young MB; Node's
 // default on this machine is 4096:48), in turn each round: wall time and the process's CPU per read, items compared.
 // Run with --expose-gc (npm run bench:feed-memory does) for the heap figures.
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import type { SourceItem } from '../src/mentions/mention.js';
 import type { HttpResponse } from '../src/net/http-client.js';
-import { FEED_THREAD_HEAP_MB, parseFeedItemsOffThread } from '../src/sources/feed-parsing-thread.js';
+import { FEED_MAX_ITEMS, FEED_THREAD_HEAP_MB, parseFeedItemsOffThread, type FeedItems } from '../src/sources/feed-parsing-thread.js';
 import { SourceError } from '../src/sources/source-error.js';
 import { printTable, sizeOption } from './bench-support.js';
 import { atomFeed, rssFeed, tinyItemsFeed } from './feed-shapes.js';
@@ -34,7 +35,7 @@ function response(body: string): HttpResponse {
 }
 
 /** The items of a read on a thread with `heapMb` of old generation, or null when it ran out of memory. */
-async function itemsWithin(feed: HttpResponse, heapMb: number): Promise<SourceItem[] | null> {
+async function itemsWithin(feed: HttpResponse, heapMb: number): Promise<FeedItems | null> {
   try {
     return await parseFeedItemsOffThread(feed, { heapMb });
   } catch (error) {
@@ -79,12 +80,13 @@ async function freshRead(spec: string): Promise<FreshRead> {
   const before = process.memoryUsage.rss();
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  const read = { items: await itemsWithin(feed, Number(heapMb)) };
+  const read = { feedItems: await itemsWithin(feed, Number(heapMb)) };
   clearInterval(sampler);
   const riseMb = (Math.max(peak, process.memoryUsage.rss()) - before) / 1_048_576;
-  // What the poller's thread holds for the items until they are matched.
+  // What the poller's thread holds for the items (the first FEED_MAX_ITEMS) until they are matched.
   const heldMb = global.gc ? (await heapUsedMb()) - heapBefore : null;
-  return { items: read.items?.length ?? null, riseMb, heldMb };
+  const items = read.feedItems === null ? null : read.feedItems.items.length + read.feedItems.leftOut;
+  return { items, riseMb, heldMb };
 }
 
 async function readInFreshProcess(shape: string, mib: number, heapMb: number): Promise<FreshRead> {
@@ -111,7 +113,7 @@ async function measureMemory(): Promise<void> {
       console.error(`${shape} ${mib} MiB done`);
     }
   }
-  console.log(`\nPer feed: the thread old generation it needs (MB, between two steps of a ladder); the RSS rise of a fresh process reading it under Node's default (${UNLIMITED_HEAP_MB} MB) and under FEED_THREAD_HEAP_MB (${FEED_THREAD_HEAP_MB} MB); the poller thread's heap holding its items (MB):`);
+  console.log(`\nPer feed: the thread old generation it needs (MB, between two steps of a ladder); the RSS rise of a fresh process reading it under Node's default (${UNLIMITED_HEAP_MB} MB) and under FEED_THREAD_HEAP_MB (${FEED_THREAD_HEAP_MB} MB); the poller thread's heap holding its items, the first ${FEED_MAX_ITEMS} (MB):`);
   printTable(['feed', 'MiB', 'items', 'needs heap MB', `RSS rise ${UNLIMITED_HEAP_MB}`, `RSS rise ${FEED_THREAD_HEAP_MB}`, 'items held MB'], rows);
 }
 
@@ -124,7 +126,7 @@ interface Read {
 async function timedRead(feed: HttpResponse, [heapMb, youngGenerationMb]: [number, number]): Promise<Read> {
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
-  const items = await parseFeedItemsOffThread(feed, { heapMb, youngGenerationMb });
+  const { items } = await parseFeedItemsOffThread(feed, { heapMb, youngGenerationMb });
   const cpu = process.cpuUsage(cpuBefore);
   return { wallMs: performance.now() - start, cpuMs: (cpu.user + cpu.system) / 1000, items };
 }

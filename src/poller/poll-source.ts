@@ -14,6 +14,7 @@ import type { Database } from '../store/database.js';
 import { findSourceRecord, recordPollFailure, recordPollSuccess } from '../store/source-store.js';
 import { enqueueMentions } from './enqueue-mentions.js';
 import { toMentionsInTurns } from './match-items.js';
+import { pollWarning } from './poll-warning.js';
 import { sourceHttpClient } from './source-http.js';
 
 export interface PollDeps {
@@ -109,10 +110,11 @@ async function pollLockedSource(source: Source, deps: PollDeps, options: { force
   });
   // Queue first, then save the new cursor: a crash in between re-fetches items (deduplicated), never skips them.
   const jobIds = await enqueueMentions(deps.queues.mentions, mentions);
-  const warning = skipped.summary();
+  const warning = pollWarning(skipped, result);
   await recordPollSuccess(deps.database, config, fingerprint, result.nextState, now, warning);
   // One line per poll however many results were skipped, with the first reasons (the summary has them all).
-  if (warning !== null) logger.warn({ skipped: skipped.count, reasons: skipped.firstReasons }, 'poll skipped results not in the shape the API documents');
+  if (skipped.count > 0) logger.warn({ skipped: skipped.count, reasons: skipped.firstReasons }, 'poll skipped results not in the shape the API documents');
+  if (result.warning !== undefined) logger.warn({ warning: result.warning }, 'poll left out part of what the source sent');
   logger.info({ items: result.items.length, mentions: mentions.length, backfill }, 'polled');
   return { status: 'ok', items: result.items.length, mentions: mentions.length, backfill, jobIds };
 }

@@ -10,6 +10,7 @@ import { SkippedResults } from '../sources/skipped-results.js';
 import type { Source } from '../sources/source.js';
 import { toSourceError } from '../sources/source-error.js';
 import { matchItem } from './match-items.js';
+import { pollWarning } from './poll-warning.js';
 import { sourceHttpClient } from './source-http.js';
 
 export interface PreviewLine {
@@ -24,7 +25,7 @@ export interface PreviewLine {
   brands: string[];
 }
 
-/** `warning`: what the poll left out and why (results not in the API's documented shape), null when nothing. */
+/** `warning`: what the poll left out and why (see pollWarning), null when nothing. */
 export type PreviewResult = { ok: true; lines: PreviewLine[]; warning: string | null } | { ok: false; reason: string };
 
 export async function previewSource(
@@ -36,15 +37,15 @@ export async function previewSource(
     return { ok: false, reason: `${id}: a ${type} source is push-only (senders POST to /v1/webhooks/${id}); there is nothing to preview` };
   }
   const skipped = new SkippedResults();
-  let items;
+  let result;
   try {
-    ({ items } = await source.poll({}, { http: sourceHttpClient(deps.http, source.config), logger: deps.logger, now: new Date(), throttle: deps.throttle ?? localThrottle(), skipped }));
+    result = await source.poll({}, { http: sourceHttpClient(deps.http, source.config), logger: deps.logger, now: new Date(), throttle: deps.throttle ?? localThrottle(), skipped });
   } catch (error) {
     const sourceError = toSourceError(error);
     return { ok: false, reason: `${source.config.id}: ${sourceError.message}` };
   }
   const rules = rulesForSource(deps.brandRules, source.config.brands);
-  const lines = items.map((rawItem) => {
+  const lines = result.items.map((rawItem) => {
     const matched = matchItem(rawItem, rules);
     const { item } = matched;
     const hasIdentity = matched.url !== null || item.externalId !== null;
@@ -60,5 +61,5 @@ export async function previewSource(
       brands: matched.brands,
     };
   });
-  return { ok: true, lines, warning: skipped.summary() };
+  return { ok: true, lines, warning: pollWarning(skipped, result) };
 }

@@ -35,11 +35,26 @@ export const FEED_THREAD_HEAP_MB = 512;
  */
 export const FEED_THREAD_YOUNG_GENERATION_MB = 48;
 
+/**
+ * The most items one poll of a feed takes, the first in the feed's order (newest first in feeds that are sorted); the
+ * rest are left out, said in the source's health. The poller's thread holds a poll's items and their mentions until
+ * they are queued: 761,448 one-line items (50 MiB, within the feed thread's heap) held 169 MB and their mentions 285 MB
+ * more. A realistic feed at the 64 MiB ceiling has 31,212 (RSS) to 38,756 (Atom with XHTML content) items.
+ */
+export const FEED_MAX_ITEMS = 50_000;
+
 export interface FeedThreadRequest {
   status: number;
   url: string;
   contentType: string | null;
   body: Uint8Array;
+  maxItems: number;
+}
+
+/** The items a poll takes from a feed, and how many more the feed had (left out). */
+export interface FeedItems {
+  items: SourceItem[];
+  leftOut: number;
 }
 
 /**
@@ -48,13 +63,15 @@ export interface FeedThreadRequest {
  */
 export const ITEMS_PER_ANSWER = 2_000;
 
-export type FeedThreadAnswer = { items: SourceItem[]; more: boolean } | { error: { kind: SourceErrorKind; message: string; retryAfterMs: number | null } };
+export type FeedThreadAnswer = { items: SourceItem[]; more: boolean; leftOut: number } | { error: { kind: SourceErrorKind; message: string; retryAfterMs: number | null } };
 
 export interface FeedThreadOptions {
   /** The thread's script (tests give another); default feed-thread.js (or .ts) beside this file. */
   script?: URL;
   budgetMs?: number;
   minBytes?: number;
+  /** The most items to take (default FEED_MAX_ITEMS). */
+  maxItems?: number;
   /** The thread's old generation in MB (default FEED_THREAD_HEAP_MB); a feed that needs more fails the poll. */
   heapMb?: number;
   /** The thread's young generation in MB (default FEED_THREAD_YOUNG_GENERATION_MB). */
@@ -67,14 +84,19 @@ interface FeedThreadLimits {
   youngGenerationMb: number;
 }
 
-/** parseFeedItems(response), the same items or the same SourceError, on a thread of its own for a large body. */
-export async function parseFeedItemsOffThread(response: HttpResponse, options: FeedThreadOptions = {}): Promise<SourceItem[]> {
-  if (response.body.length < (options.minBytes ?? FEED_THREAD_MIN_BYTES)) return parseFeedItems(response);
+/**
+ * parseFeedItems(response), the same items (the first `maxItems` of them) or the same SourceError, on a thread of its
+ * own for a large body.
+ */
+export async function parseFeedItemsOffThread(response: HttpResponse, options: FeedThreadOptions = {}): Promise<FeedItems> {
+  const maxItems = options.maxItems ?? FEED_MAX_ITEMS;
+  if (response.body.length < (options.minBytes ?? FEED_THREAD_MIN_BYTES)) return firstItems(await parseFeedItems(response), maxItems);
   const request: FeedThreadRequest = {
     status: response.status,
     url: response.url,
     contentType: response.headers.get('content-type'),
     body: response.body,
+    maxItems,
   };
   const limits: FeedThreadLimits = {
     budgetMs: options.budgetMs ?? FEED_PARSE_BUDGET_MS,
@@ -88,7 +110,7 @@ export async function parseFeedItemsOffThread(response: HttpResponse, options: F
  * Starts a thread for one request and settles with its items or error; a thread that overruns the time budget is
  * stopped, and one that runs out of its heap is stopped by Node (ERR_WORKER_OUT_OF_MEMORY), the poller left as it was.
  */
-function askFeedThread(request: FeedThreadRequest, script: URL, { budgetMs, heapMb, youngGenerationMb }: FeedThreadLimits): Promise<SourceItem[]> {
+function askFeedThread(request: FeedThreadRequest, script: URL, { budgetMs, heapMb, youngGenerationMb }: FeedThreadLimits): Promise<FeedItems> {
   return new Promise((resolve, reject) => {
     const host = new URL(request.url).host;
     // The body goes to the thread as a copy of its own that is transferred, not cloned: cloning workerData took
@@ -113,7 +135,7 @@ function askFeedThread(request: FeedThreadRequest, script: URL, { budgetMs, heap
       if ('error' in answer) return settle(() => reject(new SourceError(answer.error.kind, answer.error.message, answer.error.retryAfterMs)));
       for (const item of answer.items) items.push(item);
       if (answer.more) worker.postMessage('next');
-      else settle(() => resolve(items));
+      else settle(() => resolve({ items, leftOut: answer.leftOut }));
     });
     worker.once('error', (error) => {
       if (isOutOfMemory(error)) return settle(() => reject(new SourceError('parse', `reading the ${mib} MiB feed from ${host} needed more than ${heapMb} MB of memory: stopped`)));
@@ -126,4 +148,10 @@ function askFeedThread(request: FeedThreadRequest, script: URL, { budgetMs, heap
 /** Node's error for a worker stopped at its heap limit (resourceLimits). */
 function isOutOfMemory(error: Error): boolean {
   return (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/** The first `maxItems` of a feed's items, and how many it had beyond them. */
+export function firstItems(items: SourceItem[], maxItems: number): FeedItems {
+  if (items.length <= maxItems) return { items, leftOut: 0 };
+  return { items: items.slice(0, maxItems), leftOut: items.length - maxItems };
 }

@@ -10,7 +10,7 @@ import { MaxBodySize, RequestHeaders, defineSourceKind, sourceConfigSchema } fro
 import { parseFeedDate } from './feed-date.js';
 import { SourceError, httpStatusError } from './source-error.js';
 import { decodeXmlBody } from './xml-charset.js';
-import { parseFeedItemsOffThread } from './feed-parsing-thread.js';
+import { FEED_MAX_ITEMS, parseFeedItemsOffThread } from './feed-parsing-thread.js';
 
 interface FeedState extends SourceState {
   etag?: string;
@@ -90,13 +90,14 @@ async function pollFeed(url: string, configHeaders: Record<string, string>, stat
   if (response.status < 200 || response.status > 299) {
     throw httpStatusError(response.status, response.url, response.headers.get('retry-after'), context.now);
   }
-  const items = await parseFeedItemsOffThread(response);
+  const { items, leftOut } = await parseFeedItemsOffThread(response);
   const nextState: FeedState = {};
   const etag = response.headers.get('etag');
   const lastModified = response.headers.get('last-modified');
   if (etag) nextState.etag = etag;
   if (lastModified) nextState.lastModified = lastModified;
-  return { items, nextState };
+  if (leftOut === 0) return { items, nextState };
+  return { items, nextState, warning: `the feed had ${items.length + leftOut} items: the first ${items.length} were read, the other ${leftOut} left out (at most ${FEED_MAX_ITEMS} per poll)` };
 }
 
 /** The items of a fetched feed, normalised; throws a SourceError when the body is not a readable feed. */

@@ -32,6 +32,8 @@ export interface PollContext {
 export interface PollResult {
   items: SourceItem[];
   nextState: SourceState;
+  /** What the poll left out of what it was sent, and why: the source's health (last_warning) and one log line. */
+  warning?: string;
 }
 
 export interface Source {

@@ -106,13 +106,24 @@ describe('a large feed', () => {
     const error = await errorOf(() => parseFeedItemsOffThread(response(tooBig), limits));
     const mib = (Buffer.byteLength(tooBig) / 1_048_576).toFixed(1);
     expect([error.kind, error.message]).toEqual(['parse', `reading the ${mib} MiB feed from feeds.example needed more than 24 MB of memory: stopped`]);
-    expect(await parseFeedItemsOffThread(response(BIG_FEED), limits)).toEqual(await parseFeedItems(response(BIG_FEED)));
+    expect(await parseFeedItemsOffThread(response(BIG_FEED), limits)).toEqual({ items: await parseFeedItems(response(BIG_FEED)), leftOut: 0 });
   });
 
   it('is read by a thread started with the feed thread’s heap and young generation', async () => {
     const error = await errorOf(() => parseFeedItemsOffThread(response(BIG_FEED), { script: LIMITS_THREAD }));
     const limits = JSON.parse(error.message) as { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number };
     expect([limits.maxOldGenerationSizeMb, limits.maxYoungGenerationSizeMb]).toEqual([FEED_THREAD_HEAP_MB, FEED_THREAD_YOUNG_GENERATION_MB]);
+  });
+
+  it('gives its first maxItems items and how many it left out, from its thread and from the caller’s', async () => {
+    const all = await parseFeedItems(response(BIG_FEED));
+    // One more than an answer holds: the items beyond the first answer come from the next.
+    const maxItems = ITEMS_PER_ANSWER + 1;
+    expect(all.length).toBeGreaterThan(maxItems);
+    const expected = { items: all.slice(0, maxItems), leftOut: all.length - maxItems };
+    expect(await parseFeedItemsOffThread(response(BIG_FEED), { maxItems })).toEqual(expected);
+    expect(await parseFeedItemsOffThread(response(BIG_FEED), { maxItems, minBytes: Number.POSITIVE_INFINITY })).toEqual(expected);
+    expect(await parseFeedItemsOffThread(response(BIG_FEED), { maxItems: all.length })).toEqual({ items: all, leftOut: 0 });
   });
 
   it('is read in the caller’s thread below FEED_THREAD_MIN_BYTES', async () => {

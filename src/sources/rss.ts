@@ -96,8 +96,12 @@ async function pollFeed(url: string, configHeaders: Record<string, string>, stat
   const lastModified = response.headers.get('last-modified');
   if (etag) nextState.etag = etag;
   if (lastModified) nextState.lastModified = lastModified;
-  if (leftOut === 0) return { items, nextState };
-  return { items, nextState, warning: `the feed had ${items.length + leftOut} items: the first ${items.length} were read, the other ${leftOut} left out (at most ${FEED_MAX_ITEMS} per poll)` };
+  return leftOut === 0 ? { items, nextState } : { items, nextState, warning: leftOutWarning(items.length, leftOut) };
+}
+
+/** The source's warning for a feed of more items than a poll takes. */
+function leftOutWarning(read: number, leftOut: number): string {
+  return `the feed had ${read + leftOut} items: the first ${read} were read, the other ${leftOut} left out (at most ${FEED_MAX_ITEMS} per poll)`;
 }
 
 /** The items of a fetched feed, normalised; throws a SourceError when the body is not a readable feed. */

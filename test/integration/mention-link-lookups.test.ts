@@ -69,22 +69,23 @@ function capturingDatabase(database: Database): { database: Database; last: () =
 interface PlanNode {
   'Relation Name'?: string;
   'Parent Relationship'?: string;
-  'Subplan Name'?: string;
+  'Index Cond'?: string;
+  Filter?: string;
   'Actual Rows': number;
   'Actual Loops': number;
   Plans?: PlanNode[];
 }
 
 /**
- * How many times the statement's per-row subqueries scanned mention_brands (a scan run once per row counts once per
- * row; a partition pruned away counts none). Subqueries inside a CTE (a full-text page's brand conditions) and the
- * page's walk itself are not the links of its rows and are left out.
+ * How many times the statement's per-row subqueries looked a mention's links up in mention_brands (a scan run once per
+ * row counts once per row; a partition pruned away counts none). A full-text page's check of the brand or story asked
+ * for (`brand_id = …`, `story_id = …`) and the page's walk itself are not the links of its rows and are left out.
  */
 function linkProbes(node: PlanNode, inSubPlan = false): number {
-  if (node['Subplan Name']?.startsWith('CTE ') === true) return 0;
   const underSubPlan = inSubPlan || node['Parent Relationship'] === 'SubPlan';
-  const own = underSubPlan && node['Relation Name']?.startsWith('mention_brands') === true ? node['Actual Loops'] : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + linkProbes(child, underSubPlan), 0);
+  const conditions = `${node['Index Cond'] ?? ''} ${node.Filter ?? ''}`;
+  const isLookup = underSubPlan && node['Relation Name']?.startsWith('mention_brands') === true && !/(brand_id|story_id) = /.test(conditions);
+  return (isLookup ? node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, child) => sum + linkProbes(child, underSubPlan), 0);
 }
 
 async function probesAndRows(database: Database, statement: CapturedStatement): Promise<{ rows: number; probes: number }> {

@@ -565,7 +565,7 @@ async function main(): Promise<void> {
       }
       printTable(['query', 'exec ms', 'intended index used', 'scans'], summaries, [0, 2, 3]);
       for (const { queryCase, query } of plans.filter((plan) => plan.queryCase.showPlan === true)) {
-        console.log(`\n-- ${queryCase.name}: ${query.text.replace(/\s+/g, ' ').replace(/SELECT m\.id, .* AS story_ids FROM /, 'SELECT <mention columns, brands> FROM ')}`);
+        console.log(`\n-- ${queryCase.name}: ${query.text.replace(/\s+/g, ' ').replace(/SELECT m\.id, .* AS links FROM /, 'SELECT <mention columns, brands> FROM ')}`);
         console.log(await explain(sqlDatabase, query, 'TEXT'));
       }
       console.log(misses.length === 0 ? '\nevery query used its intended index' : `\nqueries not using their intended index:\n  ${misses.join('\n  ')}`);

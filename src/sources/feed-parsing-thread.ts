@@ -36,8 +36,8 @@ export const FEED_THREAD_HEAP_MB = 512;
 export const FEED_THREAD_YOUNG_GENERATION_MB = 48;
 
 /**
- * The most items one poll of a feed takes, the first in the feed's order (newest first in feeds that are sorted); the
- * rest are left out, said in the source's health. The poller's thread holds a poll's items and their mentions until
+ * The most items one poll of a feed takes, the newest by publication time (newestItems); the rest are left out, said
+ * in the source's health. The poller's thread holds a poll's items and their mentions until
  * they are queued: 761,448 one-line items (50 MiB, within the feed thread's heap) held 169 MB and their mentions 285 MB
  * more. A realistic feed at the 64 MiB ceiling has 31,212 (RSS) to 38,756 (Atom with XHTML content) items.
  */
@@ -85,12 +85,12 @@ interface FeedThreadLimits {
 }
 
 /**
- * parseFeedItems(response), the same items (the first `maxItems` of them) or the same SourceError, on a thread of its
+ * parseFeedItems(response), the same items (the newest `maxItems` of them, newestItems) or the same SourceError, on a thread of its
  * own for a large body.
  */
 export async function parseFeedItemsOffThread(response: HttpResponse, options: FeedThreadOptions = {}): Promise<FeedItems> {
   const maxItems = options.maxItems ?? FEED_MAX_ITEMS;
-  if (response.body.length < (options.minBytes ?? FEED_THREAD_MIN_BYTES)) return firstItems(await parseFeedItems(response), maxItems);
+  if (response.body.length < (options.minBytes ?? FEED_THREAD_MIN_BYTES)) return newestItems(await parseFeedItems(response), maxItems);
   const request: FeedThreadRequest = {
     status: response.status,
     url: response.url,
@@ -150,8 +150,22 @@ function isOutOfMemory(error: Error): boolean {
   return (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
-/** The first `maxItems` of a feed's items, and how many it had beyond them. */
-export function firstItems(items: SourceItem[], maxItems: number): FeedItems {
+/**
+ * The newest `maxItems` of a feed's items by publication time, in the feed's order, and how many it had beyond them.
+ * Most feeds list their newest items first, but an archive that is appended to lists its oldest first: its first items
+ * would be the same old ones at every poll, and the news never read. Undated items count as older than any dated one,
+ * in the feed's order, so a feed without dates keeps its first items.
+ */
+export function newestItems(items: SourceItem[], maxItems: number): FeedItems {
   if (items.length <= maxItems) return { items, leftOut: 0 };
-  return { items: items.slice(0, maxItems), leftOut: items.length - maxItems };
+  const newestFirst = items.map((_item, index) => index);
+  newestFirst.sort((a, b) => publishedMs(items[b]!) - publishedMs(items[a]!) || a - b);
+  const kept = newestFirst.slice(0, maxItems).sort((a, b) => a - b);
+  return { items: kept.map((index) => items[index]!), leftOut: items.length - maxItems };
+}
+
+/** An item's publication time in ms, -Infinity for none (or an invalid one). */
+function publishedMs(item: SourceItem): number {
+  const ms = item.publishedAt?.getTime() ?? Number.NaN;
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }

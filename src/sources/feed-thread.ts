@@ -2,7 +2,7 @@
 // items (the first request.maxItems), ITEMS_PER_ANSWER at a time (the next when asked), or with the SourceError that
 // reading it gave.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { firstItems, ITEMS_PER_ANSWER, type FeedItems, type FeedThreadAnswer, type FeedThreadRequest } from './feed-parsing-thread.js';
+import { newestItems, ITEMS_PER_ANSWER, type FeedItems, type FeedThreadAnswer, type FeedThreadRequest } from './feed-parsing-thread.js';
 import { parseFeedItems } from './rss.js';
 import { toSourceError } from './source-error.js';
 
@@ -14,7 +14,7 @@ if (request.contentType !== null) headers.set('content-type', request.contentTyp
 
 try {
   const items = await parseFeedItems({ status: request.status, url: request.url, headers, body: Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength) });
-  answerInSlices(port, firstItems(items, request.maxItems));
+  answerInSlices(port, newestItems(items, request.maxItems));
 } catch (error) {
   const { kind, message, retryAfterMs } = toSourceError(error);
   port.postMessage({ error: { kind, message, retryAfterMs } } satisfies FeedThreadAnswer);

@@ -101,7 +101,7 @@ async function pollFeed(url: string, configHeaders: Record<string, string>, stat
 
 /** The source's warning for a feed of more items than a poll takes. */
 function leftOutWarning(read: number, leftOut: number): string {
-  return `the feed had ${read + leftOut} items: the first ${read} were read, the other ${leftOut} left out (at most ${FEED_MAX_ITEMS} per poll)`;
+  return `the feed had ${read + leftOut} items: the newest ${read} were read, the other ${leftOut} left out (at most ${FEED_MAX_ITEMS} per poll)`;
 }
 
 /** The items of a fetched feed, normalised; throws a SourceError when the body is not a readable feed. */

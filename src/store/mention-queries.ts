@@ -89,11 +89,11 @@ type MentionRow = [
  * A mention's brands and then their story ids, in one text[] (`{acme,globex,NULL,s1}`; NULL when it has no links),
  * from one lookup in its month's mention_brands: a page of 51 mentions probed that primary key 102 times when brands
  * and story ids were two subqueries, and each probe of an older month's links reads one page more at 10M than at 1M
- * (a btree level deeper; docs/benchmarks.md). Both aggregates read the links in the order of the sub-select (the
- * primary key's, by brand, so nothing is sorted), which keeps each story id at its brand's place.
+ * (a btree level deeper; docs/benchmarks.md). Both aggregates order their input by brand (unique within a mention), which
+ * keeps each story id at its brand's place: an ORDER BY of the sub-select is not promised to reach an aggregate.
  */
-const MENTION_LINKS = `(SELECT array_agg(l.brand_id) || array_agg(l.story_id) FROM (
-    SELECT brand_id, story_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at ORDER BY brand_id) l)`;
+const MENTION_LINKS = `(SELECT array_agg(l.brand_id ORDER BY l.brand_id) || array_agg(l.story_id ORDER BY l.brand_id) FROM (
+    SELECT brand_id, story_id FROM mention_brands WHERE mention_id = m.id AND occurred_at = m.occurred_at) l)`;
 
 /** The brands and story ids of MENTION_LINKS, each half of it. */
 function splitLinks(links: Array<string | null> | null): { brands: string[]; storyIds: Array<string | null> } {
@@ -185,12 +185,15 @@ export type Walk = 'time' | 'brand';
 export interface MentionFilterSql {
   walk: Walk;
   from: string;
+  /** linkConditions, then ownConditions. */
   conditions: string[];
   /**
    * Those of `conditions` that look up the mention's links (the brand or story asked for, on a walk by time): a per-row
    * probe of mention_brands each, which a full-text page puts off until its matches are in time order (pageOfMatches).
    */
   linkConditions: string[];
+  /** The rest of `conditions`: on the walk's own columns. */
+  ownConditions: string[];
   timeColumn: string;
   idColumn: string;
   /** The walk's order, newest first, as ORDER BY keys: the time and id columns, led by the source when one is asked for. */
@@ -208,11 +211,12 @@ export function mentionFilterSql(filter: Omit<MentionFilter, 'limit'>, value: (v
   const walk: Walk = tsquery === undefined && (filter.brand !== undefined || filter.story !== undefined) ? 'brand' : 'time';
   const timeColumn = walk === 'brand' ? 'mb.occurred_at' : 'm.occurred_at';
   const idColumn = walk === 'brand' ? 'mb.mention_id' : 'm.id';
-  const conditions: string[] = [];
+  const ownConditions: string[] = [];
   const linkConditions: string[] = [];
   if (walk === 'brand') {
-    if (filter.brand !== undefined) conditions.push(`mb.brand_id = ${value(filter.brand)}`);
-    if (filter.story !== undefined) conditions.push(`mb.story_id = ${value(filter.story)}`);
+    // The walk is the links: the brand and story are its own columns.
+    if (filter.brand !== undefined) ownConditions.push(`mb.brand_id = ${value(filter.brand)}`);
+    if (filter.story !== undefined) ownConditions.push(`mb.story_id = ${value(filter.story)}`);
   } else {
     // An EXISTS looked up for each mention the walk reaches (OFFSET 0 keeps it a per-row lookup in the mention's own
     // month): as a semi-join PostgreSQL hashed every link of the brand first when it expected many matches of a word
@@ -223,7 +227,6 @@ export function mentionFilterSql(filter: Omit<MentionFilter, 'limit'>, value: (v
     if (filter.story !== undefined) {
       linkConditions.push(`EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.occurred_at = m.occurred_at AND b.story_id = ${value(filter.story)} OFFSET 0)`);
     }
-    conditions.push(...linkConditions);
   }
   // A walk by time of one source's mentions is the walk of the source's index (source_id, occurred_at, id): asked as
   // that index's order, with the source as an array (an equality would make the source a constant of the order, which
@@ -233,23 +236,23 @@ export function mentionFilterSql(filter: Omit<MentionFilter, 'limit'>, value: (v
   // (source=feed-01, 20 ms instead of 1). The same rows in the same order: every row of the walk has that source.
   const sourceLeadsWalk = walk === 'time' && filter.source !== undefined;
   if (filter.source !== undefined) {
-    conditions.push(sourceLeadsWalk ? `m.source_id = ANY(ARRAY[${value(filter.source)}])` : `m.source_id = ${value(filter.source)}`);
+    ownConditions.push(sourceLeadsWalk ? `m.source_id = ANY(ARRAY[${value(filter.source)}])` : `m.source_id = ${value(filter.source)}`);
   }
-  if (filter.sentiment !== undefined) conditions.push(`m.sentiment_label = ${value(filter.sentiment)}`);
-  if (filter.includeBackfill === false) conditions.push('NOT m.backfill');
-  if (filter.lang !== undefined) conditions.push(`m.lang = ${value(filter.lang)}`);
-  if (filter.since !== undefined) conditions.push(`${timeColumn} >= ${value(filter.since)}`);
-  if (filter.until !== undefined) conditions.push(`${timeColumn} < ${value(filter.until)}`);
+  if (filter.sentiment !== undefined) ownConditions.push(`m.sentiment_label = ${value(filter.sentiment)}`);
+  if (filter.includeBackfill === false) ownConditions.push('NOT m.backfill');
+  if (filter.lang !== undefined) ownConditions.push(`m.lang = ${value(filter.lang)}`);
+  if (filter.since !== undefined) ownConditions.push(`${timeColumn} >= ${value(filter.since)}`);
+  if (filter.until !== undefined) ownConditions.push(`${timeColumn} < ${value(filter.until)}`);
   if (filter.after !== undefined) {
     const time = value(filter.after.occurredAt);
     // The plain bound says the same as the row comparison; it is there because PostgreSQL prunes time partitions
     // (and narrows the time index) by it, not by a row comparison.
-    conditions.push(`${timeColumn} <= ${time}`, `(${timeColumn}, ${idColumn}) < (${time}, ${value(filter.after.id)})`);
+    ownConditions.push(`${timeColumn} <= ${time}`, `(${timeColumn}, ${idColumn}) < (${time}, ${value(filter.after.id)})`);
   }
   const from = walk === 'brand' ? `mention_brands mb CROSS JOIN LATERAL ${MENTION_OF('mb.mention_id', 'mb.occurred_at')}` : 'mentions m';
   const match = tsquery === undefined ? undefined : `websearch_to_tsquery('simple', ${value(tsquery)})`;
   const order = `${sourceLeadsWalk ? 'm.source_id, ' : ''}${timeColumn} DESC, ${idColumn} DESC`;
-  return { walk, from, conditions, linkConditions, timeColumn, idColumn, order, match };
+  return { walk, from, conditions: [...linkConditions, ...ownConditions], linkConditions, ownConditions, timeColumn, idColumn, order, match };
 }
 
 /**
@@ -277,7 +280,7 @@ export async function listMentions(database: Database, filter: MentionFilter, pl
     params.push(value);
     return `$${params.length}`;
   };
-  const { from, conditions, linkConditions, timeColumn, idColumn, order: walkOrder, match } = mentionFilterSql(filter, param);
+  const { from, conditions, linkConditions, ownConditions, timeColumn, idColumn, order: walkOrder, match } = mentionFilterSql(filter, param);
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const limit = param(filter.limit + 1);
   const order = `ORDER BY ${walkOrder} LIMIT ${limit}`;
@@ -290,7 +293,7 @@ export async function listMentions(database: Database, filter: MentionFilter, pl
       ? `SELECT ${MENTION_COLUMNS} FROM ${from} ${where} ${order}`
       : pageOfMatches({
           walk: walk ?? { from, conditions, timeColumn, idColumn, order: walkOrder },
-          conditions,
+          ownConditions,
           linkConditions,
           match,
           pageRows: limit,
@@ -329,17 +332,17 @@ export const SEARCH_WALK_ROWS = 5_000;
 function pageOfMatches(query: {
   /** What is walked by time: all mentions, or the links of the brand or story asked for. */
   walk: Pick<MentionFilterSql, 'from' | 'conditions' | 'timeColumn' | 'idColumn' | 'order'>;
-  /** The filter's conditions on mentions as a walk by time states them (`m` is the mention). */
-  conditions: readonly string[];
-  /** Those of `conditions` that look up the mention's links (mentionFilterSql). */
+  /** The filter's conditions on the mention's own columns as a walk by time states them (`m` is the mention). */
+  ownConditions: readonly string[];
+  /** Its conditions that look up the mention's links (mentionFilterSql). */
   linkConditions: readonly string[];
   match: string;
   pageRows: string;
   walkRows: string;
 }): string {
-  const { walk, conditions, linkConditions, match, pageRows, walkRows } = query;
+  const { walk, ownConditions, linkConditions, match, pageRows, walkRows } = query;
   const walkWhere = walk.conditions.length > 0 ? `WHERE ${walk.conditions.join(' AND ')}` : '';
-  const matchConditions = [...conditions.filter((condition) => !linkConditions.includes(condition)), `m.search @@ ${match}`];
+  const matchConditions = [...ownConditions, `m.search @@ ${match}`];
   const linkWhere = linkConditions.length > 0 ? `WHERE ${linkConditions.join(' AND ')}` : '';
   return `WITH walked AS MATERIALIZED (
       SELECT w.id, w.occurred_at FROM (

@@ -1,5 +1,5 @@
-// A feed of more items than one poll takes (FEED_MAX_ITEMS): the first ones in the feed's order are matched and stored,
-// the rest left out and said so in the source's health (last_warning) and one log line; the source stays ok.
+// A feed of more items than one poll takes (FEED_MAX_ITEMS): the newest ones are matched and stored, here the last ones
+// of a feed listed oldest first (an archive that is appended to), the rest left out and said so in the source's health (last_warning) and one log line; the source stays ok.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewSource } from '../../src/poller/preview-source.js';
 import { createLogger } from '../../src/runtime/logger.js';
@@ -10,13 +10,16 @@ import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test
 import { BRAND_CONFIG } from '../fixtures/feeds.js';
 
 const LEFT_OUT = 3;
-const WARNING = `the feed had ${FEED_MAX_ITEMS + LEFT_OUT} items: the first ${FEED_MAX_ITEMS} were read, the other ${LEFT_OUT} left out (at most ${FEED_MAX_ITEMS} per poll)`;
+const WARNING = `the feed had ${FEED_MAX_ITEMS + LEFT_OUT} items: the newest ${FEED_MAX_ITEMS} were read, the other ${LEFT_OUT} left out (at most ${FEED_MAX_ITEMS} per poll)`;
 
-/** One-line items; the first and the last name the brand, the others do not. */
+const OLDEST = Date.parse('2026-11-01T00:00:00Z');
+
+/** One-line items listed oldest first, a minute apart; the first and the last name the brand, the others do not. */
 function manyItemsFeed(count: number): string {
   const items = Array.from({ length: count }, (_, index) => {
     const title = index === 0 || index === count - 1 ? `Acme story ${index}` : `Other story ${index}`;
-    return `<item><title>${title}</title><link>https://many.example/${index}</link></item>`;
+    const published = new Date(OLDEST + index * 60_000).toUTCString();
+    return `<item><title>${title}</title><link>https://many.example/${index}</link><pubDate>${published}</pubDate></item>`;
   });
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title><link>https://many.example/</link>${items.join('')}</channel></rss>`;
 }
@@ -31,7 +34,7 @@ describe('a feed of more items than a poll takes', () => {
     system = await startTestSystem({
       configYaml: `${BRAND_CONFIG}
 sources:
-  - { id: many, type: rss, url: "${feeds.baseUrl}/many.xml", every: 1h }
+  - { id: many, type: rss, url: "${feeds.baseUrl}/many.xml", every: 1h, max_body_size: 10MiB }
 ${TEST_API_KEYS}`,
     });
   });
@@ -41,10 +44,10 @@ ${TEST_API_KEYS}`,
     await feeds?.close();
   });
 
-  it('is polled for its first FEED_MAX_ITEMS items, and the rest are left out with a warning', async () => {
+  it('is polled for its newest FEED_MAX_ITEMS items, and the older rest are left out with a warning', async () => {
     const outcome = (await system.initialPolls()).get('many');
     expect(outcome).toMatchObject({ status: 'ok', items: FEED_MAX_ITEMS, mentions: 1 });
-    expect((await storedMentions(system.runtime.database, 'many')).map((mention) => mention.url)).toEqual(['https://many.example/0']);
+    expect((await storedMentions(system.runtime.database, 'many')).map((mention) => mention.url)).toEqual([`https://many.example/${FEED_MAX_ITEMS + LEFT_OUT - 1}`]);
     expect(await listedSource(system, 'many')).toMatchObject({ status: 'ok', consecutive_failures: 0, last_error: null, last_warning: WARNING });
     const logged = system.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'poll left out part of what the source sent');
     expect(logged.map(({ source, warning }) => ({ source, warning }))).toEqual([{ source: 'many', warning: WARNING }]);
@@ -57,8 +60,8 @@ ${TEST_API_KEYS}`,
     if (!preview.ok) throw new Error(preview.reason);
     expect([preview.lines.length, preview.lines[0]?.url, preview.lines.at(-1)?.url, preview.warning]).toEqual([
       FEED_MAX_ITEMS,
-      'https://many.example/0',
-      `https://many.example/${FEED_MAX_ITEMS - 1}`,
+      `https://many.example/${LEFT_OUT}`,
+      `https://many.example/${FEED_MAX_ITEMS + LEFT_OUT - 1}`,
       WARNING,
     ]);
   });

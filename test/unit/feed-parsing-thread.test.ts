@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceItem } from '../../src/mentions/mention.js';
 import type { HttpResponse } from '../../src/net/http-client.js';
-import { FEED_THREAD_HEAP_MB, FEED_THREAD_MIN_BYTES, FEED_THREAD_YOUNG_GENERATION_MB, ITEMS_PER_ANSWER, parseFeedItemsOffThread } from '../../src/sources/feed-parsing-thread.js';
+import { FEED_THREAD_HEAP_MB, FEED_THREAD_MIN_BYTES, FEED_THREAD_YOUNG_GENERATION_MB, ITEMS_PER_ANSWER, newestItems, parseFeedItemsOffThread } from '../../src/sources/feed-parsing-thread.js';
 import { parseFeedItems, rssSourceKind } from '../../src/sources/rss.js';
 import { SourceError } from '../../src/sources/source-error.js';
 import type { PollContext, Source } from '../../src/sources/source.js';
@@ -115,12 +115,33 @@ describe('a large feed', () => {
     expect([limits.maxOldGenerationSizeMb, limits.maxYoungGenerationSizeMb]).toEqual([FEED_THREAD_HEAP_MB, FEED_THREAD_YOUNG_GENERATION_MB]);
   });
 
-  it('gives its first maxItems items and how many it left out, from its thread and from the caller’s', async () => {
+  it('keeps the newest maxItems items by publication time, in the feed’s order; undated ones count as the oldest', () => {
+    const at = (day: number | null, id: string): SourceItem => ({
+      externalId: id,
+      url: `https://feeds.example/${id}`,
+      title: id,
+      text: '',
+      author: null,
+      lang: null,
+      publishedAt: day === null ? null : new Date(Date.UTC(2026, 10, day)),
+      reach: null,
+    });
+    const oldestFirst = [at(1, 'a'), at(2, 'b'), at(3, 'c'), at(4, 'd')];
+    expect(newestItems(oldestFirst, 2)).toEqual({ items: [at(3, 'c'), at(4, 'd')], leftOut: 2 });
+    const mixed = [at(null, 'u1'), at(5, 'e'), at(null, 'u2'), at(1, 'a'), at(null, 'u3')];
+    expect(newestItems(mixed, 3)).toEqual({ items: [at(null, 'u1'), at(5, 'e'), at(1, 'a')], leftOut: 2 });
+    const undated = [at(null, 'u1'), at(null, 'u2'), at(null, 'u3')];
+    expect(newestItems(undated, 2)).toEqual({ items: [at(null, 'u1'), at(null, 'u2')], leftOut: 1 });
+    expect(newestItems(oldestFirst, 4)).toEqual({ items: oldestFirst, leftOut: 0 });
+  });
+
+  it('gives its newest maxItems items and how many it left out, from its thread and from the caller’s', async () => {
     const all = await parseFeedItems(response(BIG_FEED));
     // One more than an answer holds: the items beyond the first answer come from the next.
     const maxItems = ITEMS_PER_ANSWER + 1;
     expect(all.length).toBeGreaterThan(maxItems);
-    const expected = { items: all.slice(0, maxItems), leftOut: all.length - maxItems };
+    const expected = newestItems(all, maxItems);
+    expect(expected.leftOut).toBe(all.length - maxItems);
     expect(await parseFeedItemsOffThread(response(BIG_FEED), { maxItems })).toEqual(expected);
     expect(await parseFeedItemsOffThread(response(BIG_FEED), { maxItems, minBytes: Number.POSITIVE_INFINITY })).toEqual(expected);
     expect(await parseFeedItemsOffThread(response(BIG_FEED), { maxItems: all.length })).toEqual({ items: all, leftOut: 0 });

@@ -15,6 +15,8 @@ import { FEED_MAX_ITEMS, parseFeedItemsOffThread } from './feed-parsing-thread.j
 interface FeedState extends SourceState {
   etag?: string;
   lastModified?: string;
+  /** The feed as last fetched had more items than a poll takes: said again while it answers 304 (not modified). */
+  capped?: { read: number; leftOut: number };
 }
 
 type FeedItem = Parser.Item & {
@@ -86,7 +88,10 @@ async function pollFeed(url: string, configHeaders: Record<string, string>, stat
   if (state.etag) headers['if-none-match'] = state.etag;
   if (state.lastModified) headers['if-modified-since'] = state.lastModified;
   const response = await context.http.request({ url, headers });
-  if (response.status === 304) return { items: [], nextState: state };
+  if (response.status === 304) {
+    // A poll's warning is the source's health until the next poll: the feed still holds what the last one left out.
+    return state.capped === undefined ? { items: [], nextState: state } : { items: [], nextState: state, warning: leftOutWarning(state.capped) };
+  }
   if (response.status < 200 || response.status > 299) {
     throw httpStatusError(response.status, response.url, response.headers.get('retry-after'), context.now);
   }
@@ -96,11 +101,13 @@ async function pollFeed(url: string, configHeaders: Record<string, string>, stat
   const lastModified = response.headers.get('last-modified');
   if (etag) nextState.etag = etag;
   if (lastModified) nextState.lastModified = lastModified;
-  return leftOut === 0 ? { items, nextState } : { items, nextState, warning: leftOutWarning(items.length, leftOut) };
+  if (leftOut === 0) return { items, nextState };
+  nextState.capped = { read: items.length, leftOut };
+  return { items, nextState, warning: leftOutWarning(nextState.capped) };
 }
 
 /** The source's warning for a feed of more items than a poll takes. */
-function leftOutWarning(read: number, leftOut: number): string {
+function leftOutWarning({ read, leftOut }: { read: number; leftOut: number }): string {
   return `the feed had ${read + leftOut} items: the newest ${read} were read, the other ${leftOut} left out (at most ${FEED_MAX_ITEMS} per poll)`;
 }
 

@@ -30,7 +30,7 @@ describe('a feed of more items than a poll takes', () => {
 
   beforeAll(async () => {
     feeds = await startFixtureServer();
-    feeds.route('/many.xml', serveFeed(manyItemsFeed(FEED_MAX_ITEMS + LEFT_OUT), 'application/rss+xml'));
+    feeds.route('/many.xml', serveFeed(manyItemsFeed(FEED_MAX_ITEMS + LEFT_OUT), 'application/rss+xml', { etag: '"many-1"' }));
     system = await startTestSystem({
       configYaml: `${BRAND_CONFIG}
 sources:
@@ -51,6 +51,12 @@ ${TEST_API_KEYS}`,
     expect(await listedSource(system, 'many')).toMatchObject({ status: 'ok', consecutive_failures: 0, last_error: null, last_warning: WARNING });
     const logged = system.logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'poll left out part of what the source sent');
     expect(logged.map(({ source, warning }) => ({ source, warning }))).toEqual([{ source: 'many', warning: WARNING }]);
+  });
+
+  it('keeps its warning while the feed answers 304 (not modified), with nothing more stored', async () => {
+    expect(await system.pollAsScheduled('many')).toMatchObject({ status: 'ok', items: 0, mentions: 0 });
+    expect(await listedSource(system, 'many')).toMatchObject({ status: 'ok', last_warning: WARNING });
+    expect(await storedMentions(system.runtime.database, 'many')).toHaveLength(1);
   });
 
   it('is previewed for the same items, with the same warning', async () => {

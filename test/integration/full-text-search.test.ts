@@ -2,10 +2,11 @@
 // many (found by walking mentions by time): both are checked against a plain SQL reading of the same filter, pages
 // and cursors alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction, type Database } from '../../src/store/database.js';
+import { inTransaction } from '../../src/store/database.js';
 import { listMentions, type MentionFilter, type MentionPosition } from '../../src/store/mention-queries.js';
 import { insertMentions, type ScoredMention } from '../../src/store/mention-store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { capturingDatabase, conditionsOf, planNodes, planOf } from '../helpers/statement-plan.js';
 
 const START = Date.UTC(2026, 9, 1);
 // Every mention has the common word: over 10,000 of them, where search used to count matches to choose its plan.
@@ -126,22 +127,14 @@ describe('full-text search pages', () => {
   });
 
   it("walks a brand's own links for a search with a brand, not every mention with a per-row check of its brand", async () => {
-    // The statement listMentions sends, captured from the pool (pg's own query method, forwarded unchanged).
-    const sent: Array<{ text: string; values: unknown[] }> = [];
-    const capturing = Object.create(db.database) as Database;
-    capturing.query = ((config: { text: string; values: unknown[] }) => {
-      sent.push({ text: config.text, values: config.values });
-      return db.database.query(config);
-    }) as Database['query'];
-    await listMentions(capturing, { q: 'boycott', brand: 'globex', limit: 25 });
-    const [statement] = sent;
-    if (statement === undefined) throw new Error('listMentions sent no statement');
-    const { rows } = await db.database.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
-    const walked = findNode(rows[0]?.['QUERY PLAN'][0]?.Plan, (node) => node['Subplan Name'] === 'CTE walked');
+    const captured = capturingDatabase(db.database);
+    await listMentions(captured.database, { q: 'boycott', brand: 'globex', limit: 25 });
+    const plan = await planOf(db.database, captured.last(), { analyze: false });
+    const walked = planNodes(plan).find(({ node }) => node['Subplan Name'] === 'CTE walked')?.node;
     if (walked === undefined) throw new Error('no walked CTE in the plan');
     // Links of the brand read by the walk itself (a scan of them with the brand as its condition)...
-    const linkScans = scans(walked, false).filter((scan) => scan.node['Relation Name']?.startsWith('mention_brands') === true);
-    expect(linkScans.some((scan) => !scan.underSubPlan && /brand_id = /.test(`${scan.node['Index Cond'] ?? ''} ${scan.node['Recheck Cond'] ?? ''} ${scan.node.Filter ?? ''}`))).toBe(true);
+    const linkScans = planNodes(walked).filter((scan) => scan.node['Relation Name']?.startsWith('mention_brands') === true);
+    expect(linkScans.some((scan) => !scan.underSubPlan && /brand_id = /.test(conditionsOf(scan.node)))).toBe(true);
     // ...and no per-row subplan asking each walked mention for its brand.
     expect(linkScans.filter((scan) => scan.underSubPlan)).toEqual([]);
   });
@@ -200,29 +193,3 @@ describe('full-text search over the words brand matching sees', () => {
   });
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Subplan Name'?: string;
-  'Parent Relationship'?: string;
-  'Index Cond'?: string;
-  'Recheck Cond'?: string;
-  Filter?: string;
-  Plans?: PlanNode[];
-}
-
-function findNode(node: PlanNode | undefined, wanted: (node: PlanNode) => boolean): PlanNode | undefined {
-  if (node === undefined || wanted(node)) return node;
-  for (const child of node.Plans ?? []) {
-    const found = findNode(child, wanted);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** Every scan of a relation under `node`, and whether it runs in a subplan (once per row of the node above it). */
-function scans(node: PlanNode, underSubPlan: boolean): Array<{ node: PlanNode; underSubPlan: boolean }> {
-  const here = underSubPlan || node['Parent Relationship'] === 'SubPlan';
-  const found = node['Relation Name'] === undefined ? [] : [{ node, underSubPlan: here }];
-  return [...found, ...(node.Plans ?? []).flatMap((child) => scans(child, here))];
-}

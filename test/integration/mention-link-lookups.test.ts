@@ -7,6 +7,7 @@ import { inTransaction, type Database } from '../../src/store/database.js';
 import { findMention, findMentions, listMentions, type MentionFilter, type StoredMention } from '../../src/store/mention-queries.js';
 import { insertMentions, linkKey, type ScoredMention } from '../../src/store/mention-store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { capturingDatabase, conditionsOf, planNodes, planOf, type CapturedStatement, type PlanNode } from '../helpers/statement-plan.js';
 
 const START = Date.UTC(2026, 8, 10);
 const HOUR = 3_600_000;
@@ -44,58 +45,20 @@ function storyOf(mentionId: string, brandId: string): string | undefined {
   return brandId === 'acme' && Number(mentionId.slice(1)) % 2 === 0 ? `story-${mentionId}` : undefined;
 }
 
-interface CapturedStatement {
-  text: string;
-  values: unknown[];
-}
-
-/** The pool, except that it keeps the last statement sent through it. */
-function capturingDatabase(database: Database): { database: Database; last: () => CapturedStatement } {
-  let last: CapturedStatement | undefined;
-  const capturing = Object.create(database) as Database;
-  capturing.query = ((config: { text: string; values?: unknown[] }) => {
-    last = { text: config.text, values: config.values ?? [] };
-    return database.query(config);
-  }) as Database['query'];
-  return {
-    database: capturing,
-    last: () => {
-      if (last === undefined) throw new Error('no statement sent');
-      return last;
-    },
-  };
-}
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Parent Relationship'?: string;
-  'Index Cond'?: string;
-  Filter?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  Plans?: PlanNode[];
-}
-
 /**
  * How many times the statement's per-row subqueries looked a mention's links up in mention_brands (a scan run once per
  * row counts once per row; a partition pruned away counts none). A full-text page's check of the brand or story asked
  * for (`brand_id = …`, `story_id = …`) and the page's walk itself are not the links of its rows and are left out.
  */
-function linkProbes(node: PlanNode, inSubPlan = false): number {
-  const underSubPlan = inSubPlan || node['Parent Relationship'] === 'SubPlan';
-  const conditions = `${node['Index Cond'] ?? ''} ${node.Filter ?? ''}`;
-  const isLookup = underSubPlan && node['Relation Name']?.startsWith('mention_brands') === true && !/(brand_id|story_id) = /.test(conditions);
-  return (isLookup ? node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, child) => sum + linkProbes(child, underSubPlan), 0);
+function linkProbes(plan: PlanNode): number {
+  return planNodes(plan)
+    .filter(({ node, underSubPlan }) => underSubPlan && node['Relation Name']?.startsWith('mention_brands') === true && !/(brand_id|story_id) = /.test(conditionsOf(node)))
+    .reduce((sum, { node }) => sum + (node['Actual Loops'] ?? 0), 0);
 }
 
 async function probesAndRows(database: Database, statement: CapturedStatement): Promise<{ rows: number; probes: number }> {
-  const { rows } = await database.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-    `EXPLAIN (ANALYZE, COSTS OFF, FORMAT JSON) ${statement.text}`,
-    statement.values,
-  );
-  const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
-  if (plan === undefined) throw new Error('EXPLAIN returned no plan');
-  return { rows: plan['Actual Rows'], probes: linkProbes(plan) };
+  const plan = await planOf(database, statement);
+  return { rows: plan['Actual Rows'] ?? 0, probes: linkProbes(plan) };
 }
 
 const linksOf = (mention: StoredMention) => ({ id: mention.id, brands: mention.brands, storyIds: mention.storyIds });

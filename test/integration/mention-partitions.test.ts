@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import { until } from '../helpers/held-batch.js';
 import { rollupDrift } from '../helpers/rollup-drift.js';
 import { scoredMention, storeMentions } from '../helpers/stored-mentions.js';
+import { capturingDatabase, planNodes, planOf } from '../helpers/statement-plan.js';
 
 const DAY = 86_400_000;
 const silent = pino({ level: 'silent' });
@@ -144,24 +145,10 @@ describe('mention partitions', () => {
       ),
     );
     const scanned = async (filter: MentionFilter) => {
-      const captured: Array<{ text: string; values: unknown[] }> = [];
-      const capturing = Object.create(db.database) as Database;
-      capturing.query = ((config: { text: string; values: unknown[] }) => {
-        captured.push({ text: config.text, values: config.values });
-        return db.database.query(config);
-      }) as Database['query'];
-      const page = await listMentions(capturing, filter);
-      const query = captured.at(-1) as { text: string; values: unknown[] };
-      const { rows } = await db.database.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-        `EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`,
-        query.values,
-      );
-      const relations = new Set<string>();
-      const visit = (node: PlanNode) => {
-        if (node['Relation Name'] !== undefined && (node['Actual Loops'] ?? 0) > 0) relations.add(node['Relation Name']);
-        node.Plans?.forEach(visit);
-      };
-      visit((rows[0]?.['QUERY PLAN'][0] as { Plan: PlanNode }).Plan);
+      const captured = capturingDatabase(db.database);
+      const page = await listMentions(captured.database, filter);
+      const plan = await planOf(db.database, captured.last());
+      const relations = new Set(planNodes(plan).flatMap(({ node }) => (node['Relation Name'] !== undefined && (node['Actual Loops'] ?? 0) > 0 ? [node['Relation Name']] : [])));
       return { ids: page.mentions.map((mention) => mention.id), relations: [...relations].sort() };
     };
     const february = { since: new Date('2026-02-01T00:00:00Z'), until: new Date('2026-02-28T00:00:00Z'), limit: 50 };
@@ -207,12 +194,6 @@ describe('mention partitions', () => {
     expect(await partitionOf(db.database, 'test-expired')).toEqual([]);
   });
 });
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Loops'?: number;
-  Plans?: PlanNode[];
-}
 
 describe('mention retention', () => {
   let db: TestDatabase;

@@ -3,10 +3,11 @@
 // the page (bench:api at 10M, brand=acme&q=boycott: 10,307 matches checked for a page of 51). Seen in EXPLAIN ANALYZE
 // of the statement listMentions sends, with the pages and cursors of a plain reading.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction, type Database } from '../../src/store/database.js';
+import { inTransaction } from '../../src/store/database.js';
 import { listMentions, SEARCH_WALK_ROWS, type MentionFilter, type MentionPosition } from '../../src/store/mention-queries.js';
 import { insertMentions, linkKey, type NewLink, type ScoredMention } from '../../src/store/mention-store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
+import { capturingDatabase, conditionsOf, planNodes, planOf, type PlanNode } from '../helpers/statement-plan.js';
 
 const START = Date.UTC(2026, 10, 1);
 /** Matches of the word in mentions of globex alone, newer than acme's. */
@@ -52,21 +53,11 @@ async function placeInStory(links: NewLink[]): Promise<Map<string, string>> {
   return new Map(inStory.map((link) => [linkKey(link), STORY]));
 }
 
-interface PlanNode {
-  'Relation Name'?: string;
-  'Parent Relationship'?: string;
-  'Index Cond'?: string;
-  Filter?: string;
-  'Actual Loops': number;
-  Plans?: PlanNode[];
-}
-
 /** How many times a per-row subquery looked a mention's link to a brand up (`brand_id = …` on mention_brands). */
-function brandChecks(node: PlanNode, inSubPlan = false): number {
-  const underSubPlan = inSubPlan || node['Parent Relationship'] === 'SubPlan';
-  const conditions = `${node['Index Cond'] ?? ''} ${node.Filter ?? ''}`;
-  const isCheck = underSubPlan && node['Relation Name']?.startsWith('mention_brands') === true && conditions.includes('brand_id = ');
-  return (isCheck ? node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, child) => sum + brandChecks(child, underSubPlan), 0);
+function brandChecks(plan: PlanNode): number {
+  return planNodes(plan)
+    .filter(({ node, underSubPlan }) => underSubPlan && node['Relation Name']?.startsWith('mention_brands') === true && conditionsOf(node).includes('brand_id = '))
+    .reduce((sum, { node }) => sum + (node['Actual Loops'] ?? 0), 0);
 }
 
 describe('a full-text page of a brand, from the matches of its word', () => {
@@ -86,22 +77,10 @@ describe('a full-text page of a brand, from the matches of its word', () => {
   });
 
   it('checks the brand of the newest matches until the page is full, not of every match', async () => {
-    const sent: Array<{ text: string; values: unknown[] }> = [];
-    const capturing = Object.create(db.database) as Database;
-    capturing.query = ((config: { text: string; values: unknown[] }) => {
-      sent.push({ text: config.text, values: config.values });
-      return db.database.query(config);
-    }) as Database['query'];
-    const page = await listMentions(capturing, { brand: 'acme', q: 'recall', limit: LIMIT });
+    const captured = capturingDatabase(db.database);
+    const page = await listMentions(captured.database, { brand: 'acme', q: 'recall', limit: LIMIT });
     expect(page.mentions.map((mention) => mention.id)).toEqual(['r00019', 'r00018', 'r00017', 'r00016', 'r00015', 'r00014', 'r00013', 'r00012', 'r00011', 'r00010']);
-    const [statement] = sent;
-    if (statement === undefined) throw new Error('listMentions sent no statement');
-    const { rows } = await db.database.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
-      `EXPLAIN (ANALYZE, COSTS OFF, FORMAT JSON) ${statement.text}`,
-      statement.values,
-    );
-    const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
-    if (plan === undefined) throw new Error('EXPLAIN returned no plan');
+    const plan = await planOf(db.database, captured.last());
     // globex's matches (newer), then acme's until the page and the one row that tells of a next page are found.
     expect(brandChecks(plan)).toBe(GLOBEX_MATCHES + LIMIT + 1);
   });

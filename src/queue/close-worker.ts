@@ -13,7 +13,17 @@ export interface ClosingWorker {
  * a role of three queues could take three times the grace its container is given before it is killed.
  */
 export async function closeWorkers(workers: readonly ClosingWorker[], deadline: number): Promise<void> {
-  await Promise.all(workers.map(({ worker, connection }) => closeWorker(worker, connection, Math.max(0, deadline - Date.now()))));
+  const grace = gracePeriod(Math.max(0, deadline - Date.now()));
+  try {
+    await closeWorkersWhen(workers, grace.over);
+  } finally {
+    grace.cancel();
+  }
+}
+
+/** closeWorkers with the end of the grace given as a promise (one grace for all of them, whatever ends it). */
+export async function closeWorkersWhen(workers: readonly ClosingWorker[], graceOver: Promise<unknown>): Promise<void> {
+  await Promise.all(workers.map(({ worker, connection }) => closeWorkerWhen(worker, connection, graceOver)));
 }
 
 /**
@@ -21,11 +31,17 @@ export async function closeWorkers(workers: readonly ClosingWorker[], deadline: 
  * A job cut off that way (the process exits) loses nothing: its lock expires and another worker takes it over.
  */
 export async function closeWorker(worker: Worker, connection: Redis, graceMs: number): Promise<void> {
+  const grace = gracePeriod(graceMs);
+  try {
+    await closeWorkerWhen(worker, connection, grace.over);
+  } finally {
+    grace.cancel();
+  }
+}
+
+/** closeWorker with the end of the grace given as a promise. */
+async function closeWorkerWhen(worker: Worker, connection: Redis, graceOver: Promise<unknown>): Promise<void> {
   if (await redisAnswers(connection)) {
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'grace over'>((resolve) => {
-      timer = setTimeout(() => resolve('grace over'), graceMs);
-    });
     // Redis may die while we wait (or just before, unnoticed yet): a graceful close would then wait for a blocking
     // command that never returns, so losing the connection ends the grace too.
     let lost: (() => void) | undefined;
@@ -35,8 +51,7 @@ export async function closeWorker(worker: Worker, connection: Redis, graceMs: nu
       connection.once('end', lost);
     });
     const closing = worker.close();
-    const outcome = await Promise.race([closing.then(() => 'closed' as const), graceOver, connectionLost]);
-    clearTimeout(timer);
+    const outcome = await Promise.race([closing.then(() => 'closed' as const), graceOver.then(() => 'grace over' as const), connectionLost]);
     if (lost !== undefined) {
       connection.off('close', lost);
       connection.off('end', lost);
@@ -56,6 +71,15 @@ export async function closeWorker(worker: Worker, connection: Redis, graceMs: nu
   }
   await worker.close(true);
   connection.disconnect();
+}
+
+/** A timer as a promise, cancelled once the close no longer needs it (so it holds no process open). */
+function gracePeriod(graceMs: number): { over: Promise<void>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const over = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+  });
+  return { over, cancel: () => clearTimeout(timer) };
 }
 
 /** How long a stopping worker asks Redis whether it is still there before closing without waiting for its jobs. */

@@ -1,13 +1,12 @@
 // A stopping role closes its workers by one deadline: three queues each holding a job that never finishes are let go
 // when the grace is over, not after three graces one after the other (the alerter has three queues, and docker-compose
-// kills a container 30 s after SIGTERM).
+// kills a container 30 s after SIGTERM). No clock: the grace ends when the test says so, once all three are closing.
 import { Queue, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeWorkers, type ClosingWorker } from '../../src/queue/close-worker.js';
+import { closeWorkersWhen, type ClosingWorker } from '../../src/queue/close-worker.js';
 import { createWorkerConnection } from '../../src/queue/redis.js';
 import { TEST_REDIS_URL, uniqueName } from '../helpers/services.js';
 
-const GRACE_MS = 1_500;
 const QUEUES = ['evaluate', 'notify', 'digest'];
 
 describe('closeWorkers', () => {
@@ -40,13 +39,18 @@ describe('closeWorkers', () => {
     await Promise.all(queues.map((queue) => queue.add('job', {})));
     await Promise.all(active);
 
-    const started = Date.now();
-    await closeWorkers(closing, started + GRACE_MS);
-    const took = Date.now() - started;
+    // Side by side, every worker starts closing before the grace is over; one after the other, the second would start
+    // only after the first's grace, which ends only once all three are closing: the close would never return.
+    const allClosing = Promise.all(closing.map(({ worker }) => new Promise<void>((resolve) => worker.once('closing', () => resolve()))));
+    let endGrace: () => void = () => undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      endGrace = resolve;
+    });
+    const closed = closeWorkersWhen(closing, graceOver);
+    await allClosing;
+    endGrace();
+    await closed;
 
-    // One after the other, each with the whole grace, this took three graces (4.5 s); side by side, one.
-    expect(took).toBeGreaterThanOrEqual(GRACE_MS - 50);
-    expect(took).toBeLessThan(2 * GRACE_MS);
     // Cut off, not lost: each job is still active (a process that exits now leaves it to its lock's expiry) ...
     expect(await Promise.all(queues.map((queue) => queue.getActiveCount()))).toEqual([1, 1, 1]);
 

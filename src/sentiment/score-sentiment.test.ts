@@ -42,17 +42,32 @@ describe('brand masking', () => {
 });
 
 describe('label and score', () => {
-  // Texts of every kind: the label must follow the score's sign whenever it is not neutral, and the score stays in
-  // [-1, 1]. (The old test derived the label from the score, so it could not fail.)
+  // Clearly polar texts get their polarity's label and a score of the same sign, and a plain statement neutral: a
+  // scorer that labels everything neutral (or reads every sign the wrong way) fails here.
   it.each([
-    'I love it',
-    'I hate it',
-    'It is a table',
+    ['I love it', 'positive'],
+    ['This is wonderful, I love it', 'positive'],
+    ['Great product, excellent support', 'positive'],
+    ['I hate it', 'negative'],
+    ['This is terrible, I hate it', 'negative'],
+    ['Awful app, horrible support', 'negative'],
+    ['Worst. Service. Ever!!!', 'negative'],
+    ['It is a table', 'neutral'],
+  ] as const)('labels %j %s, with a score of that sign', (text, expected) => {
+    const { label, score } = scoreSentiment(text, { language: 'en' });
+    expect(label).toBe(expected);
+    if (expected === 'positive') expect(score).toBeGreaterThan(0);
+    if (expected === 'negative') expect(score).toBeLessThan(0);
+    expect(Math.abs(score as number)).toBeLessThanOrEqual(1);
+  });
+
+  // Texts in between, whatever they are labelled: the label follows the score's sign whenever it is not neutral, and
+  // the score stays in [-1, 1].
+  it.each([
     'Good, but could be better',
     'Not bad at all',
     'meh',
     'The update is fine I guess, nothing special, a bit slow',
-    'Worst. Service. Ever!!!',
     'ok 👍',
     'Still waiting…',
   ])('agree for %j', (text) => {

@@ -4,6 +4,7 @@
 import { Worker, type Job } from 'bullmq';
 import { createAlerter, type Alerter, type TickReport } from '../src/alerts/alerter.js';
 import { notifyProcessor, type DeliveryOutcome } from '../src/alerts/deliver-notification.js';
+import { timedDelivery } from '../src/alerts/delivery-latency.js';
 import { notifiersForConfig } from '../src/alerts/notifiers-for-config.js';
 import { digestProcessor, type DigestOutcome } from '../src/analytics/digests/deliver-digest.js';
 import { createDigestScheduler, type DigestScheduler, type DigestTickReport } from '../src/analytics/digests/digest-scheduler.js';
@@ -13,7 +14,7 @@ import { NOTIFY_BACKOFF, QueueName, notifyBackoff, type AlertsJobData, type Dige
 import { closeWorkers } from '../src/queue/close-worker.js';
 import { createWorkerConnection } from '../src/queue/redis.js';
 import { moduleLogger } from '../src/runtime/logger.js';
-import { alerterLastTick, alerterTickDuration, deliveryLatency, scheduleRepairs, secondsSince } from '../src/runtime/metrics.js';
+import { alerterLastTick, alerterTickDuration, scheduleRepairs, secondsSince } from '../src/runtime/metrics.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { keepMentionsMaintained, maintenanceDeps } from '../src/retention/mention-maintenance.js';
 import type { RunningRole } from './role.js';
@@ -76,7 +77,8 @@ export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
     concurrency: 1,
   });
   const notifyConnection = createWorkerConnection(settings.redisUrl);
-  const notifier = new Worker<NotifyJobData, DeliveryOutcome>(QueueName.notify, (job) => current.notify(job), {
+  // Each delivery's latency is observed by the attempt that ends it (delivery-latency.ts).
+  const notifier = new Worker<NotifyJobData, DeliveryOutcome>(QueueName.notify, timedDelivery((job) => current.notify(job)), {
     connection: notifyConnection,
     prefix: settings.queuePrefix,
     concurrency: 4,
@@ -94,16 +96,6 @@ export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
       backoffStrategy: (attemptsMade: number, type?: string) =>
         type === NOTIFY_BACKOFF ? notifyBackoff(attemptsMade, runtime.config.alerts.delivery.backoff) : 0,
     },
-  });
-  const observeDelivery = (job: Job<NotifyJobData> | undefined, outcome: 'sent' | 'failed') => {
-    if (job !== undefined) deliveryLatency.observe({ channel: job.data.channelId, outcome }, Math.max(0, Date.now() - job.timestamp) / 1000);
-  };
-  notifier.on('completed', (job, outcome) => {
-    if (outcome === 'sent' || outcome === 'failed') observeDelivery(job, outcome);
-  });
-  notifier.on('failed', (job) => {
-    // Only the last attempt ends the delivery; earlier ones are retried.
-    if (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1)) observeDelivery(job, 'failed');
   });
   evaluator.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error.message }, 'alert evaluation failed'));
   for (const worker of [evaluator, notifier, digestSender]) worker.on('error', (error) => logger.error({ err: error.message }, 'alerter worker error'));

@@ -9,6 +9,7 @@ import { pushWebhook } from '../helpers/webhook-push.js';
 import { promtoolCheckMetrics, sampleValues } from '../helpers/promtool.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { TEST_API_KEYS, startTestSystem, type TestSystem } from '../helpers/test-system.js';
+import { notifyJobId } from '../../src/queue/queues.js';
 
 const PRESS_SECRET = 'press-secret-0123456789abcdef';
 
@@ -110,6 +111,121 @@ sources:
     } finally {
       await scorer.stop();
     }
+  });
+});
+
+describe('metrics of the alerter and of waiting jobs', () => {
+  const HOOK_SECRET = 'hook-secret-0123456789abcdef';
+  let slack: FixtureServer;
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    slack = await startFixtureServer();
+    // One channel's first attempt fails and is retried (500), the other's webhook is gone (404: not retried).
+    const statuses = [500];
+    slack.route('/services/retried', (_request, response) => {
+      response.writeHead(statuses.shift() ?? 200, { 'content-type': 'text/plain' }).end('ok');
+    });
+    slack.route('/services/gone', (_request, response) => {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('no_service');
+    });
+    system = await startTestSystem({
+      configYaml: `${BRAND_CONFIG}
+sources:
+  - { id: hook, type: webhook, secret: "${HOOK_SECRET}" }
+alerts:
+  tick: 1h
+  bucket: 5m
+  group_wait: 0s
+  delivery: { attempts: 3, backoff: 50ms }
+  rules:
+    - { id: acme-recall, type: keyword, window: 1h, terms: [recall], channels: [retried-slack, gone-slack] }
+  channels:
+    - { id: retried-slack, type: slack, url: "${slack.baseUrl}/services/retried" }
+    - { id: gone-slack, type: slack, url: "${slack.baseUrl}/services/gone" }
+${TEST_API_KEYS}`,
+      // No poller: a poll job added by the test waits.
+      roles: ['api', 'scorer', 'alerter'],
+    });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await slack?.close();
+  });
+
+  it('observes each delivery once, when it ends, with the time from its job being queued to that end', async () => {
+    const mention = { url: 'https://news.example/acme-recall', text: 'Acme announces a recall of its batteries', published_at: new Date().toISOString() };
+    expect((await pushWebhook(system.baseUrl, 'hook', JSON.stringify(mention), { secret: HOOK_SECRET })).status).toBe(202);
+    const { result } = await system.evaluations.next((job) => job.result.evaluated && job.result.messages.length > 0);
+    expect(result.messages.map((message) => message.channelId).sort()).toEqual(['gone-slack', 'retried-slack']);
+    const jobIdFor = (channelId: string) => {
+      const message = result.messages.find((candidate) => candidate.channelId === channelId);
+      if (message === undefined) throw new Error(`no message to ${channelId}`);
+      return notifyJobId({ eventId: message.eventId, channelId });
+    };
+    const retriedId = jobIdFor('retried-slack');
+    const goneId = jobIdFor('gone-slack');
+    expect((await system.deliveries.next((job) => job.jobId === retriedId)).result).toBe('sent');
+    expect(await system.deliveries.nextFailure(goneId)).toMatch(/^Slack answered HTTP 404 \(no_service\)/);
+    const retried = await system.runtime.queues.notify.getJob(retriedId);
+    const gone = await system.runtime.queues.notify.getJob(goneId);
+    expect([retried?.attemptsMade, gone?.attemptsMade]).toEqual([2, 1]);
+
+    const { samples } = await scrape(system.baseUrl);
+    const latencies = [...samples].filter(([series]) => /^buzzwatch_delivery_latency_seconds_count\{/.test(series));
+    // Once each: not for the retried channel's failed first attempt, and for the 404 although attempts were left.
+    expect(latencies.sort(([a], [b]) => a.localeCompare(b))).toEqual([
+      ['buzzwatch_delivery_latency_seconds_count{channel="gone-slack",outcome="failed"}', 1],
+      ['buzzwatch_delivery_latency_seconds_count{channel="retried-slack",outcome="sent"}', 1],
+    ]);
+    // Observed during the attempt that ended the delivery: after it started, before BullMQ recorded it finished.
+    for (const [job, series] of [
+      [retried, '{channel="retried-slack",outcome="sent"}'],
+      [gone, '{channel="gone-slack",outcome="failed"}'],
+    ] as const) {
+      if (job?.processedOn === undefined || job.finishedOn === undefined) throw new Error(`job ${job?.id} has no processing times`);
+      const seconds = samples.get(`buzzwatch_delivery_latency_seconds_sum${series}`);
+      expect(seconds).toBeGreaterThanOrEqual((job.processedOn - job.timestamp) / 1000);
+      expect(seconds).toBeLessThanOrEqual((job.finishedOn - job.timestamp) / 1000);
+    }
+    // The retried delivery waited out its 50 ms back-off before it was sent.
+    expect(samples.get('buzzwatch_delivery_latency_seconds_sum{channel="retried-slack",outcome="sent"}')).toBeGreaterThanOrEqual(0.05);
+  });
+
+  it('says when the alerter last finished evaluating the rules, and how many evaluations it timed', async () => {
+    // Another evaluation may hold the lock (not evaluated): ask until one runs.
+    const evaluatedJobId = async (): Promise<string> => {
+      for (;;) {
+        const { id } = await system.runtime.queues.alerts.add('evaluate', {});
+        const { result } = await system.evaluations.next((completed) => completed.jobId === id);
+        if (result.evaluated) return id as string;
+      }
+    };
+    const evaluation = await system.runtime.queues.alerts.getJob(await evaluatedJobId());
+    if (evaluation?.processedOn === undefined || evaluation.finishedOn === undefined) throw new Error('the evaluation has no processing times');
+    const { samples } = await scrape(system.baseUrl);
+    const lastTick = samples.get('buzzwatch_alerter_last_tick_timestamp_seconds');
+    expect(lastTick).toBeGreaterThanOrEqual(evaluation.processedOn / 1000);
+    expect(lastTick).toBeLessThanOrEqual(evaluation.finishedOn / 1000);
+    // One duration per evaluation that ran (the scheduler's first, those after new mentions, the test's).
+    const evaluated = system.evaluations.completed.filter((completed) => completed.result.evaluated).length;
+    expect(samples.get('buzzwatch_alerter_tick_duration_seconds_count')).toBe(evaluated);
+  });
+
+  it('reports how long the oldest waiting job of a queue has been due', async () => {
+    const queuedAtMs = Date.now() - 2 * 3_600_000;
+    // Added oldest first, as they would have been: no poller takes them.
+    await system.runtime.queues.poll.add('poll', { sourceId: 'older' }, { timestamp: queuedAtMs });
+    await system.runtime.queues.poll.add('poll', { sourceId: 'newer' }, { timestamp: queuedAtMs + 3_600_000 });
+    const before = Date.now();
+    const { samples } = await scrape(system.baseUrl);
+    const after = Date.now();
+    expect(samples.get('buzzwatch_queue_jobs{queue="poll",state="waiting"}')).toBe(2);
+    const age = samples.get('buzzwatch_queue_oldest_waiting_seconds{queue="poll"}');
+    expect(age).toBeGreaterThanOrEqual((before - queuedAtMs) / 1000);
+    expect(age).toBeLessThanOrEqual((after - queuedAtMs) / 1000);
+    expect(samples.get('buzzwatch_queue_oldest_waiting_seconds{queue="mentions"}')).toBe(0);
   });
 });
 

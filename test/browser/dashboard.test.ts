@@ -431,22 +431,38 @@ ${TEST_API_KEYS}`,
     for (const url of streams) expect([...new URL(url).searchParams.keys()].filter((name) => name !== 'last_event_id')).toEqual(['token']);
   });
 
-  it('gives up a stream-token request the API does not answer within 10 s, and tries again until the stream is live', async () => {
+  it('gives up a stream-token request the API does not answer within 10 s, and asks again 3 s later until the stream is live', async () => {
     // The page is served through a proxy that never answers its first POST /v1/stream-tokens: a hung API.
     let tokenRequests = 0;
     const proxy = await startHoldingProxy(system.baseUrl, (request) => request.method === 'POST' && request.url === '/v1/stream-tokens' && ++tokenRequests === 1);
     proxies.push(proxy.baseUrl);
     const page = await openPage();
+    const live = page.locator('#live');
     try {
-      await signIn(page, READ_KEY, proxy.baseUrl);
+      // The page's clock is the test's: once the page has loaded, none of its timers fires unless the test moves it,
+      // so the 10 s and the 3 s are the page's own waits, not the machine's speed.
+      await page.clock.install();
+      await page.goto(`${proxy.baseUrl}/`);
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+      await page.getByLabel('API key').fill(READ_KEY);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('#key-scope').waitFor();
       const hung = await proxy.nextHeld();
-      expect(await page.locator('#live').textContent()).toBe('Connecting…');
-      // The page gives up on it (the proxy sees the request aborted) and says when it tries again.
-      const abortedAt = await hung.closed;
-      await expect.poll(() => page.locator('#live').getAttribute('title')).toBe('Live updates: The API did not answer within 10 s; trying again in 3 s');
-      expect(await page.locator('#live').textContent()).toBe('Reconnecting…');
-      await expect.poll(() => page.locator('#live').textContent(), { timeout: 15_000, interval: 100 }).toBe('Live');
-      expect(Date.now() - abortedAt).toBeGreaterThanOrEqual(3_000);
+      expect(await live.textContent()).toBe('Connecting…');
+      await page.clock.runFor(9_999);
+      expect(await live.getAttribute('title')).toBe('Live updates: connecting');
+      // 10 s: the page gives up on it (the proxy sees the request aborted) and says when it tries again.
+      await page.clock.runFor(1);
+      await hung.closed;
+      await expect.poll(() => live.getAttribute('title')).toBe('Live updates: The API did not answer within 10 s; trying again in 3 s');
+      expect(await live.textContent()).toBe('Reconnecting…');
+      // Not a moment before the 3 s are up: asking again is what sets the title back to "connecting".
+      await page.clock.runFor(2_999);
+      expect(await live.getAttribute('title')).toBe('Live updates: The API did not answer within 10 s; trying again in 3 s');
+      await page.clock.runFor(1);
+      expect(await live.getAttribute('title')).toBe('Live updates: connecting');
+      await page.clock.resume();
+      await expect.poll(() => live.textContent(), { timeout: 15_000, interval: 100 }).toBe('Live');
       expect(tokenRequests).toBe(2);
     } finally {
       // The page first: its stream would otherwise be cut by the proxy going, and its reconnects refused.

@@ -16,6 +16,7 @@ import {
   writeBrandTick,
   type RuleMemory,
 } from '../store/alert-store.js';
+import { ADVISORY_LOCKS, whileHoldingLock } from '../store/advisory-locks.js';
 import { inTransaction, type Database } from '../store/database.js';
 import { listSourceRecords } from '../store/source-store.js';
 import { withBrandSnapshot } from '../store/sql-brand-history.js';
@@ -53,8 +54,6 @@ export interface Alerter {
   tick(now?: Date): Promise<TickReport>;
 }
 
-// One evaluation at a time across all alerter processes; any constant, the same in every process.
-const ALERT_LOCK_KEY = 0x62757a61;
 /** A delivery still pending this long after it was written is queued again (its first enqueue may have been lost). */
 const REQUEUE_PENDING_AFTER_MS = 60_000;
 /** An alert that could not be delivered for this long is stale news: it is marked failed instead. */
@@ -75,18 +74,8 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   const grouping = groupingSettings(config);
   return {
     async tick(now = new Date()) {
-      const client = await database.connect();
-      try {
-        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ALERT_LOCK_KEY]);
-        if (rows[0]?.locked !== true) return { evaluated: false, episodes: [], messages: [], queued: 0, requeued: 0 };
-        try {
-          return await evaluateAll(now);
-        } finally {
-          await client.query('SELECT pg_advisory_unlock($1)', [ALERT_LOCK_KEY]);
-        }
-      } finally {
-        client.release();
-      }
+      const held = await whileHoldingLock(database, ADVISORY_LOCKS.alertEvaluation, () => evaluateAll(now));
+      return held === null ? { evaluated: false, episodes: [], messages: [], queued: 0, requeued: 0 } : held.result;
     },
   };
 

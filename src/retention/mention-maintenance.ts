@@ -1,6 +1,7 @@
 // Keeps the monthly mention partitions in order: the coming months created ahead, and mentions past the configured
 // retention removed. Run at the start of the scorer and alerter roles and daily after; one process at a time.
 import type { Logger } from 'pino';
+import { ADVISORY_LOCKS, whileHoldingLock } from '../store/advisory-locks.js';
 import type { Database } from '../store/database.js';
 import { deleteMentionsBefore, ensureMentionPartitions, type RetentionReport } from '../store/mention-partitions.js';
 import { mentionPartitionsCreated, mentionsExpired } from '../runtime/metrics.js';
@@ -9,8 +10,6 @@ import type { Runtime } from '../runtime/runtime.js';
 /** Months created beyond the current one: an insert finds its month even if maintenance fails for weeks. */
 export const MONTHS_AHEAD = 2;
 export const MAINTENANCE_EVERY_MS = 86_400_000;
-// Session advisory lock: any constant, the same in every buzzwatch process (the migration lock is 0x62757a7a).
-export const MAINTENANCE_LOCK_KEY = 0x62757a6d;
 
 export interface MentionMaintenanceDeps {
   database: Database;
@@ -37,27 +36,19 @@ export function retentionCutoff(now: Date, retentionMs: number | undefined): Dat
 
 /** One maintenance run; null when another process is running one. */
 export async function maintainMentions(deps: MentionMaintenanceDeps): Promise<MaintenanceReport | null> {
-  const lockHolder = await deps.database.connect();
-  try {
-    const { rows } = await lockHolder.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MAINTENANCE_LOCK_KEY]);
-    if (rows[0]?.locked !== true) return null;
-    try {
-      const now = deps.clock();
-      const cutoff = retentionCutoff(now, deps.retentionMs());
-      const createdMonths = await ensureMentionPartitions(deps.database, now, { monthsAhead: MONTHS_AHEAD, keepSince: cutoff });
-      mentionPartitionsCreated.inc(createdMonths.length);
-      const retention = cutoff === undefined ? null : { cutoff, ...(await deleteMentionsBefore(deps.database, cutoff)) };
-      if (retention !== null) mentionsExpired.inc(retention.releasedIds + retention.deletedMentions);
-      if (createdMonths.length > 0 || (retention !== null && (retention.droppedMonths.length > 0 || retention.deletedMentions > 0))) {
-        deps.logger.info({ createdMonths, retention }, 'mention partitions maintained');
-      }
-      return { createdMonths, retention };
-    } finally {
-      await lockHolder.query('SELECT pg_advisory_unlock($1)', [MAINTENANCE_LOCK_KEY]);
+  const held = await whileHoldingLock(deps.database, ADVISORY_LOCKS.mentionMaintenance, async () => {
+    const now = deps.clock();
+    const cutoff = retentionCutoff(now, deps.retentionMs());
+    const createdMonths = await ensureMentionPartitions(deps.database, now, { monthsAhead: MONTHS_AHEAD, keepSince: cutoff });
+    mentionPartitionsCreated.inc(createdMonths.length);
+    const retention = cutoff === undefined ? null : { cutoff, ...(await deleteMentionsBefore(deps.database, cutoff)) };
+    if (retention !== null) mentionsExpired.inc(retention.releasedIds + retention.deletedMentions);
+    if (createdMonths.length > 0 || (retention !== null && (retention.droppedMonths.length > 0 || retention.deletedMentions > 0))) {
+      deps.logger.info({ createdMonths, retention }, 'mention partitions maintained');
     }
-  } finally {
-    lockHolder.release();
-  }
+    return { createdMonths, retention };
+  });
+  return held === null ? null : held.result;
 }
 
 export interface MaintenanceKeeper {

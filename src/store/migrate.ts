@@ -2,11 +2,10 @@
 // together do not race.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ADVISORY_LOCKS } from './advisory-locks.js';
 import type { Database } from './database.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
-// Any constant works; it only has to be the same in every buzzwatch process.
-const MIGRATION_LOCK_KEY = 0x62757a7a;
 
 export interface MigrationReport {
   applied: string[];
@@ -16,7 +15,7 @@ export async function migrate(database: Database, migrationsDir = MIGRATIONS_DIR
   const files = readdirSync(migrationsDir).filter((file) => file.endsWith('.sql')).sort();
   const client = await database.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migration]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
@@ -38,7 +37,7 @@ export async function migrate(database: Database, migrationsDir = MIGRATIONS_DIR
     }
     return { applied };
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migration]).catch(() => undefined);
     client.release();
   }
 }

@@ -2,6 +2,7 @@
 // loses or duplicates a message, across restarts and two alerters): the alerter tick and the notify processor on a
 // real PostgreSQL and Redis, at chosen times.
 import { Worker } from 'bullmq';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAlerter, type Alerter } from '../../src/alerts/alerter.js';
 import { createSilence } from '../../src/store/alert-store.js';
@@ -13,6 +14,7 @@ import type { Config } from '../../src/config/schema.js';
 import { createQueues, closeQueues, notifyJobId, QueueName, type NotifyJobData, type Queues } from '../../src/queue/queues.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { httpClientFor } from '../../src/runtime/http-for-config.js';
+import { ADVISORY_LOCKS } from '../../src/store/advisory-locks.js';
 import { createDatabase, inTransaction, type Database } from '../../src/store/database.js';
 import { insertMentions, type ScoredMention } from '../../src/store/mention-store.js';
 import { watchQueue, type QueueWatch } from '../helpers/queue-watch.js';
@@ -191,6 +193,26 @@ describe('restarts and a second alerter', () => {
     for (const minutes of [1, 2, 10]) expect((await restarted.tick(new Date(T0 + minutes * MINUTE))).messages).toEqual([]);
     expect(await deliveryStatuses(db.database)).toEqual([['firing', 'pr-slack', 'pending']]);
     expect(await queues.notify.getWaitingCount()).toBe(1);
+  });
+});
+
+describe('one evaluation at a time', () => {
+  it('skips a tick while another session holds the alert evaluation lock, and evaluates once it is free', async () => {
+    harness = await startHarness();
+    const { db, alerter } = harness;
+    await storeNegativeBurst(db.database, 12, 4, T0);
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.alertEvaluation]);
+      expect(await alerter.tick(new Date(T0))).toEqual({ evaluated: false, episodes: [], messages: [], queued: 0, requeued: 0 });
+      expect(await deliveryStatuses(db.database)).toEqual([]);
+    } finally {
+      await other.end();
+    }
+    const report = await alerter.tick(new Date(T0));
+    expect(report).toMatchObject({ evaluated: true, queued: 1 });
+    expect(report.messages.map((message) => [message.kind, message.channelId])).toEqual([['firing', 'pr-slack']]);
   });
 });
 

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DigestOutcome } from '../../src/analytics/digests/deliver-digest.js';
 import { DIGEST_SCHEMA_FILE } from '../../src/analytics/digests/formats/webhook.js';
 import { verifySignature } from '../../src/net/webhook-signature.js';
-import { MAINTENANCE_LOCK_KEY } from '../../src/retention/mention-maintenance.js';
 import { QueueName, digestJobId } from '../../src/queue/queues.js';
+import { ADVISORY_LOCKS } from '../../src/store/advisory-locks.js';
 import type { EvaluationReport } from '../../workers/alerter.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/http-fixture-server.js';
 import { alternativeParts, decodeEncodedWords, mimeEntity } from '../helpers/mime-message.js';
@@ -104,11 +104,11 @@ async function stopHarness(harness: Harness | undefined): Promise<void> {
 async function storeWhileMaintenanceWaits(harness: Harness, mentions: ReturnType<typeof scoredMention>[]): Promise<void> {
   const client = await harness.system.db.database.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MAINTENANCE_LOCK_KEY]);
+    await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.mentionMaintenance]);
     try {
       await storeMentions(harness.system.db.database, mentions);
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MAINTENANCE_LOCK_KEY]);
+      await client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.mentionMaintenance]);
     }
   } finally {
     client.release();

@@ -5,8 +5,9 @@
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAINTENANCE_LOCK_KEY, maintainMentions } from '../../src/retention/mention-maintenance.js';
+import { maintainMentions } from '../../src/retention/mention-maintenance.js';
 import { scoreAndStore } from '../../src/scorer/score-and-store.js';
+import { ADVISORY_LOCKS } from '../../src/store/advisory-locks.js';
 import { inTransaction, type Database } from '../../src/store/database.js';
 import { listMentions, type MentionFilter } from '../../src/store/mention-queries.js';
 import { ensureMentionPartitions, mentionMonths } from '../../src/store/mention-partitions.js';
@@ -246,7 +247,7 @@ describe('mention retention', () => {
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();
     try {
-      await other.query('SELECT pg_advisory_lock($1)', [MAINTENANCE_LOCK_KEY]);
+      await other.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.mentionMaintenance]);
       expect(await maintain()).toBeNull();
     } finally {
       await other.end();

@@ -1,6 +1,7 @@
 // Filters name brands, sources and rules by id; an id that names nothing is a 400 that says so, never an empty 200.
 import type { Config } from '../config/schema.js';
 import type { Database } from '../store/database.js';
+import { isStoredSource } from '../store/source-store.js';
 import { ApiError, ErrorCode } from './errors.js';
 
 function unknown(parameter: string, kind: string, id: string, known: readonly string[]): ApiError {
@@ -27,8 +28,7 @@ export function assertKnownBrand(parameter: string, id: string, config: Config):
 export async function assertKnownSource(parameter: string, id: string, config: Config, database: Database): Promise<void> {
   const known = config.sources.map((source) => source.id);
   if (known.includes(id)) return;
-  const { rows } = await database.query<{ id: string }>('SELECT id FROM sources WHERE id = $1', [id]);
-  if (rows.length === 0) throw unknown(parameter, 'source', id, known);
+  if (!(await isStoredSource(database, id))) throw unknown(parameter, 'source', id, known);
 }
 
 export function assertKnownRule(parameter: string, id: string, config: Config): void {

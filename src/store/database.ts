@@ -125,6 +125,11 @@ export async function ensureDatabaseReachable(databaseUrl: string, timeoutMs: nu
   }
 }
 
+/** Resolves when PostgreSQL answers a trivial statement on a connection of the pool (readiness). */
+export async function pingDatabase(database: Database): Promise<void> {
+  await database.query('SELECT 1');
+}
+
 export async function inTransaction<T>(database: Database, work: (client: DatabaseClient) => Promise<T>): Promise<T> {
   const client = await database.connect();
   try {

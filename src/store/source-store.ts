@@ -62,6 +62,12 @@ export async function findSourceRecord(database: Database, sourceId: string): Pr
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
+/** Whether the source has a stored record (a source dropped from the config keeps it, with its mentions). */
+export async function isStoredSource(database: Database, sourceId: string): Promise<boolean> {
+  const { rows } = await database.query<{ id: string }>('SELECT id FROM sources WHERE id = $1', [sourceId]);
+  return rows.length > 0;
+}
+
 export async function listSourceRecords(database: Database): Promise<Map<string, SourceRecord>> {
   const { rows } = await database.query<SourceRow>('SELECT * FROM sources');
   return new Map(rows.map((row) => [row.id, toRecord(row)]));

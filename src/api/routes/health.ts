@@ -4,6 +4,7 @@ import type { ApiDeps } from '../api-deps.js';
 import { logProbeAtDebug } from '../probe-requests.js';
 import { HealthResponse, ReadyResponse, responses } from '../response-schemas.js';
 import { ErrorCode } from '../errors.js';
+import { pingDatabase } from '../../store/database.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -13,9 +14,7 @@ export const healthRoutes: FastifyPluginAsync<{ deps: Pick<ApiDeps, 'database' |
 
   app.get('/readyz', { onResponse: logProbeAtDebug, schema: { response: responses(ReadyResponse) } }, async (_request, reply) => {
     const [postgres, redis] = await Promise.all([
-      check(async () => {
-        await deps.database.query('SELECT 1');
-      }),
+      check(() => pingDatabase(deps.database)),
       check(() => deps.pingRedis()),
     ]);
     const checks = { postgres: postgres ?? 'ok', redis: redis ?? 'ok' };

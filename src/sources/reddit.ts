@@ -93,19 +93,15 @@ const Thing = Type.Object({
 });
 
 // Each child is checked on its own (resultsInShape): one that is off is skipped, not the whole listing.
-const Listing = Type.Object({
-  kind: Type.Literal('Listing'),
-  data: Type.Object({
-    after: Type.Union([Type.String(), Type.Null()]),
-    children: Type.Array(Type.Unknown()),
-  }),
+const ListingPage = Type.Object({
+  after: Type.Union([Type.String(), Type.Null()]),
+  children: Type.Array(Type.Unknown()),
 });
+const Listing = Type.Object({ kind: Type.Literal('Listing'), data: ListingPage });
 
 type RedditThing = Static<typeof Thing>;
-/** A listing page with the children in shape. */
-interface RedditListing {
-  data: { after: string | null; children: RedditThing[] };
-}
+/** A listing's page with the children in shape. */
+type RedditListing = Omit<Static<typeof ListingPage>, 'children'> & { children: RedditThing[] };
 
 const TokenAnswer = Type.Object({ access_token: Type.String({ minLength: 1 }), expires_in: Type.Number() });
 
@@ -199,10 +195,10 @@ async function walkDown(search: RedditSearch, since: number, from: string | null
   let after = from;
   for (let page = 1; ; page++) {
     const listing = await client.search(search, after, context);
-    const recent = listing.data.children.filter((thing) => thing.data.created_utc >= since);
+    const recent = listing.children.filter((thing) => thing.data.created_utc >= since);
     found.push(...recent);
-    after = listing.data.after;
-    const reachedKnown = recent.length < listing.data.children.length;
+    after = listing.after;
+    const reachedKnown = recent.length < listing.children.length;
     if (after === null || reachedKnown) return { found, stoppedAt: null };
     if (page === REDDIT_MAX_PAGES) return { found, stoppedAt: after };
   }
@@ -265,7 +261,7 @@ class RedditClient {
     }
     this.noteBudget(answer.response, context);
     const listing = expectShape(Listing, answer.body, new URL(answer.response.url).host);
-    return { data: { after: listing.data.after, children: resultsInShape(Thing, listing.data.children, 'data.children', context.skipped) } };
+    return { ...listing.data, children: resultsInShape(Thing, listing.data.children, 'data.children', context.skipped) };
   }
 
   private async fetchSearch(url: string, search: RedditSearch, context: PollContext): Promise<JsonAnswer> {

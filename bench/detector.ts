@@ -3,7 +3,8 @@
 // mentions an hour, with rises of ×2 to ×10 lasting 15 minutes to 6 hours, and calm twins without them.
 // Usage: npm run bench:detector [-- --seeds N] [-- --sensitivity low|medium|high|NUMBER]
 // Prints, per baseline rate, rise factor and duration: detection rate, median delay; per rate: false alarms per week
-// on the calm twins after their first week; and whether the targets of issue 8 hold.
+// on the calm twins after their first week; and whether the targets of issue 8 hold. Then the cold start: brands
+// whose history begins at different hours and days, their calm first day and rises in their first hours.
 import { performance } from 'node:perf_hooks';
 import { SpikeDetector, type Sensitivity, type SpikeDetectorState } from '../src/spikes/spike-detector.js';
 import { SpikeEpisodes, type SpikeEpisodesState } from '../src/spikes/spike-episodes.js';
@@ -217,6 +218,81 @@ function targetOf(cell: Cell, trial: Trial): number | null {
   return null;
 }
 
+/** Hours of the week (from Monday 00:00) at which a cold-start series' history begins. */
+const COLD_START_HOURS = [0, 5, 9, 13, 17, 21, 2 * 24 + 3, 5 * 24 + 10] as const;
+/** When the cold-start rises begin, in hours after the brand's first bucket, and how much and how long they rise. */
+const COLD_RISE_AFTER_H = [1, 2, 4] as const;
+const COLD_RISE_FACTORS = [5, 10] as const;
+const COLD_RISE_MS = HOUR_MS;
+
+/** The buckets (from the series' first) at which the default rule fires on these counts, replayed from nothing. */
+function firingsFromScratch(counts: readonly number[], firstBucket: number, sensitivity: Sensitivity | undefined): number[] {
+  const detector = new SpikeDetector({ bucketMs: BUCKET_MS, sensitivity });
+  const episodes = new SpikeEpisodes(volumeSpikeEpisodeOptions(BUCKET_MS));
+  const firings: number[] = [];
+  counts.forEach((count, offset) => {
+    const verdict = detector.update(START + (firstBucket + offset) * BUCKET_MS, count);
+    if (episodes.step(verdict.anomalous) === 'firing') firings.push(offset);
+  });
+  return firings;
+}
+
+/**
+ * A brand added today: is it watched from its first hours, and does its calm first day stay silent? Per rate, series
+ * whose history begins at each of COLD_START_HOURS (× seeds × both noises): firings on the calm first day, and how
+ * often and how fast a one-hour rise 1, 2 or 4 hours in is alerted.
+ */
+function printColdStart(seeds: number, sensitivity: Sensitivity | undefined): void {
+  console.log('');
+  console.log(`Cold start: ${seeds * NOISES.length * COLD_START_HOURS.length} series per rate, their history beginning ` +
+    `at ${COLD_START_HOURS.length} hours of the week; a one-hour rise, alerted within it + 30 min`);
+  console.log('');
+  const riseColumns = COLD_RISE_FACTORS.flatMap((factor) => COLD_RISE_AFTER_H.map((afterH) => `×${factor} at +${afterH} h`));
+  console.log(`| mentions/h | firings on the calm first day | ${riseColumns.join(' | ')} |`);
+  console.log(`| ---: | ---: | ${riseColumns.map(() => '---:').join(' | ')} |`);
+  const dayBuckets = BUCKETS_PER_DAY;
+  for (const ratePerHour of RATES_PER_HOUR) {
+    let calmFirings = 0;
+    const caught = riseColumns.map(() => ({ hits: 0, trials: 0, delays: [] as number[] }));
+    for (const noise of NOISES) {
+      for (let seed = 0; seed < seeds; seed += 1) {
+        for (const startHour of COLD_START_HOURS) {
+          const first = startHour * BUCKETS_PER_HOUR;
+          const seedBase = ratePerHour * 1000 + (noise === 'poisson' ? 0 : 500) + seed * 37 + startHour;
+          const generate = countSource(noise, seedBase);
+          const counts = Array.from({ length: dayBuckets }, (_, offset) => generate(cycleRate(ratePerHour, first + offset), first + offset));
+          calmFirings += firingsFromScratch(counts, first, sensitivity).length;
+          const extra = countSource(noise, seedBase + 99_991);
+          let column = 0;
+          for (const factor of COLD_RISE_FACTORS) {
+            for (const afterH of COLD_RISE_AFTER_H) {
+              const riseStart = afterH * BUCKETS_PER_HOUR;
+              const riseEnd = riseStart + COLD_RISE_MS / BUCKET_MS;
+              const judgedEnd = riseEnd + GRACE_MS / BUCKET_MS;
+              const risen = counts.slice(0, judgedEnd).map((count, offset) =>
+                offset >= riseStart && offset < riseEnd ? count + extra((factor - 1) * cycleRate(ratePerHour, first + offset), first + offset) : count,
+              );
+              const firing = firingsFromScratch(risen, first, sensitivity).find((offset) => offset >= riseStart);
+              const cell = caught[column] as { hits: number; trials: number; delays: number[] };
+              cell.trials += 1;
+              if (firing !== undefined) {
+                cell.hits += 1;
+                cell.delays.push((firing - riseStart) * BUCKET_MS);
+              }
+              column += 1;
+            }
+          }
+        }
+      }
+    }
+    const cells = caught.map(({ hits, trials, delays }) => {
+      const delay = median(delays);
+      return `${hits}/${trials}${delay === null ? '' : `, ${formatDuration(delay)}`}`;
+    });
+    console.log(`| ${ratePerHour} | ${calmFirings} | ${cells.join(' | ')} |`);
+  }
+}
+
 function main(): void {
   const seeds = Number(argumentValue('--seeds') ?? 6);
   if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a whole number ≥ 1, got ${seeds}`);
@@ -293,6 +369,7 @@ function main(): void {
   console.log(
     `Rises under a target alerted in time: ${targetsMet}/${targetTrials}; ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+  printColdStart(Math.max(1, Math.round(seeds / 2)), sensitivity);
 }
 
 main();

@@ -66,7 +66,9 @@ async function errorOf(run: () => Promise<unknown>): Promise<SourceError> {
 
 const BIG_FEED = largeFeed(FEED_THREAD_MIN_BYTES + 200_000);
 
-describe('a large feed', () => {
+// Each test reads feeds of a MiB or more, some several times: 1-6 s on a quiet machine, past the project's 30 s on one
+// loaded ten times over (CI of 2026-12-06 at load 19).
+describe('a large feed', { timeout: 120_000 }, () => {
   it('is polled while the event loop keeps turning, with the items the poller thread would read', async () => {
     const source: Source = rssSourceKind.create({ id: 'big', type: 'rss', url: FEED_URL, every: 60_000 } as never, {} as never);
     const context = { http: { request: async () => response(BIG_FEED) } } as unknown as PollContext;

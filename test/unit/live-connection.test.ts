@@ -136,18 +136,27 @@ describe('the dashboard live connection', () => {
     await second.closed;
     const third = await server.next();
     expect(third.arrivedAt - startedAt).toBeGreaterThanOrEqual(2 * TOKEN_TIMEOUT_MS + FIRST_RETRY_MS + 2 * FIRST_RETRY_MS);
-    third.answer(201, { token: 'token-3', expires_at: '2026-12-05T03:00:00.000Z' });
+    // Answered from the third request on. On a machine loaded enough to hold this process past the 1 s, an answer can
+    // still come too late and the request is asked again: each one is answered until the stream opens.
+    let answered = 0;
+    const answerEach = (request: TokenRequest) => {
+      answered += 1;
+      request.answer(201, { token: `token-${2 + answered}`, expires_at: '2026-12-05T03:00:00.000Z' });
+      if (record.streams.length === 0) void server.next().then(answerEach);
+    };
+    answerEach(third);
     await record.waitFor(() => record.streams.length === 1);
-    expect(record.streams[0]?.url).toBe(`${server.url}/v1/stream?token=token-3`);
+    expect(record.streams[0]?.url).toBe(`${server.url}/v1/stream?token=token-${2 + answered}`);
     record.streams[0]?.callbacks.open();
-    expect(record.states).toEqual([
+    const tooLate = (answered - 1) * 2;
+    expect(record.states.slice(0, 5)).toEqual([
       ['connecting', 'connecting'],
       ['reconnecting', 'The API did not answer within 1 s; trying again in 0.1 s'],
       ['connecting', 'connecting'],
       ['reconnecting', 'The API did not answer within 1 s; trying again in 0.2 s'],
       ['connecting', 'connecting'],
-      ['live', 'live'],
     ]);
+    expect(record.states.slice(5 + tooLate)).toEqual([['live', 'live']]);
   });
 
   it('after a stream drops, asks for a fresh token and resumes from the last event, from the first wait again', async () => {

@@ -260,12 +260,13 @@ export function mentionFilterSql(filter: Omit<MentionFilter, 'limit'>, value: (v
  * made for its values (bench:api at 1M, each page's statement prepared and run both ways, docs/benchmarks.md#bench-api):
  * walks by time or by brand, filtered on source, sentiment, language, time and cursor, get the same plan either way,
  * skewed values included (the largest and smallest brand and source, a quiet source), with the time partitions pruned
- * when it starts ("Subplans Removed"), in about half the time (planning was the other half). Not a full-text query: its
- * generic plan computes websearch_to_tsquery for every row it walks instead of once (rare words and no hits 1.4-2.2×
- * slower: q=lawsuit -warranty 19.6 → 42.1 ms p50). Nor a story's page: not measured (the bench has no stories).
+ * when it starts ("Subplans Removed"), in about half the time (planning was the other half). Full-text pages too since
+ * their words are a scalar subquery (pageOfMatches): as a plain expression of a parameter, a generic plan computed
+ * websearch_to_tsquery for every row it walked instead of once (rare words and no hits 1.4-2.2× slower: q=lawsuit
+ * -warranty 19.6 → 42.1 ms p50). Not a story's page: not measured (the bench has no stories).
  */
 function fitsGenericPlan(filter: MentionFilter): boolean {
-  return filter.q === undefined && filter.story === undefined;
+  return filter.story === undefined;
 }
 
 /**
@@ -295,9 +296,9 @@ export async function listMentions(database: Database, filter: MentionFilter, pl
           walk: walk ?? { from, conditions, timeColumn, idColumn, order: walkOrder },
           ownConditions,
           linkConditions,
-          match,
+          match: `(SELECT ${match})`,
           pageRows: limit,
-          walkRows: param(SEARCH_WALK_ROWS),
+          rangeBounds: MATCH_RANGE_BOUNDS,
         });
   // The text names no value (each is a parameter), so one name stands for every page of the same filters.
   const name = plannedOnce !== undefined && fitsGenericPlan(filter) ? pageStatementName(plannedOnce, text) : undefined;
@@ -318,16 +319,30 @@ export async function listMentions(database: Database, filter: MentionFilter, pl
 export const SEARCH_WALK_ROWS = 5_000;
 
 /**
+ * The bounds between the time ranges in which a full-text page takes its matches from the GIN index, newest first: the
+ * starts (UTC) of this month and of the two months before it. The ranges are the time from the first bound on, between
+ * each bound and the one before it, and before the last: every time falls in exactly one, so the bounds change what a
+ * page reads, never what it holds. Months, because each month is a partition with its own GIN index, left out of a
+ * range's scan when the statement starts. Expressions of now(), not parameters: a generic plan estimates them from the
+ * statistics (PostgreSQL computes stable functions to estimate), where bounds it knows nothing of looked like a narrow
+ * range worth ANDing the time index with the GIN index for (166,665 index entries read for a month's 166 matches, 1M).
+ */
+const MATCH_RANGE_BOUNDS = [0, 1, 2].map((back) => `date_trunc('month', now(), 'UTC') - interval '${back} months'`);
+
+/**
  * A full-text page, in one statement and never more work than the cheaper of two ways, whatever PostgreSQL guesses
  * of a word (it has no statistics for rare words or typos and took them for common ones, walking all history):
  * first the newest SEARCH_WALK_ROWS mentions (of the brand or story asked for: through their links) are walked by
  * time, which fills the page when the words are common;
- * only when they do not ("matched" is gated on it, so it is not run otherwise) are all matches taken from the GIN
- * index and the newest kept. The brand or story asked for is checked on those matches newest first, as the LIMIT pulls
- * them (OFFSET 0 keeps the check out of the sorted matches): a page of acme's takes 51 of its matches from about 80
- * checked instead of checking each of them (bench:api, brand=acme&q=boycott: 10,307 matches at 10M, 6,408 acme's).
+ * only when they do not (each later step is gated on it, so it is not run otherwise) are the matches taken from the
+ * GIN index, a range of time at a time newest first (MATCH_RANGE_BOUNDS), each range only while the ranges before it have not
+ * filled the page: a rare word's page reads its newest month's matches, not every match of the word in all history
+ * (bench:api at 10M, q=boycott: 10,307 matches). The brand or story asked for is checked on a range's matches newest
+ * first, as the LIMIT pulls them (OFFSET 0 keeps the check out of the sorted matches): a page of acme's takes 51 of its
+ * matches from about 80 checked instead of checking each of them.
  * Either way the page's keys are sorted and limited first, and just those rows are then joined to their columns and
- * brands.
+ * brands. `match` is the tsquery as a scalar subquery (an InitPlan: computed once, and a key the GIN index can take at
+ * run time), so that the statement runs on a generic plan.
  */
 function pageOfMatches(query: {
   /** What is walked by time: all mentions, or the links of the brand or story asked for. */
@@ -338,25 +353,41 @@ function pageOfMatches(query: {
   linkConditions: readonly string[];
   match: string;
   pageRows: string;
-  walkRows: string;
+  /** The bounds between the ranges, newest first (MATCH_RANGE_BOUNDS). */
+  rangeBounds: readonly string[];
 }): string {
-  const { walk, ownConditions, linkConditions, match, pageRows, walkRows } = query;
+  const { walk, ownConditions, linkConditions, match, pageRows, rangeBounds } = query;
   const walkWhere = walk.conditions.length > 0 ? `WHERE ${walk.conditions.join(' AND ')}` : '';
-  const matchConditions = [...ownConditions, `m.search @@ ${match}`];
   const linkWhere = linkConditions.length > 0 ? `WHERE ${linkConditions.join(' AND ')}` : '';
+  const walkedShort = `(SELECT count(*) FROM walked) < ${pageRows}`;
+  const ranges = Array.from({ length: rangeBounds.length + 1 }, (_, at) => {
+    const within = [
+      ...(at < rangeBounds.length ? [`m.occurred_at >= ${rangeBounds[at]}`] : []),
+      ...(at > 0 ? [`m.occurred_at < ${rangeBounds[at - 1]}`] : []),
+    ];
+    const before = Array.from({ length: at }, (_, earlier) => `(SELECT count(*) FROM range${earlier})`);
+    const gate = [walkedShort, ...(at > 0 ? [`${before.join(' + ')} < ${pageRows}`] : [])];
+    // The matches are a subquery of their own (OFFSET 0), planned to be read whole: asked for in time order under the
+    // page's LIMIT, a generic plan (which takes any word for a common one) walked a month's time index instead of its
+    // GIN index, every row of the month for a word with no match there.
+    return `range${at} AS MATERIALIZED (
+      SELECT m.id, m.occurred_at FROM (
+        SELECT r.id, r.occurred_at FROM (
+          SELECT m.id, m.occurred_at FROM mentions m WHERE ${[...ownConditions, `m.search @@ ${match}`, ...within, ...gate].join(' AND ')} OFFSET 0) r
+        ORDER BY r.occurred_at DESC, r.id DESC OFFSET 0) m
+      ${linkWhere} ORDER BY m.occurred_at DESC, m.id DESC LIMIT ${pageRows})`;
+  });
   return `WITH walked AS MATERIALIZED (
       SELECT w.id, w.occurred_at FROM (
         SELECT ${walk.idColumn} AS id, ${walk.timeColumn} AS occurred_at, m.search FROM ${walk.from} ${walkWhere}
-        ORDER BY ${walk.order} LIMIT ${walkRows}) w
+        ORDER BY ${walk.order} LIMIT ${SEARCH_WALK_ROWS}) w
       WHERE w.search @@ ${match} ORDER BY w.occurred_at DESC, w.id DESC LIMIT ${pageRows}),
-    matched AS MATERIALIZED (
-      SELECT m.id, m.occurred_at FROM mentions m WHERE ${matchConditions.join(' AND ')}
-        AND (SELECT count(*) FROM walked) < ${pageRows}),
+    ${ranges.join(',\n    ')},
     page AS (
       SELECT id, occurred_at FROM walked WHERE (SELECT count(*) FROM walked) = ${pageRows}
       UNION ALL
-      (SELECT m.id, m.occurred_at FROM (SELECT id, occurred_at FROM matched ORDER BY occurred_at DESC, id DESC OFFSET 0) m
-        ${linkWhere} ORDER BY m.occurred_at DESC, m.id DESC LIMIT ${pageRows}))
+      (SELECT id, occurred_at FROM (${ranges.map((_, at) => `SELECT id, occurred_at FROM range${at}`).join(' UNION ALL ')}) r
+        ORDER BY occurred_at DESC, id DESC LIMIT ${pageRows}))
     SELECT ${MENTION_COLUMNS} FROM page p JOIN mentions m ON m.id = p.id AND m.occurred_at = p.occurred_at
     ORDER BY p.occurred_at DESC, p.id DESC`;
 }

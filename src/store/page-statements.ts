@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
  * How many page statements a pool names, at most; any other is sent unnamed, planned each time as before. A
  * connection keeps each statement prepared on it (with its plans) until it closes, so this bounds what a connection
  * holds. The texts are built from a filter's shape alone (which filters are present, never their values, which are
- * bind parameters), so there are finitely many of them: at most 2^8 for the pages named (brand, source, sentiment,
- * lang, since, until, cursor and include_backfill each present or not), far more than the few dozen clients send.
+ * bind parameters), so there are finitely many of them: at most 2^9 for the pages named (brand, source, sentiment,
+ * lang, since, until, cursor, include_backfill and a full-text query each present or not), far more than the few dozen
+ * clients send.
  */
 export const MAX_NAMED_PAGE_STATEMENTS = 64;
 

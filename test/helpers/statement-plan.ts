@@ -11,6 +11,7 @@ export interface CapturedStatement {
 export interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Index Name'?: string;
   'Subplan Name'?: string;
   'Parent Relationship'?: string;
   'Index Cond'?: string;

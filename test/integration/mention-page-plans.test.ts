@@ -1,6 +1,6 @@
 // The pages of GET /v1/mentions that run as well on a generic plan are prepared by name on the API's pool of generic
-// plans, so a connection plans each once and reuses its plan; other pages (full-text, stories) and any past the bound
-// on names are planned for their values on the read pool, as before. Seen through PostgreSQL itself:
+// plans, so a connection plans each once and reuses its plan; other pages (stories) and any past the bound on names are
+// planned for their values on the read pool, as before. Seen through PostgreSQL itself:
 // pg_prepared_statements of the one connection of a pool of one.
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -13,6 +13,7 @@ import { createDatabase, inTransaction, type Database } from '../../src/store/da
 import { listMentions, type MentionFilter } from '../../src/store/mention-queries.js';
 import { insertMentions, type ScoredMention } from '../../src/store/mention-store.js';
 import { MAX_NAMED_PAGE_STATEMENTS } from '../../src/store/page-statements.js';
+import { capturingDatabase, conditionsOf, planNodes, type PlanNode } from '../helpers/statement-plan.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import { READ_KEY, TEST_API_KEYS } from '../helpers/test-system.js';
 
@@ -179,10 +180,34 @@ describe('GET /v1/mentions pages on prepared statements with generic plans', () 
       expect(plan).toContain(`"Subplans Removed":${(partitions?.count ?? 0) - 1}`);
     });
 
-    it('plans full-text and story pages for their values, on the read pool, as before', async () => {
-      const before = await preparedOn(pages);
+    it('prepares full-text pages too, whose generic plans compute the words once', async () => {
       expect(await ids('/v1/mentions?q=boycott&limit=3')).toEqual(['p0154', 'p0147', 'p0140']);
+      expect(await ids('/v1/mentions?q=outage&limit=2')).toEqual(['p0159', 'p0158']);
       expect(await ids('/v1/mentions?brand=acme&q=boycott&limit=2')).toEqual(['p0154', 'p0147']);
+      const searches = (await preparedOn(pages)).filter((statement) => statement.statement.includes('websearch_to_tsquery'));
+      // One statement for every word and limit, one for every brand's search.
+      expect(searches.map((statement) => [statement.generic_plans, statement.custom_plans])).toEqual([[2, 0], [1, 0]]);
+      expect(searches.every((statement) => !/boycott|outage|acme/.test(statement.statement))).toBe(true);
+      for (const filter of [{ q: 'boycot', limit: 3 }, { brand: 'acme', q: 'boycot', limit: 3 }]) {
+        const captured = capturingDatabase(pages);
+        // A typo: no match in the newest mentions walked, so every range of the matches is read.
+        expect((await listMentions(db.database, filter, captured.database)).mentions).toEqual([]);
+        const { text, values } = captured.last();
+        const prepared = (await preparedOn(pages)).find((statement) => statement.statement === text);
+        expect(prepared?.custom_plans).toBe(0);
+        const { rows } = await pages.query(`EXPLAIN (ANALYZE, COSTS OFF, FORMAT JSON) EXECUTE ${prepared?.name}(${values.map((value) => pg.escapeLiteral(String(value))).join(', ')})`);
+        const nodes = planNodes(rows[0]['QUERY PLAN'][0].Plan as PlanNode).map(({ node }) => node);
+        // The words are a value computed once (an InitPlan's), never parsed again for each row a scan reads: no
+        // condition of any node holds websearch_to_tsquery (search-newest-months.test.ts: the GIN index takes them).
+        expect(nodes.filter((node) => conditionsOf(node).includes('search @@')).length, JSON.stringify(filter)).toBeGreaterThan(0);
+        expect(nodes.filter((node) => conditionsOf(node).includes('websearch_to_tsquery'))).toEqual([]);
+      }
+    });
+
+    it('plans story pages for their values, on the read pool, as before', async () => {
+      const before = await preparedOn(pages);
+      expect(await ids('/v1/mentions?story=0123456789abcdef01234567&q=boycott&limit=3')).toEqual([]);
+      expect(await ids('/v1/mentions?story=0123456789abcdef01234567&limit=3')).toEqual([]);
       expect(await preparedOn(pages)).toEqual(before);
     });
   });

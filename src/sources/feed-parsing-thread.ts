@@ -23,10 +23,30 @@ export const FEED_PARSE_BUDGET_MS = 60_000;
  * realistic RSS 129–160 MB, Atom with XHTML content 321–384 MB, one-line items 513–640 MB; at the default 5 MiB cap
  * 64 MB or less. 512 reads both realistic shapes at the ceiling, a third over the larger, and costs a 20 MiB RSS feed
  * no CPU (1538–1660 ms against 1548–1602 without it, four rounds in turn). V8's flags are the process's: a
- * --max-old-space-size (or --max-semi-space-size) in the poller's NODE_OPTIONS replaces these limits, and the message
- * of a feed that overruns still names this figure.
+ * --max-old-space-size (or --max-semi-space-size) in the poller's NODE_OPTIONS replaces these limits (threadHeapMb).
  */
 export const FEED_THREAD_HEAP_MB = 512;
+
+/**
+ * The old generation a feed thread really gets, for the message of a feed that overruns it: a --max-old-space-size in
+ * the process's flags (NODE_OPTIONS, then its command line, the last one given winning) replaces the thread's
+ * resourceLimits, up or down (Node 20: with 100 a thread asked for 512 got a heap limit of 148 MB, with 2000 one of
+ * 2048), so the figure asked for would be wrong.
+ */
+export function threadHeapMb(heapMb: number, nodeFlags: readonly string[] = processNodeFlags()): number {
+  let flagged: number | undefined;
+  nodeFlags.forEach((flag, index) => {
+    const match = /^--max[-_]old[-_]space[-_]size(?:=(\d+))?$/.exec(flag);
+    if (match === null) return;
+    const value = Number(match[1] ?? nodeFlags[index + 1]);
+    if (Number.isInteger(value) && value > 0) flagged = value;
+  });
+  return flagged ?? heapMb;
+}
+
+function processNodeFlags(): string[] {
+  return [...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter((flag) => flag !== ''), ...process.execArgv];
+}
 
 /**
  * The feed thread's young generation (resourceLimits.maxYoungGenerationSizeMb): 48, a worker's default on a large
@@ -138,7 +158,7 @@ function askFeedThread(request: FeedThreadRequest, script: URL, { budgetMs, heap
       else settle(() => resolve({ items, leftOut: answer.leftOut }));
     });
     worker.once('error', (error) => {
-      if (isOutOfMemory(error)) return settle(() => reject(new SourceError('parse', `reading the ${mib} MiB feed from ${host} needed more than ${heapMb} MB of memory: stopped`)));
+      if (isOutOfMemory(error)) return settle(() => reject(new SourceError('parse', `reading the ${mib} MiB feed from ${host} needed more than ${threadHeapMb(heapMb)} MB of memory: stopped`)));
       settle(() => reject(new SourceError('internal', `unexpected error: ${error.message.split('\n')[0]}`)));
     });
     worker.once('exit', (code) => settle(() => reject(new SourceError('internal', `the thread reading the feed from ${host} exited with ${code} before it answered`))));

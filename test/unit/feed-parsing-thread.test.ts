@@ -1,9 +1,12 @@
 // A large feed is read on a thread of its own: the poller's event loop turns while it is parsed, and the items or the
 // error are exactly what reading it in the poller's thread gives.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { SourceItem } from '../../src/mentions/mention.js';
 import type { HttpResponse } from '../../src/net/http-client.js';
-import { FEED_THREAD_HEAP_MB, FEED_THREAD_MIN_BYTES, FEED_THREAD_YOUNG_GENERATION_MB, ITEMS_PER_ANSWER, newestItems, parseFeedItemsOffThread } from '../../src/sources/feed-parsing-thread.js';
+import { FEED_THREAD_HEAP_MB, FEED_THREAD_MIN_BYTES, FEED_THREAD_YOUNG_GENERATION_MB, ITEMS_PER_ANSWER, newestItems, parseFeedItemsOffThread, threadHeapMb } from '../../src/sources/feed-parsing-thread.js';
 import { parseFeedItems, rssSourceKind } from '../../src/sources/rss.js';
 import { SourceError } from '../../src/sources/source-error.js';
 import type { PollContext, Source } from '../../src/sources/source.js';
@@ -12,6 +15,7 @@ import { RSS_ENTRIES, rss2 } from '../fixtures/feeds.js';
 const FEED_URL = 'https://feeds.example/big.xml';
 const SILENT_THREAD = new URL('../fixtures/silent-feed-thread.ts', import.meta.url);
 const LIMITS_THREAD = new URL('../fixtures/limits-feed-thread.ts', import.meta.url);
+const HEAP_OVERRUN = new URL('../fixtures/feed-heap-overrun.ts', import.meta.url);
 
 /** An RSS feed of at least `bytes`, its items the fixture's, each with its own id and link. */
 function largeFeed(bytes: number): string {
@@ -109,6 +113,22 @@ describe('a large feed', { timeout: 120_000 }, () => {
     const mib = (Buffer.byteLength(tooBig) / 1_048_576).toFixed(1);
     expect([error.kind, error.message]).toEqual(['parse', `reading the ${mib} MiB feed from feeds.example needed more than 24 MB of memory: stopped`]);
     expect(await parseFeedItemsOffThread(response(BIG_FEED), limits)).toEqual({ items: await parseFeedItems(response(BIG_FEED)), leftOut: 0 });
+  });
+
+  it('names the heap its thread really had when the process was given a --max-old-space-size, which replaces it', async () => {
+    // 8 MiB of one-line items need ≈ 100 MB: over the 48 the process's flag gives the thread, under FEED_THREAD_HEAP_MB.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fileURLToPath(HEAP_OVERRUN)], {
+      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=48' },
+    });
+    expect(stdout.trim()).toBe('reading the 8.0 MiB feed from feeds.example needed more than 48 MB of memory: stopped');
+  });
+
+  it('takes the thread’s heap from the process’s last --max-old-space-size, else the one it asks for', () => {
+    expect(threadHeapMb(512, [])).toBe(512);
+    expect(threadHeapMb(512, ['--max-semi-space-size=32', '--max-old-space-size=256'])).toBe(256);
+    expect(threadHeapMb(512, ['--max_old_space_size', '300'])).toBe(300);
+    expect(threadHeapMb(512, ['--max-old-space-size=256', '--inspect', '--max-old-space-size=2000'])).toBe(2000);
+    expect(threadHeapMb(512, ['--max-old-space-size=lots'])).toBe(512);
   });
 
   it('is read by a thread started with the feed thread’s heap and young generation', async () => {

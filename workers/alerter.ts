@@ -119,7 +119,7 @@ export async function startAlerter(runtime: Runtime): Promise<RunningRole> {
     },
     close: async (deadline) => {
       keeper.stop();
-      await maintenance.stop();
+      await maintenance.stop(deadline);
       await closeWorkers(
         [
           { worker: evaluator, connection: evaluateConnection },

@@ -73,7 +73,7 @@ export async function startScorer(runtime: Runtime): Promise<RunningRole> {
       worker.concurrency = config.queue.score_concurrency;
     },
     async close(deadline) {
-      await maintenance.stop();
+      await maintenance.stop(deadline);
       await closeWorkers([{ worker, connection }], deadline);
       await threads?.close();
     },

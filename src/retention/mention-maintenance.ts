@@ -54,8 +54,12 @@ export async function maintainMentions(deps: MentionMaintenanceDeps): Promise<Ma
 export interface MaintenanceKeeper {
   /** Runs now (waits for a run of this process already going instead of starting a second). */
   runNow(): Promise<MaintenanceReport | null>;
-  /** No more runs; resolves when the one going (if any) has ended. */
-  stop(): Promise<void>;
+  /**
+   * No more runs; resolves when the one going (if any) has ended, or at `deadline` (epoch ms) if that comes first: a
+   * run waiting for a lock on the mentions (a long transaction, a LOCK TABLE) must not hold a stopping role past its
+   * grace, and what the process leaves undone PostgreSQL rolls back.
+   */
+  stop(deadline?: number): Promise<void>;
 }
 
 /** Runs maintenance now and every `everyMs`; a failed run is logged and tried again at the next. */
@@ -77,9 +81,15 @@ export function keepMentionsMaintained(deps: MentionMaintenanceDeps, everyMs = M
   void runNow();
   return {
     runNow,
-    async stop() {
+    async stop(deadline) {
       clearInterval(timer);
-      await running;
+      if (running === null || deadline === undefined) return void (await running);
+      let graceTimer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        graceTimer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      });
+      await Promise.race([running, graceOver]);
+      clearTimeout(graceTimer);
     },
   };
 }

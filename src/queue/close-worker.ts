@@ -1,6 +1,7 @@
 // Stops a BullMQ worker for a graceful shutdown without ever hanging on a Redis that is gone.
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { gracePeriod } from '../runtime/grace-period.js';
 
 export interface ClosingWorker {
   worker: Worker;
@@ -13,7 +14,7 @@ export interface ClosingWorker {
  * a role of three queues could take three times the grace its container is given before it is killed.
  */
 export async function closeWorkers(workers: readonly ClosingWorker[], deadline: number): Promise<void> {
-  const grace = gracePeriod(Math.max(0, deadline - Date.now()));
+  const grace = gracePeriod(deadline - Date.now());
   try {
     await closeWorkersWhen(workers, grace.over);
   } finally {
@@ -71,15 +72,6 @@ async function closeWorkerWhen(worker: Worker, connection: Redis, graceOver: Pro
   }
   await worker.close(true);
   connection.disconnect();
-}
-
-/** A timer as a promise, cancelled once the close no longer needs it (so it holds no process open). */
-function gracePeriod(graceMs: number): { over: Promise<void>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const over = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, graceMs);
-  });
-  return { over, cancel: () => clearTimeout(timer) };
 }
 
 /** How long a stopping worker asks Redis whether it is still there before closing without waiting for its jobs. */

@@ -1,6 +1,7 @@
 // Keeps the monthly mention partitions in order: the coming months created ahead, and mentions past the configured
 // retention removed. Run at the start of the scorer and alerter roles and daily after; one process at a time.
 import type { Logger } from 'pino';
+import { gracePeriod } from '../runtime/grace-period.js';
 import { ADVISORY_LOCKS, whileHoldingLock } from '../store/advisory-locks.js';
 import type { Database } from '../store/database.js';
 import { deleteMentionsBefore, ensureMentionPartitions, type RetentionReport } from '../store/mention-partitions.js';
@@ -84,12 +85,9 @@ export function keepMentionsMaintained(deps: MentionMaintenanceDeps, everyMs = M
     async stop(deadline) {
       clearInterval(timer);
       if (running === null || deadline === undefined) return void (await running);
-      let graceTimer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<void>((resolve) => {
-        graceTimer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-      });
-      await Promise.race([running, graceOver]);
-      clearTimeout(graceTimer);
+      const grace = gracePeriod(deadline - Date.now());
+      await Promise.race([running, grace.over]);
+      grace.cancel();
     },
   };
 }

@@ -6,6 +6,9 @@ import { keepMentionsMaintained } from '../../src/retention/mention-maintenance.
 import { createTestDatabase, type TestDatabase } from '../helpers/services.js';
 import { lockMentionsTable, until } from '../helpers/held-batch.js';
 
+/** The maintenance run's statement, while it waits for a lock. */
+const WAITING_RUN = `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%mentions_default%'`;
+
 describe('mention maintenance stopping', () => {
   let db: TestDatabase;
 
@@ -22,16 +25,12 @@ describe('mention maintenance stopping', () => {
     try {
       const keeper = keepMentionsMaintained({ database: db.database, logger: pino({ level: 'silent' }), clock: () => new Date(), retentionMs: () => undefined });
       await until('the maintenance run waits for the lock on the mentions', async () => {
-        const { rows } = await db.database.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%mentions_default%'`,
-        );
+        const { rows } = await db.database.query(WAITING_RUN);
         return rows.length > 0;
       });
       // Without the deadline this never returns: the run is still waiting.
       await keeper.stop(Date.now() + 100);
-      const stillWaiting = await db.database.query(
-        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%mentions_default%'`,
-      );
+      const stillWaiting = await db.database.query(WAITING_RUN);
       expect(stillWaiting.rows).toHaveLength(1);
       await lock.release();
       // Not cancelled, only no longer waited for: it ends on its own once the lock is gone.
